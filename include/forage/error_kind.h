@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace forage {
+
+// Why a URL did not yield a successful fetch. The name of each kind is the
+// record's "error.kind". The numbers travel over pipes between processes and
+// will sit in state files: new kinds go at the end, values are never reused.
+enum class ErrorKind : std::uint8_t {
+  kNone = 0,
+  kInvalidUrl = 1,         // the input is not a URL libcurl can parse
+  kUnsupportedScheme = 2,  // a scheme other than http or https
+  kDns = 3,                // host name did not resolve
+  kConnect = 4,            // connection refused or host unreachable
+  kTls = 5,                // TLS handshake or certificate failure
+  kTimeout = 6,            // --timeout or --connect-timeout elapsed
+  kNetwork = 7,            // reset or closed mid-response, empty reply, short body
+  kHttp = 8,               // the server answered with a status >= 400
+  kTooLarge = 9,           // the decompressed body passed --max-bytes
+  kRedirectLoop = 10,      // more than 10 redirects, or a cycle
+  kWorkerCrash = 11,       // the fetcher died twice while holding this URL
+  kInterrupted = 12,       // the run was stopped (SIGINT/SIGTERM) first
+  kOther = 13,             // anything else; the message says what
+};
+
+// The record name of `kind`, e.g. "unsupported_scheme"; "none" for kNone.
+std::string_view ErrorKindName(ErrorKind kind);
+
+// The inverse of ErrorKindName; nullopt for an unknown name.
+std::optional<ErrorKind> ErrorKindFromName(std::string_view name);
+
+// The inverse of the numeric value, for decoding; nullopt when out of range.
+std::optional<ErrorKind> ErrorKindFromNumber(std::uint8_t value);
+
+}  // namespace forage

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, whatever forage needs to build and test that is missing.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds nginx, wget2 and hyperfine)
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
+          libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev zlib1g-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(nginx-light wget2 curl python3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "forage/options.h"
+
+namespace forage {
+
+// Exit statuses of the forage command (documented in the README).
+enum ExitCode : int {
+  kExitOk = 0,           // every record is ok
+  kExitSomeFailed = 1,   // the run finished, some records are errors
+  kExitUsage = 2,        // bad flag or value, missing input file, unwritable output
+  kExitFatal = 4,        // the run could not go on (no fetcher could start, output failed)
+  kExitInterrupted = 130 // SIGINT or SIGTERM
+};
+
+// What the command line asks for.
+struct CliConfig {
+  CrawlOptions options;
+  std::vector<std::string> files;  // "-" is standard input
+  std::vector<std::string> urls;   // --url values, read before the files
+  std::string output = "-";
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+// Either a config to run, or an immediate exit: --help and --version print
+// `text` to stdout and exit 0; a usage error prints one line (`text`) to
+// stderr and exits kExitUsage.
+struct ParsedCommandLine {
+  std::optional<CliConfig> config;
+  int exit_code = kExitOk;
+  std::string text;
+};
+
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv);
+
+}  // namespace forage

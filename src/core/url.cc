@@ -1,0 +1,169 @@
+#include "core/url.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace forage {
+namespace {
+
+bool IsSchemeChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool IsHttpScheme(std::string_view scheme) {
+  return EqualsIgnoreCase(scheme, "http") || EqualsIgnoreCase(scheme, "https");
+}
+
+// The scheme of `text` if it starts with one ("scheme:"), else empty.
+std::string_view SchemeOf(std::string_view text) {
+  if (text.empty() || !std::isalpha(static_cast<unsigned char>(text[0]))) return {};
+  std::size_t i = 1;
+  while (i < text.size() && IsSchemeChar(text[i])) ++i;
+  if (i >= text.size() || text[i] != ':') return {};
+  return text.substr(0, i);
+}
+
+// Browsers strip leading and trailing C0 controls and spaces, and drop tabs
+// and newlines anywhere (WHATWG URL "basic URL parser"); curl 7.88 does neither.
+std::string CleanReference(std::string_view ref) {
+  auto is_c0_or_space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+  while (!ref.empty() && is_c0_or_space(ref.front())) ref.remove_prefix(1);
+  while (!ref.empty() && is_c0_or_space(ref.back())) ref.remove_suffix(1);
+  std::string out;
+  out.reserve(ref.size());
+  for (char c : ref) {
+    if (c != '\t' && c != '\n' && c != '\r') out += c;
+  }
+  // For http(s), and for relative references (our bases are http(s)), a
+  // backslash before the query is a slash, as in every browser.
+  std::string_view scheme = SchemeOf(out);
+  if (scheme.empty() || IsHttpScheme(scheme)) {
+    std::size_t end = out.find_first_of("?#");
+    if (end == std::string::npos) end = out.size();
+    std::replace(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(end), '\\', '/');
+  }
+  return out;
+}
+
+std::optional<std::string> GetPart(CURLU* h, CURLUPart part) {
+  char* raw = nullptr;
+  if (curl_url_get(h, part, &raw, 0) != CURLUE_OK) return std::nullopt;
+  CurlString owned(raw);
+  return std::string(owned.get());
+}
+
+}  // namespace
+
+std::string_view StripFragment(std::string_view url) {
+  std::size_t hash = url.find('#');
+  return hash == std::string_view::npos ? url : url.substr(0, hash);
+}
+
+CheckedUrl CheckInputUrl(std::string_view text) {
+  CheckedUrl out;
+  auto fail = [&out](ErrorKind kind, std::string message) {
+    out.error = RecordError{kind, std::move(message)};
+    return out;
+  };
+  if (text.size() > kMaxUrlBytes) {
+    return fail(ErrorKind::kInvalidUrl,
+                "URL is " + std::to_string(text.size()) + " bytes long; the limit is " +
+                    std::to_string(kMaxUrlBytes));
+  }
+  // A scheme is what precedes "://", or "name:" not followed by a digit
+  // ("localhost:8080/x" is a host and port, "mailto:x" is a scheme).
+  std::string_view scheme;
+  if (auto sep = text.find("://"); sep != std::string_view::npos) {
+    scheme = text.substr(0, sep);
+    if (scheme.empty() || !std::all_of(scheme.begin(), scheme.end(), IsSchemeChar)) {
+      return fail(ErrorKind::kInvalidUrl, "malformed scheme");
+    }
+  } else if (std::string_view s = SchemeOf(text); !s.empty()) {
+    std::string_view rest = text.substr(s.size() + 1);
+    if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) scheme = s;
+  }
+  if (!scheme.empty() && !IsHttpScheme(scheme)) {
+    return fail(ErrorKind::kUnsupportedScheme,
+                "scheme \"" + std::string(scheme) + "\" is not supported (only http and https)");
+  }
+  CurlUrl h(curl_url());
+  if (!h) return fail(ErrorKind::kOther, "out of memory");
+  // curl 7.88's CURLU_DEFAULT_SCHEME means https; curl's tool and wget assume http.
+  std::string copy = scheme.empty() ? "http://" + std::string(text) : std::string(text);
+  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), 0);
+  if (rc != CURLUE_OK) return fail(ErrorKind::kInvalidUrl, curl_url_strerror(rc));
+  std::optional<std::string> url = GetPart(h.get(), CURLUPART_URL);
+  if (!url) return fail(ErrorKind::kInvalidUrl, "cannot be rebuilt as a URL");
+  out.url = std::move(*url);
+  return out;
+}
+
+UrlResolver::UrlResolver(std::string_view base) {
+  CurlUrl h(curl_url());
+  std::string copy(base);
+  if (h && curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
+               CURLUE_OK) {
+    base_ = std::move(h);
+  }
+}
+
+CurlUrl UrlResolver::Apply(std::string_view reference) const {
+  if (!base_) return nullptr;
+  std::string ref = CleanReference(reference);
+  CurlUrl h(curl_url_dup(base_.get()));
+  if (!h) return nullptr;
+  // curl 7.88 resolves "" and "#x" to the base's directory; RFC 3986 says
+  // they name the base document itself.
+  if (ref.empty() || ref[0] == '#') {
+    const char* fragment = ref.empty() ? nullptr : ref.c_str() + 1;
+    if (curl_url_set(h.get(), CURLUPART_FRAGMENT, fragment, 0) != CURLUE_OK) return nullptr;
+    return h;
+  }
+  std::string_view scheme = SchemeOf(ref);
+  if (!scheme.empty() && ref.compare(scheme.size(), 3, "://") != 0) {
+    // "http:g" with an http base is relative, as browsers read it (RFC 3986
+    // 5.4.2 allows this); "mailto:x" or "g:h" is absolute and opaque.
+    std::optional<std::string> base_scheme = GetPart(base_.get(), CURLUPART_SCHEME);
+    if (base_scheme && EqualsIgnoreCase(scheme, *base_scheme) && IsHttpScheme(scheme)) {
+      ref.erase(0, scheme.size() + 1);
+    } else {
+      return nullptr;
+    }
+  }
+  if (curl_url_set(h.get(), CURLUPART_URL, ref.c_str(),
+                   CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK) {
+    return nullptr;
+  }
+  return h;
+}
+
+std::optional<std::string> UrlResolver::Resolve(std::string_view reference) const {
+  if (!base_) return std::nullopt;
+  std::string ref = CleanReference(reference);
+  std::string_view scheme = SchemeOf(ref);
+  if (!scheme.empty() && !IsHttpScheme(scheme) && ref.compare(scheme.size(), 3, "://") != 0) {
+    return ref;  // an opaque absolute URI ("mailto:x", "g:h") is its own resolution
+  }
+  CurlUrl h = Apply(reference);
+  if (!h) return std::nullopt;
+  return GetPart(h.get(), CURLUPART_URL);
+}
+
+std::optional<std::string> UrlResolver::ResolveLink(std::string_view reference) const {
+  CurlUrl h = Apply(reference);
+  if (!h) return std::nullopt;
+  std::optional<std::string> scheme = GetPart(h.get(), CURLUPART_SCHEME);
+  if (!scheme || !IsHttpScheme(*scheme)) return std::nullopt;
+  curl_url_set(h.get(), CURLUPART_FRAGMENT, nullptr, 0);
+  return GetPart(h.get(), CURLUPART_URL);
+}
+
+}  // namespace forage

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/curl_ptr.h"
+#include "forage/record.h"
+
+namespace forage {
+
+// URLs longer than this are refused as invalid_url: they could not travel in
+// one work-queue frame, and no server we would want to crawl accepts them.
+inline constexpr std::size_t kMaxUrlBytes = 32 * 1024;
+
+// The outcome of checking one input URL.
+struct CheckedUrl {
+  std::string url;                   // what to request, as libcurl normalised it
+  std::optional<RecordError> error;  // invalid_url or unsupported_scheme
+};
+
+// Checks a URL given as input. Without a scheme, http:// is assumed (as curl
+// and wget do); any scheme but http and https is unsupported_scheme; what
+// libcurl's URL API cannot parse is invalid_url, with its reason.
+CheckedUrl CheckInputUrl(std::string_view text);
+
+// Resolves link references against one absolute base URL with libcurl's URL
+// API (RFC 3986 section 5), first doing what Debian's curl 7.88 gets wrong or
+// leaves to the caller: surrounding whitespace and control characters are
+// trimmed and tabs and newlines removed (as browsers do), "\" is "/" for http
+// and https, and "" and "#frag" refer to the base document itself.
+class UrlResolver {
+ public:
+  // nullopt-like state when `base` is not an absolute URL: see valid().
+  explicit UrlResolver(std::string_view base);
+  bool valid() const { return base_ != nullptr; }
+
+  // The absolute form of `reference`, fragment kept; nullopt if it does not
+  // resolve. Any scheme is allowed here; the caller filters.
+  std::optional<std::string> Resolve(std::string_view reference) const;
+
+  // Like Resolve, but only http/https results, with the fragment removed:
+  // the form in which links are recorded.
+  std::optional<std::string> ResolveLink(std::string_view reference) const;
+
+ private:
+  CurlUrl Apply(std::string_view reference) const;
+  CurlUrl base_;
+};
+
+// `url` without its "#fragment".
+std::string_view StripFragment(std::string_view url);
+
+}  // namespace forage

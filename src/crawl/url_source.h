@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/fd.h"
+#include "forage/status.h"
+
+namespace forage {
+
+// One URL line taken from the input.
+struct InputLine {
+  std::string text;   // trimmed; cut short if the line was absurdly long
+  std::string where;  // "urls.txt:12", "<stdin>:3" or "--url 2", for messages
+  bool too_long = false;
+};
+
+// The seed URLs, read lazily and without blocking: files (one URL a line,
+// '#' comments and blank lines skipped, ASCII whitespace trimmed, CRLF
+// accepted), standard input as "-", and single URLs, in the order added.
+// Memory stays bounded by one read chunk plus one line, however long the list.
+class UrlSource {
+ public:
+  // A line longer than this is cut here and reported as too long.
+  static constexpr std::size_t kMaxLineBytes = 64 * 1024;
+
+  void AddUrl(std::string url);
+  // Opens `path` now ("-": standard input), so a missing file fails before
+  // any work starts: the Status names the path and the reason.
+  Status AddFile(const std::string& path);
+
+  enum class Poll { kLine, kWouldBlock, kExhausted };
+  // The next line if one is ready. kWouldBlock: a pipe or terminal has no
+  // data yet; wait for WaitFd() to become readable, then call again.
+  Poll Next(InputLine* line);
+  int WaitFd() const;
+
+ private:
+  struct Input {
+    std::string name;
+    bool is_url = false;  // a single --url value held in `buffer`
+    UniqueFd owned;       // files; standard input is borrowed, not closed
+    int fd = -1;
+    bool regular = false;  // regular files never block, so are not polled
+    bool eof = false;
+    bool skipping = false;  // inside the rest of an over-long line
+    std::string buffer;
+    std::size_t line_no = 0;
+  };
+  bool TakeLine(Input& in, InputLine* line);
+  std::vector<Input> inputs_;
+  std::size_t current_ = 0;
+  std::size_t url_count_ = 0;
+};
+
+}  // namespace forage

@@ -1,0 +1,52 @@
+#include "fetch/error_map.h"
+
+namespace forage {
+
+ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit) {
+  if (body_cap_hit) return ErrorKind::kTooLarge;
+  switch (code) {
+    case CURLE_OK:
+      return http_status >= 400 ? ErrorKind::kHttp : ErrorKind::kNone;
+    case CURLE_URL_MALFORMAT:
+      return ErrorKind::kInvalidUrl;
+    case CURLE_UNSUPPORTED_PROTOCOL:  // also a redirect to a scheme we refuse
+      return ErrorKind::kUnsupportedScheme;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return ErrorKind::kDns;
+    case CURLE_COULDNT_CONNECT:
+      return ErrorKind::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return ErrorKind::kTimeout;
+    case CURLE_GOT_NOTHING:     // empty reply
+    case CURLE_SEND_ERROR:      // reset while sending
+    case CURLE_RECV_ERROR:      // reset while receiving
+    case CURLE_PARTIAL_FILE:    // body shorter than its Content-Length
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return ErrorKind::kNetwork;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+      return ErrorKind::kTls;
+    case CURLE_FILESIZE_EXCEEDED:
+      return ErrorKind::kTooLarge;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return ErrorKind::kRedirectLoop;
+    default:
+      return ErrorKind::kOther;
+  }
+}
+
+}  // namespace forage

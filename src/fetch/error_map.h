@@ -1,0 +1,14 @@
+#pragma once
+
+#include <curl/curl.h>
+
+#include "forage/error_kind.h"
+
+namespace forage {
+
+// The one place where libcurl's result codes and HTTP statuses become error
+// kinds. `body_cap_hit` says our write callback refused the body because it
+// passed --max-bytes (curl then reports CURLE_WRITE_ERROR).
+ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit);
+
+}  // namespace forage

@@ -1,0 +1,231 @@
+#include "fetch/fetcher.h"
+
+#include <poll.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string>
+
+#include "core/time_format.h"
+#include "core/url.h"
+#include "fetch/error_map.h"
+#include "parse/extractor.h"
+
+namespace forage {
+
+struct Transfer {
+  wire::FetchJob job;
+  CurlEasy easy;
+  std::uint64_t max_bytes = 0;
+  std::uint64_t bytes = 0;  // of the current response, after decompression
+  std::string body;         // kept only for bodies we will parse
+  int keep = -1;            // -1: not decided yet; 0: count only; 1: keep
+  bool cap_hit = false;
+  std::int64_t fetched_at_ms = 0;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+namespace {
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool IsHtmlType(const char* content_type) {
+  return content_type && (StartsWithIgnoreCase(content_type, "text/html") ||
+                          StartsWithIgnoreCase(content_type, "application/xhtml+xml"));
+}
+
+// For a body served without Content-Type: does it start like HTML?
+bool LooksLikeHtml(std::string_view body) {
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) {
+    body.remove_prefix(1);
+  }
+  return StartsWithIgnoreCase(body, "<!doctype html") || StartsWithIgnoreCase(body, "<html");
+}
+
+// Parse only bodies that may be HTML and are worth it (not error pages).
+bool WantBody(CURL* easy) {
+  long status = 0;
+  char* type = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &type);
+  return status < 400 && (type == nullptr || IsHtmlType(type));
+}
+
+// --max-bytes is enforced here, on decompressed bytes: curl 7.88's own size
+// limit misses chunked and compressed bodies, so a gzip bomb would otherwise
+// inflate in memory. Returning less than given makes curl fail the transfer
+// with CURLE_WRITE_ERROR, which cap_hit turns into too_large.
+std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::size_t n = size * count;
+  if (n > t->max_bytes - t->bytes) {
+    t->cap_hit = true;
+    return 0;
+  }
+  t->bytes += n;
+  if (t->keep < 0) t->keep = WantBody(t->easy.get()) ? 1 : 0;
+  if (t->keep == 1) t->body.append(data, n);
+  return n;
+}
+
+// A new status line starts a new response (after a redirect or a 100
+// Continue): only the last response's body counts.
+std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::size_t n = size * count;
+  if (n >= 5 && std::memcmp(data, "HTTP/", 5) == 0) {
+    t->bytes = 0;
+    t->body.clear();
+    t->keep = -1;
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options) {
+  CurlMulti multi(curl_multi_init());
+  if (!multi) return Status::Error("curl_multi_init failed");
+  // Room for every transfer's connection plus some kept alive for reuse.
+  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency) * 2);
+  return std::unique_ptr<Fetcher>(new Fetcher(options, std::move(multi)));
+}
+
+Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi)
+    : options_(options), multi_(std::move(multi)) {}
+
+Fetcher::~Fetcher() {
+  for (auto& [easy, t] : transfers_) curl_multi_remove_handle(multi_.get(), easy);
+}
+
+CurlEasy Fetcher::TakeHandle() {
+  if (idle_.empty()) return CurlEasy(curl_easy_init());
+  CurlEasy easy = std::move(idle_.back());
+  idle_.pop_back();
+  curl_easy_reset(easy.get());
+  return easy;
+}
+
+void Fetcher::Start(wire::FetchJob job) {
+  auto t = std::make_unique<Transfer>();
+  t->job = std::move(job);
+  t->max_bytes = options_.max_bytes;
+  t->fetched_at_ms = UnixMillisNow();
+  t->easy = TakeHandle();
+  CURL* h = t->easy.get();
+  if (!h) {
+    wire::FetchResult r;
+    r.id = t->job.id;
+    r.error = ErrorKind::kOther;
+    r.error_message = "curl_easy_init failed";
+    failed_to_start_.push_back(std::move(r));
+    return;
+  }
+  curl_easy_setopt(h, CURLOPT_URL, t->job.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PRIVATE, t.get());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, t.get());
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  CURLMcode rc = curl_multi_add_handle(multi_.get(), h);
+  if (rc != CURLM_OK) {
+    wire::FetchResult r;
+    r.id = t->job.id;
+    r.error = ErrorKind::kOther;
+    r.error_message = std::string("cannot start transfer: ") + curl_multi_strerror(rc);
+    failed_to_start_.push_back(std::move(r));
+    idle_.push_back(std::move(t->easy));
+    return;
+  }
+  transfers_.emplace(h, std::move(t));
+}
+
+void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
+  int running = 0;
+  curl_multi_perform(multi_.get(), &running);
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    auto it = transfers_.find(msg->easy_handle);
+    if (it == transfers_.end()) continue;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    transfers_.erase(it);
+    curl_multi_remove_handle(multi_.get(), t->easy.get());
+    finished->push_back(Finish(*t, msg->data.result));
+    idle_.push_back(std::move(t->easy));
+  }
+  for (wire::FetchResult& r : failed_to_start_) finished->push_back(std::move(r));
+  failed_to_start_.clear();
+}
+
+wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
+  CURL* h = t.easy.get();
+  long status = 0;
+  char* effective = nullptr;
+  char* type = nullptr;
+  curl_off_t total_us = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
+  curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+  curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
+
+  wire::FetchResult r;
+  r.id = t.job.id;
+  r.status = static_cast<int>(status);
+  r.final_url = std::string(StripFragment(effective ? effective : t.job.url));
+  if (type) r.content_type = type;
+  r.bytes = t.bytes;
+  r.elapsed_ms = static_cast<std::uint64_t>(total_us / 1000);
+  r.fetched_at_ms = t.fetched_at_ms;
+  r.error = ClassifyTransfer(code, status, t.cap_hit);
+  switch (r.error) {
+    case ErrorKind::kNone:
+      break;
+    case ErrorKind::kHttp:
+      r.error_message = "HTTP " + std::to_string(status);
+      break;
+    case ErrorKind::kTooLarge:
+      r.error_message = "body larger than --max-bytes (" + std::to_string(t.max_bytes) +
+                        " bytes after decompression)";
+      break;
+    default:
+      r.error_message = t.errbuf[0] ? t.errbuf : curl_easy_strerror(code);
+      break;
+  }
+  if (r.error == ErrorKind::kNone && t.keep == 1 && (IsHtmlType(type) || LooksLikeHtml(t.body))) {
+    PageData page = ExtractPage(t.body, r.final_url);
+    r.title = std::move(page.title);
+    r.description = std::move(page.description);
+    r.links = std::move(page.links);
+  }
+  return r;
+}
+
+Status Fetcher::Wait(int extra_fd, int timeout_ms, bool* extra_ready) {
+  curl_waitfd extra{extra_fd, CURL_WAIT_POLLIN, 0};
+  int numfds = 0;
+  CURLMcode rc = curl_multi_poll(multi_.get(), extra_fd >= 0 ? &extra : nullptr,
+                                 extra_fd >= 0 ? 1u : 0u, timeout_ms, &numfds);
+  if (rc != CURLM_OK) return Status::Error(std::string("curl_multi_poll: ") + curl_multi_strerror(rc));
+  if (extra_ready) *extra_ready = extra.revents != 0;
+  return {};
+}
+
+}  // namespace forage

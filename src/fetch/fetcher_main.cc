@@ -1,0 +1,73 @@
+#include "fetch/fetcher_main.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "core/fd.h"
+#include "core/log.h"
+#include "fetch/fetcher.h"
+#include "ipc/wire.h"
+
+namespace forage {
+namespace {
+
+constexpr int kExitCannotWork = 3;
+
+// Empties the doorbell; true once the master has closed it (no more work).
+bool DrainDoorbell(int fd) {
+  char buf[256];
+  for (;;) {
+    ssize_t n = ReadSome(fd, buf, sizeof buf);
+    if (n > 0) continue;
+    return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+}
+
+}  // namespace
+
+int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd) {
+  if (Status st = SetNonBlocking(doorbell_fd, true); !st.ok()) {
+    LogError("doorbell: " + st.message());
+    return kExitCannotWork;
+  }
+  auto created = Fetcher::Create(options);
+  if (!created.ok()) {
+    LogError(created.status().message());
+    return kExitCannotWork;
+  }
+  Fetcher& fetcher = *created.value();
+  const auto concurrency = static_cast<std::size_t>(options.concurrency);
+  std::string payload;
+  std::vector<wire::FetchResult> finished;
+  bool closed = false;
+  for (;;) {
+    while (fetcher.InFlight() < concurrency && queue.TryPop(&payload)) {
+      std::optional<wire::FetchJob> job = wire::DecodeJob(payload);
+      if (!job) {
+        LogError("corrupt job frame in the work queue");
+        return kExitCannotWork;
+      }
+      fetcher.Start(std::move(*job));
+    }
+    fetcher.Perform(&finished);
+    for (const wire::FetchResult& r : finished) {
+      // Blocking write: a full pipe is back-pressure from a busy master.
+      // Failure (EPIPE) means the master is gone, and so is our purpose.
+      if (!WriteAll(result_fd, wire::EncodeResult(r)).ok()) return 0;
+    }
+    finished.clear();
+    if (closed && fetcher.InFlight() == 0) return 0;
+    // curl_multi_poll reports POLLIN but not POLLHUP on the extra fd, so the
+    // doorbell is read after every wake-up rather than only when flagged.
+    if (Status st = fetcher.Wait(closed ? -1 : doorbell_fd, 1000, nullptr); !st.ok()) {
+      LogError(st.message());
+      return kExitCannotWork;
+    }
+    if (!closed) closed = DrainDoorbell(doorbell_fd);
+  }
+}
+
+}  // namespace forage

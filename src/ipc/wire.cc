@@ -1,0 +1,151 @@
+#include "ipc/wire.h"
+
+#include <cstring>
+
+namespace forage::wire {
+namespace {
+
+class Writer {
+ public:
+  explicit Writer(MessageType type) {
+    out_.resize(kFrameHeaderBytes);
+    U8(static_cast<std::uint8_t>(type));
+  }
+  void U8(std::uint8_t v) { out_ += static_cast<char>(v); }
+  void U32(std::uint32_t v) { Le(v, 4); }
+  void U64(std::uint64_t v) { Le(v, 8); }
+  void Str(std::string_view s) {
+    U32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  std::string Finish() && {
+    auto n = static_cast<std::uint32_t>(out_.size() - kFrameHeaderBytes);
+    for (int i = 0; i < 4; ++i) out_[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    return std::move(out_);
+  }
+
+ private:
+  void Le(std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out_ += static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool U8(std::uint8_t* v) {
+    std::uint64_t x;
+    if (!Le(&x, 1)) return false;
+    *v = static_cast<std::uint8_t>(x);
+    return true;
+  }
+  bool U32(std::uint32_t* v) {
+    std::uint64_t x;
+    if (!Le(&x, 4)) return false;
+    *v = static_cast<std::uint32_t>(x);
+    return true;
+  }
+  bool U64(std::uint64_t* v) { return Le(v, 8); }
+  bool Str(std::string* s) {
+    std::uint32_t n;
+    if (!U32(&n) || n > in_.size()) return false;
+    s->assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
+  bool AtEnd() const { return in_.empty(); }
+  std::size_t Left() const { return in_.size(); }
+
+ private:
+  bool Le(std::uint64_t* v, int bytes) {
+    if (in_.size() < static_cast<std::size_t>(bytes)) return false;
+    std::uint64_t x = 0;
+    for (int i = 0; i < bytes; ++i) x |= std::uint64_t{static_cast<unsigned char>(in_[i])} << (8 * i);
+    in_.remove_prefix(static_cast<std::size_t>(bytes));
+    *v = x;
+    return true;
+  }
+  std::string_view in_;
+};
+
+bool ExpectType(Reader& r, MessageType type) {
+  std::uint8_t t;
+  return r.U8(&t) && t == static_cast<std::uint8_t>(type);
+}
+
+}  // namespace
+
+std::string EncodeJob(const FetchJob& job) {
+  Writer w(MessageType::kJob);
+  w.U64(job.id);
+  w.Str(job.url);
+  return std::move(w).Finish();
+}
+
+std::string EncodeResult(const FetchResult& r) {
+  Writer w(MessageType::kResult);
+  w.U64(r.id);
+  w.U8(static_cast<std::uint8_t>(r.error));
+  w.Str(r.error_message);
+  w.U32(static_cast<std::uint32_t>(r.status));
+  w.Str(r.final_url);
+  w.Str(r.content_type);
+  w.U64(r.bytes);
+  w.U64(r.elapsed_ms);
+  w.U64(static_cast<std::uint64_t>(r.fetched_at_ms));
+  w.U8(static_cast<std::uint8_t>((r.title ? 1 : 0) | (r.description ? 2 : 0)));
+  w.Str(r.title.value_or(""));
+  w.Str(r.description.value_or(""));
+  // Keep the frame under the decoder's limit whatever the page held.
+  std::size_t budget = kMaxFrameBytes / 2;
+  std::uint32_t count = 0;
+  for (const std::string& link : r.links) {
+    if (link.size() + 4 > budget) break;
+    budget -= link.size() + 4;
+    ++count;
+  }
+  w.U32(count);
+  for (std::uint32_t i = 0; i < count; ++i) w.Str(r.links[i]);
+  return std::move(w).Finish();
+}
+
+std::optional<FetchJob> DecodeJob(std::string_view payload) {
+  Reader r(payload);
+  FetchJob job;
+  if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.Str(&job.url) || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  return job;
+}
+
+std::optional<FetchResult> DecodeResult(std::string_view payload) {
+  Reader r(payload);
+  FetchResult out;
+  std::uint8_t kind, flags;
+  std::uint32_t status, count;
+  std::uint64_t fetched_at;
+  std::string title, description;
+  if (!ExpectType(r, MessageType::kResult) || !r.U64(&out.id) || !r.U8(&kind) ||
+      !r.Str(&out.error_message) || !r.U32(&status) || !r.Str(&out.final_url) ||
+      !r.Str(&out.content_type) || !r.U64(&out.bytes) || !r.U64(&out.elapsed_ms) ||
+      !r.U64(&fetched_at) || !r.U8(&flags) || !r.Str(&title) || !r.Str(&description) ||
+      !r.U32(&count)) {
+    return std::nullopt;
+  }
+  std::optional<ErrorKind> error = ErrorKindFromNumber(kind);
+  if (!error || count > r.Left() / 4) return std::nullopt;
+  out.error = *error;
+  out.status = static_cast<int>(status);
+  out.fetched_at_ms = static_cast<std::int64_t>(fetched_at);
+  if (flags & 1) out.title = std::move(title);
+  if (flags & 2) out.description = std::move(description);
+  out.links.resize(count);
+  for (std::string& link : out.links) {
+    if (!r.Str(&link)) return std::nullopt;
+  }
+  if (!r.AtEnd()) return std::nullopt;
+  return out;
+}
+
+}  // namespace forage::wire

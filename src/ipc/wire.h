@@ -1,0 +1,67 @@
+#pragma once
+
+// The bytes that cross process boundaries.
+//
+// Every message is a frame: a little-endian u32 payload length, then the
+// payload. A payload starts with a u8 message type, whose value also
+// versions the layout (a changed layout gets a new type). Integers are
+// little-endian; a string is a u32 length and its bytes; a list is a u32
+// count and its items.
+//
+//   kJob    (master -> fetcher, through the work queue)
+//     u64 job id, string url
+//   kResult (fetcher -> master, through the result pipe)
+//     u64 job id, u8 error kind, string error message, i32 HTTP status (0:
+//     none), string final url, string content type, u64 bytes, u64 elapsed
+//     ms, i64 fetched-at Unix ms, u8 flags (1: has title, 2: has
+//     description), string title, string description, list<string> links
+//
+// Decoding checks every length against the bytes present, so a torn or
+// corrupt frame fails to decode; it never reads out of bounds.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "forage/error_kind.h"
+
+namespace forage::wire {
+
+inline constexpr std::size_t kFrameHeaderBytes = 4;
+// A bigger frame is refused by decoders: a result carries extracted data
+// only (the HTML stays in the fetcher), and links are capped to fit.
+inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
+
+enum class MessageType : std::uint8_t { kJob = 1, kResult = 2 };
+
+struct FetchJob {
+  std::uint64_t id = 0;
+  std::string url;
+};
+
+struct FetchResult {
+  std::uint64_t id = 0;
+  ErrorKind error = ErrorKind::kNone;
+  std::string error_message;
+  int status = 0;
+  std::string final_url;
+  std::string content_type;
+  std::uint64_t bytes = 0;
+  std::uint64_t elapsed_ms = 0;
+  std::int64_t fetched_at_ms = 0;
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  std::vector<std::string> links;
+};
+
+// Whole frames, header included, ready to write.
+std::string EncodeJob(const FetchJob& job);
+std::string EncodeResult(const FetchResult& result);
+
+// Payloads (without the 4-byte header); nullopt if malformed or of another type.
+std::optional<FetchJob> DecodeJob(std::string_view payload);
+std::optional<FetchResult> DecodeResult(std::string_view payload);
+
+}  // namespace forage::wire

@@ -1,0 +1,81 @@
+#pragma once
+
+// Jobs travel from the master to each fetcher through shared memory.
+//
+// Why this design: the obvious Boost.Interprocess tools (message_queue,
+// interprocess_mutex, interprocess_condition) all rest on process-shared
+// pthread mutexes and condition variables. Boost 1.74 makes no mutex robust,
+// and glibc's shared condition variables hang the next signaller once a
+// waiter has been SIGKILLed (see ../shared/PITFALLS.md, EXP 1.1-1.4). A
+// fetcher may die at any instant, so nothing on this path may be a lock a
+// dead process can hold.
+//
+// Instead each fetcher has its own single-producer, single-consumer byte ring
+// (boost::lockfree::spsc_queue with a compile-time capacity, so it holds no
+// pointers and lives wholly inside the mapping) in one anonymous shared
+// mapping made by Boost.Interprocess before the fork. Its head and tail are
+// lock-free atomics: a consumer killed mid-pop leaves, at worst, a ring the
+// master throws away, and the producer never waits on anyone. Wake-ups do not
+// go through the ring at all: the master writes a byte to the fetcher's
+// doorbell pipe, which the fetcher watches in curl_multi_poll. The memory has
+// no name, so nothing is left in /dev/shm whatever way the processes end.
+//
+// The master, not the ring, is the source of truth for which jobs a fetcher
+// holds: it counts a job as the fetcher's from the push until its result frame
+// arrives, which is what lets it requeue exactly the right jobs on a death.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "forage/status.h"
+
+namespace forage {
+
+struct WorkRing;  // the shared layout, private to work_queue.cc
+
+// One fetcher's end of the shared memory: a view, it owns nothing.
+class WorkQueue {
+ public:
+  // Bytes the ring holds; a frame larger than this can never be pushed.
+  static constexpr std::size_t kCapacityBytes = 256 * 1024;
+
+  WorkQueue() = default;
+  explicit WorkQueue(WorkRing* ring) : ring_(ring) {}
+
+  // Master only. Pushes one whole frame (header included, see wire.h) or
+  // nothing when it does not fit now; never blocks. The frame becomes visible
+  // to the consumer all at once.
+  bool TryPush(std::string_view frame);
+
+  // Fetcher only. Pops the next whole frame's payload (header stripped) into
+  // *payload; false when the ring is empty. Never blocks.
+  bool TryPop(std::string* payload);
+
+ private:
+  WorkRing* ring_ = nullptr;
+};
+
+// The shared mapping holding one ring per fetcher slot. Created by the master
+// before any fork; a forked fetcher uses its inherited copy of the mapping.
+class WorkQueueRegion {
+ public:
+  static Result<std::unique_ptr<WorkQueueRegion>> Create(std::size_t slots);
+  ~WorkQueueRegion();
+  WorkQueueRegion(const WorkQueueRegion&) = delete;
+  WorkQueueRegion& operator=(const WorkQueueRegion&) = delete;
+
+  WorkQueue Queue(std::size_t slot);
+  // Empties slot's ring. Master only, and only while no process consumes it
+  // (its fetcher reaped, the replacement not yet forked).
+  void Reset(std::size_t slot);
+
+ private:
+  struct Mapping;
+  explicit WorkQueueRegion(std::unique_ptr<Mapping> mapping, std::size_t slots);
+  std::unique_ptr<Mapping> mapping_;
+  std::size_t slots_;
+};
+
+}  // namespace forage

@@ -1,0 +1,158 @@
+#include "ipc/worker_pool.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "core/log.h"
+
+namespace forage {
+namespace {
+
+constexpr int kDoorbellFd = 3;
+constexpr int kResultFd = 4;
+
+std::string DescribeWaitStatus(int status) {
+  if (WIFSIGNALED(status)) {
+    return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  }
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return "ended";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(std::size_t size, FetcherEntry entry) {
+  auto region = WorkQueueRegion::Create(size);
+  if (!region.ok()) return region.status();
+  return std::unique_ptr<WorkerPool>(
+      new WorkerPool(std::move(region).value(), size, std::move(entry)));
+}
+
+WorkerPool::WorkerPool(std::unique_ptr<WorkQueueRegion> region, std::size_t size,
+                       FetcherEntry entry)
+    : region_(std::move(region)), slots_(size), entry_(std::move(entry)) {}
+
+WorkerPool::~WorkerPool() {
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (Running(i)) {
+      ::kill(slots_[i].pid, SIGKILL);
+      Reap(i);
+    }
+  }
+}
+
+Status WorkerPool::Spawn(std::size_t slot) {
+  Slot& s = slots_[slot];
+  region_->Reset(slot);
+  auto doorbell = MakePipe();
+  if (!doorbell.ok()) return doorbell.status();
+  auto results = MakePipe();
+  if (!results.ok()) return results.status();
+  if (Status st = SetNonBlocking(doorbell.value().write.get(), true); !st.ok()) return st;
+  if (Status st = SetNonBlocking(results.value().read.get(), true); !st.ok()) return st;
+
+  pid_t master = ::getpid();
+  std::fflush(nullptr);  // a buffered stdio line would otherwise be written twice
+  pid_t pid = ::fork();
+  if (pid < 0) return Status::Error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) RunChild(slot, doorbell.value().read.get(), results.value().write.get(), master);
+  s.pid = pid;
+  s.doorbell = std::move(doorbell.value().write);
+  s.results = std::move(results.value().read);
+  // The child's ends close here, as the Pipes go out of scope: from now on
+  // the child alone holds the result pipe's write end, so its death is EOF.
+  return {};
+}
+
+void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_t master) {
+  // Die with the master. PR_SET_PDEATHSIG is tied to the thread that forked
+  // us, which is the master's only thread; the getppid check closes the race
+  // with a master that died before the prctl.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != master) ::_exit(0);
+
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGCHLD, SIG_DFL);
+
+  // Keep exactly our two descriptors (at fixed numbers) and stderr. Move them
+  // out of the way first so that the dup2s cannot clobber each other.
+  int doorbell = ::fcntl(doorbell_fd, F_DUPFD, 10);
+  int result = ::fcntl(result_fd, F_DUPFD, 10);
+  if (doorbell < 0 || result < 0) ::_exit(70);
+  ::dup2(doorbell, kDoorbellFd);
+  ::dup2(result, kResultFd);
+  ::close_range(kResultFd + 1, ~0U, 0);
+  int devnull = ::open("/dev/null", O_RDWR);
+  if (devnull >= 0) {
+    ::dup2(devnull, STDIN_FILENO);
+    ::dup2(devnull, STDOUT_FILENO);
+    if (devnull > kResultFd) ::close(devnull);
+  }
+  SetLogRole("fetcher " + std::to_string(slot));
+  int code = 70;
+  try {
+    code = entry_(region_->Queue(slot), kDoorbellFd, kResultFd);
+  } catch (const std::exception& e) {
+    LogError(std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    LogError("unexpected exception");
+  }
+  ::_exit(code);
+}
+
+bool WorkerPool::Push(std::size_t slot, std::string_view frame) {
+  Slot& s = slots_[slot];
+  if (!Running(slot) || !region_->Queue(slot).TryPush(frame)) return false;
+  // A full doorbell (EAGAIN) already holds an unread ring: nothing to add.
+  char byte = 1;
+  [[maybe_unused]] ssize_t n = ::write(s.doorbell.get(), &byte, 1);
+  return true;
+}
+
+std::string WorkerPool::Reap(std::size_t slot) {
+  Slot& s = slots_[slot];
+  if (s.pid <= 0) return "not running";
+  int status = 0;
+  pid_t r;
+  do {
+    r = ::waitpid(s.pid, &status, WNOHANG);
+  } while (r < 0 && errno == EINTR);
+  if (r == 0) {
+    // Still alive although its pipe says otherwise (or we were asked to get
+    // rid of it): it goes now.
+    ::kill(s.pid, SIGKILL);
+    do {
+      r = ::waitpid(s.pid, &status, 0);
+    } while (r < 0 && errno == EINTR);
+  }
+  s.pid = -1;
+  s.doorbell.Reset();
+  s.results.Reset();
+  return r > 0 ? DescribeWaitStatus(status) : "lost (waitpid failed)";
+}
+
+void WorkerPool::CloseDoorbells() {
+  for (Slot& s : slots_) s.doorbell.Reset();
+}
+
+void WorkerPool::SignalAll(int signal) {
+  for (const Slot& s : slots_) {
+    if (s.pid > 0) ::kill(s.pid, signal);
+  }
+}
+
+}  // namespace forage

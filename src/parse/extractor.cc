@@ -1,0 +1,122 @@
+#include "parse/extractor.h"
+
+#include <strings.h>
+
+#include <unordered_set>
+
+#include "core/url.h"
+#include "parse/html_document.h"
+
+namespace forage {
+namespace {
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+const char* Attribute(const GumboElement& e, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
+  return a ? a->value : nullptr;
+}
+
+// Concatenated text of the node's descendants (what <title> holds).
+std::string TextOf(const GumboNode* node) {
+  std::string out;
+  std::vector<const GumboNode*> stack{node};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_CDATA) {
+      out += n->v.text.text;
+    } else if (n->type == GUMBO_NODE_ELEMENT) {
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;) {
+        stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CollapseWhitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (IsAsciiSpace(c)) {
+      pending_space = !out.empty();
+    } else {
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
+PageData ExtractPage(std::string_view html, std::string_view document_url) {
+  PageData page;
+  HtmlDocument doc(html);
+  if (!doc.root()) return page;
+
+  std::optional<std::string> base_href;
+  std::vector<const char*> hrefs;
+  // Pre-order walk, children pushed in reverse, so that "first" means first
+  // in document order.
+  std::vector<const GumboNode*> stack{doc.root()};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboElement& e = n->v.element;
+    if (e.tag_namespace == GUMBO_NAMESPACE_HTML) {
+      switch (e.tag) {
+        case GUMBO_TAG_TITLE:
+          if (!page.title) page.title = CollapseWhitespace(TextOf(n));
+          break;
+        case GUMBO_TAG_META:
+          if (!page.description) {
+            const char* name = Attribute(e, "name");
+            const char* content = Attribute(e, "content");
+            if (name && content && strcasecmp(name, "description") == 0) {
+              page.description = CollapseWhitespace(content);
+            }
+          }
+          break;
+        case GUMBO_TAG_BASE:
+          if (!base_href) {
+            if (const char* href = Attribute(e, "href")) base_href = href;
+          }
+          break;
+        case GUMBO_TAG_A:
+        case GUMBO_TAG_AREA:
+          if (const char* href = Attribute(e, "href")) hrefs.push_back(href);
+          break;
+        default:
+          break;
+      }
+    }
+    const GumboVector& kids = e.children;
+    for (unsigned i = kids.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    }
+  }
+
+  UrlResolver document(document_url);
+  std::optional<std::string> base;
+  if (base_href) base = document.Resolve(*base_href);
+  UrlResolver based(base ? std::string_view(*base) : document_url);
+  const UrlResolver& resolver = based.valid() ? based : document;
+  if (!resolver.valid()) return page;
+  std::unordered_set<std::string> seen;
+  for (const char* href : hrefs) {
+    std::optional<std::string> link = resolver.ResolveLink(href);
+    if (link && seen.insert(*link).second) page.links.push_back(std::move(*link));
+  }
+  return page;
+}
+
+}  // namespace forage

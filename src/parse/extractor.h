@@ -1,0 +1,27 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forage {
+
+// What forage records of an HTML page.
+struct PageData {
+  std::optional<std::string> title;        // first <title>, whitespace collapsed
+  std::optional<std::string> description;  // first <meta name="description" content>
+  // a[href] and area[href] resolved against the first <base href> (itself
+  // resolved against the document URL) or the document URL; http(s) only,
+  // fragment removed, duplicates dropped, in document order.
+  std::vector<std::string> links;
+};
+
+// Parses `html` (UTF-8) served at `document_url` and extracts its PageData.
+// Walks the tree iteratively, so deep nesting cannot overflow the stack.
+PageData ExtractPage(std::string_view html, std::string_view document_url);
+
+// Collapses runs of ASCII whitespace to one space and trims both ends.
+std::string CollapseWhitespace(std::string_view text);
+
+}  // namespace forage
