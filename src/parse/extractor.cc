@@ -91,13 +91,14 @@ PageData ExtractPage(std::string_view html, std::string_view document_url) {
             if (const char* href = Attribute(e, "href")) base_href = href;
           }
           break;
-        case GUMBO_TAG_A:
-        case GUMBO_TAG_AREA:
-          if (const char* href = Attribute(e, "href")) hrefs.push_back(href);
-          break;
         default:
           break;
       }
+    }
+    // Links in any namespace: an SVG <a href> (or xlink:href, which gumbo
+    // names "href" in the xlink namespace) navigates like an HTML one.
+    if (e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_AREA) {
+      if (const char* href = Attribute(e, "href")) hrefs.push_back(href);
     }
     const GumboVector& kids = e.children;
     for (unsigned i = kids.length; i-- > 0;) {

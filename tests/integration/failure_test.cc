@@ -1,0 +1,188 @@
+// Failure on purpose: fetchers SIGKILLed mid-run, the master interrupted or
+// killed. Every URL still gets exactly one record, and nothing is left over.
+// Synchronisation is by the test server's "HELD" lines: a request held open
+// proves the job is in flight at a fetcher.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "support/forage_run.h"
+
+namespace forage::test {
+namespace {
+
+using nlohmann::json;
+
+std::set<std::string> ShmEntries() {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/dev/shm", ec)) {
+    out.insert(e.path().filename().string());
+  }
+  return out;
+}
+
+void WaitHeld(TestServer& server, int count) {
+  for (int i = 0; i < count; ++i) {
+    INFO("waiting for held request " << i + 1 << " of " << count);
+    REQUIRE(server.WaitFor("HELD ", 20s));
+  }
+}
+
+std::vector<pid_t> Fetchers(const ChildProcess& forage, std::size_t expected) {
+  std::vector<pid_t> kids = ChildrenOf(forage.pid());
+  REQUIRE(kids.size() == expected);
+  return kids;
+}
+
+TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failure][integration]") {
+  TestServer server;
+  TempDir dir;
+  std::string list;
+  for (int i = 0; i < 8; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 50; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  auto shm_before = ShmEntries();
+  ChildProcess forage(ForageCommand({"-j", "2", "-c", "4", dir.Write("list.txt", list)}));
+
+  WaitHeld(server, 8);  // both fetchers full of held requests
+  std::vector<pid_t> first = Fetchers(forage, 2);
+  for (pid_t pid : first) ::kill(pid, SIGKILL);
+  WaitHeld(server, 8);  // the same 8 URLs, requeued to the replacements
+  std::vector<pid_t> second = Fetchers(forage, 2);
+  for (pid_t pid : second) CHECK(std::find(first.begin(), first.end(), pid) == first.end());
+  server.Release();
+
+  REQUIRE(forage.Wait(60s) == 0);
+  auto records = ParseRecords(forage.out());
+  CHECK(records.size() == 58);
+  std::set<std::string> urls;
+  for (const json& r : records) {
+    CHECK(r["ok"] == true);
+    CHECK(urls.insert(r["url"].get<std::string>()).second);
+  }
+  CHECK(forage.err().find("killed by signal 9") != std::string::npos);
+  CHECK(ShmEntries() == shm_before);
+}
+
+TEST_CASE("A URL in flight through two fetcher deaths gets worker_crash", "[failure][integration]") {
+  TestServer server;
+  TempDir dir;
+  std::string list;
+  for (int i = 0; i < 4; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 5; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  ChildProcess forage(ForageCommand({"-j", "1", "-c", "4", dir.Write("list.txt", list)}));
+
+  WaitHeld(server, 4);
+  for (pid_t pid : Fetchers(forage, 1)) ::kill(pid, SIGKILL);
+  WaitHeld(server, 4);
+  for (pid_t pid : Fetchers(forage, 1)) ::kill(pid, SIGKILL);
+
+  REQUIRE(forage.Wait(60s) == 1);
+  auto records = ParseRecords(forage.out());
+  REQUIRE(records.size() == 9);
+  int crashed = 0, ok = 0;
+  for (const json& r : records) {
+    std::string url = r["url"];
+    if (url.find("/hold/") != std::string::npos) {
+      CHECK(r["error"]["kind"] == "worker_crash");
+      ++crashed;
+    } else {
+      CHECK(r["ok"] == true);  // the third fetcher did the rest
+      ++ok;
+    }
+  }
+  CHECK(crashed == 4);
+  CHECK(ok == 5);
+}
+
+TEST_CASE("Fetchers killed again and again: every URL still gets one record",
+          "[failure][integration][slow]") {
+  TestServer server({"--log-requests"});
+  TempDir dir;
+  std::string list;
+  constexpr int kUrls = 300;
+  for (int i = 0; i < kUrls; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  ChildProcess forage(ForageCommand({"-j", "2", "-c", "4", "-q", dir.Write("list.txt", list)}));
+  std::mt19937 rng(3);
+  int requests = 0, kills = 0;
+  // Kill a random fetcher every few requests the server sees, until the
+  // crawl runs out of requests to make.
+  while (auto line = server.WaitFor("GOT ", 5s)) {
+    if (++requests % 15 != 0) continue;
+    std::vector<pid_t> kids = ChildrenOf(forage.pid());
+    if (kids.empty()) continue;
+    ::kill(kids[rng() % kids.size()], SIGKILL);
+    ++kills;
+  }
+  std::optional<int> code = forage.Wait(60s);
+  REQUIRE(code);
+  CHECK((*code == 0 || *code == 1));
+  auto records = ParseRecords(forage.out());
+  CHECK(records.size() == kUrls);
+  std::set<std::string> urls;
+  for (const json& r : records) {
+    CHECK(urls.insert(r["url"].get<std::string>()).second);
+    if (r["ok"] != true) CHECK(r["error"]["kind"] == "worker_crash");
+  }
+  CHECK(kills > 5);
+}
+
+TEST_CASE("SIGINT stops the run: interrupted records, children reaped, exit 130",
+          "[failure][integration]") {
+  TestServer server;
+  TempDir dir;
+  std::string list;
+  for (int i = 0; i < 6; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 20; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  auto shm_before = ShmEntries();
+  ChildProcess forage(ForageCommand({"-j", "2", "-c", "3", dir.Write("list.txt", list)}));
+  WaitHeld(server, 6);
+  std::vector<pid_t> kids = Fetchers(forage, 2);
+  forage.Signal(SIGINT);
+  REQUIRE(forage.Wait(10s) == 130);
+  auto records = ParseRecords(forage.out());
+  CHECK(records.size() == 26);  // every URL read, none finished
+  std::set<std::string> urls;
+  for (const json& r : records) {
+    CHECK(r["error"]["kind"] == "interrupted");
+    CHECK(urls.insert(r["url"].get<std::string>()).second);
+  }
+  for (pid_t pid : kids) CHECK(WaitGone(pid, 5s));
+  CHECK(ShmEntries() == shm_before);
+  server.Release();
+}
+
+TEST_CASE("SIGTERM stops the run the same way", "[failure][integration]") {
+  TestServer server;
+  ChildProcess forage(ForageCommand({"-j", "1", "--url", server.Url("/hold/x")}));
+  WaitHeld(server, 1);
+  forage.Signal(SIGTERM);
+  REQUIRE(forage.Wait(10s) == 130);
+  auto records = ParseRecords(forage.out());
+  REQUIRE(records.size() == 1);
+  CHECK(records[0]["error"]["kind"] == "interrupted");
+  server.Release();
+}
+
+TEST_CASE("A SIGKILLed master takes its fetchers with it and leaves no shm", "[failure][integration]") {
+  TestServer server;
+  auto shm_before = ShmEntries();
+  ChildProcess forage(ForageCommand({"-j", "2", "-c", "1", "--url", server.Url("/hold/a"),
+                                     "--url", server.Url("/hold/b")}));
+  WaitHeld(server, 2);
+  std::vector<pid_t> kids = Fetchers(forage, 2);
+  forage.Signal(SIGKILL);
+  REQUIRE(forage.Wait(10s) == 128 + SIGKILL);
+  for (pid_t pid : kids) CHECK(WaitGone(pid, 10s));
+  CHECK(ShmEntries() == shm_before);
+  server.Release();
+}
+
+}  // namespace
+}  // namespace forage::test

@@ -1,0 +1,103 @@
+#include "support/forage_run.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <catch2/catch.hpp>
+
+namespace forage::test {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/forage-test-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(const std::string& name, const std::string& content) const {
+  std::string full = path_ + "/" + name;
+  std::ofstream(full, std::ios::binary) << content;
+  return full;
+}
+
+TestServer::TestServer(const std::vector<std::string>& flags) {
+  std::vector<std::string> argv{TEST_SERVER_BIN};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  process_ = std::make_unique<ChildProcess>(argv);
+  std::optional<std::string> line = WaitFor("PORT ", 10s);
+  if (!line) throw std::runtime_error("test server never printed its port: " + process_->err());
+  port_ = std::stoi(line->substr(5));
+}
+
+std::string TestServer::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
+                                               ChildProcess::Duration timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    std::optional<std::string> line = process_->ReadLine(left);
+    if (!line) return std::nullopt;
+    if (line->rfind(prefix, 0) == 0) return line;
+  }
+}
+
+void TestServer::Release() { process_->WriteStdin("release\n"); }
+
+std::map<std::string, nlohmann::json> ForageRun::ByUrl() const {
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& r : records) {
+    std::string url = r.at("url");
+    INFO("duplicate record for " << url);
+    CHECK(out.count(url) == 0);
+    out[url] = r;
+  }
+  return out;
+}
+
+std::vector<std::string> ForageCommand(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{FORAGE_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+std::vector<nlohmann::json> ParseRecords(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    INFO("record line: " << line);
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+ForageRun RunForage(const std::vector<std::string>& args, const std::string& stdin_text,
+                    ChildProcess::Duration timeout) {
+  ChildProcess child(ForageCommand(args));
+  child.WriteStdin(stdin_text);
+  child.CloseStdin();
+  ForageRun run;
+  run.exit_code = child.Wait(timeout);
+  run.records = ParseRecords(child.out());
+  run.err = child.err();
+  return run;
+}
+
+}  // namespace forage::test

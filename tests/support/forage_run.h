@@ -1,0 +1,64 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/child_process.h"
+
+namespace forage::test {
+
+using namespace std::chrono_literals;
+
+// A directory under $TMPDIR (or /tmp) removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/name and returns the full path.
+  std::string Write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+// forage_test_server on 127.0.0.1, started and waited for (its "PORT" line).
+class TestServer {
+ public:
+  explicit TestServer(const std::vector<std::string>& flags = {});
+  std::string Url(const std::string& path) const;
+  // The next stdout line starting with `prefix`, or nullopt after `timeout`.
+  std::optional<std::string> WaitFor(const std::string& prefix, ChildProcess::Duration timeout);
+  // Answers every held request, and all later ones, at once.
+  void Release();
+
+ private:
+  std::unique_ptr<ChildProcess> process_;
+  int port_ = 0;
+};
+
+struct ForageRun {
+  std::optional<int> exit_code;  // nullopt: did not finish in time (and was killed)
+  std::vector<nlohmann::json> records;
+  std::string err;
+  // Records keyed by their "url"; the test fails on a duplicate key.
+  std::map<std::string, nlohmann::json> ByUrl() const;
+};
+
+std::vector<std::string> ForageCommand(const std::vector<std::string>& args);
+
+// Runs the real forage binary to completion (or `timeout`, then kills it)
+// and parses every stdout line as JSON.
+ForageRun RunForage(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                    ChildProcess::Duration timeout = 60s);
+
+// Parses JSON Lines; a line that is not JSON fails the current test.
+std::vector<nlohmann::json> ParseRecords(const std::string& text);
+
+}  // namespace forage::test

@@ -1,0 +1,94 @@
+#include "cli/cli_options.h"
+
+#include <catch2/catch.hpp>
+
+namespace forage {
+namespace {
+
+ParsedCommandLine Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "forage");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST_CASE("Defaults match the documented ones", "[cli]") {
+  ParsedCommandLine p = Parse({"urls.txt"});
+  REQUIRE(p.config);
+  const CrawlOptions& o = p.config->options;
+  CHECK(o.workers >= 1);
+  CHECK(o.concurrency == 16);
+  CHECK(o.timeout == std::chrono::seconds(30));
+  CHECK(o.connect_timeout == std::chrono::seconds(10));
+  CHECK(o.max_bytes == 10u << 20);
+  CHECK(o.user_agent.rfind("forage/", 0) == 0);
+  CHECK(p.config->output == "-");
+  CHECK(p.config->files == std::vector<std::string>{"urls.txt"});
+}
+
+TEST_CASE("Every option is read", "[cli]") {
+  ParsedCommandLine p =
+      Parse({"-j", "3", "-c", "64", "-o", "out.jsonl", "--timeout", "2.5", "--connect-timeout",
+             "0.5", "--user-agent", "bot/1", "--max-bytes", "2M", "--url", "http://a/", "--url",
+             "http://b/", "--log-level", "debug", "a.txt", "-"});
+  REQUIRE(p.config);
+  const CrawlOptions& o = p.config->options;
+  CHECK(o.workers == 3);
+  CHECK(o.concurrency == 64);
+  CHECK(o.timeout == std::chrono::milliseconds(2500));
+  CHECK(o.connect_timeout == std::chrono::milliseconds(500));
+  CHECK(o.user_agent == "bot/1");
+  CHECK(o.max_bytes == 2u << 20);
+  CHECK(p.config->output == "out.jsonl");
+  CHECK(p.config->urls == std::vector<std::string>{"http://a/", "http://b/"});
+  CHECK(p.config->files == std::vector<std::string>{"a.txt", "-"});
+  CHECK(p.config->log_level == LogLevel::kDebug);
+}
+
+TEST_CASE("The quiet flag leaves only errors", "[cli]") {
+  ParsedCommandLine p = Parse({"-q", "x"});
+  REQUIRE(p.config);
+  CHECK(p.config->log_level == LogLevel::kError);
+}
+
+TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--no-such-flag", "x"},
+      {"-j", "0", "x"},
+      {"-j", "many", "x"},
+      {"-c", "0", "x"},
+      {"-c", "-4", "x"},
+      {"--timeout", "0", "x"},
+      {"--timeout", "soon", "x"},
+      {"--connect-timeout", "-1", "x"},
+      {"--max-bytes", "0", "x"},
+      {"--max-bytes", "lots", "x"},
+      {"--log-level", "loud", "x"},
+      {"--user-agent", "", "x"},
+      {"--url"},
+      {},
+  };
+  for (const auto& args : bad) {
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    INFO("forage " << joined);
+    ParsedCommandLine p = Parse(args);
+    CHECK_FALSE(p.config);
+    CHECK(p.exit_code == kExitUsage);
+    CHECK(p.text.rfind("forage: error: ", 0) == 0);
+    CHECK(p.text.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("Help and version requests exit 0 with text", "[cli]") {
+  ParsedCommandLine help = Parse({"--help"});
+  CHECK_FALSE(help.config);
+  CHECK(help.exit_code == kExitOk);
+  CHECK(help.text.find("--concurrency") != std::string::npos);
+  ParsedCommandLine version = Parse({"--version"});
+  CHECK(version.exit_code == kExitOk);
+  CHECK(version.text == std::string("forage ") + kVersion + "\n");
+}
+
+}  // namespace
+}  // namespace forage

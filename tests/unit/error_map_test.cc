@@ -1,0 +1,61 @@
+#include "fetch/error_map.h"
+
+#include <catch2/catch.hpp>
+
+namespace forage {
+namespace {
+
+TEST_CASE("ClassifyTransfer maps curl codes and statuses to error kinds", "[error_map]") {
+  struct Case {
+    CURLcode code;
+    long status;
+    bool cap;
+    ErrorKind kind;
+  };
+  const Case cases[] = {
+      {CURLE_OK, 200, false, ErrorKind::kNone},
+      {CURLE_OK, 304, false, ErrorKind::kNone},
+      {CURLE_OK, 399, false, ErrorKind::kNone},
+      {CURLE_OK, 400, false, ErrorKind::kHttp},
+      {CURLE_OK, 404, false, ErrorKind::kHttp},
+      {CURLE_OK, 503, false, ErrorKind::kHttp},
+      {CURLE_WRITE_ERROR, 200, true, ErrorKind::kTooLarge},
+      {CURLE_WRITE_ERROR, 200, false, ErrorKind::kOther},
+      {CURLE_FILESIZE_EXCEEDED, 200, false, ErrorKind::kTooLarge},
+      {CURLE_URL_MALFORMAT, 0, false, ErrorKind::kInvalidUrl},
+      {CURLE_UNSUPPORTED_PROTOCOL, 302, false, ErrorKind::kUnsupportedScheme},
+      {CURLE_COULDNT_RESOLVE_HOST, 0, false, ErrorKind::kDns},
+      {CURLE_COULDNT_CONNECT, 0, false, ErrorKind::kConnect},
+      {CURLE_OPERATION_TIMEDOUT, 0, false, ErrorKind::kTimeout},
+      {CURLE_OPERATION_TIMEDOUT, 200, false, ErrorKind::kTimeout},
+      {CURLE_GOT_NOTHING, 0, false, ErrorKind::kNetwork},
+      {CURLE_RECV_ERROR, 200, false, ErrorKind::kNetwork},
+      {CURLE_SEND_ERROR, 0, false, ErrorKind::kNetwork},
+      {CURLE_PARTIAL_FILE, 200, false, ErrorKind::kNetwork},
+      {CURLE_SSL_CONNECT_ERROR, 0, false, ErrorKind::kTls},
+      {CURLE_PEER_FAILED_VERIFICATION, 0, false, ErrorKind::kTls},
+      {CURLE_SSL_CACERT_BADFILE, 0, false, ErrorKind::kTls},
+      {CURLE_TOO_MANY_REDIRECTS, 301, false, ErrorKind::kRedirectLoop},
+      {CURLE_BAD_CONTENT_ENCODING, 200, false, ErrorKind::kOther},
+  };
+  for (const Case& c : cases) {
+    INFO("curl code " << c.code << " (" << curl_easy_strerror(c.code) << "), status " << c.status);
+    CHECK(ClassifyTransfer(c.code, c.status, c.cap) == c.kind);
+  }
+}
+
+TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
+  CHECK(ErrorKindName(ErrorKind::kInvalidUrl) == "invalid_url");
+  CHECK(ErrorKindName(ErrorKind::kWorkerCrash) == "worker_crash");
+  CHECK(static_cast<int>(ErrorKind::kOther) == 13);
+  for (int i = 0; i <= 13; ++i) {
+    auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
+    REQUIRE(kind);
+    CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
+  }
+  CHECK_FALSE(ErrorKindFromNumber(14));
+  CHECK_FALSE(ErrorKindFromName("nope"));
+}
+
+}  // namespace
+}  // namespace forage

@@ -1,0 +1,132 @@
+#include "parse/extractor.h"
+
+#include <chrono>
+
+#include <catch2/catch.hpp>
+
+namespace forage {
+namespace {
+
+using Links = std::vector<std::string>;
+
+// Shaped like a real page: doctype, head metadata, nav, inline SVG, article
+// text, relative and absolute links in many spellings, a footer of others.
+const char kArticle[] = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width">
+  <title>
+     Rust &amp; C++:   a  comparison
+  </title>
+  <META NAME="Description" CONTENT="  Which one,
+     and why  ">
+  <meta name="description" content="a second description is ignored">
+  <meta property="og:title" content="not a title">
+  <link rel="stylesheet" href="/static/site.css">
+  <script>var a = "<a href='/not-a-link'>";</script>
+</head>
+<body>
+  <nav>
+    <a href="/">Home</a>
+    <a href="/blog/">Blog</a>
+    <a href="https://example.com/blog/">Blog again, absolute</a>
+    <a href="#main">Skip to content</a>
+  </nav>
+  <svg><title>an icon title is not the page title</title><a href="/svg-link">x</a></svg>
+  <main id="main">
+    <article>
+      <p>See <a href="related.html">related</a>, <a href="./related.html#part-2">part 2</a>,
+         and <a href="../other/">other</a>.</p>
+      <p><a href="?page=2">next page</a> <a href="//cdn.example.org/lib.js">cdn</a>
+         <a href="  https://Example.com:443/spaced  ">spaced</a>
+         <a href="/search?q=a&amp;b=c">search</a>
+         <a href="mailto:editor@example.com">mail</a>
+         <a href="javascript:void(0)">js</a>
+         <a href="tel:+15555550100">call</a>
+         <a href="ftp://files.example.com/x">ftp</a>
+         <a>no href</a>
+         <a href="">empty</a></p>
+      <map name="m"><area href="/area-target" alt="area"></map>
+    </article>
+  </main>
+</body>
+</html>
+)html";
+
+TEST_CASE("ExtractPage reads title, description and links of an article page", "[extractor]") {
+  PageData page = ExtractPage(kArticle, "https://example.com/blog/post.html");
+  CHECK(page.title == "Rust & C++: a comparison");
+  CHECK(page.description == "Which one, and why");
+  const Links expected = {
+      "https://example.com/",
+      "https://example.com/blog/",
+      "https://example.com/blog/post.html",  // "#main" is the page itself
+      "https://example.com/svg-link",
+      "https://example.com/blog/related.html",
+      "https://example.com/other/",
+      "https://example.com/blog/post.html?page=2",
+      "https://cdn.example.org/lib.js",
+      "https://Example.com:443/spaced",
+      "https://example.com/search?q=a&b=c",
+      "https://example.com/area-target",
+  };
+  CHECK(page.links == expected);
+}
+
+TEST_CASE("ExtractPage resolves links against the first <base href>", "[extractor]") {
+  const char html[] = R"(<html><head>
+    <base href="/docs/v2/">
+    <base href="/ignored/">
+  </head><body><a href="intro.html">i</a><a href="/abs">a</a><a href="../up">u</a>
+  </body></html>)";
+  PageData page = ExtractPage(html, "http://example.com/index.html");
+  CHECK(page.links == Links{"http://example.com/docs/v2/intro.html", "http://example.com/abs",
+                            "http://example.com/docs/up"});
+}
+
+TEST_CASE("ExtractPage ignores a base href it cannot use", "[extractor]") {
+  const char html[] = R"(<base href="javascript:x"><a href="a.html">a</a>)";
+  PageData page = ExtractPage(html, "http://example.com/dir/");
+  CHECK(page.links == Links{"http://example.com/dir/a.html"});
+}
+
+TEST_CASE("ExtractPage reports absent title and description as absent", "[extractor]") {
+  PageData page = ExtractPage("<p>no head at all <a href=x>x</a>", "http://h/");
+  CHECK_FALSE(page.title);
+  CHECK_FALSE(page.description);
+  CHECK(page.links == Links{"http://h/x"});
+  PageData empty_title = ExtractPage("<title></title>", "http://h/");
+  CHECK(empty_title.title == "");
+}
+
+TEST_CASE("ExtractPage survives broken and binary-ish markup", "[extractor]") {
+  std::string junk = "<html><<title>>x</title><a href='/a' <a href=\"/b\">";
+  junk += std::string("\0\xff\xfe<a href=/c>", 13);
+  PageData page = ExtractPage(junk, "http://h/");
+  CHECK(page.title == ">x");
+  for (const std::string& link : page.links) CHECK(link.rfind("http://h/", 0) == 0);
+}
+
+TEST_CASE("ExtractPage handles deep nesting without recursion", "[extractor]") {
+  // 5,000 unclosed <div>s: a recursive walk or gumbo's error recording would
+  // suffer; max_errors = 0 and an explicit stack keep this quick.
+  std::string html = "<title>deep</title>";
+  for (int i = 0; i < 5000; ++i) html += "<div>";
+  html += "<a href=/bottom>b</a>";
+  auto start = std::chrono::steady_clock::now();
+  PageData page = ExtractPage(html, "http://h/");
+  CHECK(page.title == "deep");
+  CHECK(page.links == Links{"http://h/bottom"});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+}
+
+TEST_CASE("CollapseWhitespace folds runs and trims", "[extractor]") {
+  CHECK(CollapseWhitespace("  a \n\t b  ") == "a b");
+  CHECK(CollapseWhitespace("") == "");
+  CHECK(CollapseWhitespace(" \n ") == "");
+  CHECK(CollapseWhitespace("a\xc2\xa0" "b") == "a\xc2\xa0" "b");  // NBSP is not ASCII space
+}
+
+}  // namespace
+}  // namespace forage

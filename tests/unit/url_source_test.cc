@@ -1,0 +1,103 @@
+#include "crawl/url_source.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "support/forage_run.h"
+
+namespace forage {
+namespace {
+
+std::vector<InputLine> ReadAll(UrlSource& source) {
+  std::vector<InputLine> lines;
+  InputLine line;
+  for (;;) {
+    UrlSource::Poll got = source.Next(&line);
+    REQUIRE(got != UrlSource::Poll::kWouldBlock);  // files never block
+    if (got == UrlSource::Poll::kExhausted) return lines;
+    lines.push_back(line);
+  }
+}
+
+TEST_CASE("UrlSource skips comments and blanks, trims, and says where", "[url_source]") {
+  test::TempDir dir;
+  std::string path = dir.Write("list.txt",
+                               "# a comment\n"
+                               "\n"
+                               "   http://a.example/  \n"
+                               "\t\r\n"
+                               "http://b.example/\r\n"
+                               "  # indented comment\n"
+                               "http://c.example/ # not a comment: part of the line\n"
+                               "http://last.example/");  // no final newline
+  UrlSource source;
+  source.AddUrl("  http://flag.example/ ");
+  REQUIRE(source.AddFile(path).ok());
+  std::vector<InputLine> lines = ReadAll(source);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0].text == "http://flag.example/");
+  CHECK(lines[0].where == "--url 1");
+  CHECK(lines[1].text == "http://a.example/");
+  CHECK(lines[1].where == path + ":3");
+  CHECK(lines[2].text == "http://b.example/");
+  CHECK(lines[2].where == path + ":5");
+  CHECK(lines[3].text == "http://c.example/ # not a comment: part of the line");
+  CHECK(lines[4].text == "http://last.example/");
+  CHECK(lines[4].where == path + ":8");
+}
+
+TEST_CASE("UrlSource fails at once on a missing file, naming it", "[url_source]") {
+  UrlSource source;
+  Status st = source.AddFile("/nonexistent/urls.txt");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message().find("/nonexistent/urls.txt") != std::string::npos);
+  CHECK(st.message().find("No such file") != std::string::npos);
+}
+
+TEST_CASE("UrlSource refuses a directory", "[url_source]") {
+  test::TempDir dir;
+  UrlSource source;
+  CHECK_FALSE(source.AddFile(dir.path()).ok());
+}
+
+TEST_CASE("UrlSource cuts an absurdly long line and goes on after it", "[url_source]") {
+  test::TempDir dir;
+  std::string huge(UrlSource::kMaxLineBytes * 3, 'x');
+  std::string path = dir.Write("long.txt", "http://before/\n" + huge + "\nhttp://after/\n");
+  UrlSource source;
+  REQUIRE(source.AddFile(path).ok());
+  std::vector<InputLine> lines = ReadAll(source);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].text == "http://before/");
+  CHECK(lines[1].too_long);
+  CHECK(lines[1].text.size() <= UrlSource::kMaxLineBytes);
+  CHECK(lines[2].text == "http://after/");
+  CHECK(lines[2].where == path + ":3");
+}
+
+TEST_CASE("UrlSource reports a pipe with no data as would-block", "[url_source]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  int saved = ::dup(STDIN_FILENO);
+  ::dup2(fds[0], STDIN_FILENO);
+  {
+    UrlSource source;
+    REQUIRE(source.AddFile("-").ok());
+    InputLine line;
+    CHECK(source.Next(&line) == UrlSource::Poll::kWouldBlock);
+    CHECK(source.WaitFd() == STDIN_FILENO);
+    REQUIRE(::write(fds[1], "http://x/\n", 10) == 10);
+    REQUIRE(source.Next(&line) == UrlSource::Poll::kLine);
+    CHECK(line.text == "http://x/");
+    CHECK(line.where == "<stdin>:1");
+    ::close(fds[1]);
+    CHECK(source.Next(&line) == UrlSource::Poll::kExhausted);
+  }
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  ::close(fds[0]);
+}
+
+}  // namespace
+}  // namespace forage

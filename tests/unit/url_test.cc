@@ -1,0 +1,173 @@
+#include "core/url.h"
+
+#include <catch2/catch.hpp>
+
+namespace forage {
+namespace {
+
+struct Case {
+  const char* reference;
+  const char* expected;
+};
+
+// RFC 3986 section 5.4, base "http://a/b/c/d;p?q".
+const Case kNormal[] = {
+    {"g:h", "g:h"},
+    {"g", "http://a/b/c/g"},
+    {"./g", "http://a/b/c/g"},
+    {"g/", "http://a/b/c/g/"},
+    {"/g", "http://a/g"},
+    {"//g", "http://g/"},  // RFC: "http://g"; curl adds the empty path's "/"
+    {"?y", "http://a/b/c/d;p?y"},
+    {"g?y", "http://a/b/c/g?y"},
+    {"#s", "http://a/b/c/d;p?q#s"},
+    {"g#s", "http://a/b/c/g#s"},
+    {"g?y#s", "http://a/b/c/g?y#s"},
+    {";x", "http://a/b/c/;x"},
+    {"g;x", "http://a/b/c/g;x"},
+    {"g;x?y#s", "http://a/b/c/g;x?y#s"},
+    {"", "http://a/b/c/d;p?q"},
+    {".", "http://a/b/c/"},
+    {"./", "http://a/b/c/"},
+    {"..", "http://a/b/"},
+    {"../", "http://a/b/"},
+    {"../g", "http://a/b/g"},
+    {"../..", "http://a/"},
+    {"../../", "http://a/"},
+    {"../../g", "http://a/g"},
+};
+
+const Case kAbnormal[] = {
+    {"../../../g", "http://a/g"},
+    {"../../../../g", "http://a/g"},
+    {"/./g", "http://a/g"},
+    {"/../g", "http://a/g"},
+    {"g.", "http://a/b/c/g."},
+    {".g", "http://a/b/c/.g"},
+    {"g..", "http://a/b/c/g.."},
+    {"..g", "http://a/b/c/..g"},
+    {"./../g", "http://a/b/g"},
+    {"./g/.", "http://a/b/c/g/"},
+    {"g/./h", "http://a/b/c/g/h"},
+    {"g/../h", "http://a/b/c/h"},
+    {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+    {"g;x=1/../y", "http://a/b/c/y"},
+    {"g?y/./x", "http://a/b/c/g?y/./x"},
+    {"g?y/../x", "http://a/b/c/g?y/../x"},
+    {"g#s/./x", "http://a/b/c/g#s/./x"},
+    {"g#s/../x", "http://a/b/c/g#s/../x"},
+    // The RFC allows either "http:g" or, for backward compatibility, this;
+    // browsers do this.
+    {"http:g", "http://a/b/c/g"},
+};
+
+TEST_CASE("UrlResolver resolves every RFC 3986 normal example", "[url]") {
+  UrlResolver base("http://a/b/c/d;p?q");
+  REQUIRE(base.valid());
+  for (const Case& c : kNormal) {
+    INFO("reference \"" << c.reference << "\"");
+    CHECK(base.Resolve(c.reference).value_or("(none)") == c.expected);
+  }
+}
+
+TEST_CASE("UrlResolver resolves every RFC 3986 abnormal example", "[url]") {
+  UrlResolver base("http://a/b/c/d;p?q");
+  for (const Case& c : kAbnormal) {
+    INFO("reference \"" << c.reference << "\"");
+    CHECK(base.Resolve(c.reference).value_or("(none)") == c.expected);
+  }
+}
+
+TEST_CASE("UrlResolver mends what curl 7.88 leaves to browsers", "[url]") {
+  UrlResolver base("http://example.com/dir/page.html?x=1#top");
+  const Case cases[] = {
+      {"  /padded  ", "http://example.com/padded"},
+      {"\t/ta\nb\r", "http://example.com/tab"},
+      {"\\\\evil.com/x", "http://evil.com/x"},
+      {"..\\up", "http://example.com/up"},
+      {"/q?a=\\b", "http://example.com/q?a=\\b"},  // backslash in a query stays
+      {"", "http://example.com/dir/page.html?x=1"},
+      {"#frag", "http://example.com/dir/page.html?x=1#frag"},
+      {"/a b", "http://example.com/a%20b"},
+      {"HTTPS://Other.example/", "https://Other.example/"},
+      {"//cdn.example/lib.js", "http://cdn.example/lib.js"},
+  };
+  for (const Case& c : cases) {
+    INFO("reference \"" << c.reference << "\"");
+    CHECK(base.Resolve(c.reference).value_or("(none)") == c.expected);
+  }
+}
+
+TEST_CASE("ResolveLink keeps only http(s) and drops fragments", "[url]") {
+  UrlResolver base("https://example.com/a/b");
+  CHECK(base.ResolveLink("c#x") == "https://example.com/a/c");
+  CHECK(base.ResolveLink("#only") == "https://example.com/a/b");
+  CHECK(base.ResolveLink("http://other/") == "http://other/");
+  CHECK_FALSE(base.ResolveLink("mailto:a@b.c"));
+  CHECK_FALSE(base.ResolveLink("javascript:void(0)"));
+  CHECK_FALSE(base.ResolveLink("tel:+123"));
+  CHECK_FALSE(base.ResolveLink("ftp://files.example/x"));
+  CHECK_FALSE(base.ResolveLink("data:text/html,hi"));
+  CHECK_FALSE(base.ResolveLink("http://[::1/"));
+}
+
+TEST_CASE("An invalid base resolves nothing", "[url]") {
+  UrlResolver base("not a url");
+  CHECK_FALSE(base.valid());
+  CHECK_FALSE(base.Resolve("/x"));
+}
+
+TEST_CASE("CheckInputUrl sorts input into requestable, invalid and unsupported", "[url]") {
+  struct InputCase {
+    const char* input;
+    const char* url;  // "" when an error is expected
+    ErrorKind kind;
+  };
+  const InputCase cases[] = {
+      {"http://example.com/", "http://example.com/", ErrorKind::kNone},
+      {"https://example.com/a?b=c", "https://example.com/a?b=c", ErrorKind::kNone},
+      {"HTTP://Example.COM/x", "http://Example.COM/x", ErrorKind::kNone},
+      {"example.com", "http://example.com/", ErrorKind::kNone},
+      {"localhost:8080/x", "http://localhost:8080/x", ErrorKind::kNone},
+      {"127.0.0.1:1/", "http://127.0.0.1:1/", ErrorKind::kNone},
+      {"ftp://example.com/", "", ErrorKind::kUnsupportedScheme},
+      {"file:///etc/passwd", "", ErrorKind::kUnsupportedScheme},
+      {"mailto:someone@example.com", "", ErrorKind::kUnsupportedScheme},
+      {"javascript:alert(1)", "", ErrorKind::kUnsupportedScheme},
+      {"not a url", "", ErrorKind::kInvalidUrl},
+      {"http://exa mple.com/", "", ErrorKind::kInvalidUrl},
+      {"http://[::1/", "", ErrorKind::kInvalidUrl},
+      {"http:g", "", ErrorKind::kInvalidUrl},
+      {"http://", "", ErrorKind::kInvalidUrl},
+      {"://x", "", ErrorKind::kInvalidUrl},
+      {"ht tp://x/", "", ErrorKind::kInvalidUrl},
+  };
+  for (const InputCase& c : cases) {
+    INFO("input \"" << c.input << "\"");
+    CheckedUrl got = CheckInputUrl(c.input);
+    if (c.kind == ErrorKind::kNone) {
+      CHECK_FALSE(got.error);
+      CHECK(got.url == c.url);
+    } else {
+      REQUIRE(got.error);
+      CHECK(got.error->kind == c.kind);
+      CHECK_FALSE(got.error->message.empty());
+    }
+  }
+}
+
+TEST_CASE("CheckInputUrl refuses URLs longer than the limit", "[url]") {
+  std::string longest = "http://example.com/" + std::string(kMaxUrlBytes - 19, 'a');
+  CHECK_FALSE(CheckInputUrl(longest).error);
+  CheckedUrl too_long = CheckInputUrl(longest + "a");
+  REQUIRE(too_long.error);
+  CHECK(too_long.error->kind == ErrorKind::kInvalidUrl);
+}
+
+TEST_CASE("StripFragment removes everything from the first '#'", "[url]") {
+  CHECK(StripFragment("http://a/b#c#d") == "http://a/b");
+  CHECK(StripFragment("http://a/b") == "http://a/b");
+}
+
+}  // namespace
+}  // namespace forage

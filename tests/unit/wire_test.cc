@@ -1,0 +1,136 @@
+#include "ipc/wire.h"
+
+#include <catch2/catch.hpp>
+
+#include "ipc/frame_buffer.h"
+
+namespace forage {
+namespace {
+
+wire::FetchResult SampleResult() {
+  wire::FetchResult r;
+  r.id = 0x0102030405060708ull;
+  r.error = ErrorKind::kTooLarge;
+  r.error_message = "body larger than --max-bytes";
+  r.status = 200;
+  r.final_url = "https://example.com/final";
+  r.content_type = "text/html; charset=utf-8";
+  r.bytes = 1ull << 33;
+  r.elapsed_ms = 1234;
+  r.fetched_at_ms = 1'790'000'000'000;
+  r.title = "T\xc3\xa9tle";
+  r.description = std::string("with\0nul", 8);
+  r.links = {"https://example.com/a", "", "https://example.com/b"};
+  return r;
+}
+
+TEST_CASE("Jobs and results survive a round trip", "[wire]") {
+  std::string job_frame = wire::EncodeJob({42, "http://example.com/x"});
+  std::optional<wire::FetchJob> job =
+      wire::DecodeJob(std::string_view(job_frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(job);
+  CHECK(job->id == 42);
+  CHECK(job->url == "http://example.com/x");
+
+  wire::FetchResult in = SampleResult();
+  std::string frame = wire::EncodeResult(in);
+  std::optional<wire::FetchResult> out =
+      wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->id == in.id);
+  CHECK(out->error == in.error);
+  CHECK(out->error_message == in.error_message);
+  CHECK(out->status == in.status);
+  CHECK(out->final_url == in.final_url);
+  CHECK(out->content_type == in.content_type);
+  CHECK(out->bytes == in.bytes);
+  CHECK(out->elapsed_ms == in.elapsed_ms);
+  CHECK(out->fetched_at_ms == in.fetched_at_ms);
+  CHECK(out->title == in.title);
+  CHECK(out->description == in.description);
+  CHECK(out->links == in.links);
+}
+
+TEST_CASE("Absent title and description stay absent", "[wire]") {
+  wire::FetchResult in;
+  in.id = 1;
+  std::string frame = wire::EncodeResult(in);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(4));
+  REQUIRE(out);
+  CHECK_FALSE(out->title);
+  CHECK_FALSE(out->description);
+  CHECK(out->links.empty());
+}
+
+TEST_CASE("Every truncation of a result fails to decode, never crashes", "[wire]") {
+  std::string payload = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
+  for (std::size_t n = 0; n < payload.size(); ++n) {
+    INFO("first " << n << " bytes");
+    CHECK_FALSE(wire::DecodeResult(std::string_view(payload).substr(0, n)));
+  }
+  CHECK_FALSE(wire::DecodeResult(payload + "x"));  // trailing garbage
+  CHECK_FALSE(wire::DecodeJob(payload));           // wrong type
+}
+
+TEST_CASE("Corrupt counts and kinds are refused", "[wire]") {
+  std::string payload = wire::EncodeResult(SampleResult()).substr(4);
+  std::string bad_kind = payload;
+  bad_kind[9] = static_cast<char>(200);  // error kind byte after type + id
+  CHECK_FALSE(wire::DecodeResult(bad_kind));
+  // A link count claiming billions of entries must not allocate them.
+  wire::FetchResult none;
+  std::string small = wire::EncodeResult(none).substr(4);
+  for (int i = 1; i <= 4; ++i) small[small.size() - i] = '\xff';
+  CHECK_FALSE(wire::DecodeResult(small));
+}
+
+TEST_CASE("FrameBuffer reassembles frames fed a byte at a time", "[wire]") {
+  std::string stream;
+  for (std::uint64_t id = 1; id <= 5; ++id) stream += wire::EncodeJob({id, "http://h/" + std::to_string(id)});
+  FrameBuffer frames(1 << 20);
+  std::uint64_t next = 1;
+  for (char c : stream) {
+    frames.Append(std::string_view(&c, 1));
+    std::string_view payload;
+    while (frames.Next(&payload) == FrameBuffer::State::kFrame) {
+      auto job = wire::DecodeJob(payload);
+      REQUIRE(job);
+      CHECK(job->id == next++);
+    }
+  }
+  CHECK(next == 6);
+  CHECK(frames.PendingBytes() == 0);
+}
+
+TEST_CASE("FrameBuffer shows a torn frame as pending bytes", "[wire]") {
+  std::string whole = wire::EncodeJob({1, "http://h/1"});
+  std::string torn = wire::EncodeJob({2, "http://h/2"});
+  FrameBuffer frames(1 << 20);
+  frames.Append(whole + torn.substr(0, torn.size() - 3));
+  std::string_view payload;
+  REQUIRE(frames.Next(&payload) == FrameBuffer::State::kFrame);
+  CHECK(wire::DecodeJob(payload)->id == 1);
+  CHECK(frames.Next(&payload) == FrameBuffer::State::kNeedMore);
+  CHECK(frames.PendingBytes() == torn.size() - 3);
+}
+
+TEST_CASE("FrameBuffer flags a length over its limit as corrupt", "[wire]") {
+  FrameBuffer frames(100);
+  frames.Append(std::string("\xff\xff\x00\x00", 4));
+  std::string_view payload;
+  CHECK(frames.Next(&payload) == FrameBuffer::State::kCorrupt);
+}
+
+TEST_CASE("A result with a huge link list is capped below the frame limit", "[wire]") {
+  wire::FetchResult r;
+  r.links.assign(5000, std::string(20000, 'l'));  // ~100 MB of links
+  std::string frame = wire::EncodeResult(r);
+  CHECK(frame.size() <= wire::kMaxFrameBytes);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(4));
+  REQUIRE(out);
+  CHECK(out->links.size() < 5000);
+  CHECK_FALSE(out->links.empty());
+}
+
+}  // namespace
+}  // namespace forage

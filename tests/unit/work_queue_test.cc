@@ -1,0 +1,173 @@
+#include "ipc/work_queue.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <set>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "core/fd.h"
+#include "ipc/wire.h"
+#include "ipc/worker_pool.h"
+
+namespace forage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+TEST_CASE("WorkQueue carries whole frames in order and refuses what does not fit",
+          "[work_queue]") {
+  auto region = WorkQueueRegion::Create(2);
+  REQUIRE(region.ok());
+  WorkQueue q = region.value()->Queue(1);
+  std::mt19937 rng(1);
+  std::uint64_t pushed = 0, popped = 0;
+  std::string payload;
+  // Many rounds of random-sized frames, so that the ring wraps many times.
+  std::size_t in_ring = 0;
+  for (int round = 0; round < 200; ++round) {
+    for (;;) {
+      std::string url(rng() % 5000, 'u');
+      std::string frame = wire::EncodeJob({pushed + 1, url});
+      if (!q.TryPush(frame)) {
+        CHECK(in_ring > 0);
+        break;
+      }
+      ++pushed;
+      ++in_ring;
+    }
+    std::size_t take = rng() % (in_ring + 1);
+    for (std::size_t i = 0; i < take; ++i) {
+      REQUIRE(q.TryPop(&payload));
+      auto job = wire::DecodeJob(payload);
+      REQUIRE(job);
+      CHECK(job->id == ++popped);
+      --in_ring;
+    }
+  }
+  while (q.TryPop(&payload)) CHECK(wire::DecodeJob(payload)->id == ++popped);
+  CHECK(popped == pushed);
+  CHECK_FALSE(q.TryPop(&payload));
+  CHECK_FALSE(q.TryPush(std::string(WorkQueue::kCapacityBytes + 1, 'x')));
+}
+
+TEST_CASE("Reset empties a ring", "[work_queue]") {
+  auto region = WorkQueueRegion::Create(1);
+  REQUIRE(region.ok());
+  WorkQueue q = region.value()->Queue(0);
+  REQUIRE(q.TryPush(wire::EncodeJob({1, "x"})));
+  region.value()->Reset(0);
+  std::string payload;
+  CHECK_FALSE(q.TryPop(&payload));
+}
+
+// The consumer: acknowledges each job id it pops by writing the 8 bytes of
+// the id to its result pipe, the way a fetcher reports a result.
+int EchoConsumer(WorkQueue queue, int doorbell, int out) {
+  (void)SetNonBlocking(doorbell, true);
+  std::string payload;
+  for (;;) {
+    while (queue.TryPop(&payload)) {
+      auto job = wire::DecodeJob(payload);
+      if (!job) return 3;
+      if (!WriteAll(out, std::string_view(reinterpret_cast<const char*>(&job->id), 8)).ok()) {
+        return 0;
+      }
+    }
+    pollfd p{doorbell, POLLIN, 0};
+    ::poll(&p, 1, 1000);
+    char buf[64];
+    ssize_t n;
+    while ((n = ::read(doorbell, buf, sizeof buf)) > 0) {
+    }
+    if (n == 0) return 0;
+  }
+}
+
+TEST_CASE("A consumer SIGKILLed at any moment loses no job and never stalls the producer",
+          "[work_queue][slow]") {
+  auto created = WorkerPool::Create(1, EchoConsumer);
+  REQUIRE(created.ok());
+  WorkerPool& pool = *created.value();
+  REQUIRE(pool.Spawn(0).ok());
+
+  constexpr std::uint64_t kJobs = 20000;
+  std::vector<int> acked(kJobs + 1, 0);
+  std::uint64_t acked_total = 0;
+  std::set<std::uint64_t> held;      // pushed, not acknowledged: the master's truth
+  std::vector<std::uint64_t> retry;  // taken back from a killed consumer
+  std::uint64_t next = 1;
+  std::string pending;  // a partial ack
+  std::mt19937 rng(7);
+  int kills = 0;
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+
+  auto take_acks = [&](const char* data, std::size_t n) {
+    pending.append(data, n);
+    std::size_t whole = pending.size() / 8 * 8;
+    for (std::size_t i = 0; i < whole; i += 8) {
+      std::uint64_t id;
+      std::memcpy(&id, pending.data() + i, 8);
+      REQUIRE(held.erase(id) == 1);
+      ++acked[id];
+      ++acked_total;
+    }
+    pending.erase(0, whole);
+  };
+
+  while (acked_total < kJobs) {
+    REQUIRE(Clock::now() < deadline);
+    while (held.size() < 64 && (!retry.empty() || next <= kJobs)) {
+      std::uint64_t id = retry.empty() ? next : retry.back();
+      if (!pool.Push(0, wire::EncodeJob({id, "http://example.com/" + std::to_string(id)}))) break;
+      held.insert(id);
+      if (retry.empty()) {
+        ++next;
+      } else {
+        retry.pop_back();
+      }
+    }
+    if (rng() % 40 == 0) {
+      // Kill it wherever it is: mid-pop, mid-write, asleep in poll.
+      ::kill(pool.Pid(0), SIGKILL);
+      ++kills;
+      char buf[4096];
+      for (;;) {  // drain what it wrote before dying; EOF follows its death
+        pollfd p{pool.ResultFd(0), POLLIN, 0};
+        REQUIRE(::poll(&p, 1, 10000) == 1);
+        ssize_t n = ::read(pool.ResultFd(0), buf, sizeof buf);
+        if (n > 0) {
+          take_acks(buf, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+          break;
+        }
+      }
+      pool.Reap(0);
+      pending.clear();  // a torn ack cannot happen (8-byte writes are atomic), but drop it anyway
+      retry.insert(retry.end(), held.begin(), held.end());
+      held.clear();
+      REQUIRE(pool.Spawn(0).ok());
+      continue;
+    }
+    pollfd p{pool.ResultFd(0), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 10000) == 1);
+    char buf[4096];
+    ssize_t n = ::read(pool.ResultFd(0), buf, sizeof buf);
+    REQUIRE(n > 0);
+    take_acks(buf, static_cast<std::size_t>(n));
+  }
+  CHECK(kills > 10);
+  for (std::uint64_t id = 1; id <= kJobs; ++id) {
+    if (acked[id] != 1) FAIL("job " << id << " acknowledged " << acked[id] << " times");
+  }
+  pool.CloseDoorbells();
+}
+
+}  // namespace
+}  // namespace forage
