@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 build_dir=${FORAGE_BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=${FORAGE_BUILD_TYPE:-Release} "$@" >/dev/null
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${FORAGE_BUILD_TYPE:-Release}" "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

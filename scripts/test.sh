@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds forage with its tests, and runs the whole suite.
+# Installs what is missing, builds forage and its tests, and runs the whole
+# suite with CTest. The test build (build-test/) is Debug with AddressSanitizer
+# and UndefinedBehaviorSanitizer, so assertions are live and memory errors fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh -DFORAGE_BUILD_TESTS=ON
-build_dir=${FORAGE_BUILD_DIR:-build}
-ctest --test-dir "$build_dir" --output-on-failure --timeout 120 -j "$(nproc)"
+export FORAGE_BUILD_DIR=${FORAGE_BUILD_DIR:-build-test}
+export FORAGE_BUILD_TYPE=${FORAGE_BUILD_TYPE:-Debug}
+scripts/build.sh -DFORAGE_BUILD_TESTS=ON -DFORAGE_SANITIZE=${FORAGE_SANITIZE:-ON}
+ctest --test-dir "$FORAGE_BUILD_DIR" --output-on-failure --timeout 120 -j "$(nproc)"

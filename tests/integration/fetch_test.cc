@@ -133,6 +133,21 @@ TEST_CASE("A gzip bomb stops at the default limit without inflating in memory",
   CHECK(run.records[0]["bytes"].get<std::uint64_t>() <= (10u << 20));
 }
 
+TEST_CASE("Compressed bodies are decoded and counted decoded", "[fetch][integration]") {
+  TestServer server;
+  // The server compresses text for clients that accept it: brotli for
+  // forage (which offers gzip, deflate, br and zstd); /bomb is gzip and
+  // /deflate is deflate whatever was offered.
+  ForageRun run = RunForage({"-j", "1", "--url", server.Url("/big?bytes=200000"), "--url",
+                             server.Url("/deflate")});
+  CHECK(run.exit_code == 0);
+  auto by = run.ByUrl();
+  CHECK(by[server.Url("/big?bytes=200000")]["bytes"] == 200000);
+  const json& deflated = by[server.Url("/deflate")];
+  CHECK(deflated["title"] == "deflated");
+  CHECK(deflated["bytes"] == 23 + 10000);
+}
+
 TEST_CASE("Binary content is recorded, not parsed", "[fetch][integration]") {
   TestServer server;
   ForageRun run = RunForage({"-j", "1", "--url", server.Url("/binary"), "--url",

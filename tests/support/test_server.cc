@@ -21,6 +21,7 @@
 //   /binary            4 KiB of bytes as application/octet-stream
 //   /hold/ID           waits for "release" on stdin
 //   /no-type           an HTML page served without Content-Type
+//   /deflate           a page sent with Content-Encoding: deflate (zlib)
 //   /ua                a page whose title is the request's User-Agent
 
 #include <zlib.h>
@@ -184,6 +185,16 @@ int main(int argc, char** argv) {
                              });
   });
 
+  server.Get("/deflate", [](const httplib::Request&, httplib::Response& res) {
+    std::string page = "<title>deflated</title>" + std::string(10000, 'd');
+    uLongf size = compressBound(page.size());
+    std::string packed(size, '\0');
+    compress2(reinterpret_cast<Bytef*>(packed.data()), &size,
+              reinterpret_cast<const Bytef*>(page.data()), page.size(), 9);
+    packed.resize(size);
+    res.set_header("Content-Encoding", "deflate");
+    res.set_content(packed, "text/html");
+  });
   server.Get("/ua", [](const httplib::Request& req, httplib::Response& res) {
     res.set_content("<title>" + req.get_header_value("User-Agent") + "</title>", "text/html");
   });
