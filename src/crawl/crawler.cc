@@ -296,6 +296,7 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why) {
   for (auto it = held.rbegin(); it != held.rend(); ++it) {
     Job* job = jobs.Find(*it);
     if (++job->deaths >= 2) {
+      deaths_since_progress = 0;  // a job reached its end: the run moves on
       Fail(*it, ErrorKind::kWorkerCrash,
            "the fetcher process died twice while fetching this URL (last " + why + ")");
     } else {
@@ -306,8 +307,9 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why) {
 }
 
 void Crawler::Impl::Respawn(std::size_t slot) {
-  // A pool that dies without ever reporting a result (say, curl cannot start
-  // in a child) must not be respawned forever.
+  // Fetchers that die without completing anything (say, they cannot start
+  // at all) must not be respawned forever; every job that ends, even as
+  // worker_crash, counts as progress.
   if (++deaths_since_progress > 3 * workers + 3) {
     if (!pool_lost) LogError("fetcher processes keep dying without doing any work; giving up");
     pool_lost = true;
@@ -367,6 +369,11 @@ void Crawler::Impl::FinishPool() {
 
 Result<CrawlSummary> Crawler::Impl::Run() {
   const auto started = Clock::now();
+  // A stop asked for before this run (or left from the last) does not count.
+  stop_requested.store(false);
+  char drain[64];
+  while (::read(stop_read.get(), drain, sizeof drain) > 0) {
+  }
   summary = {};
   fatal = {};
   stopping = source_done = want_input = pool_lost = false;

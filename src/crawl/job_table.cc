@@ -26,6 +26,7 @@ std::optional<JobId> JobTable::PeekQueued() const {
 void JobTable::Assign(JobId id, std::size_t slot) {
   if (assigned_.size() <= slot) assigned_.resize(slot + 1);
   assigned_[slot].push_back(id);
+  jobs_.at(id).slot = slot;
 }
 
 std::size_t JobTable::AssignedTo(std::size_t slot) const {
@@ -33,14 +34,15 @@ std::size_t JobTable::AssignedTo(std::size_t slot) const {
 }
 
 bool JobTable::IsAssigned(JobId id, std::size_t slot) const {
-  if (slot >= assigned_.size()) return false;
-  const auto& held = assigned_[slot];
-  return std::find(held.begin(), held.end(), id) != held.end();
+  auto it = jobs_.find(id);
+  return it != jobs_.end() && it->second.slot == slot;
 }
 
 std::vector<JobId> JobTable::TakeAssigned(std::size_t slot) {
   if (slot >= assigned_.size()) return {};
-  return std::exchange(assigned_[slot], {});
+  std::vector<JobId> held = std::exchange(assigned_[slot], {});
+  for (JobId id : held) jobs_.at(id).slot.reset();
+  return held;
 }
 
 Job JobTable::Complete(JobId id) {
@@ -48,12 +50,9 @@ Job JobTable::Complete(JobId id) {
   assert(it != jobs_.end() && "a job completes exactly once");
   Job job = std::move(it->second);
   jobs_.erase(it);
-  for (auto& held : assigned_) {
-    auto pos = std::find(held.begin(), held.end(), id);
-    if (pos != held.end()) {
-      held.erase(pos);
-      break;
-    }
+  if (job.slot) {
+    auto& held = assigned_[*job.slot];
+    held.erase(std::find(held.begin(), held.end(), id));
   }
   return job;
 }

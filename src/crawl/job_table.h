@@ -22,6 +22,7 @@ struct Job {
   int depth = 0;
   std::optional<std::string> parent;
   int deaths = 0;  // fetcher deaths this job was in flight for
+  std::optional<std::size_t> slot;  // the fetcher holding it, if any
 };
 
 // Every live job and where it is: queued in the master, or assigned to a
@@ -41,7 +42,7 @@ class JobTable {
   std::optional<JobId> PeekQueued() const;
   void PopQueued() { queued_.pop_front(); }
 
-  // `id` must be the job just taken off the queue.
+  // `id` must be live and neither queued nor assigned.
   void Assign(JobId id, std::size_t slot);
   std::size_t AssignedTo(std::size_t slot) const;
   // Whether `id` is live and held by `slot`.

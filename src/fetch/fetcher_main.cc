@@ -1,5 +1,6 @@
 #include "fetch/fetcher_main.h"
 
+#include <curl/curl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,6 +32,12 @@ bool DrainDoorbell(int fd) {
 int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd) {
   if (Status st = SetNonBlocking(doorbell_fd, true); !st.ok()) {
     LogError("doorbell: " + st.message());
+    return kExitCannotWork;
+  }
+  // Each fetcher initialises libcurl for itself, after the fork: the master
+  // never creates a curl handle, so nothing curl owns was copied into us.
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    LogError("curl_global_init failed");
     return kExitCannotWork;
   }
   auto created = Fetcher::Create(options);
