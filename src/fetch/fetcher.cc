@@ -210,7 +210,7 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
       break;
   }
   if (r.error == ErrorKind::kNone && t.keep == 1 && (IsHtmlType(type) || LooksLikeHtml(t.body))) {
-    PageData page = ExtractPage(t.body, r.final_url);
+    PageData page = ExtractPage(t.body, r.final_url, &arena_);
     r.title = std::move(page.title);
     r.description = std::move(page.description);
     r.links = std::move(page.links);

@@ -57,9 +57,9 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
-PageData ExtractPage(std::string_view html, std::string_view document_url) {
+PageData ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena) {
   PageData page;
-  HtmlDocument doc(html);
+  HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
 
   std::optional<std::string> base_href;

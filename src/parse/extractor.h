@@ -17,9 +17,13 @@ struct PageData {
   std::vector<std::string> links;
 };
 
+class ParseArena;
+
 // Parses `html` (UTF-8) served at `document_url` and extracts its PageData.
 // Walks the tree iteratively, so deep nesting cannot overflow the stack.
-PageData ExtractPage(std::string_view html, std::string_view document_url);
+// With an arena (reused across calls by a fetcher), gumbo allocates from it.
+PageData ExtractPage(std::string_view html, std::string_view document_url,
+                     ParseArena* arena = nullptr);
 
 // Collapses runs of ASCII whitespace to one space and trims both ends.
 std::string CollapseWhitespace(std::string_view text);

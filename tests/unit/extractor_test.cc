@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "parse/html_document.h"
+
 namespace forage {
 namespace {
 
@@ -119,6 +121,22 @@ TEST_CASE("ExtractPage handles deep nesting without recursion", "[extractor]") {
   CHECK(page.title == "deep");
   CHECK(page.links == Links{"http://h/bottom"});
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+}
+
+TEST_CASE("An arena reused across pages gives the same results as malloc", "[extractor]") {
+  ParseArena arena;
+  PageData plain = ExtractPage(kArticle, "https://example.com/blog/post.html");
+  for (int i = 0; i < 50; ++i) {
+    PageData pooled = ExtractPage(kArticle, "https://example.com/blog/post.html", &arena);
+    CHECK(pooled.title == plain.title);
+    CHECK(pooled.description == plain.description);
+    CHECK(pooled.links == plain.links);
+  }
+  // A page bigger than one block, then a reset back to one block.
+  std::string big;
+  for (int i = 0; i < 2000; ++i) big += "<p><a href=\"/p" + std::to_string(i) + "\">x</a></p>";
+  CHECK(ExtractPage(big, "http://h/", &arena).links.size() == 2000);
+  CHECK(arena.BytesReserved() == 256 * 1024);
 }
 
 TEST_CASE("CollapseWhitespace folds runs and trims", "[extractor]") {
