@@ -17,19 +17,19 @@ struct RecordError {
 // One output record: exactly one per scheduled URL, whatever happened to it.
 // Absent values are nullopt and are written as JSON null.
 struct Record {
-  std::string url;                        // as the input gave it
-  std::optional<std::string> final_url;   // after redirects, fragment removed; null if never sent
+  std::string url;                       // as the input gave it
+  std::optional<std::string> final_url;  // after redirects, fragment removed; null if never sent
   bool ok = false;
-  std::optional<int> status;              // HTTP status of the last response, if any
+  std::optional<int> status;  // HTTP status of the last response, if any
   int depth = 0;
-  std::optional<std::string> parent;      // the page that linked here; null for input URLs
+  std::optional<std::string> parent;  // the page that linked here; null for input URLs
   std::optional<std::string> content_type;
-  std::uint64_t bytes = 0;                // body bytes after decompression
-  std::uint64_t elapsed_ms = 0;           // whole transfer, redirects included
+  std::uint64_t bytes = 0;       // body bytes after decompression
+  std::uint64_t elapsed_ms = 0;  // whole transfer, redirects included
   std::optional<std::string> title;
   std::optional<std::string> description;
-  std::vector<std::string> links;         // absolute http(s), fragment dropped, deduplicated
-  std::optional<RecordError> error;       // null when ok
+  std::vector<std::string> links;             // absolute http(s), fragment dropped, deduplicated
+  std::optional<RecordError> error;           // null when ok
   std::optional<std::int64_t> fetched_at_ms;  // Unix ms when the request was sent; null if never
 };
 

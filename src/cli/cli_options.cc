@@ -1,10 +1,9 @@
 #include "cli/cli_options.h"
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <sstream>
 #include <thread>
-
-#include <CLI/CLI.hpp>
 
 #include "forage/version.h"
 
@@ -46,8 +45,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_option("--url", config.urls, "a URL to fetch (repeatable; read before the FILEs)")
       ->allow_extra_args(false)
       ->type_name("URL");
-  app.add_option("-j,--workers", workers, "fetcher processes (default: CPU count, here " +
-                                              std::to_string(cpus) + ")")
+  app.add_option("-j,--workers", workers,
+                 "fetcher processes (default: CPU count, here " + std::to_string(cpus) + ")")
       ->check(CLI::Range(1, 1024))
       ->type_name("N");
   app.add_option("-c,--concurrency", o.concurrency, "transfers in flight per fetcher")

@@ -11,11 +11,11 @@ namespace forage {
 
 // Exit statuses of the forage command (documented in the README).
 enum ExitCode : int {
-  kExitOk = 0,           // every record is ok
-  kExitSomeFailed = 1,   // the run finished, some records are errors
-  kExitUsage = 2,        // bad flag or value, missing input file, unwritable output
-  kExitFatal = 4,        // the run could not go on (no fetcher could start, output failed)
-  kExitInterrupted = 130 // SIGINT or SIGTERM
+  kExitOk = 0,            // every record is ok
+  kExitSomeFailed = 1,    // the run finished, some records are errors
+  kExitUsage = 2,         // bad flag or value, missing input file, unwritable output
+  kExitFatal = 4,         // the run could not go on (no fetcher could start, output failed)
+  kExitInterrupted = 130  // SIGINT or SIGTERM
 };
 
 // What the command line asks for.

@@ -7,9 +7,11 @@ namespace {
 
 // Indexed by the enum's value.
 constexpr std::array<std::string_view, 14> kNames = {
-    "none",    "invalid_url", "unsupported_scheme", "dns",         "connect",
-    "tls",     "timeout",     "network",            "http",        "too_large",
-    "redirect_loop", "worker_crash", "interrupted", "other",
+    "none",        "invalid_url",   "unsupported_scheme",
+    "dns",         "connect",       "tls",
+    "timeout",     "network",       "http",
+    "too_large",   "redirect_loop", "worker_crash",
+    "interrupted", "other",
 };
 
 }  // namespace

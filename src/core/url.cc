@@ -74,9 +74,9 @@ CheckedUrl CheckInputUrl(std::string_view text) {
     return out;
   };
   if (text.size() > kMaxUrlBytes) {
-    return fail(ErrorKind::kInvalidUrl,
-                "URL is " + std::to_string(text.size()) + " bytes long; the limit is " +
-                    std::to_string(kMaxUrlBytes));
+    return fail(ErrorKind::kInvalidUrl, "URL is " + std::to_string(text.size()) +
+                                            " bytes long; the limit is " +
+                                            std::to_string(kMaxUrlBytes));
   }
   // A scheme is what precedes "://", or "name:" not followed by a digit
   // ("localhost:8080/x" is a host and port, "mailto:x" is a scheme).
@@ -109,8 +109,8 @@ CheckedUrl CheckInputUrl(std::string_view text) {
 UrlResolver::UrlResolver(std::string_view base) {
   CurlUrl h(curl_url());
   std::string copy(base);
-  if (h && curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
-               CURLUE_OK) {
+  if (h &&
+      curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
     base_ = std::move(h);
   }
 }

@@ -43,7 +43,7 @@ constexpr auto kExitGrace = std::chrono::seconds(5);
 class SignalScope {
  public:
   explicit SignalScope(bool take_signals) {
-    struct sigaction ignore{};
+    struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ignore, &old_pipe_);
     if (!take_signals) return;
@@ -76,7 +76,7 @@ class SignalScope {
   bool taken_ = false;
   UniqueFd fd_;
   sigset_t old_mask_{};
-  struct sigaction old_pipe_{};
+  struct sigaction old_pipe_ {};
 };
 
 }  // namespace
@@ -174,8 +174,7 @@ void Crawler::Impl::Fail(JobId id, ErrorKind kind, std::string message) {
 // Reads seeds while the queue is short, so a list of any size takes bounded
 // memory. Bad lines complete at once with their error record.
 void Crawler::Impl::Fill() {
-  const std::size_t window =
-      workers * static_cast<std::size_t>(options.concurrency) * 2 + 64;
+  const std::size_t window = workers * static_cast<std::size_t>(options.concurrency) * 2 + 64;
   want_input = false;
   while (!source_done && jobs.Queued() < window && !stopping) {
     InputLine line;
@@ -190,8 +189,9 @@ void Crawler::Impl::Fill() {
     }
     CheckedUrl checked = CheckInputUrl(line.text);
     if (line.too_long && !checked.error) {
-      checked.error = RecordError{ErrorKind::kInvalidUrl, "line longer than " +
-                                  std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
+      checked.error =
+          RecordError{ErrorKind::kInvalidUrl,
+                      "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
     }
     Job job;
     job.input = line.text;

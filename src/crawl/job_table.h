@@ -21,7 +21,7 @@ struct Job {
   std::string where;        // input position, for messages
   int depth = 0;
   std::optional<std::string> parent;
-  int deaths = 0;  // fetcher deaths this job was in flight for
+  int deaths = 0;                   // fetcher deaths this job was in flight for
   std::optional<std::size_t> slot;  // the fetcher holding it, if any
 };
 

@@ -15,7 +15,9 @@ namespace {
 
 constexpr std::size_t kReadChunk = 64 * 1024;
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
@@ -44,7 +46,7 @@ Status UrlSource::AddFile(const std::string& path) {
     if (!in.owned) return Status::Error(path + ": " + std::strerror(errno));
     in.fd = in.owned.get();
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(in.fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::Error(path + ": is a directory");
     in.regular = S_ISREG(st.st_mode);

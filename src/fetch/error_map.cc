@@ -18,10 +18,10 @@ ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit) {
       return ErrorKind::kConnect;
     case CURLE_OPERATION_TIMEDOUT:
       return ErrorKind::kTimeout;
-    case CURLE_GOT_NOTHING:     // empty reply
-    case CURLE_SEND_ERROR:      // reset while sending
-    case CURLE_RECV_ERROR:      // reset while receiving
-    case CURLE_PARTIAL_FILE:    // body shorter than its Content-Length
+    case CURLE_GOT_NOTHING:   // empty reply
+    case CURLE_SEND_ERROR:    // reset while sending
+    case CURLE_RECV_ERROR:    // reset while receiving
+    case CURLE_PARTIAL_FILE:  // body shorter than its Content-Length
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       return ErrorKind::kNetwork;

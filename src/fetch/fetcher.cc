@@ -223,7 +223,8 @@ Status Fetcher::Wait(int extra_fd, int timeout_ms, bool* extra_ready) {
   int numfds = 0;
   CURLMcode rc = curl_multi_poll(multi_.get(), extra_fd >= 0 ? &extra : nullptr,
                                  extra_fd >= 0 ? 1u : 0u, timeout_ms, &numfds);
-  if (rc != CURLM_OK) return Status::Error(std::string("curl_multi_poll: ") + curl_multi_strerror(rc));
+  if (rc != CURLM_OK)
+    return Status::Error(std::string("curl_multi_poll: ") + curl_multi_strerror(rc));
   if (extra_ready) *extra_ready = extra.revents != 0;
   return {};
 }

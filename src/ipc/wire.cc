@@ -61,7 +61,8 @@ class Reader {
   bool Le(std::uint64_t* v, int bytes) {
     if (in_.size() < static_cast<std::size_t>(bytes)) return false;
     std::uint64_t x = 0;
-    for (int i = 0; i < bytes; ++i) x |= std::uint64_t{static_cast<unsigned char>(in_[i])} << (8 * i);
+    for (int i = 0; i < bytes; ++i)
+      x |= std::uint64_t{static_cast<unsigned char>(in_[i])} << (8 * i);
     in_.remove_prefix(static_cast<std::size_t>(bytes));
     *v = x;
     return true;

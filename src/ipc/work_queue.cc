@@ -1,15 +1,14 @@
 #include "ipc/work_queue.h"
 
 #include <atomic>
-#include <cassert>
-#include <cstdint>
-#include <cstring>
-#include <new>
-
 #include <boost/interprocess/anonymous_shared_memory.hpp>
 #include <boost/interprocess/exceptions.hpp>
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
+#include <cassert>
+#include <cstdint>
+#include <cstring>
+#include <new>
 
 #include "ipc/wire.h"
 

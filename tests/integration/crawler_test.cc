@@ -2,9 +2,8 @@
 
 #include "forage/crawler.h"
 
-#include <set>
-
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "support/forage_run.h"
 

@@ -6,11 +6,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <random>
 #include <set>
-
-#include <catch2/catch.hpp>
 
 #include "support/forage_run.h"
 
@@ -70,7 +69,8 @@ TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failu
   CHECK(ShmEntries() == shm_before);
 }
 
-TEST_CASE("A URL in flight through two fetcher deaths gets worker_crash", "[failure][integration]") {
+TEST_CASE("A URL in flight through two fetcher deaths gets worker_crash",
+          "[failure][integration]") {
   TestServer server;
   TempDir dir;
   std::string list;
@@ -170,11 +170,12 @@ TEST_CASE("SIGTERM stops the run the same way", "[failure][integration]") {
   server.Release();
 }
 
-TEST_CASE("A SIGKILLed master takes its fetchers with it and leaves no shm", "[failure][integration]") {
+TEST_CASE("A SIGKILLed master takes its fetchers with it and leaves no shm",
+          "[failure][integration]") {
   TestServer server;
   auto shm_before = ShmEntries();
-  ChildProcess forage(ForageCommand({"-j", "2", "-c", "1", "--url", server.Url("/hold/a"),
-                                     "--url", server.Url("/hold/b")}));
+  ChildProcess forage(ForageCommand(
+      {"-j", "2", "-c", "1", "--url", server.Url("/hold/a"), "--url", server.Url("/hold/b")}));
   WaitHeld(server, 2);
   std::vector<pid_t> kids = Fetchers(forage, 2);
   forage.Signal(SIGKILL);

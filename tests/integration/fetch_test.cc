@@ -92,8 +92,8 @@ TEST_CASE("Redirects are followed to the final URL, loops stop", "[fetch][integr
 
 TEST_CASE("A stalled response hits --timeout", "[fetch][integration]") {
   TestServer server;
-  ForageRun run = RunForage({"-j", "1", "--timeout", "0.5", "--url", server.Url("/stall"),
-                             "--url", server.Url("/page/1")});
+  ForageRun run = RunForage({"-j", "1", "--timeout", "0.5", "--url", server.Url("/stall"), "--url",
+                             server.Url("/page/1")});
   CHECK(run.exit_code == 1);
   auto by = run.ByUrl();
   const json& r = by[server.Url("/stall")];
@@ -105,10 +105,10 @@ TEST_CASE("A stalled response hits --timeout", "[fetch][integration]") {
 
 TEST_CASE("Bodies over --max-bytes are too_large, compressed or not", "[fetch][integration]") {
   TestServer server;
-  ForageRun run = RunForage({"-j", "1", "--max-bytes", "1M", "--url",
-                             server.Url("/big?bytes=3000000"), "--url",
-                             server.Url("/chunked?bytes=3000000"), "--url",
-                             server.Url("/big?bytes=1048576"), "--url", server.Url("/bomb")});
+  ForageRun run =
+      RunForage({"-j", "1", "--max-bytes", "1M", "--url", server.Url("/big?bytes=3000000"), "--url",
+                 server.Url("/chunked?bytes=3000000"), "--url", server.Url("/big?bytes=1048576"),
+                 "--url", server.Url("/bomb")});
   CHECK(run.exit_code == 1);
   auto by = run.ByUrl();
   for (const char* path : {"/big?bytes=3000000", "/chunked?bytes=3000000", "/bomb"}) {
@@ -138,8 +138,8 @@ TEST_CASE("Compressed bodies are decoded and counted decoded", "[fetch][integrat
   // The server compresses text for clients that accept it: brotli for
   // forage (which offers gzip, deflate, br and zstd); /bomb is gzip and
   // /deflate is deflate whatever was offered.
-  ForageRun run = RunForage({"-j", "1", "--url", server.Url("/big?bytes=200000"), "--url",
-                             server.Url("/deflate")});
+  ForageRun run = RunForage(
+      {"-j", "1", "--url", server.Url("/big?bytes=200000"), "--url", server.Url("/deflate")});
   CHECK(run.exit_code == 0);
   auto by = run.ByUrl();
   CHECK(by[server.Url("/big?bytes=200000")]["bytes"] == 200000);
@@ -150,8 +150,8 @@ TEST_CASE("Compressed bodies are decoded and counted decoded", "[fetch][integrat
 
 TEST_CASE("Binary content is recorded, not parsed", "[fetch][integration]") {
   TestServer server;
-  ForageRun run = RunForage({"-j", "1", "--url", server.Url("/binary"), "--url",
-                             server.Url("/big?bytes=5000")});
+  ForageRun run = RunForage(
+      {"-j", "1", "--url", server.Url("/binary"), "--url", server.Url("/big?bytes=5000")});
   CHECK(run.exit_code == 0);
   auto by = run.ByUrl();
   const json& bin = by[server.Url("/binary")];
@@ -190,8 +190,7 @@ TEST_CASE("The User-Agent names forage unless told otherwise", "[fetch][integrat
   ForageRun plain = RunForage({"-j", "1", "--url", server.Url("/ua")});
   REQUIRE(plain.records.size() == 1);
   CHECK(plain.records[0]["title"].get<std::string>().rfind("forage/", 0) == 0);
-  ForageRun custom =
-      RunForage({"-j", "1", "--user-agent", "probe/1", "--url", server.Url("/ua")});
+  ForageRun custom = RunForage({"-j", "1", "--user-agent", "probe/1", "--url", server.Url("/ua")});
   REQUIRE(custom.records.size() == 1);
   CHECK(custom.records[0]["title"] == "probe/1");
 }

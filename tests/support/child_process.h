@@ -18,8 +18,7 @@ class ChildProcess {
 
   // Starts argv[0] (a path) with arguments. stdin is a pipe unless
   // `stdin_path` names a file to read it from.
-  explicit ChildProcess(const std::vector<std::string>& argv,
-                        const std::string& stdin_path = "");
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::string& stdin_path = "");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -24,6 +24,7 @@
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
 //   /ua                a page whose title is the request's User-Agent
 
+#include <httplib.h>
 #include <zlib.h>
 
 #include <condition_variable>
@@ -33,8 +34,6 @@
 #include <random>
 #include <string>
 #include <thread>
-
-#include <httplib.h>
 
 namespace {
 

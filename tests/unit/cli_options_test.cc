@@ -27,10 +27,28 @@ TEST_CASE("Defaults match the documented ones", "[cli]") {
 }
 
 TEST_CASE("Every option is read", "[cli]") {
-  ParsedCommandLine p =
-      Parse({"-j", "3", "-c", "64", "-o", "out.jsonl", "--timeout", "2.5", "--connect-timeout",
-             "0.5", "--user-agent", "bot/1", "--max-bytes", "2M", "--url", "http://a/", "--url",
-             "http://b/", "--log-level", "debug", "a.txt", "-"});
+  ParsedCommandLine p = Parse({"-j",
+                               "3",
+                               "-c",
+                               "64",
+                               "-o",
+                               "out.jsonl",
+                               "--timeout",
+                               "2.5",
+                               "--connect-timeout",
+                               "0.5",
+                               "--user-agent",
+                               "bot/1",
+                               "--max-bytes",
+                               "2M",
+                               "--url",
+                               "http://a/",
+                               "--url",
+                               "http://b/",
+                               "--log-level",
+                               "debug",
+                               "a.txt",
+                               "-"});
   REQUIRE(p.config);
   const CrawlOptions& o = p.config->options;
   CHECK(o.workers == 3);

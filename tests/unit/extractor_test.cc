@@ -1,8 +1,7 @@
 #include "parse/extractor.h"
 
-#include <chrono>
-
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "parse/html_document.h"
 
@@ -143,7 +142,10 @@ TEST_CASE("CollapseWhitespace folds runs and trims", "[extractor]") {
   CHECK(CollapseWhitespace("  a \n\t b  ") == "a b");
   CHECK(CollapseWhitespace("") == "");
   CHECK(CollapseWhitespace(" \n ") == "");
-  CHECK(CollapseWhitespace("a\xc2\xa0" "b") == "a\xc2\xa0" "b");  // NBSP is not ASCII space
+  CHECK(CollapseWhitespace("a\xc2\xa0"
+                           "b") ==
+        "a\xc2\xa0"
+        "b");  // NBSP is not ASCII space
 }
 
 }  // namespace

@@ -27,8 +27,7 @@ TEST_CASE("A record is one JSON line with every field in order", "[jsonl]") {
         R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z"})");
 }
 
-TEST_CASE("An error record has its kind and message and null fetched_at if never sent",
-          "[jsonl]") {
+TEST_CASE("An error record has its kind and message and null fetched_at if never sent", "[jsonl]") {
   Record r;
   r.url = "ftp://x/";
   r.error = RecordError{ErrorKind::kUnsupportedScheme, "scheme \"ftp\" is not supported"};

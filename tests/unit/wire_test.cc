@@ -86,7 +86,8 @@ TEST_CASE("Corrupt counts and kinds are refused", "[wire]") {
 
 TEST_CASE("FrameBuffer reassembles frames fed a byte at a time", "[wire]") {
   std::string stream;
-  for (std::uint64_t id = 1; id <= 5; ++id) stream += wire::EncodeJob({id, "http://h/" + std::to_string(id)});
+  for (std::uint64_t id = 1; id <= 5; ++id)
+    stream += wire::EncodeJob({id, "http://h/" + std::to_string(id)});
   FrameBuffer frames(1 << 20);
   std::uint64_t next = 1;
   for (char c : stream) {

@@ -4,13 +4,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
 #include <random>
 #include <set>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "core/fd.h"
 #include "ipc/wire.h"
@@ -21,8 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-TEST_CASE("WorkQueue carries whole frames in order and refuses what does not fit",
-          "[work_queue]") {
+TEST_CASE("WorkQueue carries whole frames in order and refuses what does not fit", "[work_queue]") {
   auto region = WorkQueueRegion::Create(2);
   REQUIRE(region.ok());
   WorkQueue q = region.value()->Queue(1);
