@@ -27,6 +27,15 @@ std::set<std::string> ShmEntries() {
   return out;
 }
 
+// A URL list: `holds` held requests first (they fill the fetchers' slots),
+// then `pages` ordinary pages queued behind them.
+std::string HoldsThenPages(const TestServer& server, int holds, int pages) {
+  std::string list;
+  for (int i = 0; i < holds; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
+  for (int i = 0; i < pages; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  return list;
+}
+
 void WaitHeld(TestServer& server, int count) {
   for (int i = 0; i < count; ++i) {
     INFO("waiting for held request " << i + 1 << " of " << count);
@@ -43,9 +52,7 @@ std::vector<pid_t> Fetchers(const ChildProcess& forage, std::size_t expected) {
 TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failure][integration]") {
   TestServer server;
   TempDir dir;
-  std::string list;
-  for (int i = 0; i < 8; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
-  for (int i = 0; i < 50; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  std::string list = HoldsThenPages(server, 8, 50);
   auto shm_before = ShmEntries();
   ChildProcess forage(ForageCommand({"-j", "2", "-c", "4", dir.Write("list.txt", list)}));
 
@@ -73,9 +80,7 @@ TEST_CASE("A URL in flight through two fetcher deaths gets worker_crash",
           "[failure][integration]") {
   TestServer server;
   TempDir dir;
-  std::string list;
-  for (int i = 0; i < 4; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
-  for (int i = 0; i < 5; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  std::string list = HoldsThenPages(server, 4, 5);
   ChildProcess forage(ForageCommand({"-j", "1", "-c", "4", dir.Write("list.txt", list)}));
 
   WaitHeld(server, 4);
@@ -137,9 +142,7 @@ TEST_CASE("SIGINT stops the run: interrupted records, children reaped, exit 130"
           "[failure][integration]") {
   TestServer server;
   TempDir dir;
-  std::string list;
-  for (int i = 0; i < 6; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
-  for (int i = 0; i < 20; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  std::string list = HoldsThenPages(server, 6, 20);
   auto shm_before = ShmEntries();
   ChildProcess forage(ForageCommand({"-j", "2", "-c", "3", dir.Write("list.txt", list)}));
   WaitHeld(server, 6);
