@@ -15,9 +15,12 @@ namespace forage {
 struct CrawlSummary {
   std::uint64_t records = 0;  // one per scheduled URL
   std::uint64_t ok = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t worker_deaths = 0;  // fetchers that died and were replaced
-  bool interrupted = false;         // stopped by a signal or RequestStop()
+  std::uint64_t failed = 0;          // errors that fail the run (exit status 1)
+  std::uint64_t skipped = 0;         // not fetched by policy: robots, out_of_scope
+  std::uint64_t seen_urls = 0;       // distinct URLs scheduled
+  std::uint64_t seen_set_bytes = 0;  // memory of the set that remembers them
+  std::uint64_t worker_deaths = 0;   // fetchers that died and were replaced
+  bool interrupted = false;          // stopped by a signal or RequestStop()
   double seconds = 0;
 };
 

@@ -24,7 +24,13 @@ enum class ErrorKind : std::uint8_t {
   kWorkerCrash = 11,       // the fetcher died twice while holding this URL
   kInterrupted = 12,       // the run was stopped (SIGINT/SIGTERM) first
   kOther = 13,             // anything else; the message says what
+  kRobots = 14,            // robots.txt disallows it (not a failure of the run)
+  kOutOfScope = 15,        // a redirect led out of the crawl's scope (not a failure either)
 };
+
+// Whether records of this kind count as failures for the exit status. URLs
+// skipped by policy (robots, out_of_scope) do not.
+bool IsFailure(ErrorKind kind);
 
 // The record name of `kind`, e.g. "unsupported_scheme"; "none" for kNone.
 std::string_view ErrorKindName(ErrorKind kind);

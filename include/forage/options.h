@@ -3,10 +3,16 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "forage/version.h"
 
 namespace forage {
+
+// Which discovered links a crawl follows, relative to the listed URL they
+// descend from: the same host, the same registrable domain (Public Suffix
+// List), or any.
+enum class ScopeMode { kHost, kDomain, kAny };
 
 // Everything that shapes a run. Each field has the default the command line
 // documents; the CLI only overwrites what the user set.
@@ -22,6 +28,34 @@ struct CrawlOptions {
   std::string user_agent = std::string("forage/") + kVersion;
   // Largest body accepted, counted after decompression; more gives too_large.
   std::uint64_t max_bytes = 10ull << 20;
+
+  // Crawling. Links on a page at depth d are followed while d + 1 <= depth.
+  int depth = 0;
+  ScopeMode scope = ScopeMode::kHost;
+  // RE2 patterns searched anywhere in a discovered link's canonical URL: if
+  // any include is given one must match, and no exclude may. Listed URLs are
+  // always fetched.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  // At most this many records in all (0: no limit).
+  std::uint64_t max_pages = 0;
+
+  // Politeness, across all fetchers.
+  int per_host = 4;                    // transfers in flight to one host
+  std::chrono::milliseconds delay{0};  // minimum gap between request starts to one host
+  bool robots = true;                  // obey robots.txt (RFC 9309)
+  // Attempts after the first for connect errors, timeouts, 429 and 5xx,
+  // after a back-off starting at retry_wait and doubling each time (with
+  // jitter), unless Retry-After says otherwise (capped at 5 minutes).
+  int retries = 2;
+  std::chrono::milliseconds retry_wait{1'000};
+  // A fetcher busy parsing one page for longer than this is killed and the
+  // page recorded as worker_crash (gumbo is slow on hostile nesting).
+  std::chrono::milliseconds parse_timeout{10'000};
+  // "HOST:PORT:ADDRESS" entries sending a host's connections to an address,
+  // as curl's --resolve does (tests use it to name several local hosts).
+  std::vector<std::string> resolve;
+
   // Block SIGINT/SIGTERM in the calling process and turn them into a clean
   // stop (records of kind "interrupted"). An embedding program that handles
   // signals itself sets this to false and calls Crawler::RequestStop().

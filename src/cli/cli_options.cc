@@ -32,6 +32,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   double timeout_s = static_cast<double>(o.timeout.count()) / 1000.0;
   double connect_timeout_s = static_cast<double>(o.connect_timeout.count()) / 1000.0;
   std::string log_level = "info";
+  double delay_s = 0, retry_wait_s = static_cast<double>(o.retry_wait.count()) / 1000.0;
+  double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
+  std::string scope = "host";
+  bool no_robots = false;
   bool quiet = false;
   int workers = static_cast<int>(cpus);
 
@@ -72,6 +76,54 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->type_name("N");
+  app.add_option("-d,--depth", o.depth, "follow links this many levels below the listed URLs")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000))
+      ->type_name("N");
+  app.add_option("--scope", scope, "links followed: same host, same registrable domain, or any")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"host", "domain", "any"}))
+      ->type_name("host|domain|any");
+  app.add_option("--include", o.include,
+                 "follow only links whose URL matches this RE2 pattern (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("RE");
+  app.add_option("--exclude", o.exclude,
+                 "never follow links whose URL matches this RE2 pattern (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("RE");
+  app.add_option("--max-pages", o.max_pages, "stop at this many records (0: no limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option("--per-host", o.per_host, "transfers in flight to one host, across fetchers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
+  app.add_option("--delay", delay_s, "seconds between request starts to one host")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0))
+      ->type_name("S");
+  app.add_flag("--no-robots", no_robots, "ignore robots.txt");
+  app.add_option("--retries", o.retries,
+                 "attempts after the first for connect errors, timeouts, 429 and 5xx")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100))
+      ->type_name("N");
+  app.add_option("--retry-wait", retry_wait_s,
+                 "seconds before the first retry; doubles each time, with jitter")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0))
+      ->type_name("S");
+  app.add_option("--parse-timeout", parse_timeout_s,
+                 "seconds a fetcher may spend parsing one page before it is killed")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0))
+      ->type_name("S");
+  app.add_option("--resolve", o.resolve,
+                 "send HOST:PORT to ADDRESS instead of resolving it, as curl's --resolve "
+                 "(repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("HOST:PORT:ADDRESS");
   app.add_flag("-q,--quiet", quiet, "print only errors on standard error");
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str()
@@ -102,7 +154,23 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     out.text = UsageLine("--user-agent: must not be empty");
     return out;
   }
+  for (const std::string& entry : o.resolve) {
+    std::size_t first = entry.find(':');
+    std::size_t last = entry.rfind(':');
+    if (first == std::string::npos || first == last || first == 0 || last + 1 == entry.size()) {
+      out.exit_code = kExitUsage;
+      out.text = UsageLine("--resolve: \"" + entry + "\" is not HOST:PORT:ADDRESS");
+      return out;
+    }
+  }
   o.workers = workers;
+  o.scope = scope == "domain" ? ScopeMode::kDomain
+            : scope == "any"  ? ScopeMode::kAny
+                              : ScopeMode::kHost;
+  o.robots = !no_robots;
+  o.delay = ToMillis(delay_s);
+  o.retry_wait = ToMillis(retry_wait_s);
+  o.parse_timeout = ToMillis(parse_timeout_s);
   o.timeout = ToMillis(timeout_s);
   o.connect_timeout = ToMillis(connect_timeout_s);
   ParseLogLevel(log_level, &config.log_level);

@@ -1,5 +1,6 @@
 // The forage command: options in, a Crawler run, an exit status out.
 
+#include <clocale>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -19,6 +20,9 @@ int main(int argc, char** argv) {
   }
   CliConfig& config = *parsed.config;
   SetLogLevel(config.log_level);
+  // libcurl converts international host names to punycode only under an
+  // UTF-8 character type.
+  std::setlocale(LC_CTYPE, "C.UTF-8");
 
   Crawler crawler(config.options);
   for (std::string& url : config.urls) crawler.AddSeedUrl(std::move(url));
@@ -43,13 +47,17 @@ int main(int argc, char** argv) {
   Result<CrawlSummary> run = crawler.Run();
   if (!run.ok()) {
     LogError(run.status().message());
-    return kExitFatal;
+    // A bad --include/--exclude pattern is found when the run starts.
+    const std::string& m = run.status().message();
+    bool usage = m.rfind("--include", 0) == 0 || m.rfind("--exclude", 0) == 0;
+    return usage ? kExitUsage : kExitFatal;
   }
   const CrawlSummary& s = run.value();
   char line[200];
-  std::snprintf(line, sizeof line, "%llu URL(s): %llu ok, %llu failed in %.2f s%s",
+  std::snprintf(line, sizeof line, "%llu URL(s): %llu ok, %llu failed, %llu skipped in %.2f s%s",
                 static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.ok),
-                static_cast<unsigned long long>(s.failed), s.seconds,
+                static_cast<unsigned long long>(s.failed),
+                static_cast<unsigned long long>(s.skipped), s.seconds,
                 s.interrupted ? " (interrupted)" : "");
   LogInfo(line);
   if (s.interrupted) return kExitInterrupted;

@@ -6,12 +6,13 @@ namespace forage {
 namespace {
 
 // Indexed by the enum's value.
-constexpr std::array<std::string_view, 14> kNames = {
-    "none",        "invalid_url",   "unsupported_scheme",
-    "dns",         "connect",       "tls",
-    "timeout",     "network",       "http",
-    "too_large",   "redirect_loop", "worker_crash",
-    "interrupted", "other",
+constexpr std::array<std::string_view, 16> kNames = {
+    "none",         "invalid_url",   "unsupported_scheme",
+    "dns",          "connect",       "tls",
+    "timeout",      "network",       "http",
+    "too_large",    "redirect_loop", "worker_crash",
+    "interrupted",  "other",         "robots",
+    "out_of_scope",
 };
 
 }  // namespace
@@ -26,6 +27,10 @@ std::optional<ErrorKind> ErrorKindFromName(std::string_view name) {
     if (kNames[i] == name) return static_cast<ErrorKind>(i);
   }
   return std::nullopt;
+}
+
+bool IsFailure(ErrorKind kind) {
+  return kind != ErrorKind::kNone && kind != ErrorKind::kRobots && kind != ErrorKind::kOutOfScope;
 }
 
 std::optional<ErrorKind> ErrorKindFromNumber(std::uint8_t value) {

@@ -53,14 +53,94 @@ std::string CleanReference(std::string_view ref) {
   return out;
 }
 
-std::optional<std::string> GetPart(CURLU* h, CURLUPart part) {
+std::optional<std::string> GetPart(CURLU* h, CURLUPart part, unsigned flags = 0) {
   char* raw = nullptr;
-  if (curl_url_get(h, part, &raw, 0) != CURLUE_OK) return std::nullopt;
+  if (curl_url_get(h, part, &raw, flags) != CURLUE_OK) return std::nullopt;
   CurlString owned(raw);
   return std::string(owned.get());
 }
 
+// Upper-cases the hex digits of every %xx escape and percent-encodes bytes
+// a request could not carry raw (controls, space, non-ASCII), as browsers do.
+std::string NormalizeEscapes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += '%';
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1])));
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2])));
+      i += 2;
+    } else if (c <= 0x20 || c >= 0x7f) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
+
+std::optional<CanonicalUrl> Canonicalize(std::string_view url) {
+  CurlUrl h(curl_url());
+  if (!h) return std::nullopt;
+  std::string copy(StripFragment(url));
+  if (curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  std::optional<std::string> scheme = GetPart(h.get(), CURLUPART_SCHEME);
+  if (!scheme || !IsHttpScheme(*scheme)) return std::nullopt;
+  std::optional<std::string> host = GetPart(h.get(), CURLUPART_HOST, CURLU_PUNYCODE);
+  if (!host) host = GetPart(h.get(), CURLUPART_HOST);  // no IDN support: keep it as is
+  if (!host || host->empty()) return std::nullopt;
+  // CURLU_NO_DEFAULT_PORT: no port when the URL gave the scheme's default.
+  std::optional<std::string> port = GetPart(h.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT);
+  std::optional<std::string> user = GetPart(h.get(), CURLUPART_USER);
+  std::optional<std::string> password = GetPart(h.get(), CURLUPART_PASSWORD);
+  std::string path = GetPart(h.get(), CURLUPART_PATH).value_or("/");
+  std::optional<std::string> query = GetPart(h.get(), CURLUPART_QUERY);
+
+  CanonicalUrl out;
+  out.url = Lower(*scheme) + "://";
+  if (user) {
+    out.url += *user;
+    if (password) out.url += ":" + *password;
+    out.url += "@";
+  }
+  out.host_begin = out.url.size();
+  out.url += Lower(*host);
+  out.host_end = out.url.size();
+  if (port) out.url += ":" + *port;
+  out.origin_end = out.url.size();
+  std::string rest = path.empty() ? "/" : path;
+  if (query) rest += "?" + *query;
+  out.url += NormalizeEscapes(rest);
+  return out;
+}
+
+std::uint64_t UrlFingerprint(std::string_view canonical_url) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : canonical_url) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  // FNV-1a mixes its last bytes poorly; SplitMix64's finaliser fixes that.
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
 
 std::string_view StripFragment(std::string_view url) {
   std::size_t hash = url.find('#');

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,5 +52,31 @@ class UrlResolver {
 
 // `url` without its "#fragment".
 std::string_view StripFragment(std::string_view url);
+
+// An absolute http(s) URL in the canonical form forage uses to recognise the
+// same page spelt differently: scheme and host in lower case, an IDN host in
+// punycode (needs an UTF-8 LC_CTYPE, which the forage command sets), the
+// default port dropped, dot segments resolved, the fragment dropped, and
+// percent-escapes in upper case ("%7e" and "%7E" are one URL). Its parts are
+// views into `url`.
+struct CanonicalUrl {
+  std::string url;
+  std::size_t origin_end = 0;  // url[0, origin_end) is "scheme://host[:port]"
+  std::size_t host_begin = 0;
+  std::size_t host_end = 0;
+  std::string_view origin() const { return std::string_view(url).substr(0, origin_end); }
+  std::string_view host() const {
+    return std::string_view(url).substr(host_begin, host_end - host_begin);
+  }
+  // What an HTTP request names: the path and "?query", never empty.
+  std::string_view path_and_query() const { return std::string_view(url).substr(origin_end); }
+};
+
+// nullopt when `url` is not an absolute http(s) URL libcurl can parse.
+std::optional<CanonicalUrl> Canonicalize(std::string_view url);
+
+// A 64-bit fingerprint of a canonical URL: what the seen set stores.
+// Stable across runs and builds (FNV-1a, then a SplitMix64 finaliser).
+std::uint64_t UrlFingerprint(std::string_view canonical_url);
 
 }  // namespace forage

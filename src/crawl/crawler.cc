@@ -15,18 +15,25 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/fd.h"
 #include "core/log.h"
 #include "core/url.h"
 #include "crawl/job_table.h"
+#include "crawl/robots.h"
+#include "crawl/scheduler.h"
+#include "crawl/scope.h"
+#include "crawl/seen_set.h"
 #include "crawl/url_source.h"
 #include "fetch/fetcher_main.h"
 #include "ipc/frame_buffer.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
+#include "parse/charset.h"
 
 namespace forage {
 namespace {
@@ -81,6 +88,15 @@ class SignalScope {
 
 }  // namespace
 
+// What the master knows of one origin's robots.txt.
+struct RobotsState {
+  std::optional<RobotsRules> rules;  // nullopt while it is being fetched
+  // What a disallowed page gets: kRobots, or, when robots.txt could not be
+  // reached at all (no DNS, refused), that failure's own kind.
+  ErrorKind denial = ErrorKind::kRobots;
+  std::string denial_message = "robots.txt disallows this URL";
+};
+
 struct Crawler::Impl {
   explicit Impl(CrawlOptions o) : options(std::move(o)) {
     if (auto p = MakePipe(); p.ok()) {
@@ -93,17 +109,29 @@ struct Crawler::Impl {
 
   Result<CrawlSummary> Run();
   void Fill();
+  void AdmitInput(const InputLine& line);
+  void AdmitLink(const Job& from, const std::string& final_url, const std::string& link);
+  bool AtPageLimit() const { return options.max_pages > 0 && admitted >= options.max_pages; }
+  void Schedule(JobId id, const CanonicalUrl& url);
   void Dispatch();
+  bool PushTo(const Scheduler::Ready& ready);
   void ReadResults(std::size_t slot);
   bool HandleFrame(std::size_t slot, std::string_view payload);
-  void OnDeath(std::size_t slot, const std::string& why);
+  bool MaybeRetry(Job& job, const wire::FetchResult& r);
+  void FollowRedirect(Job& job, wire::FetchResult& r);
+  void HandleRobots(const Job& job, const wire::FetchResult& r);
+  void ResolveRobots(const std::string& origin, RobotsRules rules, ErrorKind denial,
+                     std::string message);
+  void WatchParses();
+  std::optional<Clock::time_point> ParseDeadline();
+  void OnDeath(std::size_t slot, const std::string& why, JobId culprit = 0);
   void Respawn(std::size_t slot);
   void StopNow(ErrorKind kind, const std::string& message);
   void DrainAndReap(std::size_t slot, Clock::time_point deadline);
   void FinishPool();
   void Emit(JobId id, Record record);
   void Fail(JobId id, ErrorKind kind, std::string message);
-  bool AnyRunning() const;
+  bool HasRoom() const;
 
   CrawlOptions options;
   UrlSource source;
@@ -114,10 +142,17 @@ struct Crawler::Impl {
   // Per run.
   std::size_t workers = 1;
   JobTable jobs;
+  std::optional<Scheduler> scheduler;
+  std::optional<ScopeFilter> scope;
+  SeenSet seen;
+  std::unordered_map<std::string, RobotsState> robots;
   std::unique_ptr<WorkerPool> pool;
   std::vector<FrameBuffer> buffers;
+  std::optional<Scheduler::Ready> unpushed;  // taken from the scheduler, not yet in a ring
+  std::mt19937_64 jitter{std::random_device{}()};
   CrawlSummary summary;
   Status fatal;
+  std::uint64_t admitted = 0;  // page jobs admitted: each will be one record
   bool stopping = false;
   bool source_done = false;
   bool want_input = false;
@@ -141,21 +176,32 @@ void Crawler::RequestStop() {
   [[maybe_unused]] ssize_t n = ::write(impl_->stop_write.get(), &byte, 1);
 }
 
-bool Crawler::Impl::AnyRunning() const {
+bool Crawler::Impl::HasRoom() const {
   for (std::size_t i = 0; i < pool->size(); ++i) {
-    if (pool->Running(i)) return true;
+    if (pool->Running(i) && jobs.AssignedTo(i) < static_cast<std::size_t>(options.concurrency)) {
+      return true;
+    }
   }
   return false;
 }
 
 void Crawler::Impl::Emit(JobId id, Record record) {
   Job job = jobs.Complete(id);
+  if (job.robots_for) return;  // a robots.txt fetch yields rules, not a record
   record.url = std::move(job.input);
   record.depth = job.depth;
-  record.parent = std::move(job.parent);
+  if (job.parent) record.parent = *job.parent;
   record.ok = !record.error.has_value();
+  if (!record.fetched_at_ms && job.first_fetched_at_ms)
+    record.fetched_at_ms = job.first_fetched_at_ms;
   ++summary.records;
-  ++(record.ok ? summary.ok : summary.failed);
+  if (record.ok) {
+    ++summary.ok;
+  } else if (IsFailure(record.error->kind)) {
+    ++summary.failed;
+  } else {
+    ++summary.skipped;
+  }
   if (on_record && fatal.ok()) {
     Status st = on_record(record);
     if (!st.ok()) {
@@ -171,12 +217,16 @@ void Crawler::Impl::Fail(JobId id, ErrorKind kind, std::string message) {
   Emit(id, std::move(r));
 }
 
-// Reads seeds while the queue is short, so a list of any size takes bounded
+// Reads seeds while little is queued, so a list of any size takes bounded
 // memory. Bad lines complete at once with their error record.
 void Crawler::Impl::Fill() {
   const std::size_t window = workers * static_cast<std::size_t>(options.concurrency) * 2 + 64;
   want_input = false;
-  while (!source_done && jobs.Queued() < window && !stopping) {
+  while (!source_done && scheduler->Pending() < window && !stopping) {
+    if (AtPageLimit()) {
+      source_done = true;  // --max-pages: nothing more is read
+      return;
+    }
     InputLine line;
     UrlSource::Poll got = source.Next(&line);
     if (got == UrlSource::Poll::kWouldBlock) {
@@ -187,48 +237,124 @@ void Crawler::Impl::Fill() {
       source_done = true;
       return;
     }
-    CheckedUrl checked = CheckInputUrl(line.text);
-    if (line.too_long && !checked.error) {
-      checked.error =
-          RecordError{ErrorKind::kInvalidUrl,
-                      "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
-    }
-    Job job;
-    job.input = line.text;
-    job.request_url = std::move(checked.url);
-    job.where = line.where;
-    JobId id = jobs.Add(std::move(job));
-    if (checked.error) {
-      LogWarn(line.where + ": " + std::string(ErrorKindName(checked.error->kind)) + ": " +
-              checked.error->message);
-      Fail(id, checked.error->kind, checked.error->message + " (" + line.where + ")");
-    } else if (pool_lost) {
-      Fail(id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
-    } else {
-      jobs.QueueBack(id);
-    }
+    AdmitInput(line);
   }
 }
 
-// Hands queued jobs to the least-loaded fetchers with room.
-void Crawler::Impl::Dispatch() {
-  const auto limit = static_cast<std::size_t>(options.concurrency);
-  std::vector<bool> full(pool->size(), false);
-  while (auto id = jobs.PeekQueued()) {
-    std::size_t best = pool->size();
-    for (std::size_t i = 0; i < pool->size(); ++i) {
-      if (!pool->Running(i) || full[i] || jobs.AssignedTo(i) >= limit) continue;
-      if (best == pool->size() || jobs.AssignedTo(i) < jobs.AssignedTo(best)) best = i;
-    }
-    if (best == pool->size()) return;
-    const Job* job = jobs.Find(*id);
-    if (pool->Push(best, wire::EncodeJob({*id, job->request_url}))) {
-      jobs.PopQueued();
-      jobs.Assign(*id, best);
-    } else {
-      full[best] = true;  // its ring is full for now; it frees as the fetcher pops
+void Crawler::Impl::AdmitInput(const InputLine& line) {
+  CheckedUrl checked = CheckInputUrl(line.text);
+  if (line.too_long && !checked.error) {
+    checked.error =
+        RecordError{ErrorKind::kInvalidUrl,
+                    "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
+  }
+  std::optional<CanonicalUrl> canonical;
+  if (!checked.error) {
+    canonical = Canonicalize(checked.url);
+    if (!canonical) checked.error = RecordError{ErrorKind::kInvalidUrl, "not an http(s) URL"};
+  }
+  if (canonical) {
+    std::uint64_t fingerprint = UrlFingerprint(canonical->url);
+    if (!seen.Insert(fingerprint)) {
+      LogDebug(line.where + ": " + line.text + " is listed again; skipped");
+      return;
     }
   }
+  Job job;
+  job.input = line.text;
+  job.where = line.where;
+  ++admitted;
+  if (checked.error) {
+    JobId id = jobs.Add(std::move(job));
+    LogWarn(line.where + ": " + std::string(ErrorKindName(checked.error->kind)) + ": " +
+            checked.error->message);
+    Fail(id, checked.error->kind, checked.error->message + " (" + line.where + ")");
+    return;
+  }
+  job.request_url = std::move(checked.url);
+  job.scope_root = std::make_shared<const std::string>(scope->RootOf(canonical->host()));
+  job.chain.push_back(UrlFingerprint(canonical->url));
+  JobId id = jobs.Add(std::move(job));
+  if (pool_lost) {
+    Fail(id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
+    return;
+  }
+  Schedule(id, *canonical);
+}
+
+// A link found on `from` (whose final URL is `final_url`): admitted when it
+// is within depth, not binary-looking, in scope, passes the patterns, under
+// --max-pages and never seen before. Otherwise it gets no record.
+void Crawler::Impl::AdmitLink(const Job& from, const std::string& final_url,
+                              const std::string& link) {
+  if (from.depth + 1 > options.depth || AtPageLimit()) return;
+  std::optional<CanonicalUrl> url = Canonicalize(link);
+  if (!url) return;
+  if (HasBinaryExtension(url->path_and_query()) && !scope->IncludeMatches(url->url)) return;
+  if (!scope->InScope(*from.scope_root, url->host())) return;
+  if (!scope->PassesPatterns(url->url)) return;
+  std::uint64_t fingerprint = UrlFingerprint(url->url);
+  if (!seen.Insert(fingerprint)) return;
+  Job job;
+  job.input = link;
+  job.request_url = link;
+  job.where = final_url;
+  job.depth = from.depth + 1;
+  job.parent = std::make_shared<const std::string>(final_url);
+  job.scope_root = from.scope_root;
+  job.chain.push_back(fingerprint);
+  ++admitted;
+  Schedule(jobs.Add(std::move(job)), *url);
+}
+
+// Queues a page job for the origin of `url`, behind that origin's robots.txt
+// the first time it is seen; a page robots.txt is known to refuse completes
+// here, without a fetch.
+void Crawler::Impl::Schedule(JobId id, const CanonicalUrl& url) {
+  Job& job = *jobs.Find(id);
+  job.origin = std::string(url.origin());
+  if (options.robots) {
+    auto [it, added] = robots.try_emplace(job.origin);
+    if (added) {
+      Job fetch;
+      fetch.input = fetch.request_url = job.origin + "/robots.txt";
+      fetch.origin = job.origin;
+      fetch.robots_for = job.origin;
+      scheduler->Block(job.origin);
+      scheduler->Enqueue(jobs.Add(std::move(fetch)), job.origin, /*front=*/true);
+    } else if (it->second.rules && !it->second.rules->IsAllowed(url.path_and_query())) {
+      Fail(id, it->second.denial, it->second.denial_message);
+      return;
+    }
+  }
+  scheduler->Enqueue(id, job.origin);
+}
+
+// Hands ready jobs to the least-loaded fetchers with room.
+void Crawler::Impl::Dispatch() {
+  const Clock::time_point now = Clock::now();
+  while (HasRoom()) {
+    if (!unpushed) unpushed = scheduler->NextReady(now);
+    if (!unpushed || !PushTo(*unpushed)) return;
+    unpushed.reset();
+  }
+}
+
+bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
+  const auto limit = static_cast<std::size_t>(options.concurrency);
+  std::size_t best = pool->size();
+  for (std::size_t i = 0; i < pool->size(); ++i) {
+    if (!pool->Running(i) || jobs.AssignedTo(i) >= limit) continue;
+    if (best == pool->size() || jobs.AssignedTo(i) < jobs.AssignedTo(best)) best = i;
+  }
+  if (best == pool->size()) return false;
+  const Job& job = *jobs.Find(ready.job);
+  wire::FetchJob fetch{ready.job, job.robots_for ? wire::JobKind::kRobots : wire::JobKind::kPage,
+                       job.request_url};
+  // A full ring frees as its fetcher pops; the job waits in `unpushed`.
+  if (!pool->Push(best, wire::EncodeJob(fetch))) return false;
+  jobs.Assign(ready.job, best);
+  return true;
 }
 
 void Crawler::Impl::ReadResults(std::size_t slot) {
@@ -265,27 +391,190 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
     return true;
   }
   deaths_since_progress = 0;
+  Job& job = *jobs.Find(result->id);
+  scheduler->Finished(job.origin, Clock::now());
+  if (!job.first_fetched_at_ms) job.first_fetched_at_ms = result->fetched_at_ms;
+  if (job.robots_for) {
+    HandleRobots(job, *result);
+    jobs.Complete(result->id);
+    return true;
+  }
+  if (MaybeRetry(job, *result)) return true;
+  if (!result->redirect_url.empty()) {
+    FollowRedirect(job, *result);
+    return true;
+  }
   Record r;
-  r.final_url = std::move(result->final_url);
+  r.final_url = MakeValidUtf8(result->final_url);
   if (result->status > 0) r.status = result->status;
-  if (!result->content_type.empty()) r.content_type = std::move(result->content_type);
+  if (!result->content_type.empty()) r.content_type = MakeValidUtf8(result->content_type);
   r.bytes = result->bytes;
-  r.elapsed_ms = result->elapsed_ms;
+  r.elapsed_ms = job.elapsed_ms + result->elapsed_ms;
   r.title = std::move(result->title);
   r.description = std::move(result->description);
   r.links = std::move(result->links);
   if (result->error != ErrorKind::kNone) {
-    r.error = RecordError{result->error, std::move(result->error_message)};
+    r.error = RecordError{result->error, MakeValidUtf8(result->error_message)};
   }
-  r.fetched_at_ms = result->fetched_at_ms;
+  r.fetched_at_ms = job.first_fetched_at_ms;
+  const bool follow = !r.error && options.depth > job.depth;
+  Job from;
+  if (follow) {
+    from.depth = job.depth;
+    from.scope_root = job.scope_root;
+  }
+  std::string final_url = *r.final_url;
+  std::vector<std::string> links = follow ? r.links : std::vector<std::string>{};
   Emit(result->id, std::move(r));
+  for (const std::string& link : links) AdmitLink(from, final_url, link);
   return true;
 }
 
-// A fetcher is gone (its pipe said EOF, or it misbehaved and was killed).
-// Complete frames it wrote were handled already; a torn one is dropped. Its
-// jobs are requeued once; a job it held through a second death fails.
-void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why) {
+// Connect errors, timeouts, 429 and 5xx are tried again, --retries times,
+// after a back-off that doubles each time (with jitter) or what Retry-After
+// asks (at most 5 minutes). A 429 or 503 also holds back the whole host.
+bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
+  const bool transient = r.error == ErrorKind::kConnect || r.error == ErrorKind::kTimeout ||
+                         (r.error == ErrorKind::kHttp && (r.status == 429 || r.status >= 500));
+  if (!transient || job.attempts >= options.retries) return false;
+  ++job.attempts;
+  using std::chrono::milliseconds;
+  milliseconds wait;
+  if (r.retry_after_s >= 0) {
+    wait = std::min<milliseconds>(std::chrono::seconds(r.retry_after_s), std::chrono::minutes(5));
+  } else {
+    double base = static_cast<double>(options.retry_wait.count()) * (1 << (job.attempts - 1));
+    std::uniform_real_distribution<double> spread(0.5, 1.5);
+    wait = milliseconds(static_cast<long long>(base * spread(jitter)));
+  }
+  const Clock::time_point now = Clock::now();
+  if (r.status == 429 || r.status == 503) scheduler->PauseHost(job.origin, now + wait);
+  LogDebug("retrying " + job.request_url + " in " + std::to_string(wait.count()) + " ms (" +
+           std::string(ErrorKindName(r.error)) + ", attempt " + std::to_string(job.attempts + 1) +
+           ")");
+  job.elapsed_ms += r.elapsed_ms;
+  jobs.Release(job.id);
+  scheduler->EnqueueAt(job.id, job.origin, now + wait);
+  return true;
+}
+
+// forage follows redirects itself, so that each hop passes the checks a
+// link does: loops and long chains, scope (for pages found by crawling;
+// listed URLs follow their redirects anywhere), robots.txt and politeness. A
+// hop to a URL already seen ends the record there, without a second fetch.
+void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
+  JobId id = job.id;
+  Record rec;
+  rec.final_url = MakeValidUtf8(r.redirect_url);
+  rec.status = r.status;
+  rec.elapsed_ms = job.elapsed_ms + r.elapsed_ms;
+  if (!r.content_type.empty()) rec.content_type = MakeValidUtf8(r.content_type);
+  auto end = [&](ErrorKind kind, std::string message) {
+    if (kind != ErrorKind::kNone) rec.error = RecordError{kind, std::move(message)};
+    Emit(id, std::move(rec));
+  };
+  std::optional<CanonicalUrl> target = Canonicalize(r.redirect_url);
+  if (!target) {
+    return end(ErrorKind::kUnsupportedScheme,
+               "redirect to a URL that is not http(s): " + MakeValidUtf8(r.redirect_url));
+  }
+  if (++job.hops > 10) return end(ErrorKind::kRedirectLoop, "more than 10 redirects");
+  std::uint64_t fingerprint = UrlFingerprint(target->url);
+  if (std::find(job.chain.begin(), job.chain.end(), fingerprint) != job.chain.end()) {
+    return end(ErrorKind::kRedirectLoop, "redirect loop back to " + target->url);
+  }
+  job.chain.push_back(fingerprint);
+  if (job.depth == 0) {
+    // A listed URL's descendants are judged by where it really lives.
+    job.scope_root = std::make_shared<const std::string>(scope->RootOf(target->host()));
+  } else if (!scope->InScope(*job.scope_root, target->host())) {
+    return end(ErrorKind::kOutOfScope, "redirect to " + target->url + " leaves the crawl's scope");
+  }
+  if (!seen.Insert(fingerprint)) return end(ErrorKind::kNone, "");
+  job.request_url = r.redirect_url;
+  job.attempts = 0;
+  job.elapsed_ms += r.elapsed_ms;
+  jobs.Release(id);
+  Schedule(id, *target);
+}
+
+// robots.txt answered: 2xx gives its rules, 4xx allows everything; a 5xx,
+// timeout or other failure disallows everything for the run (RFC 9309
+// section 2.3.1). When the host cannot be reached at all (DNS, refused, TLS)
+// its pages are not fetched either, but they keep that failure's kind rather
+// than "robots", since that is what went wrong.
+void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
+  const std::string& origin = *job.robots_for;
+  if (r.error == ErrorKind::kNone && r.status >= 200 && r.status < 300) {
+    return ResolveRobots(origin, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
+                         "robots.txt disallows this URL");
+  }
+  if (r.error == ErrorKind::kNone || (r.error == ErrorKind::kHttp && r.status < 500)) {
+    return ResolveRobots(origin, RobotsRules::AllowAll(), ErrorKind::kRobots, "");
+  }
+  const bool unreachable =
+      r.error == ErrorKind::kDns || r.error == ErrorKind::kConnect || r.error == ErrorKind::kTls;
+  ResolveRobots(origin, RobotsRules::DisallowAll(), unreachable ? r.error : ErrorKind::kRobots,
+                unreachable ? "cannot reach the host for robots.txt: " + r.error_message
+                            : "robots.txt is unavailable (" +
+                                  (r.status ? "HTTP " + std::to_string(r.status)
+                                            : std::string(ErrorKindName(r.error))) +
+                                  "), so the host is off limits for this run");
+}
+
+void Crawler::Impl::ResolveRobots(const std::string& origin, RobotsRules rules, ErrorKind denial,
+                                  std::string message) {
+  RobotsState& state = robots[origin];
+  if (std::optional<double> delay = rules.CrawlDelay()) {
+    // Crawl-delay raises --delay for this host, up to 30 s.
+    auto ms = std::chrono::milliseconds(static_cast<long long>(std::min(*delay, 30.0) * 1000));
+    scheduler->SetHostDelay(origin, ms);
+  }
+  state.rules = std::move(rules);
+  state.denial = denial;
+  state.denial_message = std::move(message);
+  std::vector<JobId> denied = scheduler->RemoveIf(origin, [&](std::uint64_t id) {
+    const Job* job = jobs.Find(id);
+    std::optional<CanonicalUrl> url = Canonicalize(job->request_url);
+    return url && !state.rules->IsAllowed(url->path_and_query());
+  });
+  for (JobId id : denied) Fail(id, state.denial, state.denial_message);
+  scheduler->Unblock(origin, Clock::now());
+}
+
+// A fetcher parsing one page for longer than --parse-timeout is stuck in a
+// hostile document: it is killed, that page gets worker_crash, and its other
+// jobs go to the replacement.
+void Crawler::Impl::WatchParses() {
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+          .count();
+  for (std::size_t i = 0; i < pool->size(); ++i) {
+    if (!pool->Running(i)) continue;
+    WorkQueue::Parsing p = pool->Queue(i).CurrentParse();
+    if (p.job == 0 || now_ms - p.since_ms < options.parse_timeout.count()) continue;
+    ::kill(pool->Pid(i), SIGKILL);
+    OnDeath(i, "was stuck parsing a page; " + pool->Reap(i), p.job);
+  }
+}
+
+std::optional<Clock::time_point> Crawler::Impl::ParseDeadline() {
+  std::optional<Clock::time_point> out;
+  for (std::size_t i = 0; i < pool->size(); ++i) {
+    if (!pool->Running(i)) continue;
+    WorkQueue::Parsing p = pool->Queue(i).CurrentParse();
+    if (p.job == 0) continue;
+    Clock::time_point at{std::chrono::milliseconds(p.since_ms) + options.parse_timeout};
+    if (!out || at < *out) out = at;
+  }
+  return out;
+}
+
+// A fetcher is gone (its pipe said EOF, or it was killed). Complete frames it
+// wrote were handled already; a torn one is dropped. Its jobs are requeued
+// once; a job it held through a second death fails, and so does `culprit`,
+// the page that got it killed.
+void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culprit) {
   std::size_t torn = buffers[slot].PendingBytes();
   buffers[slot] = FrameBuffer(wire::kMaxFrameBytes);
   std::vector<JobId> held = jobs.TakeAssigned(slot);
@@ -293,14 +582,29 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why) {
   LogWarn("fetcher " + std::to_string(slot) + " " + why + " while holding " +
           std::to_string(held.size()) + " URL(s)" +
           (torn ? "; dropped a torn frame of " + std::to_string(torn) + " bytes" : ""));
-  for (auto it = held.rbegin(); it != held.rend(); ++it) {
-    Job* job = jobs.Find(*it);
-    if (++job->deaths >= 2) {
-      deaths_since_progress = 0;  // a job reached its end: the run moves on
-      Fail(*it, ErrorKind::kWorkerCrash,
-           "the fetcher process died twice while fetching this URL (last " + why + ")");
+  const Clock::time_point now = Clock::now();
+  for (JobId id : held) {
+    Job* job = jobs.Find(id);
+    scheduler->Finished(job->origin, now);
+    std::string failure;
+    if (id == culprit) {
+      failure = "parsing the page took longer than --parse-timeout (" +
+                std::to_string(options.parse_timeout.count() / 1000.0).substr(0, 5) + " s)";
+    } else if (culprit == 0 && ++job->deaths >= 2) {
+      failure = "the fetcher process died twice while fetching this URL (last " + why + ")";
+    }
+    if (failure.empty()) {
+      scheduler->Enqueue(id, job->origin, /*front=*/job->robots_for.has_value());
+      continue;
+    }
+    deaths_since_progress = 0;  // a job reached its end: the run moves on
+    if (job->robots_for) {
+      std::string origin = *job->robots_for;
+      jobs.Complete(id);
+      ResolveRobots(origin, RobotsRules::DisallowAll(), ErrorKind::kWorkerCrash,
+                    "robots.txt could not be fetched: " + failure);
     } else {
-      jobs.QueueFront(*it);
+      Fail(id, ErrorKind::kWorkerCrash, failure);
     }
   }
   if (!stopping) Respawn(slot);
@@ -345,19 +649,13 @@ void Crawler::Impl::DrainAndReap(std::size_t slot, Clock::time_point deadline) {
 }
 
 // Interrupt or fatal error: cut all work now. Results already complete in
-// the pipes still count; every other job read so far gets `kind`.
+// the pipes still count; every other page read or found so far gets `kind`.
 void Crawler::Impl::StopNow(ErrorKind kind, const std::string& message) {
   stopping = true;
   pool->SignalAll(SIGKILL);
   auto deadline = Clock::now() + kExitGrace;
   for (std::size_t i = 0; i < pool->size(); ++i) DrainAndReap(i, deadline);
-  for (std::size_t i = 0; i < pool->size(); ++i) {
-    for (JobId id : jobs.TakeAssigned(i)) Fail(id, kind, message);
-  }
-  while (auto id = jobs.PeekQueued()) {
-    jobs.PopQueued();
-    Fail(*id, kind, message);
-  }
+  for (JobId id : jobs.LiveIds()) Fail(id, kind, message);
 }
 
 // Normal end: no work left, so closed doorbells let the fetchers leave.
@@ -376,11 +674,20 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   }
   summary = {};
   fatal = {};
+  admitted = 0;
   stopping = source_done = want_input = pool_lost = false;
   deaths_since_progress = 0;
+  seen = SeenSet();
+  robots.clear();
+  unpushed.reset();
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());
   if (options.concurrency < 1) return Status::Error("concurrency must be at least 1");
+  if (options.per_host < 1) return Status::Error("per-host must be at least 1");
+  auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
+  if (!filter.ok()) return filter.status();
+  scope.emplace(std::move(filter).value());
+  scheduler.emplace(Scheduler::Limits{options.per_host, options.delay});
 
   SignalScope signals(options.handle_signals);
   const CrawlOptions fetcher_options = options;
@@ -402,9 +709,10 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   while (!stopping) {
     Fill();
     if (pool_lost) {
-      while (auto id = jobs.PeekQueued()) {
-        jobs.PopQueued();
-        Fail(*id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
+      for (JobId id : jobs.LiveIds()) {
+        if (!jobs.Find(id)->slot) {
+          Fail(id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
+        }
       }
     } else {
       Dispatch();
@@ -435,7 +743,20 @@ Result<CrawlSummary> Crawler::Impl::Run() {
       pool_lost = true;
       continue;
     }
-    int ready = ::poll(fds.data(), fds.size(), -1);
+    // Wake for whichever comes first: a result, a signal, input, the
+    // scheduler's next deadline (when a fetcher has room), or a parse that
+    // may be overdue.
+    std::optional<Clock::time_point> deadline = ParseDeadline();
+    if (HasRoom()) {
+      std::optional<Clock::time_point> next = scheduler->NextDeadline();
+      if (next && (!deadline || *next < *deadline)) deadline = next;
+    }
+    int timeout = -1;
+    if (deadline) {
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      timeout = static_cast<int>(std::clamp<long long>(ms, 0, 60'000));
+    }
+    int ready = ::poll(fds.data(), fds.size(), timeout);
     if (ready < 0) {
       if (errno == EINTR) continue;
       fatal = Status::Error(std::string("poll: ") + std::strerror(errno));
@@ -445,8 +766,9 @@ Result<CrawlSummary> Crawler::Impl::Run() {
     for (std::size_t k = 0; k < n_slots && !stopping; ++k) {
       if (fds[k].revents != 0 && pool->Running(fd_slot[k])) ReadResults(fd_slot[k]);
     }
+    if (!stopping) WatchParses();
     int signo = signals.TakeSignal();
-    if (signo != 0 || fds[n_slots].revents != 0) {
+    if (!stopping && (signo != 0 || fds[n_slots].revents != 0)) {
       summary.interrupted = true;
       LogInfo(signo ? std::string("caught ") + strsignal(signo) + "; stopping" : "stopping");
       StopNow(ErrorKind::kInterrupted, "the run was interrupted before this URL finished");
@@ -459,6 +781,8 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   }
   if (!summary.interrupted) FinishPool();
   pool.reset();
+  summary.seen_urls = seen.size();
+  summary.seen_set_bytes = seen.MemoryBytes();
   summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return summary;
 }

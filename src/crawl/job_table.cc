@@ -18,15 +18,20 @@ Job* JobTable::Find(JobId id) {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
-std::optional<JobId> JobTable::PeekQueued() const {
-  if (queued_.empty()) return std::nullopt;
-  return queued_.front();
+std::vector<JobId> JobTable::LiveIds() const {
+  std::vector<JobId> ids;
+  ids.reserve(jobs_.size());
+  for (const auto& [id, job] : jobs_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 void JobTable::Assign(JobId id, std::size_t slot) {
   if (assigned_.size() <= slot) assigned_.resize(slot + 1);
+  Job& job = jobs_.at(id);
+  assert(!job.slot && "a job is held by one slot at a time");
   assigned_[slot].push_back(id);
-  jobs_.at(id).slot = slot;
+  job.slot = slot;
 }
 
 std::size_t JobTable::AssignedTo(std::size_t slot) const {
@@ -36,6 +41,14 @@ std::size_t JobTable::AssignedTo(std::size_t slot) const {
 bool JobTable::IsAssigned(JobId id, std::size_t slot) const {
   auto it = jobs_.find(id);
   return it != jobs_.end() && it->second.slot == slot;
+}
+
+void JobTable::Release(JobId id) {
+  Job& job = jobs_.at(id);
+  if (!job.slot) return;
+  auto& held = assigned_[*job.slot];
+  held.erase(std::find(held.begin(), held.end(), id));
+  job.slot.reset();
 }
 
 std::vector<JobId> JobTable::TakeAssigned(std::size_t slot) {
@@ -48,12 +61,9 @@ std::vector<JobId> JobTable::TakeAssigned(std::size_t slot) {
 Job JobTable::Complete(JobId id) {
   auto it = jobs_.find(id);
   assert(it != jobs_.end() && "a job completes exactly once");
+  Release(id);
   Job job = std::move(it->second);
   jobs_.erase(it);
-  if (job.slot) {
-    auto& held = assigned_[*job.slot];
-    held.erase(std::find(held.begin(), held.end(), id));
-  }
   return job;
 }
 

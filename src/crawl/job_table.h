@@ -2,53 +2,57 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace forage {
 
 using JobId = std::uint64_t;
 
-// One scheduled URL, from admission until its record is written.
+// One scheduled URL, from admission until its record is written; or a
+// robots.txt fetch, which yields rules instead of a record.
 struct Job {
   JobId id = 0;
-  std::string input;        // the URL as given, for the record's "url"
-  std::string request_url;  // what the fetcher requests
+  std::string input;        // the URL as given or found: the record's "url"
+  std::string request_url;  // the current hop's URL
+  std::string origin;       // the current hop's "scheme://host[:port]": the scheduler's key
   std::string where;        // input position, for messages
   int depth = 0;
-  std::optional<std::string> parent;
-  int deaths = 0;                   // fetcher deaths this job was in flight for
-  std::optional<std::size_t> slot;  // the fetcher holding it, if any
+  std::shared_ptr<const std::string> parent;      // the page that linked here
+  std::shared_ptr<const std::string> scope_root;  // see ScopeFilter::RootOf
+  std::optional<std::string> robots_for;          // set: this fetches that origin's robots.txt
+  int deaths = 0;                                 // fetcher deaths this job was in flight for
+  int attempts = 0;                               // failed attempts at the current hop (retries)
+  int hops = 0;                                   // redirects followed
+  std::vector<std::uint64_t> chain;      // fingerprints of the URLs of this job's redirect chain
+  std::int64_t first_fetched_at_ms = 0;  // when the first hop was sent
+  std::uint64_t elapsed_ms = 0;          // of the hops before the current one
+  std::optional<std::size_t> slot;       // the fetcher holding it, if any
 };
 
-// Every live job and where it is: queued in the master, or assigned to a
-// fetcher slot (pushed to its ring or in flight there) until its result
-// arrives. The master's private memory is the truth about who holds what.
-// Master only; not thread-safe.
+// Every live job and which fetcher slot holds it (pushed to its ring or in
+// flight there) until its result arrives. The master's private memory is the
+// truth about who holds what. Master only; not thread-safe.
 class JobTable {
  public:
   JobId Add(Job job);
   Job* Find(JobId id);
   bool Empty() const { return jobs_.empty(); }
   std::size_t size() const { return jobs_.size(); }
+  std::vector<JobId> LiveIds() const;
 
-  void QueueBack(JobId id) { queued_.push_back(id); }
-  void QueueFront(JobId id) { queued_.push_front(id); }
-  std::size_t Queued() const { return queued_.size(); }
-  std::optional<JobId> PeekQueued() const;
-  void PopQueued() { queued_.pop_front(); }
-
-  // `id` must be live and neither queued nor assigned.
+  // `id` must be live and held by no slot.
   void Assign(JobId id, std::size_t slot);
   std::size_t AssignedTo(std::size_t slot) const;
   // Whether `id` is live and held by `slot`.
   bool IsAssigned(JobId id, std::size_t slot) const;
-  // Everything `slot` held, in assignment order; the jobs become unassigned
-  // (neither queued nor held) until the caller requeues or completes them.
+  // The slot that held `id` no longer does (its result came, it will retry).
+  void Release(JobId id);
+  // Everything `slot` held, in assignment order; the jobs stay live, held by
+  // no slot, until the caller requeues or completes them.
   std::vector<JobId> TakeAssigned(std::size_t slot);
 
   // Removes a live job for good and returns it. Each job is completed exactly
@@ -57,7 +61,6 @@ class JobTable {
 
  private:
   std::unordered_map<JobId, Job> jobs_;
-  std::deque<JobId> queued_;
   std::vector<std::vector<JobId>> assigned_;  // per slot; small (<= concurrency)
   JobId next_id_ = 1;
 };

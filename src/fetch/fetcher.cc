@@ -11,12 +11,14 @@
 #include "core/time_format.h"
 #include "core/url.h"
 #include "fetch/error_map.h"
+#include "parse/charset.h"
 #include "parse/extractor.h"
 
 namespace forage {
 
 struct Transfer {
   wire::FetchJob job;
+  bool truncate = false;  // at max_bytes keep what came and succeed (robots.txt)
   CurlEasy easy;
   std::uint64_t max_bytes = 0;
   std::uint64_t bytes = 0;  // of the current response, after decompression
@@ -28,6 +30,9 @@ struct Transfer {
 };
 
 namespace {
+
+// RFC 9309 asks crawlers to parse at least 500 KiB of a robots.txt.
+constexpr std::uint64_t kRobotsMaxBytes = 500 * 1024;
 
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
@@ -48,7 +53,9 @@ bool LooksLikeHtml(std::string_view body) {
 }
 
 // Parse only bodies that may be HTML and are worth it (not error pages).
-bool WantBody(CURL* easy) {
+bool WantBody(const Transfer& t) {
+  if (t.job.kind == wire::JobKind::kRobots) return true;
+  CURL* easy = t.easy.get();
   long status = 0;
   char* type = nullptr;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -68,7 +75,7 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
     return 0;
   }
   t->bytes += n;
-  if (t->keep < 0) t->keep = WantBody(t->easy.get()) ? 1 : 0;
+  if (t->keep < 0) t->keep = WantBody(*t) ? 1 : 0;
   if (t->keep == 1) t->body.append(data, n);
   return n;
 }
@@ -88,16 +95,28 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
 
 }  // namespace
 
-Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options) {
+Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, ParseHook on_parse) {
   CurlMulti multi(curl_multi_init());
   if (!multi) return Status::Error("curl_multi_init failed");
   // Room for every transfer's connection plus some kept alive for reuse.
   curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency) * 2);
-  return std::unique_ptr<Fetcher>(new Fetcher(options, std::move(multi)));
+  CurlSlist resolve;
+  for (const std::string& entry : options.resolve) {
+    curl_slist* grown = curl_slist_append(resolve.get(), entry.c_str());
+    if (!grown) return Status::Error("out of memory");
+    resolve.release();
+    resolve.reset(grown);
+  }
+  return std::unique_ptr<Fetcher>(
+      new Fetcher(options, std::move(multi), std::move(resolve), std::move(on_parse)));
 }
 
-Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi)
-    : options_(options), multi_(std::move(multi)) {}
+Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve,
+                 ParseHook on_parse)
+    : options_(options),
+      multi_(std::move(multi)),
+      resolve_(std::move(resolve)),
+      on_parse_(std::move(on_parse)) {}
 
 Fetcher::~Fetcher() {
   for (auto& [easy, t] : transfers_) curl_multi_remove_handle(multi_.get(), easy);
@@ -114,7 +133,9 @@ CurlEasy Fetcher::TakeHandle() {
 void Fetcher::Start(wire::FetchJob job) {
   auto t = std::make_unique<Transfer>();
   t->job = std::move(job);
-  t->max_bytes = options_.max_bytes;
+  const bool robots = t->job.kind == wire::JobKind::kRobots;
+  t->max_bytes = robots ? kRobotsMaxBytes : options_.max_bytes;
+  t->truncate = robots;
   t->fetched_at_ms = UnixMillisNow();
   t->easy = TakeHandle();
   CURL* h = t->easy.get();
@@ -136,9 +157,13 @@ void Fetcher::Start(wire::FetchJob job) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  // Pages: the master follows redirects itself, so that every hop passes the
+  // same scope, robots and politeness checks. robots.txt: up to 5 hops here
+  // (RFC 9309 section 2.3.1.2), wherever they lead.
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, robots ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
+  if (resolve_) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_.get());
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
@@ -186,9 +211,20 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
   curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
   curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
 
+  char* redirect = nullptr;
+  curl_off_t retry_after = 0;
+  curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &redirect);
+  curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
+  if (t.cap_hit && t.truncate) {  // a long robots.txt: its first part is what counts
+    t.cap_hit = false;
+    if (code == CURLE_WRITE_ERROR) code = CURLE_OK;
+  }
+
   wire::FetchResult r;
   r.id = t.job.id;
   r.status = static_cast<int>(status);
+  if (redirect && status >= 300 && status < 400) r.redirect_url = redirect;
+  if (retry_after > 0) r.retry_after_s = static_cast<std::int64_t>(retry_after);
   r.final_url = std::string(StripFragment(effective ? effective : t.job.url));
   if (type) r.content_type = type;
   r.bytes = t.bytes;
@@ -209,8 +245,18 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
       r.error_message = t.errbuf[0] ? t.errbuf : curl_easy_strerror(code);
       break;
   }
-  if (r.error == ErrorKind::kNone && t.keep == 1 && (IsHtmlType(type) || LooksLikeHtml(t.body))) {
-    PageData page = ExtractPage(t.body, r.final_url, &arena_);
+  if (t.job.kind == wire::JobKind::kRobots) {
+    r.body = std::move(t.body);
+    return r;
+  }
+  if (r.error == ErrorKind::kNone && r.redirect_url.empty() && t.keep == 1 &&
+      (IsHtmlType(type) || LooksLikeHtml(t.body))) {
+    if (on_parse_) on_parse_(t.job.id, true);
+    // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
+    // charset, then a <meta> prescan, else windows-1252.
+    Encoding encoding = SniffEncoding(t.body, type ? type : "");
+    PageData page = ExtractPage(ToUtf8(t.body, encoding), r.final_url, &arena_);
+    if (on_parse_) on_parse_(t.job.id, false);
     r.title = std::move(page.title);
     r.description = std::move(page.description);
     r.links = std::move(page.links);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -21,7 +23,12 @@ struct Transfer;  // one job in flight, private to fetcher.cc
 // at most max_bytes (decompressed) in memory, and only for HTML.
 class Fetcher {
  public:
-  static Result<std::unique_ptr<Fetcher>> Create(const CrawlOptions& options);
+  // Called with (job, true) before a page is decoded and parsed and (job,
+  // false) after, so that a watchdog can see a parse that never ends.
+  using ParseHook = std::function<void(std::uint64_t job, bool begin)>;
+
+  static Result<std::unique_ptr<Fetcher>> Create(const CrawlOptions& options,
+                                                 ParseHook on_parse = nullptr);
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;
@@ -40,12 +47,14 @@ class Fetcher {
   Status Wait(int extra_fd, int timeout_ms, bool* extra_ready);
 
  private:
-  explicit Fetcher(const CrawlOptions& options, CurlMulti multi);
+  Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve, ParseHook on_parse);
   CurlEasy TakeHandle();
   wire::FetchResult Finish(Transfer& t, CURLcode code);
 
   CrawlOptions options_;
   CurlMulti multi_;
+  CurlSlist resolve_;  // --resolve entries, shared by every transfer
+  ParseHook on_parse_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<CurlEasy> idle_;  // reused: fewer allocations, warm TLS session cache
   std::vector<wire::FetchResult> failed_to_start_;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,15 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     LogError("curl_global_init failed");
     return kExitCannotWork;
   }
-  auto created = Fetcher::Create(options);
+  auto created = Fetcher::Create(options, [&queue](std::uint64_t job, bool begin) {
+    if (begin) {
+      queue.BeginParse(job, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count());
+    } else {
+      queue.EndParse();
+    }
+  });
   if (!created.ok()) {
     LogError(created.status().message());
     return kExitCannotWork;

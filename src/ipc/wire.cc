@@ -80,6 +80,7 @@ bool ExpectType(Reader& r, MessageType type) {
 std::string EncodeJob(const FetchJob& job) {
   Writer w(MessageType::kJob);
   w.U64(job.id);
+  w.U8(static_cast<std::uint8_t>(job.kind));
   w.Str(job.url);
   return std::move(w).Finish();
 }
@@ -108,15 +109,21 @@ std::string EncodeResult(const FetchResult& r) {
   }
   w.U32(count);
   for (std::uint32_t i = 0; i < count; ++i) w.Str(r.links[i]);
+  w.Str(r.redirect_url);
+  w.U64(static_cast<std::uint64_t>(r.retry_after_s));
+  w.Str(r.body.substr(0, budget));
   return std::move(w).Finish();
 }
 
 std::optional<FetchJob> DecodeJob(std::string_view payload) {
   Reader r(payload);
   FetchJob job;
-  if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.Str(&job.url) || !r.AtEnd()) {
+  std::uint8_t kind;
+  if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.U8(&kind) || kind > 1 ||
+      !r.Str(&job.url) || !r.AtEnd()) {
     return std::nullopt;
   }
+  job.kind = static_cast<JobKind>(kind);
   return job;
 }
 
@@ -145,7 +152,11 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   for (std::string& link : out.links) {
     if (!r.Str(&link)) return std::nullopt;
   }
-  if (!r.AtEnd()) return std::nullopt;
+  std::uint64_t retry_after;
+  if (!r.Str(&out.redirect_url) || !r.U64(&retry_after) || !r.Str(&out.body) || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;
 }
 

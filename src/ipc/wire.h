@@ -9,12 +9,16 @@
 // count and its items.
 //
 //   kJob    (master -> fetcher, through the work queue)
-//     u64 job id, string url
+//     u64 job id, u8 job kind (0: page, 1: robots.txt), string url
 //   kResult (fetcher -> master, through the result pipe)
 //     u64 job id, u8 error kind, string error message, i32 HTTP status (0:
 //     none), string final url, string content type, u64 bytes, u64 elapsed
 //     ms, i64 fetched-at Unix ms, u8 flags (1: has title, 2: has
-//     description), string title, string description, list<string> links
+//     description), string title, string description, list<string> links,
+//     string redirect url ("" when the response is not a redirect), i64
+//     Retry-After seconds (-1: none), string body (robots.txt jobs only)
+//
+// Types 1 and 2 were the first layouts, without job kinds and redirects.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -34,10 +38,13 @@ inline constexpr std::size_t kFrameHeaderBytes = 4;
 // only (the HTML stays in the fetcher), and links are capped to fit.
 inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
 
-enum class MessageType : std::uint8_t { kJob = 1, kResult = 2 };
+enum class MessageType : std::uint8_t { kJob = 3, kResult = 4 };
+
+enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
 
 struct FetchJob {
   std::uint64_t id = 0;
+  JobKind kind = JobKind::kPage;
   std::string url;
 };
 
@@ -54,6 +61,9 @@ struct FetchResult {
   std::optional<std::string> title;
   std::optional<std::string> description;
   std::vector<std::string> links;
+  std::string redirect_url;         // a 3xx's resolved Location; forage follows it itself
+  std::int64_t retry_after_s = -1;  // from a 429/503's Retry-After
+  std::string body;                 // robots.txt jobs only
 };
 
 // Whole frames, header included, ready to write.

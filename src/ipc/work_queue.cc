@@ -18,8 +18,15 @@ namespace forage {
 // atomics, and inline storage (compile-time capacity, no allocator).
 static_assert(std::atomic<std::size_t>::is_always_lock_free);
 
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+
 struct WorkRing {
   boost::lockfree::spsc_queue<char, boost::lockfree::capacity<WorkQueue::kCapacityBytes>> bytes;
+  // Written by the fetcher, read by the master. The job is stored after the
+  // time, so a reader that sees the job sees a time at least as new.
+  std::atomic<std::int64_t> parse_since_ms{0};
+  std::atomic<std::uint64_t> parse_job{0};
 };
 
 namespace {
@@ -46,6 +53,20 @@ bool WorkQueue::TryPop(std::string* payload) {
   for (int i = 0; i < 4; ++i) n |= std::uint32_t{header[i]} << (8 * i);
   payload->resize(n);
   return ring_->bytes.pop(payload->data(), n) == n;
+}
+
+void WorkQueue::BeginParse(std::uint64_t job, std::int64_t now_ms) {
+  ring_->parse_since_ms.store(now_ms, std::memory_order_relaxed);
+  ring_->parse_job.store(job, std::memory_order_release);
+}
+
+void WorkQueue::EndParse() { ring_->parse_job.store(0, std::memory_order_release); }
+
+WorkQueue::Parsing WorkQueue::CurrentParse() const {
+  Parsing p;
+  p.job = ring_->parse_job.load(std::memory_order_acquire);
+  p.since_ms = ring_->parse_since_ms.load(std::memory_order_relaxed);
+  return p;
 }
 
 struct WorkQueueRegion::Mapping {

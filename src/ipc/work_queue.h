@@ -25,6 +25,7 @@
 // arrives, which is what lets it requeue exactly the right jobs on a death.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,17 @@ class WorkQueue {
   // Fetcher only. Pops the next whole frame's payload (header stripped) into
   // *payload; false when the ring is empty. Never blocks.
   bool TryPop(std::string* payload);
+
+  // The parse watch: a fetcher says which job it is parsing and since when
+  // (steady clock, ms), so that the master can kill a fetcher stuck in a
+  // hostile page. Single atomic stores and loads; no lock.
+  void BeginParse(std::uint64_t job, std::int64_t now_ms);
+  void EndParse();
+  struct Parsing {
+    std::uint64_t job = 0;  // 0: not parsing
+    std::int64_t since_ms = 0;
+  };
+  Parsing CurrentParse() const;
 
  private:
   WorkRing* ring_ = nullptr;

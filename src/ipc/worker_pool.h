@@ -49,6 +49,9 @@ class WorkerPool {
   // ring has no room now. Never blocks.
   bool Push(std::size_t slot, std::string_view frame);
 
+  // The slot's queue, for the master's side of the parse watch.
+  WorkQueue Queue(std::size_t slot) { return region_->Queue(slot); }
+
   // Non-blocking read end of the slot's result pipe; EOF means the fetcher is
   // gone (only it holds the write end).
   int ResultFd(std::size_t slot) const { return slots_[slot].results.get(); }

@@ -14,6 +14,7 @@ CrawlOptions LibraryOptions() {
   CrawlOptions o;
   o.workers = 2;
   o.concurrency = 4;
+  o.per_host = 100;          // every URL is on the one test host
   o.handle_signals = false;  // the test process keeps its own signals
   return o;
 }
@@ -79,7 +80,8 @@ TEST_CASE("RequestStop ends a run with interrupted records", "[crawler][integrat
   server.Release();
 }
 
-TEST_CASE("A Crawler can run twice; a stale stop request does not leak", "[crawler][integration]") {
+TEST_CASE("A Crawler can run twice and a stale stop request does not leak",
+          "[crawler][integration]") {
   TestServer server;
   Crawler crawler(LibraryOptions());
   crawler.AddSeedUrl(server.Url("/page/1"));

@@ -54,7 +54,8 @@ TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failu
   TempDir dir;
   std::string list = HoldsThenPages(server, 8, 50);
   auto shm_before = ShmEntries();
-  ChildProcess forage(ForageCommand({"-j", "2", "-c", "4", dir.Write("list.txt", list)}));
+  ChildProcess forage(
+      ForageCommand({"--per-host", "100", "-j", "2", "-c", "4", dir.Write("list.txt", list)}));
 
   WaitHeld(server, 8);  // both fetchers full of held requests
   std::vector<pid_t> first = Fetchers(forage, 2);
@@ -81,7 +82,8 @@ TEST_CASE("A URL in flight through two fetcher deaths gets worker_crash",
   TestServer server;
   TempDir dir;
   std::string list = HoldsThenPages(server, 4, 5);
-  ChildProcess forage(ForageCommand({"-j", "1", "-c", "4", dir.Write("list.txt", list)}));
+  ChildProcess forage(
+      ForageCommand({"--per-host", "100", "-j", "1", "-c", "4", dir.Write("list.txt", list)}));
 
   WaitHeld(server, 4);
   for (pid_t pid : Fetchers(forage, 1)) ::kill(pid, SIGKILL);
@@ -113,7 +115,8 @@ TEST_CASE("Fetchers killed again and again: every URL still gets one record",
   std::string list;
   constexpr int kUrls = 300;
   for (int i = 0; i < kUrls; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
-  ChildProcess forage(ForageCommand({"-j", "2", "-c", "4", "-q", dir.Write("list.txt", list)}));
+  ChildProcess forage(ForageCommand(
+      {"--per-host", "100", "-j", "2", "-c", "4", "-q", dir.Write("list.txt", list)}));
   std::mt19937 rng(3);
   int requests = 0, kills = 0;
   // Kill a random fetcher every few requests the server sees, until the
@@ -144,7 +147,8 @@ TEST_CASE("SIGINT stops the run: interrupted records, children reaped, exit 130"
   TempDir dir;
   std::string list = HoldsThenPages(server, 6, 20);
   auto shm_before = ShmEntries();
-  ChildProcess forage(ForageCommand({"-j", "2", "-c", "3", dir.Write("list.txt", list)}));
+  ChildProcess forage(
+      ForageCommand({"--per-host", "100", "-j", "2", "-c", "3", dir.Write("list.txt", list)}));
   WaitHeld(server, 6);
   std::vector<pid_t> kids = Fetchers(forage, 2);
   forage.Signal(SIGINT);
@@ -163,7 +167,8 @@ TEST_CASE("SIGINT stops the run: interrupted records, children reaped, exit 130"
 
 TEST_CASE("SIGTERM stops the run the same way", "[failure][integration]") {
   TestServer server;
-  ChildProcess forage(ForageCommand({"-j", "1", "--url", server.Url("/hold/x")}));
+  ChildProcess forage(
+      ForageCommand({"--per-host", "100", "-j", "1", "--url", server.Url("/hold/x")}));
   WaitHeld(server, 1);
   forage.Signal(SIGTERM);
   REQUIRE(forage.Wait(10s) == 130);

@@ -57,6 +57,16 @@ std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
 
 void TestServer::Release() { process_->WriteStdin("release\n"); }
 
+std::vector<std::string> TestServer::LinesSoFar() {
+  process_->WriteStdin("mark\n");
+  std::vector<std::string> lines;
+  while (std::optional<std::string> line = process_->ReadLine(10s)) {
+    if (*line == "MARK") return lines;
+    lines.push_back(*line);
+  }
+  throw std::runtime_error("test server never answered the marker");
+}
+
 std::map<std::string, nlohmann::json> ForageRun::ByUrl() const {
   std::map<std::string, nlohmann::json> out;
   for (const auto& r : records) {

@@ -36,6 +36,9 @@ class TestServer {
   std::optional<std::string> WaitFor(const std::string& prefix, ChildProcess::Duration timeout);
   // Answers every held request, and all later ones, at once.
   void Release();
+  // The stdout lines printed so far and not yet read (say, "GOT" lines of
+  // requests already answered), found by asking the server for a marker.
+  std::vector<std::string> LinesSoFar();
 
  private:
   std::unique_ptr<ChildProcess> process_;

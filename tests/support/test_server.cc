@@ -5,7 +5,7 @@
 // synchronisation. It then prints "HELD <path>" whenever a /hold/ request
 // arrives, and with --log-requests "GOT <path>" for every request. A line
 // "release" on stdin answers every held request (and all later ones) at once;
-// EOF on stdin stops the server.
+// EOF on stdin stops the server. --robots-dir DIR serves /robots.txt from DIR.
 //
 // Routes:
 //   /page/N            HTML page "Page N" linking to N+1, N+2 and odd forms
@@ -23,17 +23,56 @@
 //   /no-type           an HTML page served without Content-Type
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
 //   /ua                a page whose title is the request's User-Agent
+//   /_stats            JSON of per-host request accounting (see below); not itself counted
+//   /slow/N?ms=M       "slow N", no links, after M ms (default 200) or at server stop
+//   /flaky/ID?fail=K&status=S
+//                      the first K (default 1) requests for ID, from any host, answer
+//                      status S (default 503); later ones 200 "flaky ID"
+//   /retry-after/ID?secs=S&form=F&status=C
+//                      the first request for ID answers C (default 429) with Retry-After:
+//                      S (default 1) seconds (form=seconds, the default) or an IMF-fixdate S
+//                      seconds ahead (form=date); later ones 200 "retried ID"
+//   /robots.txt        per host H (Host header without port), from --robots-dir DIR:
+//                      a 301 to the path or URL in DIR/H.redirect, else DIR/H.txt as
+//                      text/plain, else the status in DIR/H.status with an empty body, else
+//                      404 (always 404 without --robots-dir)
+//   /robots-moved/*.txt  DIR/H.txt (the content behind H.redirect), else 404
+//   /links?l=U&l=U...  "links" with one <a href="U"> per l, in order, duplicates kept
+//                      (values percent-decoded, '+' is a space; hrefs HTML-escaped)
+//   /redirect-to?url=U&status=S
+//                      status S (default 302, any number) with Location: U
+//   /deep?n=N          "deep", N (default 100000) unclosed <div>, then a link to /page/1
+//   /charset/NAME      pages whose title and text must decode to a known string, with the
+//                      charset declared in the header, a <meta charset> or a <meta
+//                      http-equiv>, or not at all (see CharsetPages below)
+//   /site/...          a small site of relative, absolute and odd links for depth crawls
+//                      (see SitePage below); /site/index.html is deliberately 404
+//
+// Every request but /_stats is counted per host name (the Host header without its port,
+// lower-cased; tests reach the one server under several names via --resolve): requests,
+// current and maximum in flight (from routing until the handler returns, so 404s and
+// errors count too) and each start time in ms since server start (steady clock).
 
 #include <httplib.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -92,19 +131,333 @@ std::size_t BytesParam(const httplib::Request& req) {
   return req.has_param("bytes") ? std::stoul(req.get_param_value("bytes")) : 1000;
 }
 
+long LongParam(const httplib::Request& req, const std::string& key, long fallback) {
+  return req.has_param(key.c_str()) ? std::stol(req.get_param_value(key.c_str())) : fallback;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A minimal page: the title (escaped) and a body given as HTML.
+std::string Page(const std::string& title, const std::string& body_html) {
+  return "<!DOCTYPE html><html><head><title>" + HtmlEscape(title) + "</title></head><body>" +
+         body_html + "</body></html>\n";
+}
+
+// Every value of `key` in the query, in order. httplib's own req.params drops a repeated
+// identical key=value pair, which /links must keep, so the raw target is split here.
+std::vector<std::string> QueryValues(const httplib::Request& req, const std::string& key) {
+  std::vector<std::string> out;
+  std::size_t q = req.target.find('?');
+  if (q == std::string::npos) return out;
+  std::string query = req.target.substr(q + 1);
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    std::size_t amp = query.find('&', pos);
+    if (amp == std::string::npos) amp = query.size();
+    std::string pair = query.substr(pos, amp - pos);
+    std::size_t eq = pair.find('=');
+    if (httplib::detail::decode_url(pair.substr(0, eq), true) == key) {
+      out.push_back(
+          eq == std::string::npos ? "" : httplib::detail::decode_url(pair.substr(eq + 1), true));
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+// --- Per-host accounting (/_stats) ---
+
+const auto g_start = std::chrono::steady_clock::now();
+
+struct HostStats {
+  long requests = 0;
+  int in_flight = 0;
+  int max_in_flight = 0;
+  std::vector<double> starts_ms;
+};
+
+std::mutex g_stats_mu;
+std::map<std::string, HostStats> g_hosts;  // node-based: entries never move
+// The entry the request on this thread was counted against. httplib runs the pre-routing
+// handler, the route handler and the post-routing handler of a request on one thread, and
+// always reaches the post-routing handler once the pre-routing one has run.
+thread_local HostStats* t_counted = nullptr;
+
+// The Host header without its port, lower-cased ("" without a Host header).
+std::string HostName(const httplib::Request& req) {
+  std::string host = req.get_header_value("Host");
+  std::size_t end = host.rfind(':');
+  if (!host.empty() && host[0] == '[') {  // [v6]:port
+    std::size_t close = host.find(']');
+    end = close == std::string::npos ? host.size() : close + 1;
+  }
+  return Lower(host.substr(0, end));
+}
+
+void CountStart(const httplib::Request& req) {
+  if (req.path == "/_stats") return;
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_start).count();
+  std::string host = HostName(req);
+  std::lock_guard<std::mutex> lock(g_stats_mu);
+  HostStats& stats = g_hosts[host];
+  ++stats.requests;
+  stats.max_in_flight = std::max(stats.max_in_flight, ++stats.in_flight);
+  stats.starts_ms.push_back(ms);
+  t_counted = &stats;
+}
+
+void CountEnd() {
+  if (t_counted == nullptr) return;
+  std::lock_guard<std::mutex> lock(g_stats_mu);
+  --t_counted->in_flight;
+  t_counted = nullptr;
+}
+
+std::string StatsJson() {
+  std::lock_guard<std::mutex> lock(g_stats_mu);
+  std::string out = "{\"hosts\":{";
+  const char* host_sep = "";
+  for (const auto& [host, stats] : g_hosts) {
+    std::vector<double> starts = stats.starts_ms;
+    std::sort(starts.begin(), starts.end());
+    out += host_sep + JsonString(host) + ":{\"requests\":" + std::to_string(stats.requests) +
+           ",\"in_flight\":" + std::to_string(stats.in_flight) +
+           ",\"max_in_flight\":" + std::to_string(stats.max_in_flight) + ",\"starts_ms\":[";
+    const char* sep = "";
+    for (double ms : starts) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.3f", sep, ms);
+      out += buf;
+      sep = ",";
+    }
+    out += "]}";
+    host_sep = ",";
+  }
+  return out + "}}\n";
+}
+
+// --- /flaky and /retry-after: how often each ID has been asked for ---
+
+std::mutex g_ids_mu;
+std::map<std::string, long> g_flaky_seen;
+std::map<std::string, long> g_retry_seen;
+
+// Returns how many requests for `id` came before this one.
+long Seen(std::map<std::string, long>& counts, const std::string& id) {
+  std::lock_guard<std::mutex> lock(g_ids_mu);
+  return counts[id]++;
+}
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" for `secs` seconds from now.
+std::string ImfFixdate(long secs) {
+  std::time_t when = std::time(nullptr) + secs;
+  std::tm tm{};
+  gmtime_r(&when, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);  // "C" locale names
+  return buf;
+}
+
+// --- /robots.txt ---
+
+std::string g_robots_dir;
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::string Trim(const std::string& s) {
+  std::size_t begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  return s.substr(begin, s.find_last_not_of(" \t\r\n") + 1 - begin);
+}
+
+// The robots file `DIR/<host><suffix>` for this request's host, if there is one.
+std::optional<std::string> RobotsFile(const httplib::Request& req, const std::string& suffix) {
+  std::string host = HostName(req);
+  if (g_robots_dir.empty() || host.empty() || host[0] == '.' ||
+      host.find('/') != std::string::npos) {
+    return std::nullopt;
+  }
+  return ReadFile(g_robots_dir + "/" + host + suffix);
+}
+
+// --- /deep ---
+
+// The /deep?n=N body, built once per N.
+std::shared_ptr<const std::string> DeepBody(long n) {
+  static std::mutex mu;
+  static std::map<long, std::shared_ptr<const std::string>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& body = cache[n];
+  if (!body) {
+    std::string s = "<title>deep</title>";
+    s.reserve(s.size() + 5 * static_cast<std::size_t>(n) + 32);
+    for (long i = 0; i < n; ++i) s += "<div>";
+    s += "<a href=\"/page/1\">x</a>";
+    body = std::make_shared<const std::string>(std::move(s));
+  }
+  return body;
+}
+
+// --- /charset/NAME ---
+
+struct CharsetPage {
+  std::string content_type;
+  std::string body;
+};
+
+// Each page's title and text decode, when the declared (or default) charset is honoured, to
+// T1 "café crème €", T2 "naïve “quoted”", T3 "日本語のページ" or T4 "Grüße 日本".
+const std::map<std::string, CharsetPage>& CharsetPages() {
+  static const std::map<std::string, CharsetPage> pages = [] {
+    const std::string t1 = "caf\xE9 cr\xE8me \x80";                                     // cp1252
+    const std::string t2 = "na\xEFve \x93quoted\x94";                                   // cp1252
+    const std::string t3 = "\x93\xFA\x96\x7B\x8C\xEA\x82\xCC\x83\x79\x81\x5B\x83\x57";  // SJIS
+    const std::string t4 =
+        "Gr\xC3\xBC\xC3\x9F"
+        "e \xE6\x97\xA5\xE6\x9C\xAC";  // UTF-8
+    const std::string bom = "\xEF\xBB\xBF";
+    auto page = [](const std::string& prefix, const std::string& meta, const std::string& text) {
+      return prefix + "<!DOCTYPE html><html><head>" + meta + "<title>" + text +
+             "</title></head><body><p>" + text + "</p></body></html>";
+    };
+    std::map<std::string, CharsetPage> out;
+    struct Family {
+      const char* name;
+      const char* label;
+      std::string prefix;
+      std::string text;
+    };
+    for (const Family& f :
+         {Family{"cp1252", "windows-1252", "", t1}, Family{"latin1", "ISO-8859-1", "", t2},
+          Family{"sjis", "Shift_JIS", "", t3}, Family{"utf8bom", "utf-8", bom, t4}}) {
+      std::string label = f.label;
+      out[std::string(f.name) + "-header"] = {"text/html; charset=" + label,
+                                              page(f.prefix, "", f.text)};
+      out[std::string(f.name) + "-meta"] = {
+          "text/html", page(f.prefix, "<meta charset=\"" + label + "\">", f.text)};
+      out[std::string(f.name) + "-httpequiv"] = {
+          "text/html",
+          page(f.prefix,
+               "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=" + label + "\">",
+               f.text)};
+    }
+    out["utf8bom-conflict"] = {"text/html; charset=windows-1252", page(bom, "", t4)};
+    out["undeclared"] = {"text/html", page("", "", t1)};
+    return out;
+  }();
+  return pages;
+}
+
+// --- /site/ ---
+
+struct SiteLinks {
+  std::string title;
+  std::vector<std::string> hrefs;
+};
+
+// The page at /site/<rest>, whose links use `host` (the full Host header) where absolute.
+std::optional<SiteLinks> SitePage(const std::string& rest, const std::string& host) {
+  const std::string abs = "http://" + host;
+  if (rest.empty()) {
+    return SiteLinks{"index",
+                     {"a.html", "./b.html#frag", "sub/c.html", "/site/a.html", abs + "/site/b.html",
+                      "#top", "mailto:x@example.com", "img/logo.png", "doc.pdf", "missing.html"}};
+  }
+  if (rest == "a.html") return SiteLinks{"a", {"./", "sub/d.html"}};
+  if (rest == "b.html") return SiteLinks{"b", {"sub/deeper/e.html", "b.html#x", "/site/"}};
+  if (rest == "sub/c.html") {
+    return SiteLinks{"c", {"../a.html", "d.html", "deeper/e.html#x", "./../sub/c.html"}};
+  }
+  if (rest == "sub/d.html") {
+    return SiteLinks{"d",
+                     {"../", "/site/sub/c.html", "HTTP://" + Upper(host) + "/site/sub/d.html"}};
+  }
+  if (rest == "sub/deeper/e.html") {
+    return SiteLinks{"e", {"../../a.html", "../../../site/b.html", "f.html"}};
+  }
+  if (rest == "sub/deeper/f.html") {
+    return SiteLinks{"f", {"../../", abs + "/site/sub/./deeper/../deeper/f.html"}};
+  }
+  return std::nullopt;
+}
+
+// A 100-byte file starting with `magic`.
+std::string Padded(const std::string& magic) {
+  return magic + std::string(100 - magic.size(), ' ');
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--log-requests") g_log_requests = true;
+    if (std::string(argv[i]) == "--robots-dir" && i + 1 < argc) g_robots_dir = argv[++i];
   }
   httplib::Server server;
   server.new_task_queue = [] { return new httplib::ThreadPool(96); };
   server.set_keep_alive_max_count(1000);
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     if (g_log_requests) Say("GOT " + req.path);
+    CountStart(req);
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // Runs after the handler (or the 404/500 fallback), before the response is written.
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response&) { CountEnd(); });
 
   server.Get(R"(/page/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
     res.set_content(PageHtml(std::stoi(req.matches[1])), "text/html; charset=utf-8");
@@ -198,6 +551,120 @@ int main(int argc, char** argv) {
     res.set_content("<title>" + req.get_header_value("User-Agent") + "</title>", "text/html");
   });
 
+  // Per-host accounting and test-specific routes. Their handlers only touch the request's
+  // own state or the maps above, under their mutexes.
+  server.Get("/_stats", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(StatsJson(), "application/json");
+  });
+  // For politeness tests: a page that takes a while, to show requests overlapping.
+  server.Get(R"(/slow/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    long ms = LongParam(req, "ms", 200);
+    {
+      std::unique_lock<std::mutex> lock(g_mu);
+      g_cv.wait_for(lock, std::chrono::milliseconds(ms), [] { return g_stopping; });
+    }
+    res.set_content(Page("slow " + std::string(req.matches[1]), "<p>slow</p>"),
+                    "text/html; charset=utf-8");
+  });
+  // For retry tests: fails K times per ID, then succeeds.
+  server.Get(R"(/flaky/([^/]+))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string id = req.matches[1];
+    long seen = Seen(g_flaky_seen, id);
+    if (seen < LongParam(req, "fail", 1)) {
+      res.status = static_cast<int>(LongParam(req, "status", 503));
+      res.set_content(Page("flaky " + id + " failure " + std::to_string(seen + 1), ""),
+                      "text/html; charset=utf-8");
+      return;
+    }
+    res.set_content(Page("flaky " + id, "<p>ok</p>"), "text/html; charset=utf-8");
+  });
+  // For Retry-After tests: the first request per ID is turned away with a delay.
+  server.Get(R"(/retry-after/([^/]+))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string id = req.matches[1];
+    if (Seen(g_retry_seen, id) == 0) {
+      long secs = LongParam(req, "secs", 1);
+      std::string form = req.has_param("form") ? req.get_param_value("form") : "seconds";
+      res.status = static_cast<int>(LongParam(req, "status", 429));
+      res.set_header("Retry-After", form == "date" ? ImfFixdate(secs) : std::to_string(secs));
+      res.set_content(Page("retry " + id + " later", ""), "text/html; charset=utf-8");
+      return;
+    }
+    res.set_content(Page("retried " + id, "<p>ok</p>"), "text/html; charset=utf-8");
+  });
+  // For robots.txt tests: each host name gets its own rules, status or redirect.
+  server.Get("/robots.txt", [](const httplib::Request& req, httplib::Response& res) {
+    // H.redirect is checked first: its same-host target /robots-moved/... serves H.txt, so
+    // H.txt alone must not short-circuit the redirect.
+    if (auto target = RobotsFile(req, ".redirect")) {
+      res.status = 301;
+      res.set_header("Location", Trim(*target));
+    } else if (auto txt = RobotsFile(req, ".txt")) {
+      res.set_content(*txt, "text/plain");
+    } else if (auto status = RobotsFile(req, ".status")) {
+      res.status = std::stoi(Trim(*status));
+    } else {
+      res.status = 404;
+    }
+  });
+  server.Get(R"(/robots-moved/.*\.txt)", [](const httplib::Request& req, httplib::Response& res) {
+    if (auto txt = RobotsFile(req, ".txt")) {
+      res.set_content(*txt, "text/plain");
+    } else {
+      res.status = 404;
+    }
+  });
+  // For link-extraction and scope tests: exactly the links asked for.
+  server.Get("/links", [](const httplib::Request& req, httplib::Response& res) {
+    std::string body;
+    for (const std::string& url : QueryValues(req, "l")) {
+      body += "<a href=\"" + HtmlEscape(url) + "\">link</a>\n";
+    }
+    res.set_content(Page("links", body), "text/html; charset=utf-8");
+  });
+  // For redirect tests: any status, any Location (set_redirect would turn non-3xx into 302).
+  server.Get("/redirect-to", [](const httplib::Request& req, httplib::Response& res) {
+    std::vector<std::string> url = QueryValues(req, "url");
+    res.status = static_cast<int>(LongParam(req, "status", 302));
+    res.set_header("Location", url.empty() ? "" : url.front());
+  });
+  // For parser robustness: pathologically deep nesting.
+  server.Get("/deep", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(*DeepBody(std::max(0L, LongParam(req, "n", 100000))),
+                    "text/html; charset=utf-8");
+  });
+  // For charset detection: bytes that only decode right under the declared charset.
+  server.Get(R"(/charset/([^/]+))", [](const httplib::Request& req, httplib::Response& res) {
+    auto it = CharsetPages().find(req.matches[1]);
+    if (it == CharsetPages().end()) {
+      res.status = 404;
+      return;
+    }
+    res.set_content(it->second.body, it->second.content_type.c_str());
+  });
+  // For depth and URL-normalisation tests: a small site with every kind of link.
+  server.Get(R"(/site/(.*))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string rest = req.matches[1];
+    if (rest == "img/logo.png") {
+      res.set_content(Padded("\x89PNG\r\n\x1a\n"), "image/png");
+      return;
+    }
+    if (rest == "doc.pdf") {
+      res.set_content(Padded("%PDF-1.4\n"), "application/pdf");
+      return;
+    }
+    std::optional<SiteLinks> page = SitePage(rest, req.get_header_value("Host"));
+    if (!page) {
+      res.status = 404;
+      res.set_content(Page("not found", ""), "text/html; charset=utf-8");
+      return;
+    }
+    std::string body;
+    for (const std::string& href : page->hrefs) {
+      body += "<a href=\"" + HtmlEscape(href) + "\">" + HtmlEscape(href) + "</a>\n";
+    }
+    res.set_content(Page(page->title, body), "text/html; charset=utf-8");
+  });
+
   int port = server.bind_to_any_port("127.0.0.1");
   if (port <= 0) {
     std::fprintf(stderr, "forage_test_server: cannot bind 127.0.0.1\n");
@@ -206,6 +673,7 @@ int main(int argc, char** argv) {
   std::thread control([&server] {
     std::string line;
     while (std::getline(std::cin, line)) {
+      if (line == "mark") Say("MARK");  // everything printed before it is complete
       if (line == "release") {
         std::lock_guard<std::mutex> lock(g_mu);
         g_released = true;

@@ -48,12 +48,16 @@ TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK(ErrorKindName(ErrorKind::kInvalidUrl) == "invalid_url");
   CHECK(ErrorKindName(ErrorKind::kWorkerCrash) == "worker_crash");
   CHECK(static_cast<int>(ErrorKind::kOther) == 13);
-  for (int i = 0; i <= 13; ++i) {
+  CHECK(ErrorKindName(ErrorKind::kRobots) == "robots");
+  CHECK(ErrorKindName(ErrorKind::kOutOfScope) == "out_of_scope");
+  CHECK_FALSE(IsFailure(ErrorKind::kRobots));
+  CHECK(IsFailure(ErrorKind::kHttp));
+  for (int i = 0; i <= 15; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(14));
+  CHECK_FALSE(ErrorKindFromNumber(16));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 

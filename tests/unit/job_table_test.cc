@@ -12,25 +12,32 @@ Job Named(const std::string& url) {
   return j;
 }
 
-TEST_CASE("JobTable tracks jobs from queue to slot to completion", "[job_table]") {
+TEST_CASE("JobTable tracks which slot holds a job until it completes", "[job_table]") {
   JobTable t;
-  JobId a = t.Add(Named("a")), b = t.Add(Named("b")), c = t.Add(Named("c"));
+  JobId a = t.Add(Named("a")), b = t.Add(Named("b"));
   CHECK(a != b);
-  t.QueueBack(a);
-  t.QueueBack(b);
-  t.QueueFront(c);
-  CHECK(t.Queued() == 3);
-  CHECK(t.PeekQueued() == c);
-  t.PopQueued();
-  t.Assign(c, 1);
+  t.Assign(b, 1);
   CHECK(t.AssignedTo(1) == 1);
-  CHECK(t.IsAssigned(c, 1));
-  CHECK_FALSE(t.IsAssigned(c, 0));
-  Job done = t.Complete(c);
-  CHECK(done.input == "c");
+  CHECK(t.IsAssigned(b, 1));
+  CHECK_FALSE(t.IsAssigned(b, 0));
+  CHECK_FALSE(t.IsAssigned(a, 1));
+  Job done = t.Complete(b);
+  CHECK(done.input == "b");
   CHECK(t.AssignedTo(1) == 0);
-  CHECK_FALSE(t.Find(c));
-  CHECK(t.size() == 2);
+  CHECK_FALSE(t.Find(b));
+  CHECK(t.size() == 1);
+  CHECK(t.LiveIds() == std::vector<JobId>{a});
+}
+
+TEST_CASE("Release frees a job from its slot and keeps it live", "[job_table]") {
+  JobTable t;
+  JobId a = t.Add(Named("a"));
+  t.Assign(a, 0);
+  t.Release(a);
+  CHECK(t.AssignedTo(0) == 0);
+  CHECK(t.Find(a));
+  t.Assign(a, 2);  // may be held again, elsewhere
+  CHECK(t.IsAssigned(a, 2));
 }
 
 TEST_CASE("TakeAssigned hands back a slot's jobs in order", "[job_table]") {
@@ -45,6 +52,7 @@ TEST_CASE("TakeAssigned hands back a slot's jobs in order", "[job_table]") {
   CHECK(t.AssignedTo(2) == 0);
   CHECK(t.TakeAssigned(7).empty());
   CHECK(t.size() == 4);  // taken jobs are still live until completed
+  CHECK_FALSE(t.Find(ids[0])->slot);
 }
 
 }  // namespace

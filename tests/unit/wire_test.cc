@@ -21,11 +21,14 @@ wire::FetchResult SampleResult() {
   r.title = "T\xc3\xa9tle";
   r.description = std::string("with\0nul", 8);
   r.links = {"https://example.com/a", "", "https://example.com/b"};
+  r.redirect_url = "https://example.com/next";
+  r.retry_after_s = 120;
+  r.body = "User-agent: *\nDisallow: /private\n";
   return r;
 }
 
 TEST_CASE("Jobs and results survive a round trip", "[wire]") {
-  std::string job_frame = wire::EncodeJob({42, "http://example.com/x"});
+  std::string job_frame = wire::EncodeJob({42, wire::JobKind::kPage, "http://example.com/x"});
   std::optional<wire::FetchJob> job =
       wire::DecodeJob(std::string_view(job_frame).substr(wire::kFrameHeaderBytes));
   REQUIRE(job);
@@ -49,6 +52,18 @@ TEST_CASE("Jobs and results survive a round trip", "[wire]") {
   CHECK(out->title == in.title);
   CHECK(out->description == in.description);
   CHECK(out->links == in.links);
+  CHECK(out->redirect_url == in.redirect_url);
+  CHECK(out->retry_after_s == in.retry_after_s);
+  CHECK(out->body == in.body);
+}
+
+TEST_CASE("A job's kind survives a round trip and an unknown kind does not decode", "[wire]") {
+  std::string frame = wire::EncodeJob({7, wire::JobKind::kRobots, "http://h/robots.txt"});
+  auto job = wire::DecodeJob(std::string_view(frame).substr(4));
+  REQUIRE(job);
+  CHECK(job->kind == wire::JobKind::kRobots);
+  frame[4 + 1 + 8] = 9;  // type, id, then the kind byte
+  CHECK_FALSE(wire::DecodeJob(std::string_view(frame).substr(4)));
 }
 
 TEST_CASE("Absent title and description stay absent", "[wire]") {
@@ -60,6 +75,7 @@ TEST_CASE("Absent title and description stay absent", "[wire]") {
   CHECK_FALSE(out->title);
   CHECK_FALSE(out->description);
   CHECK(out->links.empty());
+  CHECK(out->retry_after_s == -1);
 }
 
 TEST_CASE("Every truncation of a result fails to decode, never crashes", "[wire]") {
@@ -87,7 +103,7 @@ TEST_CASE("Corrupt counts and kinds are refused", "[wire]") {
 TEST_CASE("FrameBuffer reassembles frames fed a byte at a time", "[wire]") {
   std::string stream;
   for (std::uint64_t id = 1; id <= 5; ++id)
-    stream += wire::EncodeJob({id, "http://h/" + std::to_string(id)});
+    stream += wire::EncodeJob({id, wire::JobKind::kPage, "http://h/" + std::to_string(id)});
   FrameBuffer frames(1 << 20);
   std::uint64_t next = 1;
   for (char c : stream) {
@@ -104,8 +120,8 @@ TEST_CASE("FrameBuffer reassembles frames fed a byte at a time", "[wire]") {
 }
 
 TEST_CASE("FrameBuffer shows a torn frame as pending bytes", "[wire]") {
-  std::string whole = wire::EncodeJob({1, "http://h/1"});
-  std::string torn = wire::EncodeJob({2, "http://h/2"});
+  std::string whole = wire::EncodeJob({1, wire::JobKind::kPage, "http://h/1"});
+  std::string torn = wire::EncodeJob({2, wire::JobKind::kPage, "http://h/2"});
   FrameBuffer frames(1 << 20);
   frames.Append(whole + torn.substr(0, torn.size() - 3));
   std::string_view payload;

@@ -32,7 +32,7 @@ TEST_CASE("WorkQueue carries whole frames in order and refuses what does not fit
   for (int round = 0; round < 200; ++round) {
     for (;;) {
       std::string url(rng() % 5000, 'u');
-      std::string frame = wire::EncodeJob({pushed + 1, url});
+      std::string frame = wire::EncodeJob({pushed + 1, wire::JobKind::kPage, url});
       if (!q.TryPush(frame)) {
         CHECK(in_ring > 0);
         break;
@@ -59,7 +59,7 @@ TEST_CASE("Reset empties a ring", "[work_queue]") {
   auto region = WorkQueueRegion::Create(1);
   REQUIRE(region.ok());
   WorkQueue q = region.value()->Queue(0);
-  REQUIRE(q.TryPush(wire::EncodeJob({1, "x"})));
+  REQUIRE(q.TryPush(wire::EncodeJob({1, wire::JobKind::kPage, "x"})));
   region.value()->Reset(0);
   std::string payload;
   CHECK_FALSE(q.TryPop(&payload));
@@ -123,7 +123,9 @@ TEST_CASE("A consumer SIGKILLed at any moment loses no job and never stalls the 
     REQUIRE(Clock::now() < deadline);
     while (held.size() < 64 && (!retry.empty() || next <= kJobs)) {
       std::uint64_t id = retry.empty() ? next : retry.back();
-      if (!pool.Push(0, wire::EncodeJob({id, "http://example.com/" + std::to_string(id)}))) break;
+      if (!pool.Push(0, wire::EncodeJob({id, wire::JobKind::kPage,
+                                         "http://example.com/" + std::to_string(id)})))
+        break;
       held.insert(id);
       if (retry.empty()) {
         ++next;

@@ -1,0 +1,126 @@
+#include "crawl/scheduler.h"
+
+#include <algorithm>
+
+namespace forage {
+
+// Each host with work is listed exactly once: in ready_ (may start, as far as
+// we knew when listing it) or in waiting_ (may start at a known time). Entries
+// are checked again when taken out, so changes after listing (a pause, a
+// block, a full host) never need the entry to be found and removed.
+
+Scheduler::Scheduler(Limits limits) : limits_(limits) {}
+
+std::size_t Scheduler::HostIndex(std::string_view host) {
+  auto [it, added] = index_.try_emplace(std::string(host), hosts_.size());
+  if (added) {
+    Host h;
+    h.name = std::string(host);
+    h.delay = limits_.delay;
+    hosts_.push_back(std::move(h));
+  }
+  return it->second;
+}
+
+bool Scheduler::CanStart(const Host& h) const {
+  return !h.queue.empty() && h.in_flight < limits_.per_host && (!h.blocked || h.priority > 0);
+}
+
+void Scheduler::List(std::size_t index, TimePoint) {
+  Host& h = hosts_[index];
+  if (h.listed || !CanStart(h)) return;
+  h.listed = true;
+  ready_.push_back(index);
+}
+
+void Scheduler::Enqueue(std::uint64_t job, std::string_view host, bool front) {
+  std::size_t i = HostIndex(host);
+  Host& h = hosts_[i];
+  if (front) {
+    h.queue.push_front(job);
+    ++h.priority;
+  } else {
+    h.queue.push_back(job);
+  }
+  ++queued_;
+  List(i, {});
+}
+
+void Scheduler::EnqueueAt(std::uint64_t job, std::string_view host, TimePoint not_before) {
+  timed_.push({not_before, job, HostIndex(host)});
+}
+
+std::optional<Scheduler::Ready> Scheduler::NextReady(TimePoint now) {
+  while (!timed_.empty() && timed_.top().at <= now) {
+    Timed t = timed_.top();
+    timed_.pop();
+    hosts_[t.host].queue.push_back(t.job);
+    ++queued_;
+    List(t.host, now);
+  }
+  while (!waiting_.empty() && waiting_.top().at <= now) {
+    ready_.push_back(waiting_.top().host);  // still listed: it moves, it is not added
+    waiting_.pop();
+  }
+  for (std::size_t n = ready_.size(); n > 0; --n) {
+    std::size_t i = ready_.front();
+    ready_.pop_front();
+    Host& h = hosts_[i];
+    h.listed = false;
+    if (!CanStart(h)) continue;  // Finished, Enqueue or Unblock lists it again
+    if (h.next_start > now) {
+      h.listed = true;
+      waiting_.push({h.next_start, i});
+      continue;
+    }
+    std::uint64_t job = h.queue.front();
+    h.queue.pop_front();
+    if (h.priority > 0) --h.priority;
+    --queued_;
+    ++h.in_flight;
+    if (h.delay.count() > 0) h.next_start = std::max(h.next_start, now + h.delay);
+    List(i, now);  // to the back of the ring: hosts take turns
+    return Ready{job, h.name};
+  }
+  return std::nullopt;
+}
+
+void Scheduler::Finished(std::string_view host, TimePoint now) {
+  auto it = index_.find(std::string(host));
+  if (it == index_.end()) return;
+  Host& h = hosts_[it->second];
+  if (h.in_flight > 0) --h.in_flight;
+  List(it->second, now);
+}
+
+std::optional<TimePoint> Scheduler::NextDeadline() const {
+  std::optional<TimePoint> out;
+  if (!waiting_.empty()) out = waiting_.top().at;
+  if (!timed_.empty() && (!out || timed_.top().at < *out)) out = timed_.top().at;
+  return out;
+}
+
+void Scheduler::PauseHost(std::string_view host, TimePoint until) {
+  Host& h = hosts_[HostIndex(host)];
+  h.next_start = std::max(h.next_start, until);
+}
+
+void Scheduler::SetHostDelay(std::string_view host, std::chrono::milliseconds delay) {
+  Host& h = hosts_[HostIndex(host)];
+  h.delay = std::max(h.delay, delay);
+}
+
+void Scheduler::Block(std::string_view host) { hosts_[HostIndex(host)].blocked = true; }
+
+void Scheduler::Unblock(std::string_view host, TimePoint now) {
+  std::size_t i = HostIndex(host);
+  hosts_[i].blocked = false;
+  List(i, now);
+}
+
+std::size_t Scheduler::InFlight(std::string_view host) const {
+  auto it = index_.find(std::string(host));
+  return it == index_.end() ? 0 : static_cast<std::size_t>(hosts_[it->second].in_flight);
+}
+
+}  // namespace forage

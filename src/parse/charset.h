@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace forage {
+
+// How a body's encoding was decided.
+struct Encoding {
+  std::string name;           // canonical WHATWG name: "UTF-8", "windows-1252", "Shift_JIS", ...
+  std::size_t bom_bytes = 0;  // bytes of byte-order mark at the start of the body (to skip)
+  enum class Source { kBom, kContentType, kMeta, kDefault } source = Source::kDefault;
+};
+
+// WHATWG encoding sniffing, simplified. In order, the first that gives a known encoding wins:
+//  1. a byte-order mark: EF BB BF -> UTF-8, FF FE -> UTF-16LE, FE FF -> UTF-16BE (bom_bytes set);
+//  2. the charset parameter of `content_type` (case-insensitive, quoted or not);
+//  3. a prescan of the first 1024 bytes of `body` for <meta charset=...> or
+//     <meta http-equiv="Content-Type" content="...; charset=...">, following the HTML
+//     standard's prescan (attribute order free, quotes optional, case-insensitive, comments and
+//     other tags' attribute values skipped). A UTF-16 label found this way means UTF-8;
+//  4. windows-1252.
+// Unknown labels, "replacement" and "x-user-defined" are ignored (the next step is tried).
+Encoding SniffEncoding(std::string_view body, std::string_view content_type);
+
+// Maps a WHATWG Encoding Standard label to its encoding's canonical name, after trimming ASCII
+// whitespace and ignoring ASCII case: "latin1", "us-ascii", "iso-8859-1" -> "windows-1252",
+// "utf8" -> "UTF-8", "sjis" -> "Shift_JIS", "gb2312" -> "GBK", "utf-16" -> "UTF-16LE", ...
+// Returns nullopt for unknown labels and for the "replacement" and "x-user-defined" encodings,
+// which forage does not decode.
+std::optional<std::string> EncodingForLabel(std::string_view label);
+
+// Decodes `body`, less its first `encoding.bom_bytes` bytes, from `encoding.name` to UTF-8.
+// Legacy encodings go through glibc iconv; bytes that are invalid or unmappable become U+FFFD
+// (one per byte skipped), and a truncated sequence at the end becomes one U+FFFD. Where glibc
+// and the Encoding Standard disagree on a single byte that glibc rejects (e.g. windows-1252 0x81
+// is U+0081), the standard's code point is produced. An encoding that is unknown, or that iconv
+// cannot open, is decoded as windows-1252. UTF-8 input is only repaired (see MakeValidUtf8).
+// The result is always valid UTF-8. Linear in the size of `body`.
+std::string ToUtf8(std::string_view body, const Encoding& encoding);
+
+// Returns `s` with every invalid UTF-8 sequence (bad lead or continuation bytes, overlong forms,
+// surrogates U+D800..U+DFFF, code points above U+10FFFF, truncated sequences) replaced by
+// U+FFFD, one per maximal invalid subpart as the Unicode Standard (3.9) and the WHATWG UTF-8
+// decoder do. Valid input is returned unchanged. Linear time.
+std::string MakeValidUtf8(std::string_view s);
+
+}  // namespace forage
