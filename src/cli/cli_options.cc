@@ -45,6 +45,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                "'-' reads standard input. Records go to standard output as JSON Lines.",
                "forage");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
+  // A flag given twice takes its last value, as with curl and wget (so a
+  // wrapper script's defaults can be overridden); lists accumulate.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("FILE", config.files, "URL list files ('-' for standard input)");
   app.add_option("--url", config.urls, "a URL to fetch (repeatable; read before the FILEs)")
       ->allow_extra_args(false)

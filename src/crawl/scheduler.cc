@@ -78,6 +78,7 @@ std::optional<Scheduler::Ready> Scheduler::NextReady(TimePoint now) {
     if (h.priority > 0) --h.priority;
     --queued_;
     ++h.in_flight;
+    h.last_start = now;
     if (h.delay.count() > 0) h.next_start = std::max(h.next_start, now + h.delay);
     List(i, now);  // to the back of the ring: hosts take turns
     return Ready{job, h.name};
@@ -108,6 +109,7 @@ void Scheduler::PauseHost(std::string_view host, TimePoint until) {
 void Scheduler::SetHostDelay(std::string_view host, std::chrono::milliseconds delay) {
   Host& h = hosts_[HostIndex(host)];
   h.delay = std::max(h.delay, delay);
+  if (h.last_start) h.next_start = std::max(h.next_start, *h.last_start + h.delay);
 }
 
 void Scheduler::Block(std::string_view host) { hosts_[HostIndex(host)].blocked = true; }

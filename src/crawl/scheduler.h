@@ -51,7 +51,8 @@ class Scheduler {
 
   // Holds back every request to `host` until `until` (a 429 or 503 slowed it).
   void PauseHost(std::string_view host, TimePoint until);
-  // Raises `host`'s delay to at least `delay` (robots.txt Crawl-delay).
+  // Raises `host`'s delay to at least `delay` (robots.txt Crawl-delay),
+  // counted from its last request start.
   void SetHostDelay(std::string_view host, std::chrono::milliseconds delay);
   // Blocks `host` until Unblock (its robots.txt is being fetched); jobs
   // queued with `front` still go (the robots.txt job itself).
@@ -72,6 +73,7 @@ class Scheduler {
     std::size_t priority = 0;  // jobs at the queue's front that may pass a block
     int in_flight = 0;
     TimePoint next_start{};  // delay or pause
+    std::optional<TimePoint> last_start;
     std::chrono::milliseconds delay{0};
     bool blocked = false;
     bool listed = false;  // in ready_ or in waiting_ already

@@ -42,6 +42,26 @@ std::string TestServer::Url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
+std::string TestServer::HostUrl(const std::string& host, const std::string& path) const {
+  return "http://" + host + ":" + std::to_string(port_) + path;
+}
+
+std::vector<std::string> TestServer::Resolve(const std::vector<std::string>& hosts) const {
+  std::vector<std::string> flags;
+  for (const std::string& host : hosts) {
+    flags.push_back("--resolve");
+    flags.push_back(host + ":" + std::to_string(port_) + ":127.0.0.1");
+  }
+  return flags;
+}
+
+nlohmann::json TestServer::Stats() {
+  // curl is on every machine that builds forage (it is libcurl's tool too).
+  ChildProcess curl({"/usr/bin/curl", "-s", Url("/_stats")});
+  if (curl.Wait(10s) != 0) throw std::runtime_error("GET /_stats failed: " + curl.err());
+  return nlohmann::json::parse(curl.out());
+}
+
 std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
                                                ChildProcess::Duration timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

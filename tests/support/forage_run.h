@@ -32,6 +32,13 @@ class TestServer {
  public:
   explicit TestServer(const std::vector<std::string>& flags = {});
   std::string Url(const std::string& path) const;
+  int port() const { return port_; }
+  // "http://HOST:PORT" + path, for a host name that --resolve maps here.
+  std::string HostUrl(const std::string& host, const std::string& path) const;
+  // The --resolve flags that send `hosts` to this server.
+  std::vector<std::string> Resolve(const std::vector<std::string>& hosts) const;
+  // GET /_stats, parsed: per-host request counts, concurrency and start times.
+  nlohmann::json Stats();
   // The next stdout line starting with `prefix`, or nullopt after `timeout`.
   std::optional<std::string> WaitFor(const std::string& prefix, ChildProcess::Duration timeout);
   // Answers every held request, and all later ones, at once.
