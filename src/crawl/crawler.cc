@@ -110,7 +110,7 @@ struct Crawler::Impl {
   Result<CrawlSummary> Run();
   void Fill();
   void AdmitInput(const InputLine& line);
-  void AdmitLink(const Job& from, const std::string& final_url, const std::string& link);
+  void AdmitLink(const Job& from, const std::string& link);
   bool AtPageLimit() const { return options.max_pages > 0 && admitted >= options.max_pages; }
   void Schedule(JobId id, const CanonicalUrl& url);
   void Dispatch();
@@ -146,6 +146,8 @@ struct Crawler::Impl {
   std::optional<ScopeFilter> scope;
   SeenSet seen;
   std::unordered_map<std::string, RobotsState> robots;
+  // One shared copy of each origin's name, for every job on it.
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> origins;
   std::unique_ptr<WorkerPool> pool;
   std::vector<FrameBuffer> buffers;
   std::optional<Scheduler::Ready> unpushed;  // taken from the scheduler, not yet in a ring
@@ -187,7 +189,7 @@ bool Crawler::Impl::HasRoom() const {
 
 void Crawler::Impl::Emit(JobId id, Record record) {
   Job job = jobs.Complete(id);
-  if (job.robots_for) return;  // a robots.txt fetch yields rules, not a record
+  if (job.robots) return;  // a robots.txt fetch yields rules, not a record
   record.url = std::move(job.input);
   record.depth = job.depth;
   if (job.parent) record.parent = *job.parent;
@@ -271,9 +273,8 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
     Fail(id, checked.error->kind, checked.error->message + " (" + line.where + ")");
     return;
   }
-  job.request_url = std::move(checked.url);
+  if (checked.url != job.input) job.current_url = std::move(checked.url);
   job.scope_root = std::make_shared<const std::string>(scope->RootOf(canonical->host()));
-  job.chain.push_back(UrlFingerprint(canonical->url));
   JobId id = jobs.Add(std::move(job));
   if (pool_lost) {
     Fail(id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
@@ -282,11 +283,11 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
   Schedule(id, *canonical);
 }
 
-// A link found on `from` (whose final URL is `final_url`): admitted when it
+// A link found on the page `from` stands for (its depth, scope root, and
+// final URL as `parent`): admitted when it
 // is within depth, not binary-looking, in scope, passes the patterns, under
 // --max-pages and never seen before. Otherwise it gets no record.
-void Crawler::Impl::AdmitLink(const Job& from, const std::string& final_url,
-                              const std::string& link) {
+void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   if (from.depth + 1 > options.depth || AtPageLimit()) return;
   std::optional<CanonicalUrl> url = Canonicalize(link);
   if (!url) return;
@@ -297,12 +298,9 @@ void Crawler::Impl::AdmitLink(const Job& from, const std::string& final_url,
   if (!seen.Insert(fingerprint)) return;
   Job job;
   job.input = link;
-  job.request_url = link;
-  job.where = final_url;
   job.depth = from.depth + 1;
-  job.parent = std::make_shared<const std::string>(final_url);
+  job.parent = from.parent;  // the page's final URL, shared by all its links
   job.scope_root = from.scope_root;
-  job.chain.push_back(fingerprint);
   ++admitted;
   Schedule(jobs.Add(std::move(job)), *url);
 }
@@ -312,22 +310,25 @@ void Crawler::Impl::AdmitLink(const Job& from, const std::string& final_url,
 // here, without a fetch.
 void Crawler::Impl::Schedule(JobId id, const CanonicalUrl& url) {
   Job& job = *jobs.Find(id);
-  job.origin = std::string(url.origin());
+  auto [interned, fresh] = origins.try_emplace(std::string(url.origin()));
+  if (fresh) interned->second = std::make_shared<const std::string>(interned->first);
+  job.origin = interned->second;
+  const std::string& origin = *job.origin;
   if (options.robots) {
-    auto [it, added] = robots.try_emplace(job.origin);
+    auto [it, added] = robots.try_emplace(origin);
     if (added) {
       Job fetch;
-      fetch.input = fetch.request_url = job.origin + "/robots.txt";
+      fetch.input = origin + "/robots.txt";
       fetch.origin = job.origin;
-      fetch.robots_for = job.origin;
-      scheduler->Block(job.origin);
-      scheduler->Enqueue(jobs.Add(std::move(fetch)), job.origin, /*front=*/true);
+      fetch.robots = true;
+      scheduler->Block(origin);
+      scheduler->Enqueue(jobs.Add(std::move(fetch)), origin, /*front=*/true);
     } else if (it->second.rules && !it->second.rules->IsAllowed(url.path_and_query())) {
       Fail(id, it->second.denial, it->second.denial_message);
       return;
     }
   }
-  scheduler->Enqueue(id, job.origin);
+  scheduler->Enqueue(id, origin);
 }
 
 // Hands ready jobs to the least-loaded fetchers with room.
@@ -349,8 +350,8 @@ bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
   }
   if (best == pool->size()) return false;
   const Job& job = *jobs.Find(ready.job);
-  wire::FetchJob fetch{ready.job, job.robots_for ? wire::JobKind::kRobots : wire::JobKind::kPage,
-                       job.request_url};
+  wire::FetchJob fetch{ready.job, job.robots ? wire::JobKind::kRobots : wire::JobKind::kPage,
+                       job.Url()};
   // A full ring frees as its fetcher pops; the job waits in `unpushed`.
   if (!pool->Push(best, wire::EncodeJob(fetch))) return false;
   jobs.Assign(ready.job, best);
@@ -392,9 +393,9 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   }
   deaths_since_progress = 0;
   Job& job = *jobs.Find(result->id);
-  scheduler->Finished(job.origin, Clock::now());
+  scheduler->Finished(*job.origin, Clock::now());
   if (!job.first_fetched_at_ms) job.first_fetched_at_ms = result->fetched_at_ms;
-  if (job.robots_for) {
+  if (job.robots) {
     HandleRobots(job, *result);
     jobs.Complete(result->id);
     return true;
@@ -418,15 +419,16 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   }
   r.fetched_at_ms = job.first_fetched_at_ms;
   const bool follow = !r.error && options.depth > job.depth;
-  Job from;
+  Job from;  // what the page's links inherit
+  std::vector<std::string> links;
   if (follow) {
     from.depth = job.depth;
     from.scope_root = job.scope_root;
+    from.parent = std::make_shared<const std::string>(*r.final_url);
+    links = r.links;
   }
-  std::string final_url = *r.final_url;
-  std::vector<std::string> links = follow ? r.links : std::vector<std::string>{};
   Emit(result->id, std::move(r));
-  for (const std::string& link : links) AdmitLink(from, final_url, link);
+  for (const std::string& link : links) AdmitLink(from, link);
   return true;
 }
 
@@ -448,13 +450,13 @@ bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
     wait = milliseconds(static_cast<long long>(base * spread(jitter)));
   }
   const Clock::time_point now = Clock::now();
-  if (r.status == 429 || r.status == 503) scheduler->PauseHost(job.origin, now + wait);
-  LogDebug("retrying " + job.request_url + " in " + std::to_string(wait.count()) + " ms (" +
+  if (r.status == 429 || r.status == 503) scheduler->PauseHost(*job.origin, now + wait);
+  LogDebug("retrying " + job.Url() + " in " + std::to_string(wait.count()) + " ms (" +
            std::string(ErrorKindName(r.error)) + ", attempt " + std::to_string(job.attempts + 1) +
            ")");
   job.elapsed_ms += r.elapsed_ms;
   jobs.Release(job.id);
-  scheduler->EnqueueAt(job.id, job.origin, now + wait);
+  scheduler->EnqueueAt(job.id, *job.origin, now + wait);
   return true;
 }
 
@@ -480,6 +482,11 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
   }
   if (++job.hops > 10) return end(ErrorKind::kRedirectLoop, "more than 10 redirects");
   std::uint64_t fingerprint = UrlFingerprint(target->url);
+  if (job.chain.empty()) {  // the chain starts at the job's own URL
+    if (std::optional<CanonicalUrl> self = Canonicalize(job.Url())) {
+      job.chain.push_back(UrlFingerprint(self->url));
+    }
+  }
   if (std::find(job.chain.begin(), job.chain.end(), fingerprint) != job.chain.end()) {
     return end(ErrorKind::kRedirectLoop, "redirect loop back to " + target->url);
   }
@@ -491,7 +498,7 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
     return end(ErrorKind::kOutOfScope, "redirect to " + target->url + " leaves the crawl's scope");
   }
   if (!seen.Insert(fingerprint)) return end(ErrorKind::kNone, "");
-  job.request_url = r.redirect_url;
+  job.current_url = r.redirect_url;
   job.attempts = 0;
   job.elapsed_ms += r.elapsed_ms;
   jobs.Release(id);
@@ -504,7 +511,7 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
 // its pages are not fetched either, but they keep that failure's kind rather
 // than "robots", since that is what went wrong.
 void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
-  const std::string& origin = *job.robots_for;
+  const std::string& origin = *job.origin;
   if (r.error == ErrorKind::kNone && r.status >= 200 && r.status < 300) {
     return ResolveRobots(origin, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
                          "robots.txt disallows this URL");
@@ -535,7 +542,7 @@ void Crawler::Impl::ResolveRobots(const std::string& origin, RobotsRules rules, 
   state.denial_message = std::move(message);
   std::vector<JobId> denied = scheduler->RemoveIf(origin, [&](std::uint64_t id) {
     const Job* job = jobs.Find(id);
-    std::optional<CanonicalUrl> url = Canonicalize(job->request_url);
+    std::optional<CanonicalUrl> url = Canonicalize(job->Url());
     return url && !state.rules->IsAllowed(url->path_and_query());
   });
   for (JobId id : denied) Fail(id, state.denial, state.denial_message);
@@ -593,7 +600,7 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culp
   const Clock::time_point now = Clock::now();
   for (JobId id : held) {
     Job* job = jobs.Find(id);
-    scheduler->Finished(job->origin, now);
+    scheduler->Finished(*job->origin, now);
     std::string failure;
     if (id == culprit) {
       failure = "parsing the page took longer than --parse-timeout (" +
@@ -602,12 +609,12 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culp
       failure = "the fetcher process died twice while fetching this URL (last " + why + ")";
     }
     if (failure.empty()) {
-      scheduler->Enqueue(id, job->origin, /*front=*/job->robots_for.has_value());
+      scheduler->Enqueue(id, *job->origin, /*front=*/job->robots);
       continue;
     }
     deaths_since_progress = 0;  // a job reached its end: the run moves on
-    if (job->robots_for) {
-      std::string origin = *job->robots_for;
+    if (job->robots) {
+      std::string origin = *job->origin;
       jobs.Complete(id);
       ResolveRobots(origin, RobotsRules::DisallowAll(), ErrorKind::kWorkerCrash,
                     "robots.txt could not be fetched: " + failure);
@@ -687,6 +694,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   deaths_since_progress = 0;
   seen = SeenSet();
   robots.clear();
+  origins.clear();
   unpushed.reset();
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());

@@ -17,20 +17,26 @@ using JobId = std::uint64_t;
 struct Job {
   JobId id = 0;
   std::string input;        // the URL as given or found: the record's "url"
-  std::string request_url;  // the current hop's URL
-  std::string origin;       // the current hop's "scheme://host[:port]": the scheduler's key
-  std::string where;        // input position, for messages
+  std::string current_url;  // what to request, when not `input` itself (normalised, redirected)
+  // The current hop's "scheme://host[:port]", the scheduler's key; shared by
+  // every job of the origin.
+  std::shared_ptr<const std::string> origin;
+  std::string where;  // input position, for messages (listed URLs only)
   int depth = 0;
   std::shared_ptr<const std::string> parent;      // the page that linked here
   std::shared_ptr<const std::string> scope_root;  // see ScopeFilter::RootOf
-  std::optional<std::string> robots_for;          // set: this fetches that origin's robots.txt
-  int deaths = 0;                                 // fetcher deaths this job was in flight for
-  int attempts = 0;                               // failed attempts at the current hop (retries)
-  int hops = 0;                                   // redirects followed
-  std::vector<std::uint64_t> chain;      // fingerprints of the URLs of this job's redirect chain
+  bool robots = false;  // fetches its origin's robots.txt: rules, not a record
+  int deaths = 0;       // fetcher deaths this job was in flight for
+  int attempts = 0;     // failed attempts at the current hop (retries)
+  int hops = 0;         // redirects followed
+  // Fingerprints of the URLs of this job's redirect chain, from its first
+  // redirect on (a job that never redirects allocates nothing here).
+  std::vector<std::uint64_t> chain;
   std::int64_t first_fetched_at_ms = 0;  // when the first hop was sent
   std::uint64_t elapsed_ms = 0;          // of the hops before the current one
   std::optional<std::size_t> slot;       // the fetcher holding it, if any
+
+  const std::string& Url() const { return current_url.empty() ? input : current_url; }
 };
 
 // Every live job and which fetcher slot holds it (pushed to its ring or in

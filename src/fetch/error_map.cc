@@ -9,8 +9,11 @@ ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit) {
       return http_status >= 400 ? ErrorKind::kHttp : ErrorKind::kNone;
     case CURLE_URL_MALFORMAT:
       return ErrorKind::kInvalidUrl;
-    case CURLE_UNSUPPORTED_PROTOCOL:  // also a redirect to a scheme we refuse
-      return ErrorKind::kUnsupportedScheme;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      // Input schemes and redirect targets are checked before any request,
+      // so from curl this means an answer that is not HTTP ("Received
+      // HTTP/0.9 when not allowed"): a broken response.
+      return ErrorKind::kNetwork;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
       return ErrorKind::kDns;

@@ -464,6 +464,9 @@ int main(int argc, char** argv) {
   });
   server.Get(R"(/status/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
     res.status = std::stoi(req.matches[1]);
+    // 204 and 304 have no body (RFC 9110); sending one corrupts the next
+    // response on a kept-alive connection.
+    if (res.status == 204 || res.status == 304) return;
     res.set_content("<html><title>status " + std::string(req.matches[1]) + "</title></html>",
                     "text/html");
   });

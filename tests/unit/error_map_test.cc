@@ -23,7 +23,7 @@ TEST_CASE("ClassifyTransfer maps curl codes and statuses to error kinds", "[erro
       {CURLE_WRITE_ERROR, 200, false, ErrorKind::kOther},
       {CURLE_FILESIZE_EXCEEDED, 200, false, ErrorKind::kTooLarge},
       {CURLE_URL_MALFORMAT, 0, false, ErrorKind::kInvalidUrl},
-      {CURLE_UNSUPPORTED_PROTOCOL, 302, false, ErrorKind::kUnsupportedScheme},
+      {CURLE_UNSUPPORTED_PROTOCOL, 0, false, ErrorKind::kNetwork},  // "HTTP/0.9"
       {CURLE_COULDNT_RESOLVE_HOST, 0, false, ErrorKind::kDns},
       {CURLE_COULDNT_CONNECT, 0, false, ErrorKind::kConnect},
       {CURLE_OPERATION_TIMEDOUT, 0, false, ErrorKind::kTimeout},

@@ -8,7 +8,6 @@ namespace {
 Job Named(const std::string& url) {
   Job j;
   j.input = url;
-  j.request_url = url;
   return j;
 }
 
