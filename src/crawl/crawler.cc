@@ -395,12 +395,13 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   Job& job = *jobs.Find(result->id);
   scheduler->Finished(*job.origin, Clock::now());
   if (!job.first_fetched_at_ms) job.first_fetched_at_ms = result->fetched_at_ms;
+  // robots.txt gets the same retries as a page before its answer counts.
+  if (MaybeRetry(job, *result)) return true;
   if (job.robots) {
     HandleRobots(job, *result);
     jobs.Complete(result->id);
     return true;
   }
-  if (MaybeRetry(job, *result)) return true;
   if (!result->redirect_url.empty()) {
     FollowRedirect(job, *result);
     return true;
@@ -456,7 +457,7 @@ bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
            ")");
   job.elapsed_ms += r.elapsed_ms;
   jobs.Release(job.id);
-  scheduler->EnqueueAt(job.id, *job.origin, now + wait);
+  scheduler->EnqueueAt(job.id, *job.origin, now + wait, /*front=*/job.robots);
   return true;
 }
 

@@ -46,15 +46,22 @@ void Scheduler::Enqueue(std::uint64_t job, std::string_view host, bool front) {
   List(i, {});
 }
 
-void Scheduler::EnqueueAt(std::uint64_t job, std::string_view host, TimePoint not_before) {
-  timed_.push({not_before, job, HostIndex(host)});
+void Scheduler::EnqueueAt(std::uint64_t job, std::string_view host, TimePoint not_before,
+                          bool front) {
+  timed_.push({not_before, job, HostIndex(host), front});
 }
 
 std::optional<Scheduler::Ready> Scheduler::NextReady(TimePoint now) {
   while (!timed_.empty() && timed_.top().at <= now) {
     Timed t = timed_.top();
     timed_.pop();
-    hosts_[t.host].queue.push_back(t.job);
+    Host& h = hosts_[t.host];
+    if (t.front) {
+      h.queue.push_front(t.job);
+      ++h.priority;
+    } else {
+      h.queue.push_back(t.job);
+    }
     ++queued_;
     List(t.host, now);
   }

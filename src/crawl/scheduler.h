@@ -33,8 +33,9 @@ class Scheduler {
   // `front`: ahead of the host's other jobs (a requeued job, a robots.txt).
   void Enqueue(std::uint64_t job, std::string_view host, bool front = false);
   // Queues a job again once `not_before` has come (a retry's back-off). It
-  // holds no transfer slot meanwhile.
-  void EnqueueAt(std::uint64_t job, std::string_view host, TimePoint not_before);
+  // holds no transfer slot meanwhile. `front` as for Enqueue.
+  void EnqueueAt(std::uint64_t job, std::string_view host, TimePoint not_before,
+                 bool front = false);
 
   // The next job allowed to start at `now`, or nullopt if none is ready yet;
   // the job counts as in flight for its host until Finished(). "None ready"
@@ -82,6 +83,7 @@ class Scheduler {
     TimePoint at;
     std::uint64_t job;
     std::size_t host;
+    bool front;
     bool operator>(const Timed& o) const { return at > o.at; }
   };
   struct Wake {

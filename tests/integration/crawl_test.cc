@@ -224,6 +224,14 @@ TEST_CASE("robots.txt answering 5xx disallows the host, 4xx allows it",
   CHECK(missing.Crawl().records.size() == 8);
 }
 
+TEST_CASE("robots.txt is retried before a failure counts", "[crawl][robots][integration]") {
+  // The first answer is a 503, the second the real file.
+  RobotsCase c(Files{{"a.test.redirect", "/flaky/robots?fail=1"}});
+  ForageRun run = c.Crawl({"--retry-wait", "0.05", "-d", "0"});
+  REQUIRE(run.records.size() == 1);
+  CHECK(run.records[0]["ok"] == true);
+}
+
 TEST_CASE("robots.txt redirects are followed", "[crawl][robots][integration]") {
   RobotsCase c(Files{{"a.test.redirect", "/robots-moved/a.txt"},
                      {"a.test.txt", "User-agent: *\nDisallow: /site/b.html\n"}});

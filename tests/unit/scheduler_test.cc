@@ -100,6 +100,16 @@ TEST_CASE("A blocked host lets only its front jobs through until unblocked", "[s
   CHECK(s.Pending() == 0);
 }
 
+TEST_CASE("A timed front job passes its host's block when due", "[scheduler]") {
+  FakeClock clock;
+  Scheduler s({4, milliseconds(0)});
+  s.Block("http://a");
+  s.Enqueue(1, "http://a");
+  s.EnqueueAt(99, "http://a", clock.now + milliseconds(50), /*front=*/true);  // robots.txt, retried
+  CHECK_FALSE(s.NextReady(clock.now));
+  CHECK(Drain(s, clock.now + milliseconds(50)) == std::vector<std::uint64_t>{99});
+}
+
 TEST_CASE("A host's delay can be raised but not lowered", "[scheduler]") {
   FakeClock clock;
   Scheduler s({4, milliseconds(100)});
