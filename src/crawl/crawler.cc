@@ -283,10 +283,10 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
   Schedule(id, *canonical);
 }
 
-// A link found on the page `from` stands for (its depth, scope root, and
-// final URL as `parent`): admitted when it
-// is within depth, not binary-looking, in scope, passes the patterns, under
-// --max-pages and never seen before. Otherwise it gets no record.
+// A link found on a page (`from` carries the page's depth, scope root and
+// final URL as `parent`) is admitted when it is within depth, not
+// binary-looking, in scope, passes the patterns, fits under --max-pages and
+// was never seen before. Otherwise it gets no record.
 void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   if (from.depth + 1 > options.depth || AtPageLimit()) return;
   std::optional<CanonicalUrl> url = Canonicalize(link);
