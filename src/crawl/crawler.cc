@@ -113,6 +113,7 @@ struct Crawler::Impl {
   void AdmitLink(const Job& from, const std::string& link);
   bool AtPageLimit() const { return options.max_pages > 0 && admitted >= options.max_pages; }
   void Schedule(JobId id, const CanonicalUrl& url);
+  std::shared_ptr<const std::string> Intern(std::string_view name);
   void Dispatch();
   bool PushTo(const Scheduler::Ready& ready);
   void ReadResults(std::size_t slot);
@@ -120,7 +121,7 @@ struct Crawler::Impl {
   bool MaybeRetry(Job& job, const wire::FetchResult& r);
   void FollowRedirect(Job& job, wire::FetchResult& r);
   void HandleRobots(const Job& job, const wire::FetchResult& r);
-  void ResolveRobots(const std::string& origin, RobotsRules rules, ErrorKind denial,
+  void ResolveRobots(const Job& fetch, RobotsRules rules, ErrorKind denial,
                      std::string message);
   void WatchParses();
   std::optional<Clock::time_point> ParseDeadline();
@@ -146,8 +147,8 @@ struct Crawler::Impl {
   std::optional<ScopeFilter> scope;
   SeenSet seen;
   std::unordered_map<std::string, RobotsState> robots;
-  // One shared copy of each origin's name, for every job on it.
-  std::unordered_map<std::string, std::shared_ptr<const std::string>> origins;
+  // One shared copy of each origin's and host's name, for every job on it.
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> interned;
   std::unique_ptr<WorkerPool> pool;
   std::vector<FrameBuffer> buffers;
   std::optional<Scheduler::Ready> unpushed;  // taken from the scheduler, not yet in a ring
@@ -310,25 +311,32 @@ void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
 // here, without a fetch.
 void Crawler::Impl::Schedule(JobId id, const CanonicalUrl& url) {
   Job& job = *jobs.Find(id);
-  auto [interned, fresh] = origins.try_emplace(std::string(url.origin()));
-  if (fresh) interned->second = std::make_shared<const std::string>(interned->first);
-  job.origin = interned->second;
+  job.origin = Intern(url.origin());
+  job.host = Intern(url.host());
   const std::string& origin = *job.origin;
+  const std::string& host = *job.host;
   if (options.robots) {
     auto [it, added] = robots.try_emplace(origin);
     if (added) {
       Job fetch;
       fetch.input = origin + "/robots.txt";
       fetch.origin = job.origin;
+      fetch.host = job.host;
       fetch.robots = true;
-      scheduler->Block(origin);
-      scheduler->Enqueue(jobs.Add(std::move(fetch)), origin, /*front=*/true);
+      scheduler->Block(host);
+      scheduler->Enqueue(jobs.Add(std::move(fetch)), host, /*front=*/true);
     } else if (it->second.rules && !it->second.rules->IsAllowed(url.path_and_query())) {
       Fail(id, it->second.denial, it->second.denial_message);
       return;
     }
   }
-  scheduler->Enqueue(id, origin);
+  scheduler->Enqueue(id, host);
+}
+
+std::shared_ptr<const std::string> Crawler::Impl::Intern(std::string_view name) {
+  auto [it, fresh] = interned.try_emplace(std::string(name));
+  if (fresh) it->second = std::make_shared<const std::string>(it->first);
+  return it->second;
 }
 
 // Hands ready jobs to the least-loaded fetchers with room.
@@ -393,7 +401,7 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   }
   deaths_since_progress = 0;
   Job& job = *jobs.Find(result->id);
-  scheduler->Finished(*job.origin, Clock::now());
+  scheduler->Finished(*job.host, Clock::now());
   if (!job.first_fetched_at_ms) job.first_fetched_at_ms = result->fetched_at_ms;
   // robots.txt gets the same retries as a page before its answer counts.
   if (MaybeRetry(job, *result)) return true;
@@ -451,13 +459,13 @@ bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
     wait = milliseconds(static_cast<long long>(base * spread(jitter)));
   }
   const Clock::time_point now = Clock::now();
-  if (r.status == 429 || r.status == 503) scheduler->PauseHost(*job.origin, now + wait);
+  if (r.status == 429 || r.status == 503) scheduler->PauseHost(*job.host, now + wait);
   LogDebug("retrying " + job.Url() + " in " + std::to_string(wait.count()) + " ms (" +
            std::string(ErrorKindName(r.error)) + ", attempt " + std::to_string(job.attempts + 1) +
            ")");
   job.elapsed_ms += r.elapsed_ms;
   jobs.Release(job.id);
-  scheduler->EnqueueAt(job.id, *job.origin, now + wait, /*front=*/job.robots);
+  scheduler->EnqueueAt(job.id, *job.host, now + wait, /*front=*/job.robots);
   return true;
 }
 
@@ -512,17 +520,16 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
 // its pages are not fetched either, but they keep that failure's kind rather
 // than "robots", since that is what went wrong.
 void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
-  const std::string& origin = *job.origin;
   if (r.error == ErrorKind::kNone && r.status >= 200 && r.status < 300) {
-    return ResolveRobots(origin, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
+    return ResolveRobots(job, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
                          "robots.txt disallows this URL");
   }
   if (r.error == ErrorKind::kNone || (r.error == ErrorKind::kHttp && r.status < 500)) {
-    return ResolveRobots(origin, RobotsRules::AllowAll(), ErrorKind::kRobots, "");
+    return ResolveRobots(job, RobotsRules::AllowAll(), ErrorKind::kRobots, "");
   }
   const bool unreachable =
       r.error == ErrorKind::kDns || r.error == ErrorKind::kConnect || r.error == ErrorKind::kTls;
-  ResolveRobots(origin, RobotsRules::DisallowAll(), unreachable ? r.error : ErrorKind::kRobots,
+  ResolveRobots(job, RobotsRules::DisallowAll(), unreachable ? r.error : ErrorKind::kRobots,
                 unreachable ? "cannot reach the host for robots.txt: " + r.error_message
                             : "robots.txt is unavailable (" +
                                   (r.status ? "HTTP " + std::to_string(r.status)
@@ -530,24 +537,29 @@ void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
                                   "), so the host is off limits for this run");
 }
 
-void Crawler::Impl::ResolveRobots(const std::string& origin, RobotsRules rules, ErrorKind denial,
+// `fetch` is the robots.txt job: its origin gets the rules, its host goes on.
+void Crawler::Impl::ResolveRobots(const Job& fetch, RobotsRules rules, ErrorKind denial,
                                   std::string message) {
-  RobotsState& state = robots[origin];
+  const std::string& host = *fetch.host;
+  RobotsState& state = robots[*fetch.origin];
   if (std::optional<double> delay = rules.CrawlDelay()) {
     // Crawl-delay raises --delay for this host, up to 30 s.
     auto ms = std::chrono::milliseconds(static_cast<long long>(std::min(*delay, 30.0) * 1000));
-    scheduler->SetHostDelay(origin, ms);
+    scheduler->SetHostDelay(host, ms);
   }
   state.rules = std::move(rules);
   state.denial = denial;
   state.denial_message = std::move(message);
-  std::vector<JobId> denied = scheduler->RemoveIf(origin, [&](std::uint64_t id) {
+  // The host's queue may hold pages of its other origins too: only this
+  // origin's are judged by these rules (origins are interned: compare pointers).
+  std::vector<JobId> denied = scheduler->RemoveIf(host, [&](std::uint64_t id) {
     const Job* job = jobs.Find(id);
+    if (job->robots || job->origin != fetch.origin) return false;
     std::optional<CanonicalUrl> url = Canonicalize(job->Url());
     return url && !state.rules->IsAllowed(url->path_and_query());
   });
   for (JobId id : denied) Fail(id, state.denial, state.denial_message);
-  scheduler->Unblock(origin, Clock::now());
+  scheduler->Unblock(host, Clock::now());
 }
 
 // A fetcher parsing one page for longer than --parse-timeout is stuck in a
@@ -601,7 +613,7 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culp
   const Clock::time_point now = Clock::now();
   for (JobId id : held) {
     Job* job = jobs.Find(id);
-    scheduler->Finished(*job->origin, now);
+    scheduler->Finished(*job->host, now);
     std::string failure;
     if (id == culprit) {
       failure = "parsing the page took longer than --parse-timeout (" +
@@ -610,14 +622,13 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culp
       failure = "the fetcher process died twice while fetching this URL (last " + why + ")";
     }
     if (failure.empty()) {
-      scheduler->Enqueue(id, *job->origin, /*front=*/job->robots);
+      scheduler->Enqueue(id, *job->host, /*front=*/job->robots);
       continue;
     }
     deaths_since_progress = 0;  // a job reached its end: the run moves on
     if (job->robots) {
-      std::string origin = *job->origin;
-      jobs.Complete(id);
-      ResolveRobots(origin, RobotsRules::DisallowAll(), ErrorKind::kWorkerCrash,
+      Job fetch = jobs.Complete(id);
+      ResolveRobots(fetch, RobotsRules::DisallowAll(), ErrorKind::kWorkerCrash,
                     "robots.txt could not be fetched: " + failure);
     } else {
       Fail(id, ErrorKind::kWorkerCrash, failure);
@@ -695,7 +706,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   deaths_since_progress = 0;
   seen = SeenSet();
   robots.clear();
-  origins.clear();
+  interned.clear();
   unpushed.reset();
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());

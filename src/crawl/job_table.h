@@ -18,9 +18,11 @@ struct Job {
   JobId id = 0;
   std::string input;        // the URL as given or found: the record's "url"
   std::string current_url;  // what to request, when not `input` itself (normalised, redirected)
-  // The current hop's "scheme://host[:port]", the scheduler's key; shared by
-  // every job of the origin.
+  // The current hop's "scheme://host[:port]" (robots.txt is per origin) and
+  // host name (politeness is per host: the scheduler's key); each held once
+  // and shared by every job on it.
   std::shared_ptr<const std::string> origin;
+  std::shared_ptr<const std::string> host;
   std::string where;  // input position, for messages (listed URLs only)
   int depth = 0;
   std::shared_ptr<const std::string> parent;      // the page that linked here

@@ -23,7 +23,7 @@ std::size_t Scheduler::HostIndex(std::string_view host) {
 }
 
 bool Scheduler::CanStart(const Host& h) const {
-  return !h.queue.empty() && h.in_flight < limits_.per_host && (!h.blocked || h.priority > 0);
+  return !h.queue.empty() && h.in_flight < limits_.per_host && (h.blocks == 0 || h.priority > 0);
 }
 
 void Scheduler::List(std::size_t index, TimePoint) {
@@ -119,11 +119,11 @@ void Scheduler::SetHostDelay(std::string_view host, std::chrono::milliseconds de
   if (h.last_start) h.next_start = std::max(h.next_start, *h.last_start + h.delay);
 }
 
-void Scheduler::Block(std::string_view host) { hosts_[HostIndex(host)].blocked = true; }
+void Scheduler::Block(std::string_view host) { ++hosts_[HostIndex(host)].blocks; }
 
 void Scheduler::Unblock(std::string_view host, TimePoint now) {
   std::size_t i = HostIndex(host);
-  hosts_[i].blocked = false;
+  if (hosts_[i].blocks > 0) --hosts_[i].blocks;
   List(i, now);
 }
 

@@ -55,8 +55,9 @@ class Scheduler {
   // Raises `host`'s delay to at least `delay` (robots.txt Crawl-delay),
   // counted from its last request start.
   void SetHostDelay(std::string_view host, std::chrono::milliseconds delay);
-  // Blocks `host` until Unblock (its robots.txt is being fetched); jobs
-  // queued with `front` still go (the robots.txt job itself).
+  // Blocks `host` until a matching Unblock (one of its origins' robots.txt
+  // is being fetched; blocks count, so two origins of one host each hold it);
+  // jobs queued with `front` still go (the robots.txt jobs themselves).
   void Block(std::string_view host);
   void Unblock(std::string_view host, TimePoint now);
   // Takes out, in queue order, the host's queued jobs that `remove` selects.
@@ -76,7 +77,7 @@ class Scheduler {
     TimePoint next_start{};  // delay or pause
     std::optional<TimePoint> last_start;
     std::chrono::milliseconds delay{0};
-    bool blocked = false;
+    int blocks = 0;
     bool listed = false;  // in ready_ or in waiting_ already
   };
   struct Timed {

@@ -222,7 +222,16 @@ struct HostStats {
   int in_flight = 0;
   int max_in_flight = 0;
   std::vector<double> starts_ms;
+  // Each request's [start, end] on the system-wide monotonic clock, so that
+  // two servers' requests can be laid side by side.
+  std::vector<std::pair<double, double>> spans_abs_ms;
 };
+
+double MonotonicMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 std::mutex g_stats_mu;
 std::map<std::string, HostStats> g_hosts;  // node-based: entries never move
@@ -230,6 +239,7 @@ std::map<std::string, HostStats> g_hosts;  // node-based: entries never move
 // handler, the route handler and the post-routing handler of a request on one thread, and
 // always reaches the post-routing handler once the pre-routing one has run.
 thread_local HostStats* t_counted = nullptr;
+thread_local std::size_t t_span = 0;
 
 // The Host header without its port, lower-cased ("" without a Host header).
 std::string HostName(const httplib::Request& req) {
@@ -252,13 +262,16 @@ void CountStart(const httplib::Request& req) {
   ++stats.requests;
   stats.max_in_flight = std::max(stats.max_in_flight, ++stats.in_flight);
   stats.starts_ms.push_back(ms);
+  stats.spans_abs_ms.push_back({MonotonicMs(), -1});
   t_counted = &stats;
+  t_span = stats.spans_abs_ms.size() - 1;
 }
 
 void CountEnd() {
   if (t_counted == nullptr) return;
   std::lock_guard<std::mutex> lock(g_stats_mu);
   --t_counted->in_flight;
+  t_counted->spans_abs_ms[t_span].second = MonotonicMs();
   t_counted = nullptr;
 }
 
@@ -276,6 +289,14 @@ std::string StatsJson() {
     for (double ms : starts) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%s%.3f", sep, ms);
+      out += buf;
+      sep = ",";
+    }
+    out += "],\"spans_abs_ms\":[";
+    sep = "";
+    for (const auto& [begin, end] : stats.spans_abs_ms) {
+      char buf[80];
+      std::snprintf(buf, sizeof buf, "%s[%.3f,%.3f]", sep, begin, end);
       out += buf;
       sep = ",";
     }
