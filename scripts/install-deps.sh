@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
           libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev zlib1g-dev
-          libpsl-dev libre2-dev curl)
+          libpsl-dev libre2-dev libsqlite3-dev libtomlplusplus-dev curl)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nginx-light wget2 curl python3)
 fi

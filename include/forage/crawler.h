@@ -1,9 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "forage/options.h"
 #include "forage/record.h"
@@ -22,6 +26,26 @@ struct CrawlSummary {
   std::uint64_t worker_deaths = 0;   // fetchers that died and were replaced
   bool interrupted = false;          // stopped by a signal or RequestStop()
   double seconds = 0;
+  std::uint64_t bytes = 0;                         // body bytes of all records
+  std::map<int, std::uint64_t> by_status;          // records by HTTP status (0: none)
+  std::map<std::string, std::uint64_t> by_error;   // records by error kind
+  std::uint64_t retries = 0;                       // transfers tried again
+  std::uint64_t robots_denied = 0;                 // pages robots.txt refused
+  std::vector<std::uint64_t> results_per_fetcher;  // results each fetcher slot delivered
+};
+
+// A snapshot for a progress display.
+struct CrawlProgress {
+  std::uint64_t done = 0;  // records written
+  std::uint64_t ok = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t pending = 0;  // scheduled and not yet done (queued, in flight, waiting)
+  std::uint64_t bytes = 0;
+  double seconds = 0;
+  // Records the run will write in all, once that is known: a run that does
+  // not crawl (depth 0) and has read all its input.
+  std::optional<std::uint64_t> total;
 };
 
 // Runs a scrape: a master loop in the calling thread and a fixed pool of
@@ -51,6 +75,11 @@ class Crawler {
   // failed Status (say, the output disk is full) stops the run: Run() then
   // returns that Status after the fetchers are gone.
   void OnRecord(std::function<Status(const Record&)> callback);
+
+  // Called in the master about every `every` while the run goes on, and
+  // once more at its end.
+  void OnProgress(std::function<void(const CrawlProgress&)> callback,
+                  std::chrono::milliseconds every);
 
   // Runs to completion. Fails only when the run itself cannot go on (no
   // fetcher can be started, a record callback failed).

@@ -14,6 +14,14 @@ namespace forage {
 // List), or any.
 enum class ScopeMode { kHost, kDomain, kAny };
 
+// --select NAME=CSS[@attr]: record field NAME lists, for every element the
+// CSS selector matches, its text, or the value of attribute `attr`.
+struct FieldRule {
+  std::string name;
+  std::string css;
+  std::string attr;  // empty: the element's text
+};
+
 // Everything that shapes a run. Each field has the default the command line
 // documents; the CLI only overwrites what the user set.
 struct CrawlOptions {
@@ -55,6 +63,11 @@ struct CrawlOptions {
   // "HOST:PORT:ADDRESS" entries sending a host's connections to an address,
   // as curl's --resolve does (tests use it to name several local hosts).
   std::vector<std::string> resolve;
+
+  // Extraction, for HTML pages.
+  std::vector<FieldRule> select;
+  bool text = false;                 // add the page's visible text to records
+  std::size_t max_text = 64 * 1024;  // ... cut to this many bytes
 
   // Block SIGINT/SIGTERM in the calling process and turn them into a clean
   // stop (records of kind "interrupted"). An embedding program that handles

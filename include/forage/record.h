@@ -29,11 +29,11 @@ struct Record {
   std::uint64_t elapsed_ms = 0;  // whole transfer, redirects included
   std::optional<std::string> title;
   std::optional<std::string> description;
-  std::vector<std::string> links;             // absolute http(s), fragment dropped, deduplicated
+  std::vector<std::string> links;  // absolute http(s), fragment dropped, deduplicated
   // --select NAME=CSS: each NAME (all of them, even with no match) to the
   // texts (or attribute values) of the matching elements, in document order.
   std::map<std::string, std::vector<std::string>> fields;
-  std::optional<std::string> text;  // --text: the page's visible text
+  std::optional<std::string> text;            // --text: the page's visible text
   std::optional<RecordError> error;           // null when ok
   std::optional<std::int64_t> fetched_at_ms;  // Unix ms when the request was sent; null if never
 };

@@ -1,11 +1,16 @@
 #include "cli/cli_options.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <thread>
 
+#include "cli/config_file.h"
 #include "forage/version.h"
+#include "parse/selector.h"
 
 namespace forage {
 namespace {
@@ -23,7 +28,72 @@ std::string UsageLine(const std::string& what) {
   return "forage: error: " + line + " (see forage --help)";
 }
 
+bool IsAttrNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+         c == '.';
+}
+
+// "--config FILE" or "--config=FILE" in argv, found before the real parse
+// because the file's contents become arguments themselves.
+std::optional<std::string> FindConfig(int argc, const char* const* argv) {
+  std::optional<std::string> path;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--config" && i + 1 < argc) path = argv[++i];
+    if (arg.rfind("--config=", 0) == 0) path = std::string(arg.substr(9));
+  }
+  return path;
+}
+
 }  // namespace
+
+Result<FieldRule> ParseFieldRule(std::string_view text) {
+  std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Status::Error("--select \"" + std::string(text) +
+                         "\": expected NAME=CSS or NAME=CSS@attr");
+  }
+  FieldRule rule;
+  rule.name = std::string(text.substr(0, eq));
+  std::string_view css = text.substr(eq + 1);
+  // The last '@' outside [...] and quotes starts the attribute name.
+  int depth = 0;
+  char quote = 0;
+  std::size_t at = std::string_view::npos;
+  for (std::size_t i = 0; i < css.size(); ++i) {
+    char c = css[i];
+    if (quote) {
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '(') {
+      ++depth;
+    } else if (c == ']' || c == ')') {
+      --depth;
+    } else if (c == '@' && depth == 0) {
+      at = i;
+    }
+  }
+  if (at != std::string_view::npos) {
+    rule.attr = std::string(css.substr(at + 1));
+    css = css.substr(0, at);
+    if (rule.attr.empty() || !std::all_of(rule.attr.begin(), rule.attr.end(), IsAttrNameChar)) {
+      return Status::Error("--select \"" + std::string(text) + "\": \"" + rule.attr +
+                           "\" is not an attribute name");
+    }
+    for (char& c : rule.attr) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  rule.css = std::string(css);
+  auto selector = Selector::Parse(rule.css);
+  if (!selector.ok()) {
+    return Status::Error("--select " + rule.name + ": " + selector.status().message());
+  }
+  return rule;
+}
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   CliConfig config;
@@ -36,6 +106,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
   std::string scope = "host";
   bool no_robots = false;
+  std::vector<std::string> select;
+  std::string config_path;
+  bool progress = false, no_progress = false;
   bool quiet = false;
   int workers = static_cast<int>(cpus);
 
@@ -127,6 +200,27 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "(repeatable)")
       ->allow_extra_args(false)
       ->type_name("HOST:PORT:ADDRESS");
+  app.add_option("--select", select,
+                 "record field NAME: texts of the elements CSS matches, or of their "
+                 "attribute with @attr (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("NAME=CSS[@attr]");
+  app.add_flag("--text", o.text, "add the page's visible text to each record");
+  app.add_option("--max-text", o.max_text, "cut the text to this many bytes")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false))
+      ->type_name("N");
+  app.add_option("--format", config.format,
+                 "jsonl, csv or sqlite (default: from the output's extension, else jsonl)")
+      ->check(CLI::IsMember({"jsonl", "csv", "sqlite"}))
+      ->type_name("FORMAT");
+  app.add_option("--stats", config.stats_path, "write the run's statistics as JSON to PATH")
+      ->type_name("PATH");
+  app.add_flag("--progress", progress, "show a progress line even when stderr is not a terminal");
+  app.add_flag("--no-progress", no_progress, "never show the progress line");
+  app.add_option("--config", config_path,
+                 "read defaults from this TOML file; flags on the command line win")
+      ->type_name("FILE");
   app.add_flag("-q,--quiet", quiet, "print only errors on standard error");
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str()
@@ -134,8 +228,26 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("LEVEL");
 
   ParsedCommandLine out;
+  // A config file's settings go in front of the real arguments: the last
+  // value of an option counts, so the command line wins.
+  std::vector<std::string> args{argc > 0 ? argv[0] : "forage"};
+  ConfigArgs from_file;
+  const std::optional<std::string> config_file = FindConfig(argc, argv);
+  if (config_file) {
+    auto loaded = LoadConfigFile(*config_file, app);
+    if (!loaded.ok()) {
+      out.exit_code = kExitUsage;
+      out.text = "forage: error: " + loaded.status().message();
+      return out;
+    }
+    from_file = std::move(loaded).value();
+    args.insert(args.end(), from_file.args.begin(), from_file.args.end());
+  }
+  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
+  std::vector<const char*> all;
+  for (const std::string& a : args) all.push_back(a.c_str());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(all.size()), all.data());
   } catch (const CLI::CallForHelp&) {
     out.text = app.help();
     return out;
@@ -144,9 +256,34 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     return out;
   } catch (const CLI::ParseError& e) {
     out.exit_code = kExitUsage;
-    out.text = UsageLine(e.what());
+    std::string what = e.what();
+    // A value the file gave is blamed on its line and key.
+    for (const ConfigArgs::Origin& origin : from_file.origins) {
+      if (what.find(origin.option) != std::string::npos) {
+        what = *config_file + ":" + std::to_string(origin.line) + ": " + origin.key + ": " + what;
+        break;
+      }
+    }
+    out.text = UsageLine(what);
     return out;
   }
+  for (const std::string& text : select) {
+    auto rule = ParseFieldRule(text);
+    if (!rule.ok()) {
+      out.exit_code = kExitUsage;
+      out.text = UsageLine(rule.status().message());
+      return out;
+    }
+    o.select.push_back(std::move(rule).value());
+  }
+  if (progress && no_progress) {
+    out.exit_code = kExitUsage;
+    out.text = UsageLine("--progress and --no-progress contradict each other");
+    return out;
+  }
+  config.progress = progress      ? CliConfig::Progress::kOn
+                    : no_progress ? CliConfig::Progress::kOff
+                                  : CliConfig::Progress::kAuto;
   if (config.files.empty() && config.urls.empty()) {
     out.exit_code = kExitUsage;
     out.text = UsageLine("no input: give URL list FILEs, '-' for standard input, or --url URL");
@@ -177,6 +314,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.timeout = ToMillis(timeout_s);
   o.connect_timeout = ToMillis(connect_timeout_s);
   ParseLogLevel(log_level, &config.log_level);
+  config.quiet = quiet;
   if (quiet) config.log_level = std::max(config.log_level, LogLevel::kError);
   out.config = std::move(config);
   return out;

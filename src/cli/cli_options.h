@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "forage/options.h"
+#include "forage/status.h"
 
 namespace forage {
 
@@ -24,12 +25,22 @@ struct CliConfig {
   std::vector<std::string> files;  // "-" is standard input
   std::vector<std::string> urls;   // --url values, read before the files
   std::string output = "-";
+  std::string format;      // --format; empty: from the output's extension
+  std::string stats_path;  // --stats: write the run's statistics as JSON here
+  enum class Progress { kAuto, kOn, kOff } progress = Progress::kAuto;
   LogLevel log_level = LogLevel::kInfo;
+  bool quiet = false;
 };
+
+// Parses "NAME=CSS" or "NAME=CSS@attr" (the last '@' outside brackets and
+// quotes starts the attribute). Fails saying what is wrong; the CSS itself
+// is checked by the selector parser.
+Result<FieldRule> ParseFieldRule(std::string_view text);
 
 // Either a config to run, or an immediate exit: --help and --version print
 // `text` to stdout and exit 0; a usage error prints one line (`text`) to
-// stderr and exits kExitUsage.
+// stderr and exits kExitUsage. `--config FILE` (TOML) supplies defaults that
+// the command line overrides.
 struct ParsedCommandLine {
   std::optional<CliConfig> config;
   int exit_code = kExitOk;

@@ -1,14 +1,18 @@
 // The forage command: options in, a Crawler run, an exit status out.
 
+#include <unistd.h>
+
+#include <chrono>
 #include <clocale>
 #include <cstdio>
-#include <iostream>
 #include <string>
 
 #include "cli/cli_options.h"
+#include "cli/progress_line.h"
+#include "cli/stats_file.h"
 #include "core/log.h"
 #include "forage/crawler.h"
-#include "out/jsonl_sink.h"
+#include "out/sink.h"
 
 int main(int argc, char** argv) {
   using namespace forage;
@@ -32,25 +36,55 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
   }
-  auto sink = JsonlSink::Open(config.output);
-  if (!sink.ok()) {
-    LogError("cannot open output " + sink.status().message());
+  auto format = ChooseFormat(config.format, config.output);
+  if (!format.ok()) {
+    LogError(format.status().message());
     return kExitUsage;
   }
-  crawler.OnRecord([&sink, &config](const Record& record) -> Status {
-    if (Status st = sink.value().Write(record); !st.ok()) {
-      return Status::Error("cannot write records to " + config.output + ": " + st.message());
-    }
-    return {};
+  SinkOptions sink_options;
+  sink_options.with_text = config.options.text;
+  auto sink = OpenSink(format.value(), config.output, sink_options);
+  if (!sink.ok()) {
+    LogError(sink.status().message());
+    return kExitUsage;
+  }
+  RecordSink& out = *sink.value();
+  bool sink_failed = false;
+  crawler.OnRecord([&out, &sink_failed](const Record& record) {
+    Status st = out.Write(record);
+    sink_failed = !st.ok();
+    return st;
   });
 
+  const bool progress =
+      config.progress == CliConfig::Progress::kOn ||
+      (config.progress == CliConfig::Progress::kAuto && !config.quiet && ::isatty(STDERR_FILENO));
+  if (progress) {
+    crawler.OnProgress([](const CrawlProgress& p) { SetStatusLine(FormatProgress(p)); },
+                       std::chrono::milliseconds(250));
+  }
+
   Result<CrawlSummary> run = crawler.Run();
+  if (progress) {
+    SetStatusLine("");
+    std::fputc('\n', stderr);
+  }
+  Status closed = out.Close();
   if (!run.ok()) {
     LogError(run.status().message());
-    // A bad --include/--exclude pattern is found when the run starts.
     const std::string& m = run.status().message();
-    bool usage = m.rfind("--include", 0) == 0 || m.rfind("--exclude", 0) == 0;
-    return usage ? kExitUsage : kExitFatal;
+    // A sink that fails stops the run (exit 1); patterns and selectors are
+    // checked when the run starts (usage); anything else: it could not go on.
+    if (sink_failed) return kExitSomeFailed;
+    if (m.rfind("--include", 0) == 0 || m.rfind("--exclude", 0) == 0 ||
+        m.rfind("--select", 0) == 0) {
+      return kExitUsage;
+    }
+    return kExitFatal;
+  }
+  if (!closed.ok()) {
+    LogError(closed.message());
+    return kExitSomeFailed;
   }
   const CrawlSummary& s = run.value();
   char line[200];
@@ -60,6 +94,12 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(s.skipped), s.seconds,
                 s.interrupted ? " (interrupted)" : "");
   LogInfo(line);
+  if (!config.stats_path.empty()) {
+    if (Status st = WriteStatsFile(config.stats_path, s); !st.ok()) {
+      LogError(st.message());
+      return kExitSomeFailed;
+    }
+  }
   if (s.interrupted) return kExitInterrupted;
   return s.failed > 0 ? kExitSomeFailed : kExitOk;
 }

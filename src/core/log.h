@@ -17,6 +17,11 @@ bool ParseLogLevel(std::string_view name, LogLevel* level);
 // Set in a fetcher right after fork, e.g. "fetcher 2".
 void SetLogRole(std::string_view role);
 
+// A line kept at the bottom of a terminal (the progress line): drawn now,
+// redrawn below each log line so that logging never tears it; "" removes
+// it. Master only, and only for a terminal.
+void SetStatusLine(std::string_view line);
+
 void Log(LogLevel level, std::string_view message);
 inline void LogDebug(std::string_view m) { Log(LogLevel::kDebug, m); }
 inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }

@@ -34,6 +34,7 @@
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
 #include "parse/charset.h"
+#include "parse/selector.h"
 
 namespace forage {
 namespace {
@@ -121,8 +122,7 @@ struct Crawler::Impl {
   bool MaybeRetry(Job& job, const wire::FetchResult& r);
   void FollowRedirect(Job& job, wire::FetchResult& r);
   void HandleRobots(const Job& job, const wire::FetchResult& r);
-  void ResolveRobots(const Job& fetch, RobotsRules rules, ErrorKind denial,
-                     std::string message);
+  void ResolveRobots(const Job& fetch, RobotsRules rules, ErrorKind denial, std::string message);
   void WatchParses();
   std::optional<Clock::time_point> ParseDeadline();
   void OnDeath(std::size_t slot, const std::string& why, JobId culprit = 0);
@@ -133,10 +133,14 @@ struct Crawler::Impl {
   void Emit(JobId id, Record record);
   void Fail(JobId id, ErrorKind kind, std::string message);
   bool HasRoom() const;
+  void ReportProgress(Clock::time_point started);
 
   CrawlOptions options;
   UrlSource source;
   std::function<Status(const Record&)> on_record;
+  std::function<void(const CrawlProgress&)> on_progress;
+  std::chrono::milliseconds progress_every{250};
+  Clock::time_point next_progress{};
   UniqueFd stop_read, stop_write;
   std::atomic<bool> stop_requested{false};
 
@@ -171,12 +175,30 @@ Status Crawler::AddSeedFile(const std::string& path) { return impl_->source.AddF
 void Crawler::OnRecord(std::function<Status(const Record&)> callback) {
   impl_->on_record = std::move(callback);
 }
+void Crawler::OnProgress(std::function<void(const CrawlProgress&)> callback,
+                         std::chrono::milliseconds every) {
+  impl_->on_progress = std::move(callback);
+  impl_->progress_every = std::max(every, std::chrono::milliseconds(1));
+}
 Result<CrawlSummary> Crawler::Run() { return impl_->Run(); }
 
 void Crawler::RequestStop() {
   impl_->stop_requested.store(true);
   char byte = 1;
   [[maybe_unused]] ssize_t n = ::write(impl_->stop_write.get(), &byte, 1);
+}
+
+void Crawler::Impl::ReportProgress(Clock::time_point started) {
+  CrawlProgress p;
+  p.done = summary.records;
+  p.ok = summary.ok;
+  p.failed = summary.failed;
+  p.skipped = summary.skipped;
+  p.pending = jobs.size();
+  p.bytes = summary.bytes;
+  p.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (options.depth == 0 && source_done) p.total = summary.records + jobs.size();
+  on_progress(p);
 }
 
 bool Crawler::Impl::HasRoom() const {
@@ -197,13 +219,20 @@ void Crawler::Impl::Emit(JobId id, Record record) {
   record.ok = !record.error.has_value();
   if (!record.fetched_at_ms && job.first_fetched_at_ms)
     record.fetched_at_ms = job.first_fetched_at_ms;
+  for (const FieldRule& rule : options.select) record.fields.try_emplace(rule.name);
   ++summary.records;
+  summary.bytes += record.bytes;
+  ++summary.by_status[record.status.value_or(0)];
   if (record.ok) {
     ++summary.ok;
   } else if (IsFailure(record.error->kind)) {
     ++summary.failed;
   } else {
     ++summary.skipped;
+  }
+  if (record.error) {
+    ++summary.by_error[std::string(ErrorKindName(record.error->kind))];
+    if (record.error->kind == ErrorKind::kRobots) ++summary.robots_denied;
   }
   if (on_record && fatal.ok()) {
     Status st = on_record(record);
@@ -400,6 +429,7 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
     return true;
   }
   deaths_since_progress = 0;
+  ++summary.results_per_fetcher[slot];
   Job& job = *jobs.Find(result->id);
   scheduler->Finished(*job.host, Clock::now());
   if (!job.first_fetched_at_ms) job.first_fetched_at_ms = result->fetched_at_ms;
@@ -423,6 +453,8 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   r.title = std::move(result->title);
   r.description = std::move(result->description);
   r.links = std::move(result->links);
+  for (auto& [name, values] : result->fields) r.fields[name] = std::move(values);
+  r.text = std::move(result->text);
   if (result->error != ErrorKind::kNone) {
     r.error = RecordError{result->error, MakeValidUtf8(result->error_message)};
   }
@@ -449,6 +481,7 @@ bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
                          (r.error == ErrorKind::kHttp && (r.status == 429 || r.status >= 500));
   if (!transient || job.attempts >= options.retries) return false;
   ++job.attempts;
+  ++summary.retries;
   using std::chrono::milliseconds;
   milliseconds wait;
   if (r.retry_after_s >= 0) {
@@ -712,6 +745,11 @@ Result<CrawlSummary> Crawler::Impl::Run() {
                                 : std::max(1u, std::thread::hardware_concurrency());
   if (options.concurrency < 1) return Status::Error("concurrency must be at least 1");
   if (options.per_host < 1) return Status::Error("per-host must be at least 1");
+  for (const FieldRule& rule : options.select) {
+    auto selector = Selector::Parse(rule.css);
+    if (!selector.ok())
+      return Status::Error("--select " + rule.name + ": " + selector.status().message());
+  }
   auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
   if (!filter.ok()) return filter.status();
   scope.emplace(std::move(filter).value());
@@ -725,6 +763,8 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   if (!created.ok()) return created.status();
   pool = std::move(created).value();
   buffers.assign(workers, FrameBuffer(wire::kMaxFrameBytes));
+  summary.results_per_fetcher.assign(workers, 0);
+  next_progress = Clock::now() + progress_every;
   for (std::size_t i = 0; i < workers; ++i) {
     if (Status st = pool->Spawn(i); !st.ok()) {
       pool.reset();
@@ -775,6 +815,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
     // scheduler's next deadline (when a fetcher has room), or a parse that
     // may be overdue.
     std::optional<Clock::time_point> deadline = ParseDeadline();
+    if (on_progress && (!deadline || next_progress < *deadline)) deadline = next_progress;
     if (HasRoom()) {
       std::optional<Clock::time_point> next = scheduler->NextDeadline();
       if (next && (!deadline || *next < *deadline)) deadline = next;
@@ -795,6 +836,10 @@ Result<CrawlSummary> Crawler::Impl::Run() {
       if (fds[k].revents != 0 && pool->Running(fd_slot[k])) ReadResults(fd_slot[k]);
     }
     if (!stopping) WatchParses();
+    if (on_progress && Clock::now() >= next_progress) {
+      ReportProgress(started);
+      next_progress = Clock::now() + progress_every;
+    }
     int signo = signals.TakeSignal();
     if (!stopping && (signo != 0 || fds[n_slots].revents != 0)) {
       summary.interrupted = true;
@@ -809,6 +854,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   }
   if (!summary.interrupted) FinishPool();
   pool.reset();
+  if (on_progress) ReportProgress(started);
   summary.seen_urls = seen.size();
   summary.seen_set_bytes = seen.MemoryBytes();
   summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();

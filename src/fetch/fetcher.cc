@@ -107,8 +107,14 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, Pa
     resolve.release();
     resolve.reset(grown);
   }
-  return std::unique_ptr<Fetcher>(
+  auto fetcher = std::unique_ptr<Fetcher>(
       new Fetcher(options, std::move(multi), std::move(resolve), std::move(on_parse)));
+  for (const FieldRule& rule : options.select) {
+    auto selector = Selector::Parse(rule.css);
+    if (!selector.ok()) return selector.status();  // the master checked them all already
+    fetcher->fields_.push_back(CompiledField{rule.name, std::move(selector).value(), rule.attr});
+  }
+  return fetcher;
 }
 
 Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve,
@@ -255,11 +261,14 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
     // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
     // charset, then a <meta> prescan, else windows-1252.
     Encoding encoding = SniffEncoding(t.body, type ? type : "");
-    PageData page = ExtractPage(ToUtf8(t.body, encoding), r.final_url, &arena_);
+    ExtractOptions extra{&fields_, options_.text, options_.max_text};
+    PageData page = ExtractPage(ToUtf8(t.body, encoding), r.final_url, &arena_, extra);
     if (on_parse_) on_parse_(t.job.id, false);
     r.title = std::move(page.title);
     r.description = std::move(page.description);
     r.links = std::move(page.links);
+    r.fields = std::move(page.fields);
+    r.text = std::move(page.text);
   }
   return r;
 }

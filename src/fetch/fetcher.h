@@ -11,6 +11,7 @@
 #include "forage/options.h"
 #include "forage/status.h"
 #include "ipc/wire.h"
+#include "parse/extractor.h"
 #include "parse/html_document.h"
 
 namespace forage {
@@ -58,7 +59,8 @@ class Fetcher {
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<CurlEasy> idle_;  // reused: fewer allocations, warm TLS session cache
   std::vector<wire::FetchResult> failed_to_start_;
-  ParseArena arena_;  // one parse at a time, so one arena serves them all
+  ParseArena arena_;                   // one parse at a time, so one arena serves them all
+  std::vector<CompiledField> fields_;  // --select, compiled once
 };
 
 }  // namespace forage

@@ -1,5 +1,6 @@
 #include "ipc/wire.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace forage::wire {
@@ -112,6 +113,25 @@ std::string EncodeResult(const FetchResult& r) {
   w.Str(r.redirect_url);
   w.U64(static_cast<std::uint64_t>(r.retry_after_s));
   w.Str(r.body.substr(0, budget));
+  // Fields and text share what the links left of the frame's budget.
+  budget -= std::min(budget, r.body.size());
+  std::uint32_t fields = static_cast<std::uint32_t>(r.fields.size());
+  w.U32(fields);
+  for (const auto& [name, values] : r.fields) {
+    w.Str(name);
+    std::uint32_t kept = 0;
+    std::size_t room = budget;
+    for (const std::string& v : values) {
+      if (v.size() + 4 > room) break;
+      room -= v.size() + 4;
+      ++kept;
+    }
+    budget = room;
+    w.U32(kept);
+    for (std::uint32_t i = 0; i < kept; ++i) w.Str(values[i]);
+  }
+  w.U8(r.text ? 1 : 0);
+  w.Str(r.text ? r.text->substr(0, budget) : std::string());
   return std::move(w).Finish();
 }
 
@@ -153,9 +173,24 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
     if (!r.Str(&link)) return std::nullopt;
   }
   std::uint64_t retry_after;
-  if (!r.Str(&out.redirect_url) || !r.U64(&retry_after) || !r.Str(&out.body) || !r.AtEnd()) {
+  std::uint32_t fields;
+  if (!r.Str(&out.redirect_url) || !r.U64(&retry_after) || !r.Str(&out.body) || !r.U32(&fields) ||
+      fields > r.Left() / 8) {
     return std::nullopt;
   }
+  out.fields.resize(fields);
+  for (auto& [name, values] : out.fields) {
+    std::uint32_t n;
+    if (!r.Str(&name) || !r.U32(&n) || n > r.Left() / 4) return std::nullopt;
+    values.resize(n);
+    for (std::string& v : values) {
+      if (!r.Str(&v)) return std::nullopt;
+    }
+  }
+  std::uint8_t has_text;
+  std::string text;
+  if (!r.U8(&has_text) || !r.Str(&text) || !r.AtEnd()) return std::nullopt;
+  if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;
 }

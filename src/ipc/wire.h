@@ -16,9 +16,12 @@
 //     ms, i64 fetched-at Unix ms, u8 flags (1: has title, 2: has
 //     description), string title, string description, list<string> links,
 //     string redirect url ("" when the response is not a redirect), i64
-//     Retry-After seconds (-1: none), string body (robots.txt jobs only)
+//     Retry-After seconds (-1: none), string body (robots.txt jobs only),
+//     list<field> fields where a field is string name, list<string> values,
+//     u8 has text, string text
 //
-// Types 1 and 2 were the first layouts, without job kinds and redirects.
+// Types 1 and 2 were the first layouts, without job kinds and redirects;
+// type 4 had no fields or text.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -27,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "forage/error_kind.h"
@@ -38,7 +42,7 @@ inline constexpr std::size_t kFrameHeaderBytes = 4;
 // only (the HTML stays in the fetcher), and links are capped to fit.
 inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
 
-enum class MessageType : std::uint8_t { kJob = 3, kResult = 4 };
+enum class MessageType : std::uint8_t { kJob = 3, kResult = 5 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
 
@@ -64,6 +68,9 @@ struct FetchResult {
   std::string redirect_url;         // a 3xx's resolved Location; forage follows it itself
   std::int64_t retry_after_s = -1;  // from a 429/503's Retry-After
   std::string body;                 // robots.txt jobs only
+  // --select: every rule's name with its values, in the rules' order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> fields;
+  std::optional<std::string> text;  // --text
 };
 
 // Whole frames, header included, ready to write.

@@ -1,10 +1,5 @@
 #include "out/jsonl_sink.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/time_format.h"
@@ -19,9 +14,33 @@ Json OrNull(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
 }
 
+Json FieldsJson(const std::map<std::string, std::vector<std::string>>& fields) {
+  Json j = Json::object();
+  for (const auto& [name, values] : fields) j[name] = values;
+  return j;
+}
+
+// Compact, invalid UTF-8 replaced by U+FFFD. With the replace handler dump()
+// has nothing left to throw for; `fallback` covers the unforeseen.
+std::string Dump(const Json& j, const char* fallback) {
+  try {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  } catch (const Json::exception&) {
+    return fallback;
+  }
+}
+
 }  // namespace
 
-std::string RecordToJson(const Record& r) {
+std::string LinksToJsonText(const std::vector<std::string>& links) {
+  return Dump(Json(links), "[]");
+}
+
+std::string FieldsToJsonText(const std::map<std::string, std::vector<std::string>>& fields) {
+  return Dump(FieldsJson(fields), "{}");
+}
+
+std::string RecordToJson(const Record& r, const SinkOptions& options) {
   Json j;
   j["url"] = r.url;
   j["final_url"] = OrNull(r.final_url);
@@ -35,28 +54,31 @@ std::string RecordToJson(const Record& r) {
   j["title"] = OrNull(r.title);
   j["description"] = OrNull(r.description);
   j["links"] = r.links;
-  j["fields"] = Json::object();
+  j["fields"] = FieldsJson(r.fields);
+  if (options.with_text) j["text"] = OrNull(r.text);
   if (r.error) {
     j["error"] = {{"kind", ErrorKindName(r.error->kind)}, {"message", r.error->message}};
   } else {
     j["error"] = nullptr;
   }
   j["fetched_at"] = r.fetched_at_ms ? Json(FormatRfc3339(*r.fetched_at_ms)) : Json(nullptr);
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return Dump(j, R"({"url":null,"error":{"kind":"other","message":"unencodable record"}})");
 }
 
-Result<JsonlSink> JsonlSink::Open(const std::string& path) {
-  if (path.empty() || path == "-") return JsonlSink(UniqueFd(), STDOUT_FILENO);
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return Status::Error(path + ": " + std::strerror(errno));
-  int raw = fd.get();
-  return JsonlSink(std::move(fd), raw);
+Result<JsonlSink> JsonlSink::Open(const std::string& path, const SinkOptions& options) {
+  Result<OutputFile> out = OutputFile::Open(path);
+  if (!out.ok()) return out.status();
+  return JsonlSink(std::move(out).value(), options);
 }
+
+JsonlSink::~JsonlSink() { (void)Close(); }
 
 Status JsonlSink::Write(const Record& record) {
-  std::string line = RecordToJson(record);
+  std::string line = RecordToJson(record, options_);
   line += '\n';
-  return WriteAll(fd_, line);
+  return out_.Write(line);
 }
+
+Status JsonlSink::Close() { return out_.Close(); }
 
 }  // namespace forage

@@ -1,32 +1,44 @@
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
-#include "core/fd.h"
 #include "forage/record.h"
 #include "forage/status.h"
+#include "out/sink.h"
 
 namespace forage {
 
-// The record as one line of JSON (no newline), fields in the documented
-// order. Invalid UTF-8 in any string becomes U+FFFD, so the line is always
-// valid JSON.
-std::string RecordToJson(const Record& record);
+// The JSON text of a record's "links" (an array of strings), as in its JSON
+// line; invalid UTF-8 becomes U+FFFD. Shared by the csv and sqlite sinks.
+std::string LinksToJsonText(const std::vector<std::string>& links);
 
-// Writes records as JSON Lines to a file or standard output, each line as
-// soon as its record completes (one write per record), so a consumer sees
-// records as they happen and a killed run keeps everything already written.
-class JsonlSink {
+// The JSON text of a record's "fields" (an object of arrays of strings, {}
+// when empty), as in its JSON line; invalid UTF-8 becomes U+FFFD.
+std::string FieldsToJsonText(const std::map<std::string, std::vector<std::string>>& fields);
+
+// Writes records as JSON Lines (RecordToJson plus "\n") to a file or standard
+// output, each line as soon as its record completes, in one write, so a
+// consumer sees records as they happen and a killed run keeps everything
+// already written.
+class JsonlSink final : public RecordSink {
  public:
   // "-" or "" is standard output (not closed); otherwise the file is created
-  // or truncated with mode 0644.
-  static Result<JsonlSink> Open(const std::string& path);
-  Status Write(const Record& record);
+  // or truncated with mode 0644. Fails with "PATH: reason".
+  static Result<JsonlSink> Open(const std::string& path, const SinkOptions& options = {});
+
+  JsonlSink(JsonlSink&&) noexcept = default;
+  JsonlSink& operator=(JsonlSink&&) noexcept = default;
+  ~JsonlSink() override;
+
+  Status Write(const Record& record) override;
+  Status Close() override;
 
  private:
-  JsonlSink(UniqueFd owned, int fd) : owned_(std::move(owned)), fd_(fd) {}
-  UniqueFd owned_;
-  int fd_;
+  JsonlSink(OutputFile out, const SinkOptions& options) : out_(std::move(out)), options_(options) {}
+  OutputFile out_;
+  SinkOptions options_;
 };
 
 }  // namespace forage

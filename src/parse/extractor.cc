@@ -6,6 +6,7 @@
 
 #include "core/url.h"
 #include "parse/html_document.h"
+#include "parse/page_text.h"
 
 namespace forage {
 namespace {
@@ -55,10 +56,25 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
-PageData ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena) {
+PageData ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
+                     const ExtractOptions& extra) {
   PageData page;
   HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
+  if (extra.fields) {
+    for (const CompiledField& field : *extra.fields) {
+      std::vector<std::string> values;
+      for (const GumboNode* node : field.selector.MatchAll(doc.root())) {
+        if (field.attr.empty()) {
+          values.push_back(ElementText(node));
+        } else if (const char* value = Attribute(node->v.element, field.attr.c_str())) {
+          values.push_back(value);
+        }
+      }
+      page.fields.emplace_back(field.name, std::move(values));
+    }
+  }
+  if (extra.text) page.text = VisibleText(doc.root(), extra.max_text);
 
   std::optional<std::string> base_href;
   std::vector<const char*> hrefs;

@@ -3,7 +3,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "parse/selector.h"
 
 namespace forage {
 
@@ -15,6 +18,22 @@ struct PageData {
   // resolved against the document URL) or the document URL; http(s) only,
   // fragment removed, duplicates dropped, in document order.
   std::vector<std::string> links;
+  std::vector<std::pair<std::string, std::vector<std::string>>> fields;  // ExtractOptions::fields
+  std::optional<std::string> text;                                       // ExtractOptions::text
+};
+
+// A --select rule ready to match.
+struct CompiledField {
+  std::string name;
+  Selector selector;
+  std::string attr;  // empty: the element's text
+};
+
+// What to extract beyond title, description and links.
+struct ExtractOptions {
+  const std::vector<CompiledField>* fields = nullptr;
+  bool text = false;
+  std::size_t max_text = 0;
 };
 
 class ParseArena;
@@ -23,7 +42,7 @@ class ParseArena;
 // Walks the tree iteratively, so deep nesting cannot overflow the stack.
 // With an arena (reused across calls by a fetcher), gumbo allocates from it.
 PageData ExtractPage(std::string_view html, std::string_view document_url,
-                     ParseArena* arena = nullptr);
+                     ParseArena* arena = nullptr, const ExtractOptions& extra = {});
 
 // Collapses runs of ASCII whitespace to one space and trims both ends.
 std::string CollapseWhitespace(std::string_view text);

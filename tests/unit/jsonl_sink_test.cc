@@ -1,7 +1,18 @@
 #include "out/jsonl_sink.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "core/fd.h"
+#include "out/sink.h"
+#include "support/forage_run.h"
 
 namespace forage {
 namespace {
@@ -46,6 +57,188 @@ TEST_CASE("Invalid UTF-8 never makes invalid JSON", "[jsonl]") {
   r.title = std::string("caf\xe9", 4);
   auto j = nlohmann::json::parse(RecordToJson(r));
   CHECK(j["title"] == "caf\xef\xbf\xbd");
+}
+
+TEST_CASE("fields is the record's map as an object of arrays", "[jsonl]") {
+  Record r;
+  r.url = "http://h/";
+  r.fields = {{"price", {"1.99", "2.50"}}, {"none", {}}, {"name", {"caf\xe9"}}};
+  std::string line = RecordToJson(r);
+  CHECK(line.find("\"fields\":{\"name\":[\"caf\xef\xbf\xbd\"],\"none\":[],"
+                  "\"price\":[\"1.99\",\"2.50\"]},\"error\":null") != std::string::npos);
+  auto j = nlohmann::json::parse(line);
+  REQUIRE(j["fields"].is_object());
+  CHECK(j["fields"].size() == 3);
+  CHECK(j["fields"]["price"] == nlohmann::json::array({"1.99", "2.50"}));
+  CHECK(j["fields"]["none"] == nlohmann::json::array());
+  CHECK(j["fields"]["name"][0] == "caf\xef\xbf\xbd");
+}
+
+TEST_CASE("text is a key only with SinkOptions::with_text, between fields and error", "[jsonl]") {
+  Record r;
+  r.url = "http://h/";
+  r.text = "Hello\nworld";
+  SECTION("without --text there is no such key, even when the record has text") {
+    auto j = nlohmann::ordered_json::parse(RecordToJson(r));
+    CHECK_FALSE(j.contains("text"));
+    CHECK(RecordToJson(r, SinkOptions{}) == RecordToJson(r));
+  }
+  SECTION("with --text the key follows fields") {
+    auto j = nlohmann::ordered_json::parse(RecordToJson(r, SinkOptions{.with_text = true}));
+    CHECK(j["text"] == "Hello\nworld");
+    std::vector<std::string> keys;
+    for (const auto& item : j.items()) keys.push_back(item.key());
+    CHECK(keys == std::vector<std::string>{"url", "final_url", "ok", "status", "depth", "parent",
+                                           "content_type", "bytes", "elapsed_ms", "title",
+                                           "description", "links", "fields", "text", "error",
+                                           "fetched_at"});
+  }
+  SECTION("with --text and no text (a failed fetch) the value is null") {
+    r.text.reset();
+    auto j = nlohmann::json::parse(RecordToJson(r, SinkOptions{.with_text = true}));
+    REQUIRE(j.contains("text"));
+    CHECK(j["text"].is_null());
+  }
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST_CASE("A jsonl sink writes each line at once and truncates an existing file", "[jsonl]") {
+  test::TempDir dir;
+  std::string path = dir.Write("out.jsonl", "old contents that must go\n");
+  auto sink = OpenSink(OutputFormat::kJsonl, path, SinkOptions{.with_text = true});
+  REQUIRE(sink.ok());
+  Record a;
+  a.url = "http://h/a";
+  a.text = "A";
+  Record b;
+  b.url = "http://h/b";
+  REQUIRE(sink.value()->Write(a).ok());
+  // Written through to the file before the next record or Close.
+  CHECK(ReadFile(path) == RecordToJson(a, SinkOptions{.with_text = true}) + "\n");
+  REQUIRE(sink.value()->Write(b).ok());
+  CHECK(sink.value()->Close().ok());
+  CHECK(sink.value()->Close().ok());  // idempotent
+  std::string content = ReadFile(path);
+  std::istringstream lines(content);
+  std::string line;
+  std::vector<nlohmann::json> records;
+  while (std::getline(lines, line)) records.push_back(nlohmann::json::parse(line));
+  REQUIRE(records.size() == 2);
+  CHECK(records[0]["text"] == "A");
+  CHECK(records[1]["text"].is_null());
+  CHECK(records[1]["url"] == "http://h/b");
+  Status late = sink.value()->Write(a);
+  CHECK_FALSE(late.ok());
+  CHECK(late.message().find(path) != std::string::npos);
+}
+
+TEST_CASE("A jsonl sink on \"-\" writes to standard output and leaves it open", "[jsonl]") {
+  auto pipe = MakePipe();
+  REQUIRE(pipe.ok());
+  UniqueFd saved(::dup(STDOUT_FILENO));
+  REQUIRE(saved.valid());
+  std::fflush(stdout);
+  REQUIRE(::dup2(pipe.value().write.get(), STDOUT_FILENO) == STDOUT_FILENO);
+  // No assertions until standard output is back.
+  Record r;
+  r.url = "http://h/";
+  auto sink = OpenSink(OutputFormat::kJsonl, "-", {});
+  bool opened = sink.ok();
+  bool wrote = opened && sink.value()->Write(r).ok();
+  bool closed = opened && sink.value()->Close().ok();
+  bool still_open = ::fcntl(STDOUT_FILENO, F_GETFD) != -1;
+  ::dup2(saved.get(), STDOUT_FILENO);
+  REQUIRE(opened);
+  CHECK(wrote);
+  CHECK(closed);
+  CHECK(still_open);
+  pipe.value().write.Reset();
+  std::string got(4096, '\0');
+  ssize_t n = ReadSome(pipe.value().read.get(), got.data(), got.size());
+  REQUIRE(n > 0);
+  got.resize(static_cast<std::size_t>(n));
+  CHECK(got == RecordToJson(r) + "\n");
+}
+
+TEST_CASE("A jsonl write to a pipe with no reader fails with the reason", "[jsonl]") {
+  signal(SIGPIPE, SIG_IGN);
+  auto pipe = MakePipe();
+  REQUIRE(pipe.ok());
+  std::string path = "/proc/self/fd/" + std::to_string(pipe.value().write.get());
+  auto sink = OpenSink(OutputFormat::kJsonl, path, {});
+  REQUIRE(sink.ok());
+  pipe.value().read.Reset();
+  Record r;
+  r.url = "http://h/";
+  Status st = sink.value()->Write(r);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message().find("Broken pipe") != std::string::npos);
+  CHECK(st.message().find(path) != std::string::npos);
+  CHECK(sink.value()->Close().ok());
+}
+
+TEST_CASE("ChooseFormat: --format wins, else the extension, else jsonl", "[sink]") {
+  struct Case {
+    std::string flag;
+    std::string path;
+    OutputFormat want;
+  };
+  const Case cases[] = {
+      {"", "", OutputFormat::kJsonl},
+      {"", "-", OutputFormat::kJsonl},
+      {"", "out", OutputFormat::kJsonl},
+      {"", "out.jsonl", OutputFormat::kJsonl},
+      {"", "out.json", OutputFormat::kJsonl},
+      {"", "out.ndjson", OutputFormat::kJsonl},
+      {"", "out.txt", OutputFormat::kJsonl},
+      {"", "out.csv", OutputFormat::kCsv},
+      {"", "dir/OUT.CSV", OutputFormat::kCsv},
+      {"", "out.sqlite", OutputFormat::kSqlite},
+      {"", "out.sqlite3", OutputFormat::kSqlite},
+      {"", "/tmp/x/out.db", OutputFormat::kSqlite},
+      {"", "a.csv/out", OutputFormat::kJsonl},  // the directory's extension does not count
+      {"", ".csv", OutputFormat::kCsv},
+      {"jsonl", "out.csv", OutputFormat::kJsonl},
+      {"csv", "out.jsonl", OutputFormat::kCsv},
+      {"csv", "-", OutputFormat::kCsv},
+      {"csv", "", OutputFormat::kCsv},
+      {"sqlite", "out.jsonl", OutputFormat::kSqlite},
+      {"sqlite", "out", OutputFormat::kSqlite},
+  };
+  for (const Case& c : cases) {
+    INFO("--format '" << c.flag << "' path '" << c.path << "'");
+    auto got = ChooseFormat(c.flag, c.path);
+    REQUIRE(got.ok());
+    CHECK(got.value() == c.want);
+  }
+}
+
+TEST_CASE("ChooseFormat fails for an unknown name and for sqlite to standard output", "[sink]") {
+  auto bad = ChooseFormat("xml", "out.jsonl");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("\"xml\"") != std::string::npos);
+  CHECK_FALSE(ChooseFormat("JSONL", "").ok());
+  for (const char* path : {"-", ""}) {
+    auto sqlite = ChooseFormat("sqlite", path);
+    REQUIRE_FALSE(sqlite.ok());
+    CHECK(sqlite.status().message() == "sqlite output needs a file (-o PATH)");
+  }
+}
+
+TEST_CASE("OpenSink fails naming a path in a missing directory", "[sink]") {
+  test::TempDir dir;
+  std::string path = dir.path() + "/missing/out";
+  for (OutputFormat format : {OutputFormat::kJsonl, OutputFormat::kCsv, OutputFormat::kSqlite}) {
+    auto sink = OpenSink(format, path, {});
+    REQUIRE_FALSE(sink.ok());
+    CHECK(sink.status().message().find(path) != std::string::npos);
+  }
 }
 
 }  // namespace

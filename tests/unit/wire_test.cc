@@ -24,6 +24,8 @@ wire::FetchResult SampleResult() {
   r.redirect_url = "https://example.com/next";
   r.retry_after_s = 120;
   r.body = "User-agent: *\nDisallow: /private\n";
+  r.fields = {{"price", {"12,50 \xe2\x82\xac", ""}}, {"none", {}}};
+  r.text = "Title\nBody text";
   return r;
 }
 
@@ -55,6 +57,8 @@ TEST_CASE("Jobs and results survive a round trip", "[wire]") {
   CHECK(out->redirect_url == in.redirect_url);
   CHECK(out->retry_after_s == in.retry_after_s);
   CHECK(out->body == in.body);
+  CHECK(out->fields == in.fields);
+  CHECK(out->text == in.text);
 }
 
 TEST_CASE("A job's kind survives a round trip and an unknown kind does not decode", "[wire]") {

@@ -1,0 +1,104 @@
+#include "cli/config_file.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace forage {
+namespace {
+
+std::string Where(const std::string& path, const toml::node& node, const std::string& key) {
+  return path + ":" + std::to_string(node.source().begin.line) + ": " + key + ": ";
+}
+
+// A scalar's text for the command line; nullopt for tables, arrays, dates.
+std::optional<std::string> ScalarText(const toml::node& node) {
+  if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+  if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+  if (node.is_floating_point()) {
+    std::ostringstream out;
+    out << *node.value<double>();
+    return out.str();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Status::Error(path + ":" + std::to_string(where.line) + ":" +
+                         std::to_string(where.column) + ": " + std::string(e.description()));
+  }
+  ConfigArgs out;
+  for (auto&& [raw_key, node] : root) {
+    std::string key(raw_key.str());
+    std::string name = key;
+    std::replace(name.begin(), name.end(), '_', '-');
+    const int line = static_cast<int>(node.source().begin.line);
+    if (name == "select") {
+      const toml::table* fields = node.as_table();
+      if (!fields)
+        return Status::Error(Where(path, node, key) + "must be a table of NAME = \"CSS\"");
+      for (auto&& [field, css] : *fields) {
+        std::optional<std::string> text = css.is_string() ? ScalarText(css) : std::nullopt;
+        if (!text) {
+          return Status::Error(Where(path, css, "select." + std::string(field.str())) +
+                               "must be a string (\"CSS\" or \"CSS@attr\")");
+        }
+        out.args.push_back("--select");
+        out.args.push_back(std::string(field.str()) + "=" + *text);
+        out.origins.push_back({"--select", "select." + std::string(field.str()), line});
+      }
+      continue;
+    }
+    if (name == "input") {
+      const toml::array* files = node.as_array();
+      if (!files) return Status::Error(Where(path, node, key) + "must be an array of file names");
+      for (const toml::node& file : *files) {
+        if (!file.is_string()) return Status::Error(Where(path, file, key) + "must hold strings");
+        out.args.push_back(*file.value<std::string>());
+      }
+      continue;
+    }
+    const CLI::Option* option = name == "config" || name == "help" || name == "version"
+                                    ? nullptr
+                                    : app.get_option_no_throw("--" + name);
+    if (!option) return Status::Error(Where(path, node, key) + "no such option");
+    const std::string flag = "--" + name;
+    if (option->get_expected_max() == 0) {  // a flag
+      if (!node.is_boolean())
+        return Status::Error(Where(path, node, key) + "must be true or false");
+      if (*node.value<bool>()) out.args.push_back(flag);
+      out.origins.push_back({flag, key, line});
+      continue;
+    }
+    std::vector<const toml::node*> values;
+    if (const toml::array* list = node.as_array()) {
+      static const char* const kRepeatable[] = {"--url", "--include", "--exclude", "--resolve",
+                                                "--select"};
+      if (std::find(std::begin(kRepeatable), std::end(kRepeatable), flag) ==
+          std::end(kRepeatable)) {
+        return Status::Error(Where(path, node, key) + "takes one value, not an array");
+      }
+      for (const toml::node& item : *list) values.push_back(&item);
+    } else {
+      values.push_back(&node);
+    }
+    for (const toml::node* value : values) {
+      std::optional<std::string> text = ScalarText(*value);
+      if (!text) return Status::Error(Where(path, *value, key) + "must be a string or a number");
+      out.args.push_back(flag);
+      out.args.push_back(*text);
+    }
+    out.origins.push_back({flag, key, line});
+  }
+  return out;
+}
+
+}  // namespace forage

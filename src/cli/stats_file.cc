@@ -1,0 +1,46 @@
+#include "cli/stats_file.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "core/fd.h"
+
+namespace forage {
+
+std::string StatsToJson(const CrawlSummary& s) {
+  nlohmann::ordered_json j;
+  j["records"] = s.records;
+  j["ok"] = s.ok;
+  j["failed"] = s.failed;
+  j["skipped"] = s.skipped;
+  nlohmann::ordered_json by_status = nlohmann::ordered_json::object();
+  for (const auto& [status, count] : s.by_status) {
+    by_status[status ? std::to_string(status) : "none"] = count;
+  }
+  j["by_status"] = by_status;
+  j["by_error"] = s.by_error;
+  j["bytes"] = s.bytes;
+  j["elapsed_seconds"] = s.seconds;
+  j["pages_per_second"] = s.seconds > 0 ? static_cast<double>(s.records) / s.seconds : 0.0;
+  j["results_per_fetcher"] = s.results_per_fetcher;
+  j["fetcher_restarts"] = s.worker_deaths;
+  j["retries"] = s.retries;
+  j["robots_denied"] = s.robots_denied;
+  j["seen_urls"] = s.seen_urls;
+  j["interrupted"] = s.interrupted;
+  return j.dump(2) + "\n";
+}
+
+Status WriteStatsFile(const std::string& path, const CrawlSummary& summary) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return Status::Error("cannot write --stats " + path + ": " + std::strerror(errno));
+  if (Status st = WriteAll(fd.get(), StatsToJson(summary)); !st.ok()) {
+    return Status::Error("cannot write --stats " + path + ": " + st.message());
+  }
+  return {};
+}
+
+}  // namespace forage

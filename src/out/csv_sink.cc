@@ -1,0 +1,128 @@
+#include "out/csv_sink.h"
+
+#include <optional>
+
+#include "core/time_format.h"
+#include "out/jsonl_sink.h"
+#include "parse/charset.h"
+
+namespace forage {
+namespace {
+
+constexpr std::string_view kRowEnd = "\r\n";
+
+bool NeedsQuotes(std::string_view v) {
+  if (v.empty()) return true;  // "" is an empty string; an empty cell is null
+  if (v.find_first_of(",\"\r\n") != std::string_view::npos) return true;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  return blank(v.front()) || blank(v.back());
+}
+
+// Appends a row: the cells, nullopt ones empty, separated by commas.
+class RowBuilder {
+ public:
+  void Add(std::string_view value) {
+    Separate();
+    row_ += CsvCell(value);
+  }
+  void Add(const std::string& value) { Add(std::string_view(value)); }
+  void Add(const std::optional<std::string>& value) {
+    if (value) {
+      Add(std::string_view(*value));
+    } else {
+      Null();
+    }
+  }
+  void AddRaw(std::string_view cell) {  // for cells that never need quotes
+    Separate();
+    row_ += cell;
+  }
+  void Null() { Separate(); }
+  std::string Finish() && {
+    row_ += kRowEnd;
+    return std::move(row_);
+  }
+
+ private:
+  void Separate() {
+    if (!first_) row_ += ',';
+    first_ = false;
+  }
+  std::string row_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+std::vector<std::string> CsvColumns(const SinkOptions& options) {
+  std::vector<std::string> columns = {"url",         "final_url",    "ok",    "status",     "depth",
+                                      "parent",      "content_type", "bytes", "elapsed_ms", "title",
+                                      "description", "links",        "fields"};
+  if (options.with_text) columns.push_back("text");
+  columns.insert(columns.end(), {"error_kind", "error_message", "fetched_at"});
+  return columns;
+}
+
+std::string CsvCell(std::string_view value) {
+  std::string valid = MakeValidUtf8(value);
+  if (!NeedsQuotes(valid)) return valid;
+  std::string cell;
+  cell.reserve(valid.size() + 2);
+  cell += '"';
+  for (char c : valid) {
+    if (c == '"') cell += '"';
+    cell += c;
+  }
+  cell += '"';
+  return cell;
+}
+
+Result<CsvSink> CsvSink::Open(const std::string& path, const SinkOptions& options) {
+  Result<OutputFile> out = OutputFile::Open(path);
+  if (!out.ok()) return out.status();
+  RowBuilder header;
+  for (const std::string& name : CsvColumns(options)) header.Add(name);
+  if (Status st = out.value().Write(std::move(header).Finish()); !st.ok()) return st;
+  return CsvSink(std::move(out).value(), options);
+}
+
+CsvSink::~CsvSink() { (void)Close(); }
+
+Status CsvSink::Write(const Record& r) {
+  RowBuilder row;
+  row.Add(r.url);
+  row.Add(r.final_url);
+  row.AddRaw(r.ok ? "true" : "false");
+  if (r.status) {
+    row.AddRaw(std::to_string(*r.status));
+  } else {
+    row.Null();
+  }
+  row.AddRaw(std::to_string(r.depth));
+  row.Add(r.parent);
+  row.Add(r.content_type);
+  row.AddRaw(std::to_string(r.bytes));
+  row.AddRaw(std::to_string(r.elapsed_ms));
+  row.Add(r.title);
+  row.Add(r.description);
+  row.Add(LinksToJsonText(r.links));
+  row.Add(FieldsToJsonText(r.fields));
+  if (options_.with_text) row.Add(r.text);
+  if (r.error) {
+    row.Add(ErrorKindName(r.error->kind));
+    row.Add(r.error->message);
+  } else {
+    row.Null();
+    row.Null();
+  }
+  if (r.fetched_at_ms) {
+    row.AddRaw(FormatRfc3339(*r.fetched_at_ms));
+  } else {
+    row.Null();
+  }
+  return out_.Write(std::move(row).Finish());
+}
+
+Status CsvSink::Close() { return out_.Close(); }
+
+}  // namespace forage

@@ -1,0 +1,135 @@
+// Choosing and opening a record sink, and the file output the jsonl and csv
+// sinks share.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "out/csv_sink.h"
+#include "out/jsonl_sink.h"
+#include "out/sink.h"
+#include "out/sqlite_sink.h"
+
+namespace forage {
+namespace {
+
+constexpr char kStdoutName[] = "standard output";
+constexpr char kSqliteNeedsFile[] = "sqlite output needs a file (-o PATH)";
+
+bool IsStdout(std::string_view path) { return path.empty() || path == "-"; }
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The extension of the last path component, without its dot, lower-cased;
+// "" when there is none.
+std::string Extension(std::string_view path) {
+  std::size_t slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) return "";
+  return AsciiLower(name.substr(dot + 1));
+}
+
+// Moves a concrete sink out of its Result into a RecordSink pointer.
+template <typename Sink>
+Result<std::unique_ptr<RecordSink>> Boxed(Result<Sink> sink) {
+  if (!sink.ok()) return sink.status();
+  return std::unique_ptr<RecordSink>(std::make_unique<Sink>(std::move(sink).value()));
+}
+
+}  // namespace
+
+Result<OutputFormat> ChooseFormat(std::string_view format_flag, std::string_view path) {
+  OutputFormat format = OutputFormat::kJsonl;
+  if (!format_flag.empty()) {
+    if (format_flag == "jsonl") {
+      format = OutputFormat::kJsonl;
+    } else if (format_flag == "csv") {
+      format = OutputFormat::kCsv;
+    } else if (format_flag == "sqlite") {
+      format = OutputFormat::kSqlite;
+    } else {
+      return Status::Error("unknown output format \"" + std::string(format_flag) +
+                           "\" (expected jsonl, csv or sqlite)");
+    }
+  } else if (!IsStdout(path)) {
+    std::string ext = Extension(path);
+    if (ext == "csv") {
+      format = OutputFormat::kCsv;
+    } else if (ext == "sqlite" || ext == "sqlite3" || ext == "db") {
+      format = OutputFormat::kSqlite;
+    }
+  }
+  if (format == OutputFormat::kSqlite && IsStdout(path)) return Status::Error(kSqliteNeedsFile);
+  return format;
+}
+
+Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::string& path,
+                                             const SinkOptions& options) {
+  switch (format) {
+    case OutputFormat::kJsonl:
+      return Boxed(JsonlSink::Open(path, options));
+    case OutputFormat::kCsv:
+      return Boxed(CsvSink::Open(path, options));
+    case OutputFormat::kSqlite: {
+      if (IsStdout(path)) return Status::Error(kSqliteNeedsFile);
+      Result<std::unique_ptr<SqliteSink>> sink = SqliteSink::Open(path, options);
+      if (!sink.ok()) return sink.status();
+      return std::unique_ptr<RecordSink>(std::move(sink).value());
+    }
+  }
+  return Status::Error("unknown output format");
+}
+
+Result<OutputFile> OutputFile::Open(const std::string& path) {
+  if (IsStdout(path)) return OutputFile(UniqueFd(), STDOUT_FILENO, kStdoutName);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return Status::Error(path + ": " + std::strerror(errno));
+  int raw = fd.get();
+  return OutputFile(std::move(fd), raw, path);
+}
+
+OutputFile::OutputFile(OutputFile&& other) noexcept
+    : owned_(std::move(other.owned_)),
+      fd_(std::exchange(other.fd_, -1)),
+      where_(std::move(other.where_)) {}
+
+OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
+  if (this != &other) {
+    owned_ = std::move(other.owned_);
+    fd_ = std::exchange(other.fd_, -1);
+    where_ = std::move(other.where_);
+  }
+  return *this;
+}
+
+Status OutputFile::Write(std::string_view data) {
+  if (fd_ < 0) return Status::Error(where_ + ": write after close");
+  if (Status st = WriteAll(fd_, data); !st.ok()) {
+    return Status::Error(where_ + ": write: " + st.message());
+  }
+  return {};
+}
+
+Status OutputFile::Close() {
+  if (fd_ < 0) return {};
+  fd_ = -1;
+  if (!owned_) return {};  // standard output stays open
+  // close(2) can report a deferred write error (NFS, quota); it must not be
+  // retried on EINTR on Linux.
+  if (::close(owned_.Release()) != 0 && errno != EINTR) {
+    return Status::Error(where_ + ": close: " + std::strerror(errno));
+  }
+  return {};
+}
+
+}  // namespace forage

@@ -1,0 +1,280 @@
+#include "out/sqlite_sink.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/time_format.h"
+#include "out/jsonl_sink.h"
+#include "parse/charset.h"
+
+namespace forage {
+namespace {
+
+struct Column {
+  const char* name;
+  const char* type;
+};
+
+// The columns of `pages` in table order, "text" left out unless with_text.
+std::vector<Column> Columns(const SinkOptions& options) {
+  std::vector<Column> columns = {
+      {"url", "TEXT"},          {"final_url", "TEXT"},   {"ok", "INTEGER"},
+      {"status", "INTEGER"},    {"depth", "INTEGER"},    {"parent", "TEXT"},
+      {"content_type", "TEXT"}, {"bytes", "INTEGER"},    {"elapsed_ms", "INTEGER"},
+      {"title", "TEXT"},        {"description", "TEXT"}, {"links", "TEXT"},
+      {"fields", "TEXT"}};
+  if (options.with_text) columns.push_back({"text", "TEXT"});
+  columns.insert(columns.end(),
+                 {{"error_kind", "TEXT"}, {"error_message", "TEXT"}, {"fetched_at", "TEXT"}});
+  return columns;
+}
+
+std::string CreateTableSql(const SinkOptions& options) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS pages (";
+  bool first = true;
+  for (const Column& c : Columns(options)) {
+    if (!first) sql += ", ";
+    first = false;
+    sql += std::string(c.name) + " " + c.type;
+  }
+  return sql + ")";
+}
+
+std::string InsertSql(const SinkOptions& options) {
+  std::string names;
+  std::string params;
+  int i = 0;
+  for (const Column& c : Columns(options)) {
+    if (i > 0) {
+      names += ", ";
+      params += ", ";
+    }
+    names += c.name;
+    params += "?" + std::to_string(++i);
+  }
+  return "INSERT INTO pages (" + names + ") VALUES (" + params + ")";
+}
+
+// Binds parameters 1, 2, ... in turn. Texts are kept here, alive until the
+// statement has run, so sqlite need not copy them (SQLITE_STATIC); the
+// destructor clears the bindings before they go.
+class Binder {
+ public:
+  explicit Binder(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Binder() { sqlite3_clear_bindings(stmt_); }
+  Binder(const Binder&) = delete;
+  Binder& operator=(const Binder&) = delete;
+
+  void Text(std::string_view value) {
+    const std::string& kept = texts_.emplace_back(MakeValidUtf8(value));
+    Check(
+        sqlite3_bind_text64(stmt_, next_++, kept.data(), kept.size(), SQLITE_STATIC, SQLITE_UTF8));
+  }
+  void Text(const std::string& value) { Text(std::string_view(value)); }
+  void Text(const std::optional<std::string>& value) {
+    if (value) {
+      Text(std::string_view(*value));
+    } else {
+      Null();
+    }
+  }
+  void Int(std::int64_t value) { Check(sqlite3_bind_int64(stmt_, next_++, value)); }
+  void Int(const std::optional<int>& value) {
+    if (value) {
+      Int(std::int64_t{*value});
+    } else {
+      Null();
+    }
+  }
+  void Null() { Check(sqlite3_bind_null(stmt_, next_++)); }
+  // SQLITE_OK, or the first failure's code.
+  int rc() const { return rc_; }
+
+ private:
+  void Check(int rc) {
+    if (rc_ == SQLITE_OK) rc_ = rc;
+  }
+  sqlite3_stmt* stmt_;
+  int next_ = 1;
+  int rc_ = SQLITE_OK;
+  std::deque<std::string> texts_;  // a deque never moves its elements
+};
+
+}  // namespace
+
+void SqliteSink::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+void SqliteSink::StmtFinalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
+SqliteSink::SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert)
+    : path_(std::move(path)),
+      options_(options),
+      db_(std::move(db)),
+      insert_(std::move(insert)),
+      last_commit_(Clock::now()) {}
+
+Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
+                                                     const SinkOptions& options) {
+  auto fail = [&path](sqlite3* db, const std::string& what) {
+    return Status::Error(path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  };
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  DbPtr db(raw);  // sqlite may allocate a handle even when it fails
+  if (rc != SQLITE_OK) return fail(db.get(), "open");
+  sqlite3_busy_timeout(db.get(), 5000);
+
+  auto exec = [&](const std::string& sql, const std::string& what) -> Status {
+    if (sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return fail(db.get(), what);
+    }
+    return {};
+  };
+  // journal_mode answers with the mode in effect, which stays the old one
+  // where WAL is impossible; that is no reason to refuse to write.
+  if (Status st = exec("PRAGMA journal_mode=WAL", "set journal mode"); !st.ok()) return st;
+  if (Status st = exec("PRAGMA synchronous=NORMAL", "set synchronous"); !st.ok()) return st;
+
+  // The schema, in one transaction so a concurrent writer sees all or none.
+  if (Status st = exec("BEGIN IMMEDIATE", "begin"); !st.ok()) return st;
+  if (Status st = exec(CreateTableSql(options), "create table pages"); !st.ok()) return st;
+  if (options.with_text) {
+    bool has_text = false;
+    {
+      sqlite3_stmt* info_raw = nullptr;
+      if (sqlite3_prepare_v2(db.get(),
+                             "SELECT 1 FROM pragma_table_info('pages') WHERE name = 'text'", -1,
+                             &info_raw, nullptr) != SQLITE_OK) {
+        return fail(db.get(), "read the columns of pages");
+      }
+      StmtPtr info(info_raw);
+      rc = sqlite3_step(info.get());
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return fail(db.get(), "read the columns of pages");
+      }
+      has_text = rc == SQLITE_ROW;
+    }  // finalized before the schema changes
+    if (!has_text) {
+      if (Status st = exec("ALTER TABLE pages ADD COLUMN text TEXT", "add column text"); !st.ok()) {
+        return st;
+      }
+    }
+  }
+  if (Status st = exec("CREATE INDEX IF NOT EXISTS pages_url ON pages (url)", "create index");
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = exec("COMMIT", "commit"); !st.ok()) return st;
+
+  sqlite3_stmt* insert_raw = nullptr;
+  std::string insert_sql = InsertSql(options);
+  if (sqlite3_prepare_v3(db.get(), insert_sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_raw,
+                         nullptr) != SQLITE_OK) {
+    return fail(db.get(), "prepare insert");
+  }
+  StmtPtr insert(insert_raw);
+  return std::unique_ptr<SqliteSink>(
+      new SqliteSink(path, options, std::move(db), std::move(insert)));
+}
+
+SqliteSink::~SqliteSink() { (void)Close(); }
+
+Status SqliteSink::Error(const std::string& what) const {
+  return Status::Error(path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
+}
+
+Status SqliteSink::Exec(const char* sql, const std::string& what) {
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) return Error(what);
+  return {};
+}
+
+Status SqliteSink::Commit() {
+  Status st = Exec("COMMIT", "commit");
+  // A failed COMMIT may leave the transaction open (busy) or roll it back.
+  in_transaction_ = sqlite3_get_autocommit(db_.get()) == 0;
+  if (!in_transaction_) {
+    pending_rows_ = 0;
+    last_commit_ = Clock::now();
+  }
+  return st;
+}
+
+Status SqliteSink::Write(const Record& r) {
+  if (!db_) return Status::Error(path_ + ": write after close");
+  if (!in_transaction_) {
+    if (Status st = Exec("BEGIN IMMEDIATE", "begin"); !st.ok()) return st;
+    in_transaction_ = true;
+  }
+  {
+    Binder bind(insert_.get());
+    bind.Text(r.url);
+    bind.Text(r.final_url);
+    bind.Int(r.ok ? 1 : 0);
+    bind.Int(r.status);
+    bind.Int(r.depth);
+    bind.Text(r.parent);
+    bind.Text(r.content_type);
+    bind.Int(static_cast<std::int64_t>(r.bytes));
+    bind.Int(static_cast<std::int64_t>(r.elapsed_ms));
+    bind.Text(r.title);
+    bind.Text(r.description);
+    bind.Text(LinksToJsonText(r.links));
+    bind.Text(FieldsToJsonText(r.fields));
+    if (options_.with_text) bind.Text(r.text);
+    if (r.error) {
+      bind.Text(ErrorKindName(r.error->kind));
+      bind.Text(r.error->message);
+    } else {
+      bind.Null();
+      bind.Null();
+    }
+    if (r.fetched_at_ms) {
+      bind.Text(FormatRfc3339(*r.fetched_at_ms));
+    } else {
+      bind.Null();
+    }
+    if (bind.rc() != SQLITE_OK) {
+      // sqlite3_errmsg describes the failed bind (say, "string or blob too big").
+      return Error("insert");
+    }
+    int rc = sqlite3_step(insert_.get());
+    if (rc != SQLITE_DONE) {
+      Status st = Error("insert");  // errmsg describes the failed step
+      sqlite3_reset(insert_.get());
+      in_transaction_ = sqlite3_get_autocommit(db_.get()) == 0;  // some errors roll back
+      if (!in_transaction_) pending_rows_ = 0;
+      return st;
+    }
+    sqlite3_reset(insert_.get());
+  }
+  ++pending_rows_;
+  if (pending_rows_ >= kBatchRows || Clock::now() - last_commit_ >= kBatchInterval) {
+    return Commit();
+  }
+  return {};
+}
+
+Status SqliteSink::Close() {
+  if (!db_) return {};
+  Status st;
+  if (in_transaction_) st = Commit();
+  if (in_transaction_) {  // the commit failed: give up the rows rather than hang on
+    (void)Exec("ROLLBACK", "rollback");
+    in_transaction_ = false;
+  }
+  insert_.reset();
+  sqlite3* db = db_.release();
+  if (sqlite3_close(db) != SQLITE_OK) {
+    if (st.ok()) st = Status::Error(path_ + ": close: " + sqlite3_errmsg(db));
+    sqlite3_close_v2(db);  // frees it once whatever still holds it is done
+  }
+  return st;
+}
+
+}  // namespace forage

@@ -1,0 +1,114 @@
+#include "cli/config_file.h"
+
+#include <catch2/catch.hpp>
+
+#include "cli/cli_options.h"
+#include "support/forage_run.h"
+
+namespace forage {
+namespace {
+
+ParsedCommandLine Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "forage");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST_CASE("The example config holds every default", "[config]") {
+  ParsedCommandLine from_file =
+      Parse({"--config", std::string(FORAGE_SOURCE_DIR) + "/config/forage.toml", "x.txt"});
+  INFO(from_file.text);
+  REQUIRE(from_file.config);
+  ParsedCommandLine plain = Parse({"x.txt"});
+  REQUIRE(plain.config);
+  const CrawlOptions& a = from_file.config->options;
+  const CrawlOptions& b = plain.config->options;
+  CHECK(a.concurrency == b.concurrency);
+  CHECK(a.timeout == b.timeout);
+  CHECK(a.connect_timeout == b.connect_timeout);
+  CHECK(a.user_agent == b.user_agent);
+  CHECK(a.max_bytes == b.max_bytes);
+  CHECK(a.depth == b.depth);
+  CHECK(a.scope == b.scope);
+  CHECK(a.max_pages == b.max_pages);
+  CHECK(a.per_host == b.per_host);
+  CHECK(a.delay == b.delay);
+  CHECK(a.robots == b.robots);
+  CHECK(a.retries == b.retries);
+  CHECK(a.retry_wait == b.retry_wait);
+  CHECK(a.parse_timeout == b.parse_timeout);
+  CHECK(a.text == b.text);
+  CHECK(a.max_text == b.max_text);
+  CHECK(from_file.config->output == plain.config->output);
+  CHECK(from_file.config->log_level == plain.config->log_level);
+}
+
+TEST_CASE("The command line wins over the config file", "[config]") {
+  test::TempDir dir;
+  std::string file = dir.Write("f.toml",
+                               "workers = 3\nconcurrency = 8\ndepth = 2\nurl = [\"http://a/\"]\n"
+                               "input = [\"list.txt\"]\n[select]\ntitle = \"h1\"\n"
+                               "price = \"span.p@data-v\"\n");
+  ParsedCommandLine p = Parse({"--config", file, "-c", "32", "--url", "http://b/"});
+  INFO(p.text);
+  REQUIRE(p.config);
+  CHECK(p.config->options.workers == 3);       // from the file
+  CHECK(p.config->options.concurrency == 32);  // the flag wins
+  CHECK(p.config->options.depth == 2);
+  CHECK(p.config->urls == std::vector<std::string>{"http://a/", "http://b/"});  // lists add up
+  CHECK(p.config->files == std::vector<std::string>{"list.txt"});
+  REQUIRE(p.config->options.select.size() == 2);
+  CHECK(p.config->options.select[0].name == "price");  // toml++ keeps keys sorted
+  CHECK(p.config->options.select[0].attr == "data-v");
+  CHECK(p.config->options.select[1].css == "h1");
+}
+
+TEST_CASE("Config errors name the file, the line and the key", "[config]") {
+  test::TempDir dir;
+  struct Case {
+    const char* content;
+    const char* expected;  // in the message
+  };
+  const Case cases[] = {
+      {"concurrency = 8\nfrobnicate = 1\n", "f.toml:2: frobnicate: no such option"},
+      {"depth = \"deep\"\n", "f.toml:1: depth: "},
+      {"\n\nworkers = 0\n", "f.toml:3: workers: "},
+      {"text = \"yes\"\n", "f.toml:1: text: must be true or false"},
+      {"timeout = [1, 2]\n", "f.toml:1: timeout: takes one value, not an array"},
+      {"concurrency = \n", "f.toml:1:"},
+      {"[select]\ntitle = 3\n", "f.toml:2: select.title: must be a string"},
+      {"[select]\ntitle = \"div >\"\n", "bad selector"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.content);
+    std::string file = dir.Write("f.toml", c.content);
+    ParsedCommandLine p = Parse({"--config", file, "x.txt"});
+    CHECK_FALSE(p.config);
+    CHECK(p.exit_code == kExitUsage);
+    CHECK(p.text.find(c.expected) != std::string::npos);
+    CHECK(p.text.find('\n') == std::string::npos);
+  }
+  ParsedCommandLine missing = Parse({"--config", dir.path() + "/none.toml", "x.txt"});
+  CHECK(missing.exit_code == kExitUsage);
+  CHECK(missing.text.find("none.toml") != std::string::npos);
+}
+
+TEST_CASE("Field rules split NAME, CSS and @attr", "[config]") {
+  auto plain = ParseFieldRule("title=h1.main");
+  REQUIRE(plain.ok());
+  CHECK(plain.value().name == "title");
+  CHECK(plain.value().css == "h1.main");
+  CHECK(plain.value().attr.empty());
+  auto attr = ParseFieldRule("mail=a[href^=\"mailto:x@y\"]@HREF");
+  REQUIRE(attr.ok());
+  CHECK(attr.value().css == "a[href^=\"mailto:x@y\"]");  // the '@' in quotes stays
+  CHECK(attr.value().attr == "href");
+  CHECK_FALSE(ParseFieldRule("noequals").ok());
+  CHECK_FALSE(ParseFieldRule("=h1").ok());
+  CHECK_FALSE(ParseFieldRule("x=h1@").ok());
+  CHECK_FALSE(ParseFieldRule("x=div >").ok());
+}
+
+}  // namespace
+}  // namespace forage
