@@ -4,6 +4,7 @@
 
 #include "core/time_format.h"
 #include "out/jsonl_sink.h"
+#include "out/record_columns.h"
 #include "parse/charset.h"
 
 namespace forage {
@@ -55,12 +56,9 @@ class RowBuilder {
 }  // namespace
 
 std::vector<std::string> CsvColumns(const SinkOptions& options) {
-  std::vector<std::string> columns = {"url",         "final_url",    "ok",    "status",     "depth",
-                                      "parent",      "content_type", "bytes", "elapsed_ms", "title",
-                                      "description", "links",        "fields"};
-  if (options.with_text) columns.push_back("text");
-  columns.insert(columns.end(), {"error_kind", "error_message", "fetched_at"});
-  return columns;
+  std::vector<std::string> names;
+  for (const RecordColumn& column : RecordColumns(options)) names.push_back(column.name);
+  return names;
 }
 
 std::string CsvCell(std::string_view value) {
@@ -90,35 +88,21 @@ CsvSink::~CsvSink() { (void)Close(); }
 
 Status CsvSink::Write(const Record& r) {
   RowBuilder row;
-  row.Add(r.url);
-  row.Add(r.final_url);
-  row.AddRaw(r.ok ? "true" : "false");
-  if (r.status) {
-    row.AddRaw(std::to_string(*r.status));
-  } else {
-    row.Null();
-  }
-  row.AddRaw(std::to_string(r.depth));
-  row.Add(r.parent);
-  row.Add(r.content_type);
-  row.AddRaw(std::to_string(r.bytes));
-  row.AddRaw(std::to_string(r.elapsed_ms));
-  row.Add(r.title);
-  row.Add(r.description);
-  row.Add(LinksToJsonText(r.links));
-  row.Add(FieldsToJsonText(r.fields));
-  if (options_.with_text) row.Add(r.text);
-  if (r.error) {
-    row.Add(ErrorKindName(r.error->kind));
-    row.Add(r.error->message);
-  } else {
-    row.Null();
-    row.Null();
-  }
-  if (r.fetched_at_ms) {
-    row.AddRaw(FormatRfc3339(*r.fetched_at_ms));
-  } else {
-    row.Null();
+  for (const RecordCell& cell : RecordCells(r, options_)) {
+    switch (cell.kind) {
+      case RecordCell::Kind::kText:
+        row.Add(cell.text);
+        break;
+      case RecordCell::Kind::kInteger:
+        row.AddRaw(std::to_string(cell.number));
+        break;
+      case RecordCell::Kind::kBool:
+        row.AddRaw(cell.number ? "true" : "false");
+        break;
+      case RecordCell::Kind::kNull:
+        row.Null();
+        break;
+    }
   }
   return out_.Write(std::move(row).Finish());
 }

@@ -11,37 +11,19 @@
 
 #include "core/time_format.h"
 #include "out/jsonl_sink.h"
+#include "out/record_columns.h"
 #include "parse/charset.h"
 
 namespace forage {
 namespace {
 
-struct Column {
-  const char* name;
-  const char* type;
-};
-
-// The columns of `pages` in table order, "text" left out unless with_text.
-std::vector<Column> Columns(const SinkOptions& options) {
-  std::vector<Column> columns = {
-      {"url", "TEXT"},          {"final_url", "TEXT"},   {"ok", "INTEGER"},
-      {"status", "INTEGER"},    {"depth", "INTEGER"},    {"parent", "TEXT"},
-      {"content_type", "TEXT"}, {"bytes", "INTEGER"},    {"elapsed_ms", "INTEGER"},
-      {"title", "TEXT"},        {"description", "TEXT"}, {"links", "TEXT"},
-      {"fields", "TEXT"}};
-  if (options.with_text) columns.push_back({"text", "TEXT"});
-  columns.insert(columns.end(),
-                 {{"error_kind", "TEXT"}, {"error_message", "TEXT"}, {"fetched_at", "TEXT"}});
-  return columns;
-}
-
 std::string CreateTableSql(const SinkOptions& options) {
   std::string sql = "CREATE TABLE IF NOT EXISTS pages (";
   bool first = true;
-  for (const Column& c : Columns(options)) {
+  for (const RecordColumn& c : RecordColumns(options)) {
     if (!first) sql += ", ";
     first = false;
-    sql += std::string(c.name) + " " + c.type;
+    sql += std::string(c.name) + " " + c.sql_type;
   }
   return sql + ")";
 }
@@ -50,7 +32,7 @@ std::string InsertSql(const SinkOptions& options) {
   std::string names;
   std::string params;
   int i = 0;
-  for (const Column& c : Columns(options)) {
+  for (const RecordColumn& c : RecordColumns(options)) {
     if (i > 0) {
       names += ", ";
       params += ", ";
@@ -213,31 +195,21 @@ Status SqliteSink::Write(const Record& r) {
   }
   {
     Binder bind(insert_.get());
-    bind.Text(r.url);
-    bind.Text(r.final_url);
-    bind.Int(r.ok ? 1 : 0);
-    bind.Int(r.status);
-    bind.Int(r.depth);
-    bind.Text(r.parent);
-    bind.Text(r.content_type);
-    bind.Int(static_cast<std::int64_t>(r.bytes));
-    bind.Int(static_cast<std::int64_t>(r.elapsed_ms));
-    bind.Text(r.title);
-    bind.Text(r.description);
-    bind.Text(LinksToJsonText(r.links));
-    bind.Text(FieldsToJsonText(r.fields));
-    if (options_.with_text) bind.Text(r.text);
-    if (r.error) {
-      bind.Text(ErrorKindName(r.error->kind));
-      bind.Text(r.error->message);
-    } else {
-      bind.Null();
-      bind.Null();
-    }
-    if (r.fetched_at_ms) {
-      bind.Text(FormatRfc3339(*r.fetched_at_ms));
-    } else {
-      bind.Null();
+    for (const RecordCell& cell : RecordCells(r, options_)) {
+      switch (cell.kind) {
+        case RecordCell::Kind::kText:
+          bind.Text(cell.text);
+          break;
+        case RecordCell::Kind::kInteger:
+          bind.Int(cell.number);
+          break;
+        case RecordCell::Kind::kBool:
+          bind.Int(cell.number);
+          break;
+        case RecordCell::Kind::kNull:
+          bind.Null();
+          break;
+      }
     }
     if (bind.rc() != SQLITE_OK) {
       // sqlite3_errmsg describes the failed bind (say, "string or blob too big").

@@ -2,15 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/parse_args.h"
+
 namespace forage {
 namespace {
 
-ParsedCommandLine Parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "forage");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
-}
+using test::ParseArgs;
+ParsedCommandLine Parse(std::vector<std::string> args) { return ParseArgs(std::move(args)); }
 
 TEST_CASE("Defaults match the documented ones", "[cli]") {
   ParsedCommandLine p = Parse({"urls.txt"});

@@ -4,16 +4,13 @@
 
 #include "cli/cli_options.h"
 #include "support/forage_run.h"
+#include "support/parse_args.h"
 
 namespace forage {
 namespace {
 
-ParsedCommandLine Parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "forage");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
-}
+using test::ParseArgs;
+ParsedCommandLine Parse(std::vector<std::string> args) { return ParseArgs(std::move(args)); }
 
 TEST_CASE("The example config holds every default", "[config]") {
   ParsedCommandLine from_file =
