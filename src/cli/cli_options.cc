@@ -117,6 +117,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                "Each FILE holds one URL a line ('#' comments and blank lines are skipped);\n"
                "'-' reads standard input. Records go to standard output as JSON Lines.",
                "forage");
+  app.footer(
+      "Exit status: 0 every record ok (or skipped by robots.txt or scope); 1 some records\n"
+      "failed, or records could not be written; 2 usage error; 3 --lock held by another\n"
+      "run; 4 no fetcher process could run; 130 interrupted (SIGINT or SIGTERM).");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
   // A flag given twice takes its last value, as with curl and wget (so a
   // wrapper script's defaults can be overridden); lists accumulate.
@@ -216,6 +220,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("FORMAT");
   app.add_option("--stats", config.stats_path, "write the run's statistics as JSON to PATH")
       ->type_name("PATH");
+  app.add_option("--lock", config.lock_path,
+                 "hold a lock on PATH for the run; if another run holds it, exit 3 at once")
+      ->type_name("PATH");
+  app.add_flag("--append", config.append,
+               "add to an existing jsonl or sqlite output instead of replacing it");
   app.add_flag("--progress", progress, "show a progress line even when stderr is not a terminal");
   app.add_flag("--no-progress", no_progress, "never show the progress line");
   app.add_option("--config", config_path,

@@ -15,6 +15,7 @@ enum ExitCode : int {
   kExitOk = 0,            // every record is ok
   kExitSomeFailed = 1,    // the run finished, some records are errors
   kExitUsage = 2,         // bad flag or value, missing input file, unwritable output
+  kExitLocked = 3,        // --lock is held by another run
   kExitFatal = 4,         // the run could not go on (no fetcher could start, output failed)
   kExitInterrupted = 130  // SIGINT or SIGTERM
 };
@@ -27,6 +28,8 @@ struct CliConfig {
   std::string output = "-";
   std::string format;      // --format; empty: from the output's extension
   std::string stats_path;  // --stats: write the run's statistics as JSON here
+  std::string lock_path;   // --lock: hold an flock here for the whole run
+  bool append = false;     // --append to the output instead of replacing it
   enum class Progress { kAuto, kOn, kOff } progress = Progress::kAuto;
   LogLevel log_level = LogLevel::kInfo;
   bool quiet = false;

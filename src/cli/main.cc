@@ -11,7 +11,9 @@
 #include "cli/progress_line.h"
 #include "cli/stats_file.h"
 #include "core/log.h"
+#include "core/run_lock.h"
 #include "forage/crawler.h"
+#include "out/output_placement.h"
 #include "out/sink.h"
 
 int main(int argc, char** argv) {
@@ -28,6 +30,22 @@ int main(int argc, char** argv) {
   // UTF-8 character type.
   std::setlocale(LC_CTYPE, "C.UTF-8");
 
+  // The lock comes first: a second run must not so much as read its input.
+  RunLock lock;
+  if (!config.lock_path.empty()) {
+    std::string message;
+    switch (RunLock::Acquire(config.lock_path, &lock, &message)) {
+      case RunLock::Outcome::kAcquired:
+        break;
+      case RunLock::Outcome::kBusy:
+        LogError(message);
+        return kExitLocked;
+      case RunLock::Outcome::kError:
+        LogError(message);
+        return kExitUsage;
+    }
+  }
+
   Crawler crawler(config.options);
   for (std::string& url : config.urls) crawler.AddSeedUrl(std::move(url));
   for (const std::string& file : config.files) {
@@ -43,9 +61,13 @@ int main(int argc, char** argv) {
   }
   SinkOptions sink_options;
   sink_options.with_text = config.options.text;
-  auto sink = OpenSink(format.value(), config.output, sink_options);
+  sink_options.append = config.append;
+  // A file output is written beside its path and moved into place at the
+  // end, so that a reader never sees half of it.
+  OutputPlacement placement(config.output, config.append);
+  auto sink = OpenSink(format.value(), placement.write_path(), sink_options);
   if (!sink.ok()) {
-    LogError(sink.status().message());
+    LogError("cannot open the output " + config.output + ": " + sink.status().message());
     return kExitUsage;
   }
   RecordSink& out = *sink.value();
@@ -70,6 +92,9 @@ int main(int argc, char** argv) {
     std::fputc('\n', stderr);
   }
   Status closed = out.Close();
+  // Whatever ending wrote records (interrupted ones included) publishes
+  // them; an output that failed leaves the previous file in place.
+  if (closed.ok() && !sink_failed) closed = placement.Commit();
   if (!run.ok()) {
     LogError(run.status().message());
     const std::string& m = run.status().message();

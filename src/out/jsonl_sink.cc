@@ -66,7 +66,7 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
 }
 
 Result<JsonlSink> JsonlSink::Open(const std::string& path, const SinkOptions& options) {
-  Result<OutputFile> out = OutputFile::Open(path);
+  Result<OutputFile> out = OutputFile::Open(path, options.append);
   if (!out.ok()) return out.status();
   return JsonlSink(std::move(out).value(), options);
 }

@@ -18,6 +18,9 @@ struct SinkOptions {
   // --text: records carry "text" (a JSON key, a CSV column, an SQL column);
   // without it there is no such key or column at all.
   bool with_text = false;
+  // --append: add to an existing jsonl file (sqlite always appends to an
+  // existing database); csv refuses, since its header cannot be repeated.
+  bool append = false;
 };
 
 // Where records go: Open (OpenSink), then Write per record, then Close. Used
@@ -65,9 +68,9 @@ std::string RecordToJson(const Record& record, const SinkOptions& options = {});
 // owned file, written one whole buffer per call.
 class OutputFile {
  public:
-  // "-" or "" is standard output (not closed); otherwise `path` is created or
-  // truncated with mode 0644. Fails with "PATH: reason".
-  static Result<OutputFile> Open(const std::string& path);
+  // "-" or "" is standard output (not closed); otherwise `path` is created
+  // with mode 0644, and truncated unless `append`. Fails with "PATH: reason".
+  static Result<OutputFile> Open(const std::string& path, bool append = false);
 
   OutputFile(OutputFile&& other) noexcept;
   OutputFile& operator=(OutputFile&& other) noexcept;

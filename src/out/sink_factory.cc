@@ -79,6 +79,7 @@ Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::str
     case OutputFormat::kJsonl:
       return Boxed(JsonlSink::Open(path, options));
     case OutputFormat::kCsv:
+      if (options.append) return Status::Error("--append works with jsonl and sqlite output");
       return Boxed(CsvSink::Open(path, options));
     case OutputFormat::kSqlite: {
       if (IsStdout(path)) return Status::Error(kSqliteNeedsFile);
@@ -90,9 +91,10 @@ Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::str
   return Status::Error("unknown output format");
 }
 
-Result<OutputFile> OutputFile::Open(const std::string& path) {
+Result<OutputFile> OutputFile::Open(const std::string& path, bool append) {
   if (IsStdout(path)) return OutputFile(UniqueFd(), STDOUT_FILENO, kStdoutName);
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  const int mode = append ? O_APPEND : O_TRUNC;
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | mode | O_CLOEXEC, 0644));
   if (!fd) return Status::Error(path + ": " + std::strerror(errno));
   int raw = fd.get();
   return OutputFile(std::move(fd), raw, path);
