@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/config_file.h"
+#include "crawl/scope.h"
 #include "forage/version.h"
 #include "parse/selector.h"
 
@@ -274,6 +275,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       }
     }
     out.text = UsageLine(what);
+    return out;
+  }
+  // Patterns are checked here, like selectors, so that a bad one is a usage
+  // error before anything starts.
+  if (auto filter = ScopeFilter::Create(ScopeMode::kAny, o.include, o.exclude); !filter.ok()) {
+    out.exit_code = kExitUsage;
+    out.text = UsageLine(filter.status().message());
     return out;
   }
   for (const std::string& text : select) {

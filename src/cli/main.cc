@@ -96,16 +96,10 @@ int main(int argc, char** argv) {
   // them; an output that failed leaves the previous file in place.
   if (closed.ok() && !sink_failed) closed = placement.Commit();
   if (!run.ok()) {
+    // Options were checked before the run; what stops it now is a sink that
+    // failed (status 1) or a run that could not go on.
     LogError(run.status().message());
-    const std::string& m = run.status().message();
-    // A sink that fails stops the run (exit 1); patterns and selectors are
-    // checked when the run starts (usage); anything else: it could not go on.
-    if (sink_failed) return kExitSomeFailed;
-    if (m.rfind("--include", 0) == 0 || m.rfind("--exclude", 0) == 0 ||
-        m.rfind("--select", 0) == 0) {
-      return kExitUsage;
-    }
-    return kExitFatal;
+    return sink_failed ? kExitSomeFailed : kExitFatal;
   }
   if (!closed.ok()) {
     LogError(closed.message());
