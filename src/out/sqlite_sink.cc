@@ -94,15 +94,17 @@ void SqliteSink::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db);
 
 void SqliteSink::StmtFinalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 
-SqliteSink::SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert)
+SqliteSink::SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert,
+                       Now now)
     : path_(std::move(path)),
       options_(options),
       db_(std::move(db)),
       insert_(std::move(insert)),
-      last_commit_(Clock::now()) {}
+      now_(std::move(now)),
+      last_commit_(now_()) {}
 
 Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
-                                                     const SinkOptions& options) {
+                                                     const SinkOptions& options, Now now) {
   auto fail = [&path](sqlite3* db, const std::string& what) {
     return Status::Error(path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
   };
@@ -162,7 +164,7 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
   }
   StmtPtr insert(insert_raw);
   return std::unique_ptr<SqliteSink>(
-      new SqliteSink(path, options, std::move(db), std::move(insert)));
+      new SqliteSink(path, options, std::move(db), std::move(insert), std::move(now)));
 }
 
 SqliteSink::~SqliteSink() { (void)Close(); }
@@ -182,7 +184,7 @@ Status SqliteSink::Commit() {
   in_transaction_ = sqlite3_get_autocommit(db_.get()) == 0;
   if (!in_transaction_) {
     pending_rows_ = 0;
-    last_commit_ = Clock::now();
+    last_commit_ = now_();
   }
   return st;
 }
@@ -226,7 +228,7 @@ Status SqliteSink::Write(const Record& r) {
     sqlite3_reset(insert_.get());
   }
   ++pending_rows_;
-  if (pending_rows_ >= kBatchRows || Clock::now() - last_commit_ >= kBatchInterval) {
+  if (pending_rows_ >= kBatchRows || now_() - last_commit_ >= kBatchInterval) {
     return Commit();
   }
   return {};

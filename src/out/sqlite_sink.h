@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,11 +44,15 @@ class SqliteSink final : public RecordSink {
  public:
   static constexpr int kBatchRows = 500;
   static constexpr std::chrono::milliseconds kBatchInterval{1000};
+  using Clock = std::chrono::steady_clock;
+  // The time source for the batch interval; tests pass their own.
+  using Now = std::function<Clock::time_point()>;
 
   // Opens or creates the database at `path` (a file; not "-") and prepares the
   // table. Every failure says "PATH: step: sqlite's message".
   static Result<std::unique_ptr<SqliteSink>> Open(const std::string& path,
-                                                  const SinkOptions& options = {});
+                                                  const SinkOptions& options = {},
+                                                  Now now = Clock::now);
 
   SqliteSink(const SqliteSink&) = delete;
   SqliteSink& operator=(const SqliteSink&) = delete;
@@ -67,9 +72,8 @@ class SqliteSink final : public RecordSink {
   };
   using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
   using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-  using Clock = std::chrono::steady_clock;
 
-  SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert);
+  SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert, Now now);
 
   // "PATH: what: sqlite3_errmsg".
   Status Error(const std::string& what) const;
@@ -83,6 +87,7 @@ class SqliteSink final : public RecordSink {
   StmtPtr insert_;  // the INSERT, reused for every row
   bool in_transaction_ = false;
   int pending_rows_ = 0;  // rows inserted in the open transaction
+  Now now_;
   Clock::time_point last_commit_;
 };
 

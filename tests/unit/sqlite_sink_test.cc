@@ -9,7 +9,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "out/sink.h"
@@ -241,15 +240,20 @@ TEST_CASE("SQLite output with --text has a text column from the start", "[sqlite
 TEST_CASE("SQLite rows are committed after a second even below a full batch", "[sqlite]") {
   test::TempDir dir;
   std::string path = dir.path() + "/slow.db";
-  auto sink = OpenSink(OutputFormat::kSqlite, path, {});
+  // Time is moved by hand, not waited for.
+  SqliteSink::Clock::time_point now{};
+  auto sink = SqliteSink::Open(path, {}, [&now] { return now; });
   REQUIRE(sink.ok());
   REQUIRE(sink.value()->Write(MakeRecord(1)).ok());
   CHECK(Count(path) == 0);  // pending in the open transaction
-  std::this_thread::sleep_for(SqliteSink::kBatchInterval + std::chrono::milliseconds(100));
+  now += SqliteSink::kBatchInterval - std::chrono::milliseconds(1);
   REQUIRE(sink.value()->Write(MakeRecord(2)).ok());
-  CHECK(Count(path) == 2);  // the second's Write committed both
+  CHECK(Count(path) == 0);  // not yet a second
+  now += std::chrono::milliseconds(1);
+  REQUIRE(sink.value()->Write(MakeRecord(3)).ok());
+  CHECK(Count(path) == 3);  // the third's Write committed all three
   REQUIRE(sink.value()->Close().ok());
-  CHECK(Count(path) == 2);
+  CHECK(Count(path) == 3);
 }
 
 TEST_CASE("SQLite output fails naming the path", "[sqlite]") {
