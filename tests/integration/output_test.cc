@@ -21,13 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST_CASE("Select rules fill fields with texts and attribute values", "[output][integration]") {
   TestServer server;
   ForageRun run = RunForage({"--url", server.Url("/site/"), "--url", server.Url("/status/404"),

@@ -29,6 +29,13 @@ std::string TempDir::Write(const std::string& name, const std::string& content) 
   return full;
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 TestServer::TestServer(const std::vector<std::string>& flags) {
   std::vector<std::string> argv{TEST_SERVER_BIN};
   argv.insert(argv.end(), flags.begin(), flags.end());

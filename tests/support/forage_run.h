@@ -27,6 +27,9 @@ class TempDir {
   std::string path_;
 };
 
+// The whole contents of the file at `path` ("" if it cannot be read).
+std::string ReadFile(const std::string& path);
+
 // forage_test_server on 127.0.0.1, started and waited for (its "PORT" line).
 class TestServer {
  public:

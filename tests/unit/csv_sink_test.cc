@@ -17,6 +17,8 @@
 namespace forage {
 namespace {
 
+using test::ReadFile;
+
 // One parsed cell: its text, and whether it was quoted (so "" and an empty
 // cell, an empty string and null, can be told apart).
 struct Cell {
@@ -113,13 +115,6 @@ TEST_CASE("The test's CSV reader is strict", "[csv]") {
   CHECK_FALSE(ParseCsv("a\nb\r\n").has_value());
   CHECK_FALSE(ParseCsv("\"a\r\n").has_value());
   CHECK_FALSE(ParseCsv("a,b").has_value());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 const std::vector<std::string> kHeader = {

@@ -17,6 +17,8 @@
 namespace forage {
 namespace {
 
+using test::ReadFile;
+
 TEST_CASE("A record is one JSON line with every field in order", "[jsonl]") {
   Record r;
   r.url = "http://example.com/";
@@ -99,13 +101,6 @@ TEST_CASE("text is a key only with SinkOptions::with_text, between fields and er
     REQUIRE(j.contains("text"));
     CHECK(j["text"].is_null());
   }
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 TEST_CASE("A jsonl sink writes each line at once and truncates an existing file", "[jsonl]") {
