@@ -15,6 +15,8 @@
 
 namespace forage {
 
+class StateStore;  // src/state/state_store.h
+
 // What a finished run amounts to.
 struct CrawlSummary {
   std::uint64_t records = 0;  // one per scheduled URL
@@ -31,6 +33,10 @@ struct CrawlSummary {
   std::map<std::string, std::uint64_t> by_error;   // records by error kind
   std::uint64_t retries = 0;                       // transfers tried again
   std::uint64_t robots_denied = 0;                 // pages robots.txt refused
+  // With a state (Crawler::UseState):
+  std::uint64_t unchanged = 0;  // 304s to conditional requests (written or not: --changed-only)
+  std::uint64_t not_due = 0;    // recorded more recently than --recrawl-after: not fetched
+  std::uint64_t resumed = 0;    // URLs an unfinished pass had left pending, taken up again
   std::vector<std::uint64_t> results_per_fetcher;  // results each fetcher slot delivered
 };
 
@@ -80,6 +86,26 @@ class Crawler {
   // once more at its end.
   void OnProgress(std::function<void(const CrawlProgress&)> callback,
                   std::chrono::milliseconds every);
+
+  // Keeps the run's frontier and outcomes in `state` (--state), which the
+  // caller opened and keeps alive over Run(), and on which it has called
+  // BeginPass(). Run() then resumes the pass's pending URLs, skips the URLs
+  // it recorded already, sends the stored validators when it revisits a URL
+  // recorded in an earlier pass, and leaves URLs it did not finish pending
+  // instead of writing "interrupted" records for them. Run() commits the
+  // state as it goes and at its end, but never finishes the pass: the caller
+  // calls FinishPass() once the records are safely published.
+  //
+  // Commits come in batches (about one a second); with `commit_each_record`
+  // one follows each record, for outputs that cannot be cut back to a
+  // checkpoint (a pipe): a master killed between the two then repeats at
+  // most that one record on resuming.
+  void UseState(StateStore* state, bool commit_each_record);
+
+  // With a state: called just before each state commit, once every record
+  // so far is written; returns the output's position to commit with them
+  // (see StateStore::SetOutputPosition). A failure stops the run.
+  void OnCheckpoint(std::function<Result<std::int64_t>()> checkpoint);
 
   // Runs to completion. Fails only when the run itself cannot go on (no
   // fetcher can be started, a record callback failed).

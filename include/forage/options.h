@@ -69,6 +69,14 @@ struct CrawlOptions {
   bool text = false;                 // add the page's visible text to records
   std::size_t max_text = 64 * 1024;  // ... cut to this many bytes
 
+  // Incremental runs (with a state, see Crawler::UseState). A new pass
+  // fetches a URL recorded by an earlier pass only when that was at least
+  // `recrawl_after` ago (0: always), sending If-None-Match/If-Modified-Since
+  // from the stored ETag/Last-Modified; a URL not yet due gets no record.
+  std::chrono::milliseconds recrawl_after{0};
+  // A 304 to such a request (the page is unchanged) yields no record.
+  bool changed_only = false;
+
   // Block SIGINT/SIGTERM in the calling process and turn them into a clean
   // stop (records of kind "interrupted"). An embedding program that handles
   // signals itself sets this to false and calls Crawler::RequestStop().

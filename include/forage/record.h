@@ -22,6 +22,8 @@ struct Record {
   std::optional<std::string> final_url;  // after redirects, fragment removed; null if never sent
   bool ok = false;
   std::optional<int> status;  // HTTP status of the last response, if any
+  // A 304 to a conditional request (--state): the page is as last fetched.
+  bool unchanged = false;
   int depth = 0;
   std::optional<std::string> parent;  // the page that linked here; null for input URLs
   std::optional<std::string> content_type;

@@ -49,6 +49,34 @@ std::optional<std::string> FindConfig(int argc, const char* const* argv) {
 
 }  // namespace
 
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  std::size_t digits = 0;
+  while (digits < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
+    ++digits;
+  }
+  std::string_view number = text.substr(0, digits), unit = text.substr(digits);
+  double value = 0;
+  std::istringstream in{std::string(number)};
+  if (number.empty() || !(in >> value) || !in.eof()) {
+    return Status::Error(quoted + " is not a duration (say 90s, 30m, 12h or 7d)");
+  }
+  double scale = 0;  // milliseconds per unit
+  if (unit.empty() || unit == "s") scale = 1e3;
+  if (unit == "ms") scale = 1;
+  if (unit == "m") scale = 60e3;
+  if (unit == "h") scale = 3600e3;
+  if (unit == "d") scale = 86400e3;
+  if (scale == 0) {
+    return Status::Error(quoted + ": unknown unit \"" + std::string(unit) +
+                         "\" (use ms, s, m, h or d)");
+  }
+  const double ms = value * scale;
+  if (ms > 1e15) return Status::Error(quoted + " is too long");
+  return std::chrono::milliseconds(static_cast<long long>(std::llround(ms)));
+}
+
 Result<FieldRule> ParseFieldRule(std::string_view text) {
   std::size_t eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {
@@ -102,7 +130,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   double timeout_s = static_cast<double>(o.timeout.count()) / 1000.0;
   double connect_timeout_s = static_cast<double>(o.connect_timeout.count()) / 1000.0;
-  std::string log_level = "info";
+  std::string log_level;  // empty: info on a terminal, warn elsewhere (cron mails any output)
+  std::string recrawl_after = "0";
   double delay_s = 0, retry_wait_s = static_cast<double>(o.retry_wait.count()) / 1000.0;
   double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
   std::string scope = "host";
@@ -224,6 +253,21 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_option("--lock", config.lock_path,
                  "hold a lock on PATH for the run; if another run holds it, exit 3 at once")
       ->type_name("PATH");
+  app.add_option("--state", config.state_path,
+                 "keep the frontier and each URL's outcome in this SQLite file: a cut-off "
+                 "run resumes, a later one re-checks pages with conditional requests")
+      ->type_name("PATH");
+  app.add_option("--recrawl-after", recrawl_after,
+                 "with --state: fetch again only URLs recorded at least this long ago "
+                 "(0: every run; units s, m, h, d)")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        Result<std::chrono::milliseconds> d = ParseDuration(text);
+        return d.ok() ? std::string() : d.status().message();
+      })
+      ->type_name("DURATION");
+  app.add_flag("--changed-only", o.changed_only,
+               "with --state: write no record for a page the server says is unchanged (304)");
   app.add_flag("--append", config.append,
                "add to an existing jsonl or sqlite output instead of replacing it");
   app.add_flag("--progress", progress, "show a progress line even when stderr is not a terminal");
@@ -232,8 +276,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "read defaults from this TOML file; flags on the command line win")
       ->type_name("FILE");
   app.add_flag("-q,--quiet", quiet, "print only errors on standard error");
-  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
-      ->capture_default_str()
+  app.add_option("--log-level", log_level,
+                 "debug, info, warn, error or off (default: info on a terminal, else warn)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
       ->type_name("LEVEL");
 
@@ -330,9 +374,16 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.parse_timeout = ToMillis(parse_timeout_s);
   o.timeout = ToMillis(timeout_s);
   o.connect_timeout = ToMillis(connect_timeout_s);
-  ParseLogLevel(log_level, &config.log_level);
+  o.recrawl_after = ParseDuration(recrawl_after).value();
+  if (!log_level.empty()) {
+    ParseLogLevel(log_level, &config.log_level);
+    config.log_level_set = true;
+  }
   config.quiet = quiet;
-  if (quiet) config.log_level = std::max(config.log_level, LogLevel::kError);
+  if (quiet) {
+    config.log_level = std::max(config.log_level, LogLevel::kError);
+    config.log_level_set = true;
+  }
   out.config = std::move(config);
   return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,8 +31,13 @@ struct CliConfig {
   std::string stats_path;  // --stats: write the run's statistics as JSON here
   std::string lock_path;   // --lock: hold an flock here for the whole run
   bool append = false;     // --append to the output instead of replacing it
+  std::string state_path;  // --state: resumable runs, conditional recrawls
   enum class Progress { kAuto, kOn, kOff } progress = Progress::kAuto;
+  // --log-level or --quiet; when neither is given (log_level_set false) the
+  // command logs at info on a terminal and at warn elsewhere, so a cron job
+  // mails nothing unless something went wrong.
   LogLevel log_level = LogLevel::kInfo;
+  bool log_level_set = false;
   bool quiet = false;
 };
 
@@ -39,6 +45,10 @@ struct CliConfig {
 // quotes starts the attribute). Fails saying what is wrong; the CSS itself
 // is checked by the selector parser.
 Result<FieldRule> ParseFieldRule(std::string_view text);
+
+// "90", "90s", "30m", "12h", "7d", "1.5h", "250ms": a duration (a bare
+// number is seconds). Fails saying what is wrong.
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 
 // Either a config to run, or an immediate exit: --help and --version print
 // `text` to stdout and exit 0; a usage error prints one line (`text`) to

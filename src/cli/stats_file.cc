@@ -30,6 +30,9 @@ std::string StatsToJson(const CrawlSummary& s) {
   j["retries"] = s.retries;
   j["robots_denied"] = s.robots_denied;
   j["seen_urls"] = s.seen_urls;
+  j["unchanged"] = s.unchanged;
+  j["not_due"] = s.not_due;
+  j["resumed"] = s.resumed;
   j["interrupted"] = s.interrupted;
   return j.dump(2) + "\n";
 }

@@ -35,6 +35,7 @@
 #include "ipc/worker_pool.h"
 #include "parse/charset.h"
 #include "parse/selector.h"
+#include "state/state_store.h"
 
 namespace forage {
 namespace {
@@ -130,8 +131,13 @@ struct Crawler::Impl {
   void StopNow(ErrorKind kind, const std::string& message);
   void DrainAndReap(std::size_t slot, Clock::time_point deadline);
   void FinishPool();
-  void Emit(JobId id, Record record);
+  void Emit(JobId id, Record record, StateStore::Outcome outcome = {});
   void Fail(JobId id, ErrorKind kind, std::string message);
+  bool Revisit(JobId id);
+  void ResumePass();
+  void MaybeCommitState(bool now);
+  Status CommitState();
+  void DropLive();
   bool HasRoom() const;
   void ReportProgress(Clock::time_point started);
 
@@ -139,6 +145,10 @@ struct Crawler::Impl {
   UrlSource source;
   std::function<Status(const Record&)> on_record;
   std::function<void(const CrawlProgress&)> on_progress;
+  StateStore* state = nullptr;
+  bool commit_each_record = false;
+  std::function<Result<std::int64_t>()> on_checkpoint;
+  Clock::time_point last_commit{};
   std::chrono::milliseconds progress_every{250};
   Clock::time_point next_progress{};
   UniqueFd stop_read, stop_write;
@@ -180,6 +190,13 @@ void Crawler::OnProgress(std::function<void(const CrawlProgress&)> callback,
   impl_->on_progress = std::move(callback);
   impl_->progress_every = std::max(every, std::chrono::milliseconds(1));
 }
+void Crawler::UseState(StateStore* state, bool commit_each_record) {
+  impl_->state = state;
+  impl_->commit_each_record = commit_each_record;
+}
+void Crawler::OnCheckpoint(std::function<Result<std::int64_t>()> checkpoint) {
+  impl_->on_checkpoint = std::move(checkpoint);
+}
 Result<CrawlSummary> Crawler::Run() { return impl_->Run(); }
 
 void Crawler::RequestStop() {
@@ -210,9 +227,26 @@ bool Crawler::Impl::HasRoom() const {
   return false;
 }
 
-void Crawler::Impl::Emit(JobId id, Record record) {
+std::int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The one place records leave: each page job ends here exactly once. With a
+// state, the URL is marked done there only once its record is written, so a
+// record the output never took is fetched again by the next run.
+void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
   Job job = jobs.Complete(id);
   if (job.robots) return;  // a robots.txt fetch yields rules, not a record
+  if (record.unchanged) ++summary.unchanged;
+  if (record.unchanged && options.changed_only) {
+    if (state && fatal.ok()) {
+      outcome.at_ms = NowUnixMs();
+      state->Done(job.key, outcome);
+    }
+    return;
+  }
   record.url = std::move(job.input);
   record.depth = job.depth;
   if (job.parent) record.parent = *job.parent;
@@ -234,12 +268,19 @@ void Crawler::Impl::Emit(JobId id, Record record) {
     ++summary.by_error[std::string(ErrorKindName(record.error->kind))];
     if (record.error->kind == ErrorKind::kRobots) ++summary.robots_denied;
   }
-  if (on_record && fatal.ok()) {
+  if (!fatal.ok()) return;
+  if (on_record) {
     Status st = on_record(record);
     if (!st.ok()) {
       fatal = st;
       stopping = true;
+      return;
     }
+  }
+  if (state) {
+    outcome.at_ms = NowUnixMs();
+    state->Done(job.key, outcome);
+    if (commit_each_record) MaybeCommitState(/*now=*/true);
   }
 }
 
@@ -285,17 +326,21 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
     canonical = Canonicalize(checked.url);
     if (!canonical) checked.error = RecordError{ErrorKind::kInvalidUrl, "not an http(s) URL"};
   }
-  if (canonical) {
-    std::uint64_t fingerprint = UrlFingerprint(canonical->url);
-    if (!seen.Insert(fingerprint)) {
-      LogDebug(line.where + ": " + line.text + " is listed again; skipped");
-      return;
-    }
+  // A line that is no URL has a key of its own, so that a state remembers
+  // its record too.
+  const std::uint64_t key =
+      canonical ? UrlFingerprint(canonical->url) : UrlFingerprint("not a URL: " + line.text);
+  if (!seen.Insert(key)) {
+    LogDebug(line.where + ": " + line.text + " is listed again" +
+             (state ? " or was recorded by this pass already" : "") + "; skipped");
+    return;
   }
   Job job;
   job.input = MakeValidUtf8(line.text);  // records hold valid UTF-8, whatever the input held
   job.where = line.where;
+  job.key = key;
   ++admitted;
+  if (state) state->Admit(key, job.input, 0, "");
   if (checked.error) {
     JobId id = jobs.Add(std::move(job));
     LogWarn(line.where + ": " + std::string(ErrorKindName(checked.error->kind)) + ": " +
@@ -310,7 +355,7 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
     Fail(id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
     return;
   }
-  Schedule(id, *canonical);
+  if (Revisit(id)) Schedule(id, *canonical);
 }
 
 // A link found on a page (`from` carries the page's depth, scope root and
@@ -331,8 +376,126 @@ void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   job.depth = from.depth + 1;
   job.parent = from.parent;  // the page's final URL, shared by all its links
   job.scope_root = from.scope_root;
+  job.key = fingerprint;
   ++admitted;
-  Schedule(jobs.Add(std::move(job)), *url);
+  if (state) state->Admit(fingerprint, link, job.depth, *job.parent);
+  JobId id = jobs.Add(std::move(job));
+  if (Revisit(id)) Schedule(id, *url);
+}
+
+// With a state, a URL an earlier pass recorded is revisited: not at all
+// while that record is younger than --recrawl-after (its stored links are
+// followed instead, as if the page had been fetched), else conditionally,
+// with the validators of that fetch. A page whose links the crawl needs but
+// the state lacks is fetched in full. False when the job ended here.
+bool Crawler::Impl::Revisit(JobId id) {
+  if (!state) return true;
+  Job& job = *jobs.Find(id);
+  std::optional<StateStore::Known> known = state->Find(job.key);
+  if (!known || known->done_ms == 0) return true;
+  const bool follow = options.depth > job.depth;
+  if (follow && !known->has_links) return true;
+  const std::int64_t age_ms = NowUnixMs() - known->done_ms;
+  if (age_ms >= options.recrawl_after.count()) {
+    job.etag = known->etag;
+    job.last_modified = known->last_modified;
+    return true;
+  }
+  ++summary.not_due;
+  StateStore::Outcome same;
+  same.at_ms = known->done_ms;  // the record's age goes on counting
+  same.unchanged = true;
+  state->Done(job.key, same);
+  const Job done = jobs.Complete(id);
+  if (follow) {
+    Job from;  // what the stored links inherit
+    from.depth = done.depth;
+    from.scope_root = done.scope_root;
+    from.parent = std::make_shared<const std::string>(done.Url());
+    for (const std::string& link : state->Links(done.key)) AdmitLink(from, link);
+  }
+  return false;
+}
+
+// Takes up the pass a cut-off run left: every URL it admitted counts as
+// seen (so neither the input nor a link brings it back), and those it had
+// not recorded are scheduled again, in the order they were admitted.
+void Crawler::Impl::ResumePass() {
+  std::vector<StateStore::PassUrl> pending;
+  Status st = state->ForEachInPass([&](const StateStore::PassUrl& u) {
+    seen.Insert(u.fingerprint);
+    ++admitted;
+    if (!u.done) pending.push_back(u);
+  });
+  if (!st.ok()) {
+    fatal = st;
+    stopping = true;
+    return;
+  }
+  summary.resumed = pending.size();
+  if (!pending.empty()) {
+    LogInfo("resuming the last pass: " + std::to_string(pending.size()) + " URL(s) to go, " +
+            std::to_string(admitted - pending.size()) + " recorded already");
+  }
+  for (StateStore::PassUrl& u : pending) {
+    Job job;
+    job.input = std::move(u.url);
+    job.depth = u.depth;
+    if (!u.parent.empty()) job.parent = std::make_shared<const std::string>(std::move(u.parent));
+    job.key = u.fingerprint;
+    job.where = "the state " + state->path();
+    std::optional<CanonicalUrl> url;
+    if (job.depth == 0) {
+      CheckedUrl checked = CheckInputUrl(job.input);
+      if (!checked.error) url = Canonicalize(checked.url);
+      if (url && checked.url != job.input) job.current_url = checked.url;
+    } else {
+      url = Canonicalize(job.input);
+    }
+    JobId id = jobs.Add(std::move(job));
+    if (!url) {
+      Fail(id, ErrorKind::kInvalidUrl, "not an http(s) URL");
+      continue;
+    }
+    // A link in scope has the root of the URL it descends from.
+    jobs.Find(id)->scope_root = std::make_shared<const std::string>(scope->RootOf(url->host()));
+    if (Revisit(id)) Schedule(id, *url);
+  }
+}
+
+// Commits the state when enough has changed or enough time has passed (or
+// `now`): the output is checkpointed first, so the position committed
+// never runs ahead of the records written.
+void Crawler::Impl::MaybeCommitState(bool now) {
+  if (!state || !fatal.ok() || state->Uncommitted() == 0) return;
+  constexpr std::size_t kBatch = 1000;
+  constexpr auto kInterval = std::chrono::seconds(1);
+  if (!now && state->Uncommitted() < kBatch && Clock::now() - last_commit < kInterval) return;
+  if (Status st = CommitState(); !st.ok()) {
+    fatal = st;
+    stopping = true;
+  }
+}
+
+Status Crawler::Impl::CommitState() {
+  if (on_checkpoint) {
+    Result<std::int64_t> position = on_checkpoint();
+    if (!position.ok()) return position.status();
+    state->SetOutputPosition(position.value());
+  }
+  last_commit = Clock::now();
+  Status st = state->Commit();
+  if (st.ok()) {
+    LogDebug("state committed; " + std::to_string(summary.records) +
+             " record(s) written by this run");
+  }
+  return st;
+}
+
+// The run stops before these jobs end. Without a state each gets a record
+// of the stop; with one they stay pending there for the next run.
+void Crawler::Impl::DropLive() {
+  for (JobId id : jobs.LiveIds()) jobs.Complete(id);
 }
 
 // Queues a page job for the origin of `url`, behind that origin's robots.txt
@@ -387,8 +550,12 @@ bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
   }
   if (best == pool->size()) return false;
   const Job& job = *jobs.Find(ready.job);
-  wire::FetchJob fetch{ready.job, job.robots ? wire::JobKind::kRobots : wire::JobKind::kPage,
-                       job.Url()};
+  wire::FetchJob fetch;
+  fetch.id = ready.job;
+  fetch.kind = job.robots ? wire::JobKind::kRobots : wire::JobKind::kPage;
+  fetch.url = job.Url();
+  fetch.if_none_match = job.etag;
+  fetch.if_modified_since = job.last_modified;
   // A full ring frees as its fetcher pops; the job waits in `unpushed`.
   if (!pool->Push(best, wire::EncodeJob(fetch))) return false;
   jobs.Assign(ready.job, best);
@@ -460,15 +627,26 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   }
   r.fetched_at_ms = job.first_fetched_at_ms;
   const bool follow = !r.error && options.depth > job.depth;
+  // A 304 answers the validators a revisit sent: the page is as the state
+  // last saw it, links included.
+  r.unchanged = !r.error && r.status == 304 && !(job.etag.empty() && job.last_modified.empty());
+  StateStore::Outcome outcome;
+  if (r.unchanged) {
+    outcome.unchanged = true;
+  } else if (!r.error) {
+    outcome.etag = std::move(result->etag);
+    outcome.last_modified = std::move(result->last_modified);
+    if (follow) outcome.links = r.links;
+  }
   Job from;  // what the page's links inherit
   std::vector<std::string> links;
   if (follow) {
     from.depth = job.depth;
     from.scope_root = job.scope_root;
     from.parent = std::make_shared<const std::string>(*r.final_url);
-    links = r.links;
+    links = r.unchanged ? state->Links(job.key) : r.links;
   }
-  Emit(result->id, std::move(r));
+  Emit(result->id, std::move(r), std::move(outcome));
   for (const std::string& link : links) AdmitLink(from, link);
   return true;
 }
@@ -715,6 +893,7 @@ void Crawler::Impl::StopNow(ErrorKind kind, const std::string& message) {
   pool->SignalAll(SIGKILL);
   auto deadline = Clock::now() + kExitGrace;
   for (std::size_t i = 0; i < pool->size(); ++i) DrainAndReap(i, deadline);
+  if (state) return DropLive();
   for (JobId id : jobs.LiveIds()) Fail(id, kind, message);
 }
 
@@ -771,6 +950,8 @@ Result<CrawlSummary> Crawler::Impl::Run() {
       return Status::Error("cannot start fetcher processes: " + st.message());
     }
   }
+  last_commit = Clock::now();
+  if (state) ResumePass();
 
   std::vector<pollfd> fds;
   std::vector<std::size_t> fd_slot;
@@ -820,6 +1001,11 @@ Result<CrawlSummary> Crawler::Impl::Run() {
       std::optional<Clock::time_point> next = scheduler->NextDeadline();
       if (next && (!deadline || *next < *deadline)) deadline = next;
     }
+    if (state && state->Uncommitted() > 0) {
+      // An idle master still commits what it has within the interval.
+      Clock::time_point commit_at = last_commit + std::chrono::seconds(1);
+      if (!deadline || commit_at < *deadline) deadline = commit_at;
+    }
     int timeout = -1;
     if (deadline) {
       auto ms = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
@@ -835,6 +1021,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
     for (std::size_t k = 0; k < n_slots && !stopping; ++k) {
       if (fds[k].revents != 0 && pool->Running(fd_slot[k])) ReadResults(fd_slot[k]);
     }
+    MaybeCommitState(/*now=*/false);
     if (!stopping) WatchParses();
     if (on_progress && Clock::now() >= next_progress) {
       ReportProgress(started);
@@ -850,10 +1037,15 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   if (!fatal.ok()) {
     if (!summary.interrupted) StopNow(ErrorKind::kOther, "the run failed: " + fatal.message());
     pool.reset();
+    // A state is left as last committed: what follows may not be written.
     return fatal;
   }
   if (!summary.interrupted) FinishPool();
   pool.reset();
+  if (state) {
+    MaybeCommitState(/*now=*/true);
+    if (!fatal.ok()) return fatal;
+  }
   if (on_progress) ReportProgress(started);
   summary.seen_urls = seen.size();
   summary.seen_set_bytes = seen.MemoryBytes();

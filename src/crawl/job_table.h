@@ -37,6 +37,12 @@ struct Job {
   std::int64_t first_fetched_at_ms = 0;  // when the first hop was sent
   std::uint64_t elapsed_ms = 0;          // of the hops before the current one
   std::optional<std::size_t> slot;       // the fetcher holding it, if any
+  // With a state: the URL's key there (its fingerprint), and the validators
+  // of its last fetch when it is revisited (sent as If-None-Match and
+  // If-Modified-Since).
+  std::uint64_t key = 0;
+  std::string etag;
+  std::string last_modified;
 
   const std::string& Url() const { return current_url.empty() ? input : current_url; }
 };

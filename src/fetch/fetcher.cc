@@ -5,8 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/time_format.h"
 #include "core/url.h"
@@ -19,12 +20,17 @@ namespace forage {
 struct Transfer {
   wire::FetchJob job;
   bool truncate = false;  // at max_bytes keep what came and succeed (robots.txt)
+  // The conditional request's If-None-Match/If-Modified-Since lines. Declared
+  // before `easy` so that a handle still owned here is cleaned up first.
+  CurlSlist headers;
   CurlEasy easy;
   std::uint64_t max_bytes = 0;
   std::uint64_t bytes = 0;  // of the current response, after decompression
   std::string body;         // kept only for bodies we will parse
   int keep = -1;            // -1: not decided yet; 0: count only; 1: keep
   bool cap_hit = false;
+  std::string etag;           // of the current response, trimmed; "" if none
+  std::string last_modified;  // likewise
   std::int64_t fetched_at_ms = 0;
   char errbuf[CURL_ERROR_SIZE] = {};
 };
@@ -80,17 +86,56 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   return n;
 }
 
+std::string_view TrimHttpSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// The value of the header line `line` if it is the header `name` (ignoring
+// case), trimmed; nullopt for another header.
+std::optional<std::string_view> HeaderValue(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':' || !StartsWithIgnoreCase(line, name)) {
+    return std::nullopt;
+  }
+  return TrimHttpSpace(line.substr(name.size() + 1));
+}
+
 // A new status line starts a new response (after a redirect or a 100
-// Continue): only the last response's body counts.
+// Continue): only the last response's body and validators count.
 std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::size_t n = size * count;
-  if (n >= 5 && std::memcmp(data, "HTTP/", 5) == 0) {
+  std::string_view line(data, n);
+  if (line.substr(0, 5) == "HTTP/") {
     t->bytes = 0;
     t->body.clear();
     t->keep = -1;
+    t->etag.clear();
+    t->last_modified.clear();
+  } else if (auto etag = HeaderValue(line, "ETag")) {
+    t->etag = *etag;
+  } else if (auto modified = HeaderValue(line, "Last-Modified")) {
+    t->last_modified = *modified;
   }
   return n;
+}
+
+// Adds "Name: value" to `list` for a validator worth sending: not empty, and
+// with no CR, LF or NUL that would end the header early (values come from
+// earlier responses, via the state database). False only when out of memory.
+bool AddValidator(CurlSlist* list, std::string_view name, std::string_view value) {
+  value = TrimHttpSpace(value);
+  if (value.empty() || value.find_first_of(std::string_view("\r\n\0", 3)) != value.npos) {
+    return true;
+  }
+  std::string line = std::string(name) + ": " + std::string(value);
+  curl_slist* grown = curl_slist_append(list->get(), line.c_str());
+  if (!grown) return false;
+  (void)list->release();  // now the head of `grown`
+  list->reset(grown);
+  return true;
 }
 
 }  // namespace
@@ -175,6 +220,18 @@ void Fetcher::Start(wire::FetchJob job) {
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  // A conditional GET: the server answers 304 if the page is as last fetched.
+  if (!robots && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
+                  !AddValidator(&t->headers, "If-Modified-Since", t->job.if_modified_since))) {
+    wire::FetchResult r;
+    r.id = t->job.id;
+    r.error = ErrorKind::kOther;
+    r.error_message = "out of memory for request headers";
+    failed_to_start_.push_back(std::move(r));
+    idle_.push_back(std::move(t->easy));
+    return;
+  }
+  if (t->headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers.get());
   CURLMcode rc = curl_multi_add_handle(multi_.get(), h);
   if (rc != CURLM_OK) {
     wire::FetchResult r;
@@ -182,6 +239,7 @@ void Fetcher::Start(wire::FetchJob job) {
     r.error = ErrorKind::kOther;
     r.error_message = std::string("cannot start transfer: ") + curl_multi_strerror(rc);
     failed_to_start_.push_back(std::move(r));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);  // t->headers goes with t
     idle_.push_back(std::move(t->easy));
     return;
   }
@@ -200,6 +258,8 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
     transfers_.erase(it);
     curl_multi_remove_handle(multi_.get(), t->easy.get());
     finished->push_back(Finish(*t, msg->data.result));
+    // The header list dies with the transfer; an idle handle must not point at it.
+    curl_easy_setopt(t->easy.get(), CURLOPT_HTTPHEADER, nullptr);
     idle_.push_back(std::move(t->easy));
   }
   for (wire::FetchResult& r : failed_to_start_) finished->push_back(std::move(r));
@@ -226,16 +286,22 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
     if (code == CURLE_WRITE_ERROR) code = CURLE_OK;
   }
 
+  // A 304 answers a conditional request: the page is as last fetched, with
+  // no body to parse. It is no redirect, even if it sends a Location.
+  const bool not_modified = status == 304;
+
   wire::FetchResult r;
   r.id = t.job.id;
   r.status = static_cast<int>(status);
-  if (redirect && status >= 300 && status < 400) r.redirect_url = redirect;
+  if (redirect && status >= 300 && status < 400 && !not_modified) r.redirect_url = redirect;
   if (retry_after > 0) r.retry_after_s = static_cast<std::int64_t>(retry_after);
   r.final_url = std::string(StripFragment(effective ? effective : t.job.url));
   if (type) r.content_type = type;
   r.bytes = t.bytes;
   r.elapsed_ms = static_cast<std::uint64_t>(total_us / 1000);
   r.fetched_at_ms = t.fetched_at_ms;
+  r.etag = std::move(t.etag);
+  r.last_modified = std::move(t.last_modified);
   r.error = ClassifyTransfer(code, status, t.cap_hit);
   switch (r.error) {
     case ErrorKind::kNone:
@@ -255,7 +321,7 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
     r.body = std::move(t.body);
     return r;
   }
-  if (r.error == ErrorKind::kNone && r.redirect_url.empty() && t.keep == 1 &&
+  if (r.error == ErrorKind::kNone && r.redirect_url.empty() && !not_modified && t.keep == 1 &&
       (IsHtmlType(type) || LooksLikeHtml(t.body))) {
     if (on_parse_) on_parse_(t.job.id, true);
     // Bodies become UTF-8 before gumbo sees them: BOM, then the header's

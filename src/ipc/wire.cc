@@ -83,6 +83,8 @@ std::string EncodeJob(const FetchJob& job) {
   w.U64(job.id);
   w.U8(static_cast<std::uint8_t>(job.kind));
   w.Str(job.url);
+  w.Str(job.if_none_match);
+  w.Str(job.if_modified_since);
   return std::move(w).Finish();
 }
 
@@ -132,6 +134,8 @@ std::string EncodeResult(const FetchResult& r) {
   }
   w.U8(r.text ? 1 : 0);
   w.Str(r.text ? r.text->substr(0, budget) : std::string());
+  w.Str(r.etag);
+  w.Str(r.last_modified);
   return std::move(w).Finish();
 }
 
@@ -140,7 +144,8 @@ std::optional<FetchJob> DecodeJob(std::string_view payload) {
   FetchJob job;
   std::uint8_t kind;
   if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.U8(&kind) || kind > 1 ||
-      !r.Str(&job.url) || !r.AtEnd()) {
+      !r.Str(&job.url) || !r.Str(&job.if_none_match) || !r.Str(&job.if_modified_since) ||
+      !r.AtEnd()) {
     return std::nullopt;
   }
   job.kind = static_cast<JobKind>(kind);
@@ -189,7 +194,10 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   }
   std::uint8_t has_text;
   std::string text;
-  if (!r.U8(&has_text) || !r.Str(&text) || !r.AtEnd()) return std::nullopt;
+  if (!r.U8(&has_text) || !r.Str(&text) || !r.Str(&out.etag) || !r.Str(&out.last_modified) ||
+      !r.AtEnd()) {
+    return std::nullopt;
+  }
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

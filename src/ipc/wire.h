@@ -9,7 +9,8 @@
 // count and its items.
 //
 //   kJob    (master -> fetcher, through the work queue)
-//     u64 job id, u8 job kind (0: page, 1: robots.txt), string url
+//     u64 job id, u8 job kind (0: page, 1: robots.txt), string url, string
+//     If-None-Match value, string If-Modified-Since value ("": not sent)
 //   kResult (fetcher -> master, through the result pipe)
 //     u64 job id, u8 error kind, string error message, i32 HTTP status (0:
 //     none), string final url, string content type, u64 bytes, u64 elapsed
@@ -18,10 +19,12 @@
 //     string redirect url ("" when the response is not a redirect), i64
 //     Retry-After seconds (-1: none), string body (robots.txt jobs only),
 //     list<field> fields where a field is string name, list<string> values,
-//     u8 has text, string text
+//     u8 has text, string text, string ETag, string Last-Modified ("": the
+//     response had none)
 //
 // Types 1 and 2 were the first layouts, without job kinds and redirects;
-// type 4 had no fields or text.
+// type 4 had no fields or text; types 3 (job) and 5 (result) had no
+// validators (If-None-Match, If-Modified-Since, ETag, Last-Modified).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -42,7 +45,7 @@ inline constexpr std::size_t kFrameHeaderBytes = 4;
 // only (the HTML stays in the fetcher), and links are capped to fit.
 inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
 
-enum class MessageType : std::uint8_t { kJob = 3, kResult = 5 };
+enum class MessageType : std::uint8_t { kJob = 6, kResult = 7 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
 
@@ -50,6 +53,11 @@ struct FetchJob {
   std::uint64_t id = 0;
   JobKind kind = JobKind::kPage;
   std::string url;
+  // Validators for a conditional GET of a page (robots.txt jobs send none);
+  // "" = not sent. Values as the server gave them (ETag, Last-Modified).
+  // (The "= {}" lets {id, kind, url} leave them out without a warning.)
+  std::string if_none_match = {};
+  std::string if_modified_since = {};
 };
 
 struct FetchResult {
@@ -71,6 +79,10 @@ struct FetchResult {
   // --select: every rule's name with its values, in the rules' order.
   std::vector<std::pair<std::string, std::vector<std::string>>> fields;
   std::optional<std::string> text;  // --text
+  // The last response's ETag and Last-Modified header values, verbatim but
+  // trimmed; "" when absent. A 304 carries them too, when the server sends them.
+  std::string etag;
+  std::string last_modified;
 };
 
 // Whole frames, header included, ready to write.

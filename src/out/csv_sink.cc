@@ -76,8 +76,12 @@ std::string CsvCell(std::string_view value) {
 }
 
 Result<CsvSink> CsvSink::Open(const std::string& path, const SinkOptions& options) {
-  Result<OutputFile> out = OutputFile::Open(path);
+  Result<OutputFile> out = OutputFile::Open(path, options.resume);
   if (!out.ok()) return out.status();
+  if (options.resume) {
+    Result<std::int64_t> size = out.value().Position();
+    if (size.ok() && size.value() > 0) return CsvSink(std::move(out).value(), options);
+  }
   RowBuilder header;
   for (const std::string& name : CsvColumns(options)) header.Add(name);
   if (Status st = out.value().Write(std::move(header).Finish()); !st.ok()) return st;

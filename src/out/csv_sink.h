@@ -45,6 +45,7 @@ class CsvSink final : public RecordSink {
   ~CsvSink() override;
 
   Status Write(const Record& record) override;
+  Result<std::int64_t> Checkpoint() override { return out_.Position(); }
   Status Close() override;
 
  private:

@@ -46,6 +46,7 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
   j["final_url"] = OrNull(r.final_url);
   j["ok"] = r.ok;
   j["status"] = OrNull(r.status);
+  j["unchanged"] = r.unchanged;
   j["depth"] = r.depth;
   j["parent"] = OrNull(r.parent);
   j["content_type"] = OrNull(r.content_type);
@@ -66,7 +67,7 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
 }
 
 Result<JsonlSink> JsonlSink::Open(const std::string& path, const SinkOptions& options) {
-  Result<OutputFile> out = OutputFile::Open(path, options.append);
+  Result<OutputFile> out = OutputFile::Open(path, options.append || options.resume);
   if (!out.ok()) return out.status();
   return JsonlSink(std::move(out).value(), options);
 }

@@ -33,6 +33,7 @@ class JsonlSink final : public RecordSink {
   ~JsonlSink() override;
 
   Status Write(const Record& record) override;
+  Result<std::int64_t> Checkpoint() override { return out_.Position(); }
   Status Close() override;
 
  private:

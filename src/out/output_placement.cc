@@ -9,8 +9,13 @@
 
 namespace forage {
 
-OutputPlacement::OutputPlacement(const std::string& path, bool append)
+OutputPlacement::OutputPlacement(const std::string& path, bool append, const std::string& adopt)
     : path_(path), write_path_(path) {
+  if (!adopt.empty()) {
+    write_path_ = adopt;
+    temporary_ = true;
+    return;
+  }
   if (path.empty() || path == "-" || append) return;
   // Only a regular file (or one still to be made) can be swapped: a device
   // or a FIFO (/dev/stdout, a named pipe) is written in place.
@@ -24,7 +29,7 @@ OutputPlacement::OutputPlacement(const std::string& path, bool append)
 }
 
 OutputPlacement::~OutputPlacement() {
-  if (temporary_) ::unlink(write_path_.c_str());
+  if (temporary_ && !keep_) ::unlink(write_path_.c_str());
 }
 
 Status OutputPlacement::Commit() {

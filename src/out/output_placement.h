@@ -15,7 +15,9 @@ namespace forage {
 // ".NAME.forage-PID.tmp", and PATH as it was.
 class OutputPlacement {
  public:
-  OutputPlacement(const std::string& path, bool append);
+  // `adopt`, when not empty, is a temporary file a killed run left beside
+  // PATH (see RecoverOutput), written on instead of a new one.
+  OutputPlacement(const std::string& path, bool append, const std::string& adopt = "");
   ~OutputPlacement();  // an uncommitted temporary file is removed
   OutputPlacement(const OutputPlacement&) = delete;
   OutputPlacement& operator=(const OutputPlacement&) = delete;
@@ -24,11 +26,17 @@ class OutputPlacement {
   const std::string& write_path() const { return write_path_; }
   // Renames the temporary file onto PATH (after the sink is closed).
   Status Commit();
+  // Leaves the temporary file where it is when this ends uncommitted, as a
+  // killed run would: with --state the next run cuts it back and takes it up.
+  void Keep() { keep_ = true; }
+  // Whether write_path() is a temporary file beside PATH.
+  bool temporary() const { return temporary_; }
 
  private:
   std::string path_;
   std::string write_path_;
   bool temporary_ = false;
+  bool keep_ = false;
 };
 
 }  // namespace forage

@@ -39,11 +39,11 @@ RecordCell Bool(bool value) {
 
 std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
   std::vector<RecordColumn> columns = {
-      {"url", "TEXT"},          {"final_url", "TEXT"},   {"ok", "INTEGER"},
-      {"status", "INTEGER"},    {"depth", "INTEGER"},    {"parent", "TEXT"},
-      {"content_type", "TEXT"}, {"bytes", "INTEGER"},    {"elapsed_ms", "INTEGER"},
-      {"title", "TEXT"},        {"description", "TEXT"}, {"links", "TEXT"},
-      {"fields", "TEXT"}};
+      {"url", "TEXT"},           {"final_url", "TEXT"},    {"ok", "INTEGER"},
+      {"status", "INTEGER"},     {"unchanged", "INTEGER"}, {"depth", "INTEGER"},
+      {"parent", "TEXT"},        {"content_type", "TEXT"}, {"bytes", "INTEGER"},
+      {"elapsed_ms", "INTEGER"}, {"title", "TEXT"},        {"description", "TEXT"},
+      {"links", "TEXT"},         {"fields", "TEXT"}};
   if (options.with_text) columns.push_back({"text", "TEXT"});
   columns.insert(columns.end(),
                  {{"error_kind", "TEXT"}, {"error_message", "TEXT"}, {"fetched_at", "TEXT"}});
@@ -52,11 +52,12 @@ std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
 
 std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options) {
   std::vector<RecordCell> cells;
-  cells.reserve(17);
+  cells.reserve(18);
   cells.push_back(Text(r.url));
   cells.push_back(Text(r.final_url));
   cells.push_back(Bool(r.ok));
   cells.push_back(Integer(r.status));
+  cells.push_back(Bool(r.unchanged));
   cells.push_back(Integer(std::int64_t{r.depth}));
   cells.push_back(Text(r.parent));
   cells.push_back(Text(r.content_type));

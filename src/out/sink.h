@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,7 +22,14 @@ struct SinkOptions {
   // --append: add to an existing jsonl file (sqlite always appends to an
   // existing database); csv refuses, since its header cannot be repeated.
   bool append = false;
+  // With --state: carry on in a file a killed run of forage left (see
+  // RecoverOutput): jsonl and csv add to it, csv writing its header only if
+  // the file is empty.
+  bool resume = false;
 };
+
+// "jsonl", "csv" or "sqlite": the --format name.
+std::string_view FormatName(OutputFormat format);
 
 // Where records go: Open (OpenSink), then Write per record, then Close. Used
 // by the master process only. Every message of a failed Status says what
@@ -36,6 +44,14 @@ class RecordSink {
   // commits in batches (see SqliteSink). A failure (disk full, EPIPE) is a
   // Status; a write after Close fails.
   virtual Status Write(const Record& record) = 0;
+
+  // Makes every record written so far durable against the death of this
+  // process and says where the output stands: jsonl and csv hand each record
+  // to the OS at once, so this is the file's size in bytes; sqlite commits
+  // its open batch and gives the last row id. A --state commits it with the
+  // URLs done (RecoverOutput cuts a killed run's output back to it). Fails
+  // for standard output or a stream.
+  virtual Result<std::int64_t> Checkpoint() = 0;
 
   // Flushes and closes; idempotent (later calls return ok). Destruction also
   // closes, ignoring errors.
@@ -57,10 +73,11 @@ Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::str
                                              const SinkOptions& options);
 
 // The record as one line of JSON (no newline), keys in the documented order:
-// url, final_url, ok, status, depth, parent, content_type, bytes, elapsed_ms,
-// title, description, links, fields, [text if options.with_text], error,
-// fetched_at. Absent values are null; "fields" is an object of arrays ({} when
-// empty); "error" is null or {"kind", "message"}; "fetched_at" is RFC 3339.
+// url, final_url, ok, status, unchanged, depth, parent, content_type, bytes,
+// elapsed_ms, title, description, links, fields, [text if options.with_text],
+// error, fetched_at. Absent values are null; "unchanged" is always a boolean;
+// "fields" is an object of arrays ({} when empty); "error" is null or {"kind",
+// "message"}; "fetched_at" is RFC 3339.
 // Invalid UTF-8 in any string becomes U+FFFD, so the line is always valid JSON.
 std::string RecordToJson(const Record& record, const SinkOptions& options = {});
 
@@ -81,6 +98,10 @@ class OutputFile {
   // Writes all of `data` (one write(2) unless the kernel takes less); fails
   // with "WHERE: write: reason", or when closed.
   Status Write(std::string_view data);
+  // Where writing stands: the file's size (records are written whole, at its
+  // end).
+  // Fails for what is not a file (a pipe, a terminal), or when closed.
+  Result<std::int64_t> Position() const;
   // Closes an owned file (reporting close(2) errors); idempotent.
   Status Close();
   // "standard output" or the path, for messages.

@@ -2,6 +2,7 @@
 // sinks share.
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -89,6 +90,29 @@ Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::str
     }
   }
   return Status::Error("unknown output format");
+}
+
+std::string_view FormatName(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kJsonl:
+      return "jsonl";
+    case OutputFormat::kCsv:
+      return "csv";
+    case OutputFormat::kSqlite:
+      return "sqlite";
+  }
+  return "jsonl";
+}
+
+Result<std::int64_t> OutputFile::Position() const {
+  if (fd_ < 0) return Status::Error(where_ + ": closed");
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status::Error(where_ + ": not a regular file");
+  }
+  // Records are written whole, at the end (appending) or one after another
+  // from the start (truncated): the size is where writing stands.
+  return static_cast<std::int64_t>(st.st_size);
 }
 
 Result<OutputFile> OutputFile::Open(const std::string& path, bool append) {

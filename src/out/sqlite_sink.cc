@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -27,6 +29,10 @@ std::string CreateTableSql(const SinkOptions& options) {
   }
   return sql + ")";
 }
+
+// Columns that came after the table's first layout: an existing table may
+// lack them, and gets them added (holding NULL in its older rows).
+bool MayBeAdded(std::string_view column) { return column == "text" || column == "unchanged"; }
 
 std::string InsertSql(const SinkOptions& options) {
   std::string names;
@@ -126,36 +132,39 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
   if (Status st = exec("PRAGMA synchronous=NORMAL", "set synchronous"); !st.ok()) return st;
 
   // The schema, in one transaction so a concurrent writer sees all or none.
+  // A failure before COMMIT leaves the file as it was: closing the
+  // connection rolls the transaction back.
   if (Status st = exec("BEGIN IMMEDIATE", "begin"); !st.ok()) return st;
   if (Status st = exec(CreateTableSql(options), "create table pages"); !st.ok()) return st;
-  if (options.with_text) {
-    bool has_text = false;
-    {
-      sqlite3_stmt* info_raw = nullptr;
-      if (sqlite3_prepare_v2(db.get(),
-                             "SELECT 1 FROM pragma_table_info('pages') WHERE name = 'text'", -1,
-                             &info_raw, nullptr) != SQLITE_OK) {
-        return fail(db.get(), "read the columns of pages");
-      }
-      StmtPtr info(info_raw);
-      rc = sqlite3_step(info.get());
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        return fail(db.get(), "read the columns of pages");
-      }
-      has_text = rc == SQLITE_ROW;
-    }  // finalized before the schema changes
-    if (!has_text) {
-      if (Status st = exec("ALTER TABLE pages ADD COLUMN text TEXT", "add column text"); !st.ok()) {
-        return st;
-      }
+  std::set<std::string, std::less<>> existing;
+  {
+    sqlite3_stmt* info_raw = nullptr;
+    if (sqlite3_prepare_v2(db.get(), "SELECT name FROM pragma_table_info('pages')", -1, &info_raw,
+                           nullptr) != SQLITE_OK) {
+      return fail(db.get(), "read the columns of pages");
+    }
+    StmtPtr info(info_raw);
+    while ((rc = sqlite3_step(info.get())) == SQLITE_ROW) {
+      const unsigned char* name = sqlite3_column_text(info.get(), 0);
+      if (name) existing.emplace(reinterpret_cast<const char*>(name));
+    }
+    if (rc != SQLITE_DONE) return fail(db.get(), "read the columns of pages");
+  }  // finalized before the schema changes
+  for (const RecordColumn& c : RecordColumns(options)) {
+    if (!MayBeAdded(c.name) || existing.count(std::string_view(c.name)) > 0) continue;
+    std::string column = c.name;
+    if (Status st = exec("ALTER TABLE pages ADD COLUMN " + column + " " + c.sql_type,
+                         "add column " + column);
+        !st.ok()) {
+      return st;
     }
   }
   if (Status st = exec("CREATE INDEX IF NOT EXISTS pages_url ON pages (url)", "create index");
       !st.ok()) {
     return st;
   }
-  if (Status st = exec("COMMIT", "commit"); !st.ok()) return st;
-
+  // Prepared before COMMIT, so that a table whose columns do not fit (the
+  // message names the first missing one) is left untouched.
   sqlite3_stmt* insert_raw = nullptr;
   std::string insert_sql = InsertSql(options);
   if (sqlite3_prepare_v3(db.get(), insert_sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_raw,
@@ -163,6 +172,7 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
     return fail(db.get(), "prepare insert");
   }
   StmtPtr insert(insert_raw);
+  if (Status st = exec("COMMIT", "commit"); !st.ok()) return st;
   return std::unique_ptr<SqliteSink>(
       new SqliteSink(path, options, std::move(db), std::move(insert), std::move(now)));
 }
@@ -232,6 +242,21 @@ Status SqliteSink::Write(const Record& r) {
     return Commit();
   }
   return {};
+}
+
+Result<std::int64_t> SqliteSink::Checkpoint() {
+  if (!db_) return Status::Error(path_ + ": checkpoint after close");
+  if (in_transaction_) {
+    if (Status st = Commit(); !st.ok()) return st;
+  }
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), "SELECT max(rowid) FROM pages", -1, &raw, nullptr) !=
+      SQLITE_OK) {
+    return Error("checkpoint");
+  }
+  StmtPtr last(raw);
+  if (sqlite3_step(last.get()) != SQLITE_ROW) return Error("checkpoint");
+  return static_cast<std::int64_t>(sqlite3_column_int64(last.get(), 0));
 }
 
 Status SqliteSink::Close() {

@@ -18,18 +18,20 @@ namespace forage {
 // Writes records as rows of the table `pages` of an SQLite database file.
 //
 // The columns are named as the record's JSON keys, "error" split in two:
-//   url TEXT, final_url TEXT, ok INTEGER (0/1), status INTEGER, depth INTEGER,
-//   parent TEXT, content_type TEXT, bytes INTEGER, elapsed_ms INTEGER,
-//   title TEXT, description TEXT, links TEXT (JSON array), fields TEXT (JSON
-//   object of arrays), [text TEXT with options.with_text], error_kind TEXT,
-//   error_message TEXT, fetched_at TEXT (RFC 3339)
+//   url TEXT, final_url TEXT, ok INTEGER (0/1), status INTEGER, unchanged
+//   INTEGER (0/1), depth INTEGER, parent TEXT, content_type TEXT, bytes
+//   INTEGER, elapsed_ms INTEGER, title TEXT, description TEXT, links TEXT
+//   (JSON array), fields TEXT (JSON object of arrays), [text TEXT with
+//   options.with_text], error_kind TEXT, error_message TEXT, fetched_at TEXT
+//   (RFC 3339)
 // with NULL for absent values (and for both error columns of a record without
 // an error), invalid UTF-8 replaced by U+FFFD, and an index "pages_url" on url.
 //
 // The file is created if missing. An existing database is appended to: the
-// table and index are created if missing, a missing "text" column is added
-// when options.with_text, and rows already there are kept (a table whose
-// columns do not fit fails at Open, naming the column). The database is put
+// table and index are created if missing, a missing "unchanged" column is
+// added (and a missing "text" column when options.with_text), at the end of
+// the table and NULL in the rows already there, which are kept. A table whose
+// columns do not fit fails at Open, naming the column, and is left as it was. The database is put
 // in WAL journal mode (where the file system allows it; it stays so) with
 // synchronous=NORMAL, and waits up to 5 s for another writer's lock.
 //
@@ -60,6 +62,8 @@ class SqliteSink final : public RecordSink {
 
   // Inserts the row, committing as described above.
   Status Write(const Record& record) override;
+  // Commits the open batch; the largest row id of `pages` (0 when empty).
+  Result<std::int64_t> Checkpoint() override;
   // Commits pending rows and closes the database; idempotent.
   Status Close() override;
 

@@ -1,1 +1,536 @@
 #include "state/state_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cassert>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace forage {
+namespace {
+
+// PRAGMA application_id: "forg". Tells our state from other SQLite files.
+constexpr std::int32_t kApplicationId = 0x666F7267;
+
+// Schema 1, exactly as forage created it before schema 2 existed: a state
+// file of that version is migrated from these tables. Never edit this text
+// (the unit test builds a schema 1 file from a copy of it).
+constexpr const char* kSchemaV1 =
+    "CREATE TABLE passes (id INTEGER PRIMARY KEY, started_ms INTEGER NOT NULL,"
+    " finished_ms INTEGER);"
+    "CREATE TABLE urls (fp INTEGER PRIMARY KEY, url TEXT NOT NULL, depth INTEGER NOT NULL,"
+    " parent TEXT, pass INTEGER NOT NULL, seq INTEGER NOT NULL, done_pass INTEGER,"
+    " done_ms INTEGER);"
+    "CREATE INDEX urls_pass_seq ON urls (pass, seq);"
+    "CREATE TABLE output (pass INTEGER PRIMARY KEY, path TEXT, write_path TEXT, format TEXT,"
+    " position INTEGER);";
+
+// Schema 1 to 2. A new state runs kSchemaV1 and then this, so a migrated
+// file and a new one have the same tables. `links` is the links joined by
+// '\n' (URLs never contain one); "" is a page without links, NULL none stored.
+constexpr const char* kSchemaV1ToV2 =
+    "ALTER TABLE urls ADD COLUMN etag TEXT;"
+    "ALTER TABLE urls ADD COLUMN last_modified TEXT;"
+    "ALTER TABLE urls ADD COLUMN links TEXT;";
+static_assert(StateStore::kSchemaVersion == 2, "add the migration to the new version");
+
+// Fingerprints are u64; SQLite integers are i64. The cast keeps every bit.
+std::int64_t ToSql(std::uint64_t fingerprint) { return std::bit_cast<std::int64_t>(fingerprint); }
+std::uint64_t FromSql(std::int64_t value) { return std::bit_cast<std::uint64_t>(value); }
+
+// The state files this process holds, by (pid, device, inode). A second
+// Open of one of them must answer kBusy without opening the file: closing
+// any descriptor of a file drops every fcntl lock the process holds on it,
+// and the first store's SQLite connection holds such locks. The pid keeps a
+// forked child, which inherits this set but none of those locks, to the
+// flock (which the parent's descriptor, shared or not, still holds).
+using OpenState = std::tuple<pid_t, dev_t, ino_t>;
+std::mutex& OpenStatesMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::set<OpenState>& OpenStates() {
+  static std::set<OpenState> states;
+  return states;
+}
+
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// One use of a prepared statement: binds parameters 1, 2, ... in turn, and
+// on destruction resets the statement (ending its read, if it was reading)
+// and clears the bindings. Texts are bound SQLITE_STATIC: the caller's
+// strings outlive the Bound.
+class Bound {
+ public:
+  explicit Bound(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Bound() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Bound(const Bound&) = delete;
+  Bound& operator=(const Bound&) = delete;
+
+  Bound& Int(std::int64_t value) {
+    Check(sqlite3_bind_int64(stmt_, next_++, value));
+    return *this;
+  }
+  Bound& Text(std::string_view value) {
+    Check(sqlite3_bind_text64(stmt_, next_++, value.data(), value.size(), SQLITE_STATIC,
+                              SQLITE_UTF8));
+    return *this;
+  }
+  // "" binds NULL.
+  Bound& TextOrNull(std::string_view value) {
+    if (value.empty()) {
+      Check(sqlite3_bind_null(stmt_, next_++));
+      return *this;
+    }
+    return Text(value);
+  }
+  // The next row: SQLITE_ROW, SQLITE_DONE, or an error (also a failed bind's).
+  int Step() { return rc_ != SQLITE_OK ? rc_ : sqlite3_step(stmt_); }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  void Check(int rc) {
+    if (rc_ == SQLITE_OK) rc_ = rc;
+  }
+  sqlite3_stmt* stmt_;
+  int next_ = 1;
+  int rc_ = SQLITE_OK;
+};
+
+// Column `i` as text, "" for NULL.
+std::string_view TextAt(sqlite3_stmt* stmt, int i) {
+  const unsigned char* p = sqlite3_column_text(stmt, i);
+  if (p == nullptr) return {};
+  return {reinterpret_cast<const char*>(p),
+          static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))};
+}
+
+}  // namespace
+
+struct StateStore::Statements {
+  StmtPtr begin, commit, rollback;
+  StmtPtr last_pass, insert_pass, next_seq, finish_pass;
+  StmtPtr find, links, admit, done, done_unchanged, for_each;
+  StmtPtr last_output, set_output, set_output_position;
+};
+
+void StateStore::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, OpenError* why) {
+  if (why) *why = OpenError::kNone;
+  auto fail = [&](OpenError kind, const std::string& message) {
+    if (why) *why = kind;
+    return Status::Error(path + ": " + message);
+  };
+  std::unique_ptr<StateStore> store(new StateStore());
+  store->path_ = path;
+
+  // The flock first, before SQLite opens (let alone changes) the file.
+  {
+    std::lock_guard<std::mutex> guard(OpenStatesMutex());
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 &&
+        OpenStates().count({::getpid(), st.st_dev, st.st_ino}) > 0) {
+      return fail(OpenError::kBusy, "another forage run is using this state");
+    }
+    store->lock_ = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!store->lock_) return fail(OpenError::kIo, std::strerror(errno));
+    if (::flock(store->lock_.get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) {
+        return fail(OpenError::kBusy, "another forage run is using this state");
+      }
+      return fail(OpenError::kIo, std::string("lock: ") + std::strerror(errno));
+    }
+    if (::fstat(store->lock_.get(), &st) != 0) {
+      return fail(OpenError::kIo, std::string("stat: ") + std::strerror(errno));
+    }
+    store->registered_ = OpenState(::getpid(), st.st_dev, st.st_ino);
+    OpenStates().insert(*store->registered_);
+  }
+
+  // Not SQLITE_OPEN_CREATE: the file exists now, and if it went away
+  // meanwhile, a new one would not be the file we lock.
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  store->db_.reset(raw);  // sqlite may allocate a handle even when it fails
+  sqlite3* db = store->db_.get();
+  // The code and message of the last failure, taken before any cleanup
+  // (finalizing a statement, say) can overwrite them.
+  int error_code = SQLITE_OK;
+  std::string error_message;
+  auto noted = [&] {
+    error_code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+    error_message = db ? sqlite3_errmsg(db) : "out of memory";
+    return false;
+  };
+  auto sqlite_fail = [&](const std::string& what) {
+    // A file that is not SQLite at all. (SQLite says so at the first read.)
+    if (error_code == SQLITE_NOTADB) return fail(OpenError::kNotState, "not a forage state file");
+    return fail(OpenError::kIo, what + ": " + error_message);
+  };
+  if (rc != SQLITE_OK) {
+    noted();
+    return sqlite_fail("open");
+  }
+  sqlite3_busy_timeout(db, 5000);
+  auto exec = [&](const char* sql) {
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK || noted();
+  };
+  auto read_int = [&](const char* sql, std::int64_t* value) {
+    sqlite3_stmt* stmt_raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_raw, nullptr) != SQLITE_OK) return noted();
+    StmtPtr stmt(stmt_raw);
+    if (sqlite3_step(stmt.get()) != SQLITE_ROW) return noted();
+    *value = sqlite3_column_int64(stmt.get(), 0);
+    return true;
+  };
+
+  // What the file is, read before anything is written to it: not even WAL
+  // mode is set on a database that is not ours. An empty file reads as
+  // application_id 0, user_version 0 and no tables.
+  std::int64_t application_id = 0, version = 0, objects = 0;
+  if (!read_int("PRAGMA application_id", &application_id) ||
+      !read_int("PRAGMA user_version", &version) ||
+      !read_int("SELECT count(*) FROM sqlite_master", &objects)) {
+    return sqlite_fail("read");
+  }
+  const bool fresh = application_id == 0 && version == 0 && objects == 0;
+  if (!fresh && application_id != kApplicationId) {
+    return fail(OpenError::kNotState,
+                "not a forage state file (an SQLite database of something else)");
+  }
+  if (version > kSchemaVersion) {
+    return fail(OpenError::kNewer, "this state was written by a newer forage (state schema " +
+                                       std::to_string(version) + "; this forage reads up to " +
+                                       std::to_string(kSchemaVersion) + ")");
+  }
+  if (!fresh && version < 1) {  // our id, yet no schema: we never write that
+    return fail(OpenError::kNotState, "not a forage state file (no state schema version)");
+  }
+
+  // journal_mode answers with the mode in effect, which stays the old one
+  // where WAL is impossible; that is no reason to refuse the state.
+  if (!exec("PRAGMA journal_mode=WAL")) return sqlite_fail("set journal mode");
+  if (!exec("PRAGMA synchronous=NORMAL")) return sqlite_fail("set synchronous");
+
+  // Creation and migration each happen in one transaction: a run killed
+  // midway leaves the file as it was. (Closing the connection on a failure
+  // rolls back.)
+  if (fresh || version < kSchemaVersion) {
+    const std::string what = fresh ? "create the state"
+                                   : "migrate the state from schema " + std::to_string(version) +
+                                         " to " + std::to_string(kSchemaVersion);
+    std::string sql = "BEGIN IMMEDIATE;";
+    if (fresh) sql += kSchemaV1;
+    sql += kSchemaV1ToV2;  // from version 1, the only older one
+    sql += "PRAGMA application_id = " + std::to_string(kApplicationId) + ";";
+    sql += "PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
+    sql += "COMMIT;";
+    if (!exec(sql.c_str())) return sqlite_fail(what);
+  }
+
+  auto stmts = std::make_unique<Statements>();
+  const std::pair<StmtPtr*, const char*> sqls[] = {
+      {&stmts->begin, "BEGIN IMMEDIATE"},
+      {&stmts->commit, "COMMIT"},
+      {&stmts->rollback, "ROLLBACK"},
+      {&stmts->last_pass,
+       "SELECT id, started_ms, finished_ms FROM passes ORDER BY id DESC LIMIT 1"},
+      {&stmts->insert_pass, "INSERT INTO passes (started_ms) VALUES (?1)"},
+      {&stmts->next_seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM urls WHERE pass = ?1"},
+      {&stmts->finish_pass, "UPDATE passes SET finished_ms = ?2 WHERE id = ?1"},
+      {&stmts->find,
+       "SELECT pass, done_pass, done_ms, etag, last_modified, links IS NOT NULL FROM urls"
+       " WHERE fp = ?1"},
+      {&stmts->links, "SELECT links FROM urls WHERE fp = ?1"},
+      // An upsert: what earlier passes stored (done_pass, done_ms,
+      // validators, links) stays.
+      {&stmts->admit,
+       "INSERT INTO urls (fp, url, depth, parent, pass, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+       " ON CONFLICT (fp) DO UPDATE SET url = excluded.url, depth = excluded.depth,"
+       " parent = excluded.parent, pass = excluded.pass, seq = excluded.seq"},
+      {&stmts->done,
+       "UPDATE urls SET done_pass = ?2, done_ms = ?3, etag = ?4, last_modified = ?5, links = ?6"
+       " WHERE fp = ?1"},
+      {&stmts->done_unchanged, "UPDATE urls SET done_pass = ?2, done_ms = ?3 WHERE fp = ?1"},
+      {&stmts->for_each,
+       "SELECT fp, url, depth, parent, done_pass FROM urls WHERE pass = ?1 ORDER BY seq"},
+      {&stmts->last_output,
+       "SELECT path, write_path, format, position FROM output WHERE pass = ?1"},
+      {&stmts->set_output,
+       "INSERT OR REPLACE INTO output (pass, path, write_path, format, position)"
+       " VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&stmts->set_output_position, "UPDATE output SET position = ?2 WHERE pass = ?1"},
+  };
+  for (const auto& [stmt, sql] : sqls) {
+    sqlite3_stmt* stmt_raw = nullptr;
+    rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_raw, nullptr);
+    stmt->reset(stmt_raw);
+    if (rc != SQLITE_OK) {
+      noted();
+      return sqlite_fail(std::string("prepare \"") + sql + "\"");
+    }
+  }
+  store->stmts_ = std::move(stmts);
+  return store;
+}
+
+StateStore::~StateStore() {
+  // Statements first, or the connection would not really close. Then the
+  // connection, which rolls back what was not committed. The lock last:
+  // closing any descriptor of the file drops the fcntl locks SQLite holds on
+  // it, and letting go of the flock while SQLite still has the file open
+  // would let another run in too early.
+  stmts_.reset();
+  db_.reset();
+  std::lock_guard<std::mutex> guard(OpenStatesMutex());
+  if (registered_) OpenStates().erase(*registered_);
+  lock_.Reset();
+}
+
+Status StateStore::Error(const std::string& what) const {
+  return Status::Error(path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
+}
+
+void StateStore::NoteError(const char* what) {
+  if (first_error_.ok()) first_error_ = Error(what);
+}
+
+bool StateStore::InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+bool StateStore::BeginTransaction() {
+  if (InTransaction()) return true;
+  Bound begin(stmts_->begin.get());
+  if (begin.Step() != SQLITE_DONE) {
+    NoteError("begin");
+    return false;
+  }
+  return true;
+}
+
+Result<StateStore::Pass> StateStore::BeginPass(std::int64_t now_ms) {
+  Pass pass;
+  if (first_error_.ok() && BeginTransaction()) {
+    bool found = false;
+    {
+      Bound last(stmts_->last_pass.get());
+      int rc = last.Step();
+      if (rc == SQLITE_ROW && sqlite3_column_type(last.get(), 2) == SQLITE_NULL) {
+        found = true;
+        pass.id = sqlite3_column_int64(last.get(), 0);
+        pass.started_ms = sqlite3_column_int64(last.get(), 1);
+        pass.resumed = true;
+      } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        NoteError("read the last pass");
+      }
+    }
+    if (first_error_.ok() && !found) {
+      Bound insert(stmts_->insert_pass.get());
+      if (insert.Int(now_ms).Step() == SQLITE_DONE) {
+        pass.id = sqlite3_last_insert_rowid(db_.get());
+        pass.started_ms = now_ms;
+      } else {
+        NoteError("begin a pass");
+      }
+    }
+    if (first_error_.ok()) {
+      Bound next(stmts_->next_seq.get());
+      if (next.Int(pass.id).Step() == SQLITE_ROW) {
+        next_seq_ = sqlite3_column_int64(next.get(), 0);
+      } else {
+        NoteError("read the pass's URLs");
+      }
+    }
+  }
+  if (Status st = Commit(); !st.ok()) return st;
+  pass_id_ = pass.id;
+  return pass;
+}
+
+Status StateStore::FinishPass(std::int64_t now_ms) {
+  assert(pass_id_ != 0 && "BeginPass first");
+  if (first_error_.ok() && BeginTransaction()) {
+    Bound finish(stmts_->finish_pass.get());
+    if (finish.Int(pass_id_).Int(now_ms).Step() != SQLITE_DONE) NoteError("finish the pass");
+  }
+  return Commit();
+}
+
+std::optional<StateStore::Known> StateStore::Find(std::uint64_t fingerprint) {
+  Bound find(stmts_->find.get());
+  int rc = find.Int(ToSql(fingerprint)).Step();
+  if (rc != SQLITE_ROW) {
+    // A read that fails says nothing of the URL, but the caller would take
+    // nullopt for "new": Commit() reports the failure.
+    if (rc != SQLITE_DONE) NoteError("find a URL");
+    return std::nullopt;
+  }
+  sqlite3_stmt* s = find.get();
+  Known known;
+  // done_pass is NULL (read as 0) until the URL is first recorded; pass ids start at 1.
+  if (sqlite3_column_int64(s, 0) == pass_id_) {
+    known.stage =
+        sqlite3_column_int64(s, 1) == pass_id_ ? Known::Stage::kDone : Known::Stage::kPending;
+  }
+  known.done_ms = sqlite3_column_int64(s, 2);
+  known.etag = TextAt(s, 3);
+  known.last_modified = TextAt(s, 4);
+  known.has_links = sqlite3_column_int64(s, 5) != 0;
+  return known;
+}
+
+std::vector<std::string> StateStore::Links(std::uint64_t fingerprint) {
+  std::vector<std::string> links;
+  Bound find(stmts_->links.get());
+  int rc = find.Int(ToSql(fingerprint)).Step();
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE) NoteError("read a URL's links");
+    return links;
+  }
+  std::string_view joined = TextAt(find.get(), 0);
+  while (!joined.empty()) {
+    std::size_t end = joined.find('\n');
+    links.emplace_back(joined.substr(0, end));
+    joined.remove_prefix(end == std::string_view::npos ? joined.size() : end + 1);
+  }
+  return links;
+}
+
+void StateStore::Admit(std::uint64_t fingerprint, const std::string& url, int depth,
+                       const std::string& parent) {
+  assert(pass_id_ != 0 && "BeginPass first");
+  // Counted even when it fails, so a caller committing every N changes
+  // still comes to Commit() and hears of the failure.
+  ++uncommitted_;
+  if (!first_error_.ok() || !BeginTransaction()) return;  // rolled back at Commit() anyway
+  Bound admit(stmts_->admit.get());
+  admit.Int(ToSql(fingerprint))
+      .Text(url)
+      .Int(depth)
+      .TextOrNull(parent)
+      .Int(pass_id_)
+      .Int(next_seq_++);
+  if (admit.Step() != SQLITE_DONE) NoteError("admit a URL");
+}
+
+void StateStore::Done(std::uint64_t fingerprint, const Outcome& outcome) {
+  assert(pass_id_ != 0 && "BeginPass first");
+  ++uncommitted_;
+  if (!first_error_.ok() || !BeginTransaction()) return;
+  if (outcome.unchanged) {
+    Bound done(stmts_->done_unchanged.get());
+    done.Int(ToSql(fingerprint)).Int(pass_id_).Int(outcome.at_ms);
+    if (done.Step() != SQLITE_DONE) NoteError("record a URL");
+    return;
+  }
+  Bound done(stmts_->done.get());
+  done.Int(ToSql(fingerprint))
+      .Int(pass_id_)
+      .Int(outcome.at_ms)
+      .TextOrNull(outcome.etag)
+      .TextOrNull(outcome.last_modified);
+  if (outcome.links) {
+    links_buf_.clear();
+    for (const std::string& link : *outcome.links) {
+      assert(link.find('\n') == std::string::npos && "links are joined by newlines");
+      if (!links_buf_.empty()) links_buf_ += '\n';
+      links_buf_ += link;
+    }
+    done.Text(links_buf_);  // "" for no links, which is not NULL
+  } else {
+    done.TextOrNull({});
+  }
+  if (done.Step() != SQLITE_DONE) NoteError("record a URL");
+}
+
+Status StateStore::ForEachInPass(const std::function<void(const PassUrl&)>& visit) {
+  Bound each(stmts_->for_each.get());
+  // A nested call would reset the statement under the outer one.
+  assert(!sqlite3_stmt_busy(each.get()) && "ForEachInPass inside ForEachInPass");
+  each.Int(pass_id_);
+  PassUrl row;  // reused, so its strings keep their capacity
+  int rc;
+  while ((rc = each.Step()) == SQLITE_ROW) {
+    sqlite3_stmt* s = each.get();
+    row.fingerprint = FromSql(sqlite3_column_int64(s, 0));
+    row.url = TextAt(s, 1);
+    row.depth = sqlite3_column_int(s, 2);
+    row.parent = TextAt(s, 3);
+    row.done = sqlite3_column_int64(s, 4) == pass_id_;
+    visit(row);
+  }
+  if (rc != SQLITE_DONE) return Error("read the pass's URLs");
+  return {};
+}
+
+std::optional<StateStore::Output> StateStore::LastOutput() {
+  Bound last(stmts_->last_output.get());
+  int rc = last.Int(pass_id_).Step();
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE) NoteError("read the pass's output");
+    return std::nullopt;
+  }
+  sqlite3_stmt* s = last.get();
+  Output output;
+  output.path = TextAt(s, 0);
+  output.write_path = TextAt(s, 1);
+  output.format = TextAt(s, 2);
+  output.position = sqlite3_column_int64(s, 3);
+  return output;
+}
+
+void StateStore::SetOutput(const Output& output) {
+  assert(pass_id_ != 0 && "BeginPass first");
+  ++uncommitted_;
+  if (!first_error_.ok() || !BeginTransaction()) return;
+  Bound set(stmts_->set_output.get());
+  set.Int(pass_id_)
+      .Text(output.path)
+      .Text(output.write_path)
+      .Text(output.format)
+      .Int(output.position);
+  if (set.Step() != SQLITE_DONE) NoteError("set the pass's output");
+}
+
+void StateStore::SetOutputPosition(std::int64_t position) {
+  assert(pass_id_ != 0 && "BeginPass first");
+  ++uncommitted_;
+  if (!first_error_.ok() || !BeginTransaction()) return;
+  Bound set(stmts_->set_output_position.get());
+  if (set.Int(pass_id_).Int(position).Step() != SQLITE_DONE) {
+    NoteError("set the pass's output position");
+  }
+}
+
+Status StateStore::Commit() {
+  Status result = std::exchange(first_error_, Status());
+  if (result.ok() && InTransaction()) {
+    Bound commit(stmts_->commit.get());
+    if (commit.Step() != SQLITE_DONE) result = Error("commit");
+  }
+  // A failed change or COMMIT may leave the transaction open (busy, say),
+  // or may have rolled it back already.
+  if (!result.ok() && InTransaction()) {
+    Bound rollback(stmts_->rollback.get());
+    (void)rollback.Step();
+  }
+  uncommitted_ = 0;
+  return result;
+}
+
+}  // namespace forage

@@ -15,11 +15,14 @@
 // consistent snapshot of the master at some commit: a master killed at any
 // moment loses only the changes since its last Commit().
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/fd.h"
@@ -110,6 +113,9 @@ class StateStore {
     std::string parent;  // "" for a listed URL
     bool done = false;
   };
+  // Reads what this connection sees, including changes not yet committed.
+  // `visit` must not call ForEachInPass; URLs it admits or changes itself may
+  // or may not be visited. Fails, naming the path, if the state cannot be read.
   Status ForEachInPass(const std::function<void(const PassUrl&)>& visit);
 
   // --- The pass's output file ---------------------------------------------------
@@ -123,12 +129,15 @@ class StateStore {
     std::int64_t position = 0;
   };
   // The current pass's output as last committed; nullopt if none was set.
+  // (Read through this connection: a SetOutput not yet committed shows too.
+  // Meant for the start of a resumed pass, when nothing is uncommitted.)
   std::optional<Output> LastOutput();
   void SetOutput(const Output& output);
   void SetOutputPosition(std::int64_t position);
 
   // --- Transactions -----------------------------------------------------------
-  // Changes since the last Commit().
+  // Changes since the last Commit() (calls of Admit, Done, SetOutput and
+  // SetOutputPosition, failed ones included).
   std::size_t Uncommitted() const { return uncommitted_; }
   // Commits the open transaction, if any. Fails with the first error any
   // change since the last Commit() met (say, the disk is full), naming the
@@ -138,10 +147,35 @@ class StateStore {
   const std::string& path() const { return path_; }
 
  private:
+  struct DbCloser {
+    void operator()(sqlite3* db) const;
+  };
+  using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+  struct Statements;  // every statement, prepared once at Open (state_store.cc)
+
   StateStore() = default;
-  // ... members chosen by the implementation: the connection, prepared
-  // statements, the pass id, the first error since the last commit.
+
+  // "PATH: what: sqlite's message".
+  Status Error(const std::string& what) const;
+  // Keeps Error(what) if it is the first error since the last Commit().
+  void NoteError(const char* what);
+  // Opens the write transaction unless one is open; false (error noted) if
+  // it cannot be opened.
+  bool BeginTransaction();
+  bool InTransaction() const;
+
   std::string path_;
+  // Declared in the order they are opened; ~StateStore closes them the other way.
+  UniqueFd lock_;  // the flock(2) on path_, held as long as the store
+  // This process, lock_'s file: its entry in the set of open states.
+  std::optional<std::tuple<pid_t, dev_t, ino_t>> registered_;
+  DbPtr db_;
+  std::unique_ptr<Statements> stmts_;
+
+  std::int64_t pass_id_ = 0;   // 0 until BeginPass
+  std::int64_t next_seq_ = 1;  // the seq of the next URL admitted in the pass
+  Status first_error_;         // the first error since the last Commit(), or ok
+  std::string links_buf_;      // Done()'s joined links, kept to reuse its capacity
   std::size_t uncommitted_ = 0;
 };
 

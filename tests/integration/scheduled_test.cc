@@ -96,6 +96,45 @@ TEST_CASE("A SIGKILLed run leaves the previous output in place", "[scheduled][in
   server.Release();
 }
 
+TEST_CASE("A reader polling the output never sees a partial file", "[scheduled][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string old_output = "{\"url\":\"old\"}\n";
+  std::string out = dir.Write("out.jsonl", old_output);
+  std::string list;
+  for (int i = 0; i < 300; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
+  ChildProcess forage(
+      ForageCommand({"-o", out, "-j", "2", "--per-host", "8", dir.Write("list.txt", list)}));
+  // Read the path over and over while the run goes on: each read is the old
+  // file or the whole new one.
+  int old_seen = 0, new_seen = 0, other = 0;
+  while (!forage.Wait(0ms)) {
+    std::string text = ReadFile(out);
+    if (text == old_output) {
+      ++old_seen;
+    } else if (!text.empty() && text.back() == '\n' && ParseRecords(text).size() == 300) {
+      ++new_seen;
+    } else {
+      ++other;
+    }
+  }
+  CHECK(forage.Wait(0ms) == 0);
+  CHECK(old_seen > 0);
+  CHECK(other == 0);
+  CHECK(ParseRecords(ReadFile(out)).size() == 300);
+}
+
+TEST_CASE("Off a terminal only warnings and errors are printed", "[scheduled][integration]") {
+  TestServer server;
+  ForageRun quiet = RunForage({"--url", server.Url("/page/1"), "--url", server.Url("/status/404")});
+  CHECK(quiet.exit_code == 1);
+  CHECK(quiet.err.empty());  // a failed page is a record, not a diagnostic
+  ForageRun told = RunForage({"--log-level", "info", "--url", server.Url("/page/1")});
+  CHECK(told.err.find("1 URL(s): 1 ok") != std::string::npos);
+  ForageRun bad = RunForage({"--url", "http://exa mple.com/"});
+  CHECK(bad.err.find("warn") != std::string::npos);
+}
+
 TEST_CASE("Appending adds to jsonl and sqlite outputs, not csv", "[scheduled][integration]") {
   TestServer server;
   TempDir dir;

@@ -71,29 +71,35 @@ ChildProcess::~ChildProcess() {
   }
 }
 
+bool ChildProcess::PollOnce(Clock::time_point deadline) {
+  pollfd fds[2];
+  int n = 0;
+  if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+  if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+  if (n == 0) return false;
+  int ready = ::poll(fds, static_cast<nfds_t>(n), MillisLeft(deadline));
+  if (ready < 0 && errno == EINTR) return true;
+  if (ready <= 0) return false;  // deadline
+  for (int i = 0; i < n; ++i) {
+    if (!fds[i].revents) continue;
+    bool is_out = fds[i].fd == out_fd_;
+    char buf[65536];
+    ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+    if (got > 0) {
+      (is_out ? out_ : err_).append(buf, static_cast<std::size_t>(got));
+    } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+      ::close(fds[i].fd);
+      (is_out ? out_fd_ : err_fd_) = -1;
+    }
+  }
+  return true;
+}
+
 bool ChildProcess::Pump(Clock::time_point deadline, bool stop_on_line) {
   for (;;) {
     if (stop_on_line && out_.find('\n') != std::string::npos) return true;
-    pollfd fds[2];
-    int n = 0;
-    if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
-    if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
-    if (n == 0) return false;
-    int ready = ::poll(fds, static_cast<nfds_t>(n), MillisLeft(deadline));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return true;  // deadline
-    for (int i = 0; i < n; ++i) {
-      if (!fds[i].revents) continue;
-      bool is_out = fds[i].fd == out_fd_;
-      char buf[65536];
-      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        (is_out ? out_ : err_).append(buf, static_cast<std::size_t>(got));
-      } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-        ::close(fds[i].fd);
-        (is_out ? out_fd_ : err_fd_) = -1;
-      }
-    }
+    if (out_fd_ < 0 && err_fd_ < 0) return false;
+    if (!PollOnce(deadline)) return out_fd_ >= 0 || err_fd_ >= 0;
   }
 }
 
@@ -104,6 +110,14 @@ std::optional<std::string> ChildProcess::ReadLine(Duration timeout) {
   std::string line = out_.substr(0, nl);
   out_.erase(0, nl + 1);
   return line;
+}
+
+bool ChildProcess::WaitErr(const std::string& needle, Duration timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (err_.find(needle) == std::string::npos) {
+    if (!PollOnce(deadline)) return false;
+  }
+  return true;
 }
 
 void ChildProcess::WriteStdin(const std::string& data) {

@@ -28,6 +28,9 @@ class ChildProcess {
   // The next whole line of stdout (without '\n'), or nullopt at EOF or when
   // `timeout` passes first.
   std::optional<std::string> ReadLine(Duration timeout);
+  // Waits until stderr holds `needle` (anywhere in what was read so far or
+  // arrives before `timeout`); stdout is read meanwhile, for ReadLine.
+  bool WaitErr(const std::string& needle, Duration timeout);
   // Writes to the child's stdin; CloseStdin() sends EOF.
   void WriteStdin(const std::string& data);
   void CloseStdin();
@@ -46,6 +49,9 @@ class ChildProcess {
   // Reads what is available from stdout/stderr until `deadline`, or until
   // stop() is true. Returns false once both are at EOF.
   bool Pump(std::chrono::steady_clock::time_point deadline, bool stop_on_line);
+  // One poll of stdout and stderr until `deadline`, appending what is read;
+  // false at the deadline or when both are closed.
+  bool PollOnce(std::chrono::steady_clock::time_point deadline);
 
   pid_t pid_ = -1;
   int in_ = -1, out_fd_ = -1, err_fd_ = -1;

@@ -83,6 +83,7 @@ std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
 }
 
 void TestServer::Release() { process_->WriteStdin("release\n"); }
+void TestServer::Send(const std::string& command) { process_->WriteStdin(command); }
 
 std::vector<std::string> TestServer::LinesSoFar() {
   process_->WriteStdin("mark\n");

@@ -46,6 +46,8 @@ class TestServer {
   std::optional<std::string> WaitFor(const std::string& prefix, ChildProcess::Duration timeout);
   // Answers every held request, and all later ones, at once.
   void Release();
+  // Writes `command` (a line, with its newline) to the server's stdin.
+  void Send(const std::string& command);
   // The stdout lines printed so far and not yet read (say, "GOT" lines of
   // requests already answered), found by asking the server for a marker.
   std::vector<std::string> LinesSoFar();

@@ -3,9 +3,12 @@
 // Listens on 127.0.0.1 on an ephemeral port and prints "PORT <n>" on stdout
 // once it accepts connections: reading that line is the tests' only
 // synchronisation. It then prints "HELD <path>" whenever a /hold/ request
-// arrives, and with --log-requests "GOT <path>" for every request. A line
-// "release" on stdin answers every held request (and all later ones) at once;
-// EOF on stdin stops the server. --robots-dir DIR serves /robots.txt from DIR.
+// arrives, and with --log-requests "GOT <path>" for every request. Lines on
+// stdin are commands: "release" answers every held request (and all later
+// ones) at once; "mark" prints "MARK" (everything printed before it is
+// complete); "bump ID" makes /cond/ID's next version current and prints
+// "BUMPED ID" once it is. EOF on stdin stops the server. --robots-dir DIR
+// serves /robots.txt from DIR.
 //
 // Routes:
 //   /page/N            HTML page "Page N" linking to N+1, N+2 and odd forms
@@ -47,11 +50,23 @@
 //                      http-equiv>, or not at all (see CharsetPages below)
 //   /site/...          a small site of relative, absolute and odd links for depth crawls
 //                      (see SitePage below); /site/index.html is deliberately 404
+//   /cond/ID?etag=0&lm=0&link=PATH
+//                      page "cond ID vN" at version N (1 until "bump ID") with ETag "ID-vN"
+//                      (none with etag=0) and Last-Modified 2024-01-01 00:00:00 GMT plus N
+//                      hours (none with lm=0), an <a href="PATH"> per link (repeatable or
+//                      comma separated). Conditional GET as RFC 9110 says: with
+//                      If-None-Match, 304 if it lists the current ETag (weak comparison) or
+//                      is "*", else 200; without it, 304 if If-Modified-Since is an HTTP-date
+//                      at or after Last-Modified. A 304 has the ETag and Last-Modified
+//                      headers and no body.
 //
 // Every request but /_stats is counted per host name (the Host header without its port,
 // lower-cased; tests reach the one server under several names via --resolve): requests,
 // current and maximum in flight (from routing until the handler returns, so 404s and
-// errors count too) and each start time in ms since server start (steady clock).
+// errors count too) and each start time in ms since server start (steady clock). /_stats
+// is {"hosts": {HOST: {...}}, "cond": {ID: {"requests": n, "conditional": n,
+// "not_modified": n}}}, "cond" counting /cond/ID requests, those with If-None-Match or
+// If-Modified-Since, and the 304s among them.
 
 #include <httplib.h>
 #include <zlib.h>
@@ -71,6 +86,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -275,7 +291,10 @@ void CountEnd() {
   t_counted = nullptr;
 }
 
+std::string CondStatsJson();
+
 std::string StatsJson() {
+  std::string cond = CondStatsJson();
   std::lock_guard<std::mutex> lock(g_stats_mu);
   std::string out = "{\"hosts\":{";
   const char* host_sep = "";
@@ -303,7 +322,7 @@ std::string StatsJson() {
     out += "]}";
     host_sep = ",";
   }
-  return out + "}}\n";
+  return out + "},\"cond\":" + cond + "}\n";
 }
 
 // --- /flaky and /retry-after: how often each ID has been asked for ---
@@ -318,14 +337,84 @@ long Seen(std::map<std::string, long>& counts, const std::string& id) {
   return counts[id]++;
 }
 
-// "Sun, 06 Nov 1994 08:49:37 GMT" for `secs` seconds from now.
-std::string ImfFixdate(long secs) {
-  std::time_t when = std::time(nullptr) + secs;
+// `when` as an IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string HttpDate(std::time_t when) {
   std::tm tm{};
   gmtime_r(&when, &tm);
   char buf[64];
   std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);  // "C" locale names
   return buf;
+}
+
+// An IMF-fixdate `secs` seconds from now.
+std::string ImfFixdate(long secs) { return HttpDate(std::time(nullptr) + secs); }
+
+// --- /cond/ID: versions, validators and conditional requests ---
+
+struct CondPage {
+  long version = 1;
+  long requests = 0;
+  long conditional = 0;  // with If-None-Match or If-Modified-Since
+  long not_modified = 0;
+};
+
+std::mutex g_cond_mu;
+std::map<std::string, CondPage> g_cond;
+
+std::string CondStatsJson() {
+  std::lock_guard<std::mutex> lock(g_cond_mu);
+  std::string out = "{";
+  const char* sep = "";
+  for (const auto& [id, page] : g_cond) {
+    out += sep + JsonString(id) + ":{\"requests\":" + std::to_string(page.requests) +
+           ",\"conditional\":" + std::to_string(page.conditional) +
+           ",\"not_modified\":" + std::to_string(page.not_modified) + "}";
+    sep = ",";
+  }
+  return out + "}";
+}
+
+void BumpCond(const std::string& id) {
+  {
+    std::lock_guard<std::mutex> lock(g_cond_mu);
+    ++g_cond[id].version;
+  }
+  Say("BUMPED " + id);
+}
+
+// Version N of every /cond page was last modified N hours after this.
+constexpr std::time_t kCondBaseTime = 1704067200;  // Mon, 01 Jan 2024 00:00:00 GMT
+
+// An HTTP-date in any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime).
+std::optional<std::time_t> ParseHttpDate(const std::string& text) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end != nullptr && *end == '\0') return timegm(&tm);
+  }
+  return std::nullopt;
+}
+
+// Whether an If-None-Match value lists `etag` (weakly compared: W/ ignored on
+// both sides) or is "*". `etag` "" is a page without an entity tag, which only
+// "*" matches. A malformed list matches nothing past the point it goes wrong.
+bool NoneMatchLists(const std::string& header, const std::string& etag) {
+  auto opaque = [](std::string_view tag) { return tag.substr(0, 2) == "W/" ? tag.substr(2) : tag; };
+  std::string_view rest = header;
+  while (true) {
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == ',')) {
+      rest.remove_prefix(1);
+    }
+    if (rest.empty()) return false;
+    if (rest.front() == '*') return true;
+    std::size_t open = rest.substr(0, 2) == "W/" ? 2 : 0;
+    if (rest.size() <= open || rest[open] != '"') return false;
+    std::size_t close = rest.find('"', open + 1);
+    if (close == std::string_view::npos) return false;
+    if (!etag.empty() && opaque(rest.substr(0, close + 1)) == opaque(etag)) return true;
+    rest.remove_prefix(close + 1);
+  }
 }
 
 // --- /robots.txt ---
@@ -689,6 +778,54 @@ int main(int argc, char** argv) {
     res.set_content(Page(page->title, body), "text/html; charset=utf-8");
   });
 
+  // For --state tests: a page with validators that changes when told to ("bump ID").
+  server.Get(R"(/cond/([^/]+))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    const bool send_etag = !(req.has_param("etag") && req.get_param_value("etag") == "0");
+    const bool send_lm = !(req.has_param("lm") && req.get_param_value("lm") == "0");
+    const bool has_inm = req.has_header("If-None-Match");
+    const bool has_ims = req.has_header("If-Modified-Since");
+    long version;
+    {
+      std::lock_guard<std::mutex> lock(g_cond_mu);
+      CondPage& page = g_cond[id];
+      ++page.requests;
+      if (has_inm || has_ims) ++page.conditional;
+      version = page.version;
+    }
+    const std::string etag = "\"" + id + "-v" + std::to_string(version) + "\"";
+    const std::time_t modified = kCondBaseTime + version * 3600;
+    // RFC 9110 section 13.2.2: If-None-Match, when present, decides alone; a
+    // resource without a modification date ignores If-Modified-Since.
+    bool not_modified = false;
+    if (has_inm) {
+      not_modified = NoneMatchLists(req.get_header_value("If-None-Match"), send_etag ? etag : "");
+    } else if (has_ims && send_lm) {
+      std::optional<std::time_t> since = ParseHttpDate(req.get_header_value("If-Modified-Since"));
+      not_modified = since && *since >= modified;
+    }
+    if (send_etag) res.set_header("ETag", etag);
+    if (send_lm) res.set_header("Last-Modified", HttpDate(modified));
+    if (not_modified) {
+      std::lock_guard<std::mutex> lock(g_cond_mu);
+      ++g_cond[id].not_modified;
+      res.status = 304;
+      return;  // no body (see /status/304)
+    }
+    std::string body;
+    for (const std::string& value : QueryValues(req, "link")) {
+      std::size_t pos = 0;
+      while (pos <= value.size()) {
+        std::size_t comma = std::min(value.find(',', pos), value.size());
+        std::string path = value.substr(pos, comma - pos);
+        if (!path.empty()) body += "<a href=\"" + HtmlEscape(path) + "\">link</a>\n";
+        pos = comma + 1;
+      }
+    }
+    res.set_content(Page("cond " + id + " v" + std::to_string(version), body),
+                    "text/html; charset=utf-8");
+  });
+
   int port = server.bind_to_any_port("127.0.0.1");
   if (port <= 0) {
     std::fprintf(stderr, "forage_test_server: cannot bind 127.0.0.1\n");
@@ -698,6 +835,7 @@ int main(int argc, char** argv) {
     std::string line;
     while (std::getline(std::cin, line)) {
       if (line == "mark") Say("MARK");  // everything printed before it is complete
+      if (line.rfind("bump ", 0) == 0) BumpCond(line.substr(5));
       if (line == "release") {
         std::lock_guard<std::mutex> lock(g_mu);
         g_released = true;

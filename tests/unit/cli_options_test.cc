@@ -67,6 +67,48 @@ TEST_CASE("The quiet flag leaves only errors", "[cli]") {
   CHECK(p.config->log_level == LogLevel::kError);
 }
 
+TEST_CASE("The log level is left to the terminal unless it is given", "[cli]") {
+  ParsedCommandLine p = Parse({"x"});
+  REQUIRE(p.config);
+  CHECK_FALSE(p.config->log_level_set);
+  p = Parse({"--log-level", "info", "x"});
+  REQUIRE(p.config);
+  CHECK(p.config->log_level_set);
+  CHECK(p.config->log_level == LogLevel::kInfo);
+}
+
+TEST_CASE("The state options are read", "[cli][state]") {
+  ParsedCommandLine p =
+      Parse({"--state", "s.db", "--recrawl-after", "12h", "--changed-only", "x"});
+  REQUIRE(p.config);
+  CHECK(p.config->state_path == "s.db");
+  CHECK(p.config->options.recrawl_after == std::chrono::hours(12));
+  CHECK(p.config->options.changed_only);
+  p = Parse({"x"});
+  REQUIRE(p.config);
+  CHECK(p.config->options.recrawl_after == std::chrono::milliseconds(0));
+  CHECK_FALSE(p.config->options.changed_only);
+  p = Parse({"--recrawl-after", "soon", "x"});
+  CHECK(p.exit_code == kExitUsage);
+  CHECK(p.text.find("\"soon\" is not a duration") != std::string::npos);
+}
+
+TEST_CASE("Durations take a unit, seconds by default", "[cli]") {
+  using namespace std::chrono;
+  CHECK(ParseDuration("90").value() == seconds(90));
+  CHECK(ParseDuration("90s").value() == seconds(90));
+  CHECK(ParseDuration("250ms").value() == milliseconds(250));
+  CHECK(ParseDuration("30m").value() == minutes(30));
+  CHECK(ParseDuration("1.5h").value() == minutes(90));
+  CHECK(ParseDuration("7d").value() == hours(7 * 24));
+  CHECK(ParseDuration("0").value() == milliseconds(0));
+  for (const char* bad : {"", "h", "-1h", "1w", "1 h", "1.2.3s", "1e3"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseDuration(bad).ok());
+  }
+  CHECK(ParseDuration("3w").status().message().find("unknown unit \"w\"") != std::string::npos);
+}
+
 TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
   const std::vector<std::vector<std::string>> bad = {
       {"--no-such-flag", "x"},

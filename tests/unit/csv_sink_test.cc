@@ -118,9 +118,9 @@ TEST_CASE("The test's CSV reader is strict", "[csv]") {
 }
 
 const std::vector<std::string> kHeader = {
-    "url",           "final_url",  "ok",    "status",      "depth", "parent", "content_type",
-    "bytes",         "elapsed_ms", "title", "description", "links", "fields", "error_kind",
-    "error_message", "fetched_at"};
+    "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
+    "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
+    "links",  "fields",       "error_kind", "error_message", "fetched_at"};
 
 std::vector<std::string> Texts(const Row& row) {
   std::vector<std::string> out;
@@ -152,6 +152,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
   tricky.final_url = "https://h/a,b?\xff\xfe";
   tricky.ok = true;
   tricky.status = 200;
+  tricky.unchanged = true;
   tricky.depth = 2;
   tricky.parent = " http://h/ ";
   tricky.content_type = "text/html; charset=utf-8";
@@ -179,7 +180,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
     REQUIRE(sink.ok());
     // The header is there from the start.
     CHECK(ReadFile(path) ==
-          "url,final_url,ok,status,depth,parent,content_type,bytes,elapsed_ms,"
+          "url,final_url,ok,status,unchanged,depth,parent,content_type,bytes,elapsed_ms,"
           "title,description,links,fields,error_kind,error_message,"
           "fetched_at\r\n");
     REQUIRE(sink.value()->Write(tricky).ok());
@@ -204,36 +205,38 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
   CHECK(t[1].text == "https://h/a,b?\xef\xbf\xbd\xef\xbf\xbd");
   CHECK(t[2].text == "true");
   CHECK(t[3].text == "200");
-  CHECK(t[4].text == "2");
-  CHECK(t[5].text == " http://h/ ");
-  CHECK(t[5].quoted);
-  CHECK(t[6].text == "text/html; charset=utf-8");
-  CHECK(t[7].text == "123456789012");
-  CHECK(t[8].text == "42");
-  CHECK(t[9].text == "He said \"hi\", then left");
-  CHECK(t[10].text == "line one\r\nline two\nline three\rend");
-  auto links = nlohmann::json::parse(t[11].text);
+  CHECK(t[4].text == "true");
+  CHECK(t[5].text == "2");
+  CHECK(t[6].text == " http://h/ ");
+  CHECK(t[6].quoted);
+  CHECK(t[7].text == "text/html; charset=utf-8");
+  CHECK(t[8].text == "123456789012");
+  CHECK(t[9].text == "42");
+  CHECK(t[10].text == "He said \"hi\", then left");
+  CHECK(t[11].text == "line one\r\nline two\nline three\rend");
+  auto links = nlohmann::json::parse(t[12].text);
   CHECK(links == nlohmann::json::array({"https://h/x,y", "https://h/\"q\""}));
-  auto fields = nlohmann::json::parse(t[12].text);
+  auto fields = nlohmann::json::parse(t[13].text);
   CHECK(fields == nlohmann::json::parse(R"({"none":[],"price":["1,99 €","2\n"]})"));
-  CHECK(t[13].text.empty());
-  CHECK_FALSE(t[13].quoted);
   CHECK(t[14].text.empty());
   CHECK_FALSE(t[14].quoted);
-  CHECK(t[15].text == "2023-11-14T22:13:20.123Z");
+  CHECK(t[15].text.empty());
+  CHECK_FALSE(t[15].quoted);
+  CHECK(t[16].text == "2023-11-14T22:13:20.123Z");
 
   const Row& e = (*rows)[2];
   CHECK(e[0].text.empty());
   CHECK(e[0].quoted);  // an empty string, not null
   CHECK(e[2].text == "false");
-  CHECK(e[4].text == "0");
-  CHECK(e[7].text == "0");
+  CHECK(e[4].text == "false");  // a boolean, never null
+  CHECK(e[5].text == "0");
   CHECK(e[8].text == "0");
-  CHECK(e[9].text.empty());
-  CHECK(e[9].quoted);  // title ""
-  CHECK(e[11].text == "[]");
-  CHECK(e[12].text == "{}");
-  for (int i : {1, 3, 5, 6, 10, 13, 14, 15}) {
+  CHECK(e[9].text == "0");
+  CHECK(e[10].text.empty());
+  CHECK(e[10].quoted);  // title ""
+  CHECK(e[12].text == "[]");
+  CHECK(e[13].text == "{}");
+  for (int i : {1, 3, 6, 7, 11, 14, 15, 16}) {
     INFO("column " << kHeader[static_cast<std::size_t>(i)]);
     CHECK(e[static_cast<std::size_t>(i)].text.empty());
     CHECK_FALSE(e[static_cast<std::size_t>(i)].quoted);  // null: an empty cell
@@ -243,11 +246,12 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
   CHECK(f[0].text == "http://h/\xe6\x97\xa5\xe6\x9c\xac");
   CHECK(f[2].text == "false");
   CHECK(f[3].text == "404");
-  CHECK(f[4].text == "1");
-  CHECK(f[5].text == "http://h/");
-  CHECK(f[13].text == "http");
-  CHECK(f[14].text == "HTTP 404, \"Not Found\"");
-  CHECK(f[15].text == "1970-01-01T00:00:00.000Z");
+  CHECK(f[4].text == "false");
+  CHECK(f[5].text == "1");
+  CHECK(f[6].text == "http://h/");
+  CHECK(f[14].text == "http");
+  CHECK(f[15].text == "HTTP 404, \"Not Found\"");
+  CHECK(f[16].text == "1970-01-01T00:00:00.000Z");
 
   // Every line break outside a quoted cell is CRLF.
   CHECK(data.substr(data.size() - 2) == "\r\n");
@@ -270,13 +274,13 @@ TEST_CASE("CSV has a text column only with --text", "[csv]") {
     REQUIRE(rows.has_value());
     REQUIRE(rows->size() == 3);
     std::vector<std::string> header = kHeader;
-    header.insert(header.begin() + 13, "text");
+    header.insert(header.begin() + 14, "text");
     CHECK(Texts((*rows)[0]) == header);
     CHECK(CsvColumns(SinkOptions{.with_text = true}) == header);
     REQUIRE((*rows)[1].size() == header.size());
-    CHECK((*rows)[1][13].text == "Visible, \"quoted\"\ntext");
-    CHECK((*rows)[2][13].text.empty());
-    CHECK_FALSE((*rows)[2][13].quoted);
+    CHECK((*rows)[1][14].text == "Visible, \"quoted\"\ntext");
+    CHECK((*rows)[2][14].text.empty());
+    CHECK_FALSE((*rows)[2][14].quoted);
   }
   SECTION("without") {
     std::string path = dir.path() + "/n.csv";

@@ -35,7 +35,8 @@ TEST_CASE("A record is one JSON line with every field in order", "[jsonl]") {
   CHECK(line.find('\n') == std::string::npos);
   CHECK(line ==
         R"({"url":"http://example.com/","final_url":"https://example.com/","ok":true,)"
-        R"("status":200,"depth":0,"parent":null,"content_type":"text/html","bytes":10,)"
+        R"("status":200,"unchanged":false,"depth":0,"parent":null,"content_type":"text/html",)"
+        R"("bytes":10,)"
         R"("elapsed_ms":5,"title":"Hi","description":null,"links":["https://example.com/a"],)"
         R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z"})");
 }
@@ -51,6 +52,28 @@ TEST_CASE("An error record has its kind and message and null fetched_at if never
   CHECK(j["fetched_at"].is_null());
   CHECK(j["final_url"].is_null());
   CHECK(j["status"].is_null());
+}
+
+TEST_CASE("unchanged is always a boolean, right after status", "[jsonl]") {
+  Record r;
+  r.url = "http://h/";
+  for (bool unchanged : {false, true}) {
+    INFO("unchanged " << unchanged);
+    r.unchanged = unchanged;
+    // Even with a null status, "unchanged" is false, not null.
+    r.status = unchanged ? std::optional<int>(304) : std::nullopt;
+    auto j = nlohmann::ordered_json::parse(RecordToJson(r));
+    REQUIRE(j.contains("unchanged"));
+    CHECK(j["unchanged"].is_boolean());
+    CHECK(j["unchanged"] == unchanged);
+    std::vector<std::string> keys;
+    for (const auto& item : j.items()) keys.push_back(item.key());
+    REQUIRE(keys.size() > 4);
+    CHECK(keys[3] == "status");
+    CHECK(keys[4] == "unchanged");
+  }
+  std::string line = RecordToJson(r);
+  CHECK(line.find(R"("status":304,"unchanged":true,"depth":0)") != std::string::npos);
 }
 
 TEST_CASE("Invalid UTF-8 never makes invalid JSON", "[jsonl]") {
@@ -90,8 +113,8 @@ TEST_CASE("text is a key only with SinkOptions::with_text, between fields and er
     CHECK(j["text"] == "Hello\nworld");
     std::vector<std::string> keys;
     for (const auto& item : j.items()) keys.push_back(item.key());
-    CHECK(keys == std::vector<std::string>{"url", "final_url", "ok", "status", "depth", "parent",
-                                           "content_type", "bytes", "elapsed_ms", "title",
+    CHECK(keys == std::vector<std::string>{"url", "final_url", "ok", "status", "unchanged", "depth",
+                                           "parent", "content_type", "bytes", "elapsed_ms", "title",
                                            "description", "links", "fields", "text", "error",
                                            "fetched_at"});
   }

@@ -79,7 +79,8 @@ Record MakeRecord(int i) {
     return r;
   }
   r.ok = true;
-  r.status = 200;
+  r.status = i % 4 == 1 ? 304 : 200;
+  r.unchanged = i % 4 == 1;
   r.final_url = r.url + "/";
   r.content_type = "text/html";
   if (i % 2 == 0) r.title = "Page " + std::to_string(i) + " caf\xe9";
@@ -90,6 +91,12 @@ Record MakeRecord(int i) {
 }
 
 const std::vector<std::string> kColumns = {
+    "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
+    "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
+    "links",  "fields",       "error_kind", "error_message", "fetched_at"};
+
+// The columns before "unchanged" came, as an earlier forage created them.
+const std::vector<std::string> kColumnsBeforeUnchanged = {
     "url",           "final_url",  "ok",    "status",      "depth", "parent", "content_type",
     "bytes",         "elapsed_ms", "title", "description", "links", "fields", "error_kind",
     "error_message", "fetched_at"};
@@ -122,7 +129,8 @@ TEST_CASE("SQLite output: 1,234 rows over several batches, read back", "[sqlite]
   Stmt row = Prepare(db.get(),
                      "SELECT url, final_url, ok, status, depth, parent, content_type, bytes, "
                      "elapsed_ms, title, description, links, fields, error_kind, error_message, "
-                     "fetched_at, typeof(ok), typeof(bytes) FROM pages WHERE url = ?1");
+                     "fetched_at, typeof(ok), typeof(bytes), unchanged, typeof(unchanged) "
+                     "FROM pages WHERE url = ?1");
   auto load = [&](int i) {
     sqlite3_reset(row.get());
     std::string url = "http://h/" + std::to_string(i);
@@ -150,6 +158,8 @@ TEST_CASE("SQLite output: 1,234 rows over several batches, read back", "[sqlite]
   CHECK(*Text(s, 15) == "2023-11-14T22:13:20.003Z");
   CHECK(*Text(s, 16) == "integer");
   CHECK(*Text(s, 17) == "integer");
+  CHECK(sqlite3_column_int(s, 18) == 0);
+  CHECK(*Text(s, 19) == "integer");
 
   load(1000);  // ok, with a title holding invalid UTF-8
   CHECK(*Text(s, 1) == "http://h/1000/");
@@ -168,6 +178,12 @@ TEST_CASE("SQLite output: 1,234 rows over several batches, read back", "[sqlite]
   CHECK_FALSE(Text(s, 13));
   CHECK_FALSE(Text(s, 14));
   CHECK(*Text(s, 15) == "2023-11-14T22:13:21.000Z");
+  CHECK(sqlite3_column_int(s, 18) == 0);
+
+  load(1001);  // a 304: unchanged
+  CHECK(sqlite3_column_int(s, 3) == 304);
+  CHECK(sqlite3_column_int(s, 18) == 1);
+  CHECK(*Text(s, 19) == "integer");
 
   load(kRows - 1);  // the last row, committed only by Close
   CHECK(sqlite3_column_int(s, 4) == (kRows - 1) % 5);
@@ -216,6 +232,71 @@ TEST_CASE("SQLite output appends to an existing database", "[sqlite]") {
   }
 }
 
+// A database as forage wrote it before "unchanged": its table, index and one row.
+void CreateDatabaseBeforeUnchanged(const std::string& path) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  Db db(raw);
+  std::string sql = "CREATE TABLE pages (";
+  for (const std::string& column : kColumnsBeforeUnchanged) {
+    const bool integer = column == "ok" || column == "status" || column == "depth" ||
+                         column == "bytes" || column == "elapsed_ms";
+    sql += (sql.back() == '(' ? "" : ", ") + column + (integer ? " INTEGER" : " TEXT");
+  }
+  sql +=
+      "); CREATE INDEX pages_url ON pages (url);"
+      "INSERT INTO pages (url, ok, status) VALUES ('http://h/old', 1, 200);";
+  INFO(sql);
+  REQUIRE(sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+}
+
+TEST_CASE("SQLite output adds the unchanged column to a database from before it", "[sqlite]") {
+  test::TempDir dir;
+  std::string path = dir.path() + "/old.db";
+  CreateDatabaseBeforeUnchanged(path);
+  std::vector<std::string> columns = kColumnsBeforeUnchanged;
+  SinkOptions options;
+  SECTION("without --text") { columns.push_back("unchanged"); }
+  SECTION("with --text, both are added, in the record's order") {
+    options.with_text = true;
+    columns.push_back("unchanged");
+    columns.push_back("text");
+  }
+  Record r = MakeRecord(1);
+  REQUIRE(r.unchanged);
+  {
+    auto sink = OpenSink(OutputFormat::kSqlite, path, options);
+    INFO((sink.ok() ? "" : sink.status().message()));
+    REQUIRE(sink.ok());
+    REQUIRE(sink.value()->Write(r).ok());
+    REQUIRE(sink.value()->Write(MakeRecord(2)).ok());
+    REQUIRE(sink.value()->Close().ok());
+  }
+  Db db = OpenReader(path);
+  CHECK(ColumnNames(db.get()) == columns);
+  Stmt stmt = Prepare(db.get(), "SELECT url, unchanged FROM pages ORDER BY rowid");
+  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
+  CHECK(*Text(stmt.get(), 0) == "http://h/old");
+  CHECK_FALSE(Text(stmt.get(), 1));  // older rows: unknown
+  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
+  CHECK(*Text(stmt.get(), 0) == "http://h/1");
+  CHECK(sqlite3_column_type(stmt.get(), 1) == SQLITE_INTEGER);
+  CHECK(sqlite3_column_int(stmt.get(), 1) == 1);
+  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(stmt.get(), 1) == 0);
+  CHECK(sqlite3_step(stmt.get()) == SQLITE_DONE);
+
+  // The next run finds every column in place and adds nothing.
+  {
+    auto sink = OpenSink(OutputFormat::kSqlite, path, options);
+    REQUIRE(sink.ok());
+    REQUIRE(sink.value()->Write(MakeRecord(4)).ok());
+    REQUIRE(sink.value()->Close().ok());
+  }
+  CHECK(ColumnNames(db.get()) == columns);
+  CHECK(Count(path) == 4);
+}
+
 TEST_CASE("SQLite output with --text has a text column from the start", "[sqlite]") {
   test::TempDir dir;
   std::string path = dir.path() + "/t.db";
@@ -228,7 +309,7 @@ TEST_CASE("SQLite output with --text has a text column from the start", "[sqlite
   REQUIRE(sink.value()->Close().ok());
   Db db = OpenReader(path);
   std::vector<std::string> columns = kColumns;
-  columns.insert(columns.begin() + 13, "text");
+  columns.insert(columns.begin() + 14, "text");
   CHECK(ColumnNames(db.get()) == columns);
   Stmt stmt = Prepare(db.get(), "SELECT text FROM pages ORDER BY rowid");
   REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
@@ -292,6 +373,9 @@ TEST_CASE("SQLite output fails naming the path", "[sqlite]") {
     REQUIRE_FALSE(sink.ok());
     CHECK(sink.status().message().find(path) != std::string::npos);
     CHECK(sink.status().message().find("url") != std::string::npos);
+    // Nothing was added to a table that is not ours.
+    Db db = OpenReader(path);
+    CHECK(ColumnNames(db.get()) == std::vector<std::string>{"id"});
   }
 }
 

@@ -26,6 +26,8 @@ wire::FetchResult SampleResult() {
   r.body = "User-agent: *\nDisallow: /private\n";
   r.fields = {{"price", {"12,50 \xe2\x82\xac", ""}}, {"none", {}}};
   r.text = "Title\nBody text";
+  r.etag = "W/\"abc-1\"";
+  r.last_modified = "Sun, 06 Nov 1994 08:49:37 GMT";
   return r;
 }
 
@@ -59,6 +61,8 @@ TEST_CASE("Jobs and results survive a round trip", "[wire]") {
   CHECK(out->body == in.body);
   CHECK(out->fields == in.fields);
   CHECK(out->text == in.text);
+  CHECK(out->etag == in.etag);
+  CHECK(out->last_modified == in.last_modified);
 }
 
 TEST_CASE("A job's kind survives a round trip and an unknown kind does not decode", "[wire]") {
@@ -68,6 +72,85 @@ TEST_CASE("A job's kind survives a round trip and an unknown kind does not decod
   CHECK(job->kind == wire::JobKind::kRobots);
   frame[4 + 1 + 8] = 9;  // type, id, then the kind byte
   CHECK_FALSE(wire::DecodeJob(std::string_view(frame).substr(4)));
+}
+
+TEST_CASE("A job's validators survive a round trip, empty or not", "[wire]") {
+  struct Case {
+    std::string if_none_match;
+    std::string if_modified_since;
+  };
+  const Case cases[] = {
+      {"", ""},
+      {"\"abc\"", ""},
+      {"", "Sun, 06 Nov 1994 08:49:37 GMT"},
+      {"W/\"x\", \"y\"", "Sun, 06 Nov 1994 08:49:37 GMT"},
+      {std::string("nul\0byte", 8), "\xff"},
+  };
+  for (const Case& c : cases) {
+    INFO("If-None-Match '" << c.if_none_match << "', If-Modified-Since '" << c.if_modified_since
+                           << "'");
+    wire::FetchJob in{9, wire::JobKind::kPage, "http://h/p", c.if_none_match, c.if_modified_since};
+    std::string frame = wire::EncodeJob(in);
+    auto out = wire::DecodeJob(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+    REQUIRE(out);
+    CHECK(out->id == 9);
+    CHECK(out->url == "http://h/p");
+    CHECK(out->if_none_match == c.if_none_match);
+    CHECK(out->if_modified_since == c.if_modified_since);
+  }
+}
+
+TEST_CASE("A result's ETag and Last-Modified survive a round trip, empty when absent", "[wire]") {
+  wire::FetchResult in;
+  in.id = 3;
+  in.status = 304;
+  in.etag = "\"p-v1\"";
+  in.last_modified = "Thu, 01 Jan 2026 01:00:00 GMT";
+  std::string frame = wire::EncodeResult(in);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->status == 304);
+  CHECK(out->etag == "\"p-v1\"");
+  CHECK(out->last_modified == "Thu, 01 Jan 2026 01:00:00 GMT");
+  CHECK(out->body.empty());
+
+  std::string bare = wire::EncodeResult(wire::FetchResult{});
+  auto none = wire::DecodeResult(std::string_view(bare).substr(wire::kFrameHeaderBytes));
+  REQUIRE(none);
+  CHECK(none->etag.empty());
+  CHECK(none->last_modified.empty());
+}
+
+TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
+  // Type 3: the job as it was, u64 id, u8 kind, string url, and nothing after.
+  std::string old_job("\x03", 1);
+  old_job += std::string("\x2a\0\0\0\0\0\0\0", 8);  // id 42
+  old_job += std::string("\0", 1);                  // page
+  old_job += std::string("\x0a\0\0\0", 4) + "http://h/x";
+  CHECK_FALSE(wire::DecodeJob(old_job));
+  // The same bytes under the new type lack the validators.
+  std::string truncated = old_job;
+  truncated[0] = static_cast<char>(wire::MessageType::kJob);
+  CHECK_FALSE(wire::DecodeJob(truncated));
+  // With two empty validators it is a valid new job.
+  std::string current = truncated + std::string(8, '\0');
+  auto job = wire::DecodeJob(current);
+  REQUIRE(job);
+  CHECK(job->id == 42);
+  CHECK(job->url == "http://h/x");
+
+  // Type 5: a result payload whose type byte is the old one.
+  std::string result = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
+  REQUIRE(wire::DecodeResult(result));
+  std::string old_result = result;
+  old_result[0] = 5;
+  CHECK_FALSE(wire::DecodeResult(old_result));
+  // And the old layout, which ended at the text, fails even under the new type.
+  std::string old_layout = result.substr(
+      0, result.size() - 8 - SampleResult().etag.size() - SampleResult().last_modified.size());
+  CHECK_FALSE(wire::DecodeResult(old_layout));
+  CHECK(static_cast<int>(wire::MessageType::kJob) == 6);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 7);
 }
 
 TEST_CASE("Absent title and description stay absent", "[wire]") {
