@@ -149,8 +149,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                "forage");
   app.footer(
       "Exit status: 0 every record ok (or skipped by robots.txt or scope); 1 some records\n"
-      "failed, or records could not be written; 2 usage error; 3 --lock held by another\n"
-      "run; 4 no fetcher process could run; 130 interrupted (SIGINT or SIGTERM).");
+      "failed, or records could not be written; 2 usage error; 3 --lock or --state held\n"
+      "by another run; 4 no fetcher process could run; 130 interrupted (SIGINT or SIGTERM).");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
   // A flag given twice takes its last value, as with curl and wget (so a
   // wrapper script's defaults can be overridden); lists accumulate.

@@ -37,6 +37,10 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.parse_timeout == b.parse_timeout);
   CHECK(a.text == b.text);
   CHECK(a.max_text == b.max_text);
+  CHECK(a.recrawl_after == b.recrawl_after);
+  CHECK(a.changed_only == b.changed_only);
+  CHECK(from_file.config->append == plain.config->append);
+  CHECK(from_file.config->log_level_set == plain.config->log_level_set);
   CHECK(from_file.config->output == plain.config->output);
   CHECK(from_file.config->log_level == plain.config->log_level);
 }

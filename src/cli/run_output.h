@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/cli_options.h"
+#include "forage/crawler.h"
+#include "forage/status.h"
+#include "out/output_placement.h"
+#include "out/sink.h"
+#include "state/state_store.h"
+
+namespace forage {
+
+// Where one run of the forage command writes, and with --state how its
+// records and the state are kept in step: the sink behind its placement
+// (a temporary file renamed into place at the end), and the state whose
+// pass the run resumes or begins. Master only.
+class RunOutput {
+ public:
+  // Opens the state (resuming or beginning its pass, and cutting back or
+  // taking up what a killed run of the pass left), then the sink. On failure
+  // the Status says what and where and *exit_code is kExitLocked (the state
+  // is in use) or kExitUsage.
+  static Result<std::unique_ptr<RunOutput>> Open(const CliConfig& config, int* exit_code);
+  ~RunOutput();
+  RunOutput(const RunOutput&) = delete;
+  RunOutput& operator=(const RunOutput&) = delete;
+
+  // Sends the crawler's records to the sink and, with a state, hands the
+  // crawler the state: batched commits that checkpoint a file output, or a
+  // commit after every record for a stream. This object must outlive Run().
+  Status Attach(Crawler& crawler);
+
+  // After Run(): closes the sink and publishes the file whatever ending
+  // wrote records (interrupted ones included; an output that failed leaves
+  // the previous file in place). With a state, a run that failed keeps its
+  // file for the next run to take up, as a killed one would, and a run
+  // that finished its pass ends the pass once the records are published.
+  Status Finish(const Result<CrawlSummary>& run);
+
+  // Whether writing a record failed (the run then stops, status 1).
+  bool sink_failed() const { return sink_failed_; }
+  bool has_state() const { return state_ != nullptr; }
+
+ private:
+  RunOutput(const CliConfig& config, OutputFormat format) : config_(config), format_(format) {}
+
+  const CliConfig& config_;
+  OutputFormat format_;
+  std::unique_ptr<StateStore> state_;
+  std::unique_ptr<OutputPlacement> placement_;
+  std::unique_ptr<RecordSink> sink_;
+  bool sink_failed_ = false;
+};
+
+}  // namespace forage
