@@ -176,6 +176,16 @@ run_round() {
         "$FORAGE_BIN" -q -j "$j" -c "$c" --per-host 1000 -o "$out" "$urls"
     done
   done
+  # --state costs: a new pass each time (the state removed first), written
+  # in batches beside a file output, or committed per record for a stream.
+  out=$tmp/out/forage-state-file.jsonl
+  run_case "forage -j 2 -c 64 --state, -o file" forage forage "$out" /dev/null -- \
+    bash -c 'rm -f "$1"*; exec "${@:2}"' state "$tmp/state.db" \
+    "$FORAGE_BIN" -q -j 2 -c 64 --per-host 1000 --state "$tmp/state.db" -o "$out" "$urls"
+  out=$tmp/out/forage-state-stdout.jsonl
+  run_case "forage -j 2 -c 64 --state, stdout" forage forage "$out" "$out" -- \
+    bash -c 'rm -f "$1"*; exec "${@:2}"' state "$tmp/state.db" \
+    "$FORAGE_BIN" -q -j 2 -c 64 --per-host 1000 --state "$tmp/state.db" "$urls"
   if ((have_curl)); then
     out=$tmp/out/curl-xargs.txt
     run_case "curl: xargs -P 16, 50 URLs/process" curl curl "$out" "$out" -- \

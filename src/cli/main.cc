@@ -105,7 +105,9 @@ int main(int argc, char** argv) {
                " not due" +
                (s.interrupted ? "; the rest stays pending in " + config.state_path : "");
   }
-  LogInfo(summary);
+  // A good run is silent off a terminal; one with failures, or cut off,
+  // says so (cron mails it).
+  Log(s.failed > 0 || s.interrupted ? LogLevel::kWarn : LogLevel::kInfo, summary);
   if (!config.stats_path.empty()) {
     if (Status st = WriteStatsFile(config.stats_path, s); !st.ok()) {
       LogError(st.message());
