@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -12,14 +11,6 @@
 namespace forage::test {
 namespace {
 
-std::vector<std::string> Listing(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 TEST_CASE("A second run with the same lock exits 3 naming the holder", "[scheduled][integration]") {
   TestServer server;
@@ -62,11 +53,11 @@ TEST_CASE("An output file is replaced whole when the run ends", "[scheduled][int
   // A reader now sees the previous output, not a half-written one; the new
   // one grows beside it.
   CHECK(ReadFile(out) == "old\n");
-  CHECK(Listing(dir.path()).size() == 2);
+  CHECK(ListDir(dir.path()).size() == 2);
   server.Release();
   REQUIRE(forage.Wait(20s) == 0);
   CHECK(ParseRecords(ReadFile(out)).size() == 2);
-  CHECK(Listing(dir.path()) == std::vector<std::string>{"out.jsonl"});
+  CHECK(ListDir(dir.path()) == std::vector<std::string>{"out.jsonl"});
 }
 
 TEST_CASE("An interrupted run still publishes its records whole", "[scheduled][integration]") {
@@ -80,7 +71,7 @@ TEST_CASE("An interrupted run still publishes its records whole", "[scheduled][i
   std::string csv = ReadFile(out);
   CHECK(csv.rfind("url,", 0) == 0);
   CHECK(csv.find("interrupted") != std::string::npos);
-  CHECK(Listing(dir.path()) == std::vector<std::string>{"out.csv"});
+  CHECK(ListDir(dir.path()) == std::vector<std::string>{"out.csv"});
   server.Release();
 }
 

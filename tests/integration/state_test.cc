@@ -2,7 +2,6 @@
 // or repeating a URL; later runs revisit pages with conditional requests.
 
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <set>
 
 #include "support/forage_run.h"
+#include "support/raw_sqlite.h"
 
 namespace forage::test {
 namespace {
@@ -69,18 +69,6 @@ std::map<std::string, int> Once(const std::string& list) {
   return out;
 }
 
-std::vector<std::string> Listing(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-void Append(std::vector<std::string>& args, std::initializer_list<std::string> more) {
-  args.insert(args.end(), more.begin(), more.end());
-}
 
 TEST_CASE("A run stopped by SIGINT or SIGTERM resumes: every URL once in all", "[state]") {
   const int signo = GENERATE(SIGINT, SIGTERM);
@@ -158,7 +146,7 @@ TEST_CASE("After a SIGKILL of the master the next run takes up its output", "[st
   REQUIRE(first.Wait(10s) == 128 + SIGKILL);
   for (pid_t pid : fetchers) REQUIRE(WaitGone(pid, 10s));
   CHECK_FALSE(std::filesystem::exists(out));  // nothing published...
-  std::vector<std::string> left = Listing(dir.path());
+  std::vector<std::string> left = ListDir(dir.path());
   CHECK(std::count_if(left.begin(), left.end(), [](const std::string& name) {
           return name.find(".forage-") != std::string::npos;
         }) == 1);  // ...but its records wait beside the output
@@ -187,7 +175,7 @@ TEST_CASE("After a SIGKILL of the master the next run takes up its output", "[st
     CHECK(second.exit_code == 0);
     CHECK(CountUrls({ParseRecords(ReadFile(out)), second.records}) == Once(list));
   }
-  for (const std::string& name : Listing(dir.path())) {
+  for (const std::string& name : ListDir(dir.path())) {
     CHECK(name.find(".forage-") == std::string::npos);  // no temporary file is left
   }
 }
@@ -244,7 +232,7 @@ TEST_CASE("A later run revisits pages with conditional requests", "[state][cond]
   REQUIRE(second.exit_code == 0);
   auto by_url = second.ByUrl();
   REQUIRE(by_url.size() == 4);
-  for (const std::string& unchanged : {"/cond/a", "/cond/c?etag=0"}) {
+  for (const char* unchanged : {"/cond/a", "/cond/c?etag=0"}) {
     const json& r = by_url[server.Url(unchanged)];
     CHECK(r["ok"] == true);
     CHECK(r["status"] == 304);
@@ -314,10 +302,7 @@ TEST_CASE("A state from a newer forage, or no state at all, is refused with stat
   TempDir dir;
   const std::string state = dir.path() + "/state.db";
   REQUIRE(RunForage(Serial(state, {"--url", server.Url("/page/1")})).exit_code == 0);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(state.c_str(), &db) == SQLITE_OK);
-  CHECK(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  Exec(OpenRaw(state).get(), "PRAGMA user_version = 99");
   ForageRun newer = RunForage(Serial(state, {"--url", server.Url("/page/1")}));
   CHECK(newer.exit_code == 2);
   CHECK(newer.records.empty());

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,15 @@ std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
     if (!line) return std::nullopt;
     if (line->rfind(prefix, 0) == 0) return line;
   }
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void TestServer::Release() { process_->WriteStdin("release\n"); }

@@ -27,6 +27,9 @@ class TempDir {
   std::string path_;
 };
 
+// The names in directory `dir`, sorted.
+std::vector<std::string> ListDir(const std::string& dir);
+
 // The whole contents of the file at `path` ("" if it cannot be read).
 std::string ReadFile(const std::string& path);
 

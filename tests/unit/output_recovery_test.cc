@@ -1,12 +1,11 @@
 #include "out/output_recovery.h"
 
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "out/sqlite_sink.h"
 #include "support/forage_run.h"
+#include "support/raw_sqlite.h"
 
 namespace forage {
 namespace {
@@ -15,15 +14,7 @@ using test::ReadFile;
 using test::TempDir;
 
 std::int64_t Rows(const std::string& path) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM pages", -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  std::int64_t n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
+  return test::QueryInt(test::OpenRaw(path).get(), "SELECT count(*) FROM pages");
 }
 
 TEST_CASE("A killed run's output is cut back to the committed records", "[output][state]") {

@@ -13,37 +13,18 @@
 
 #include "out/sink.h"
 #include "support/forage_run.h"
+#include "support/raw_sqlite.h"
 
 namespace forage {
 namespace {
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using test::Db;
+using test::OpenRaw;
+using test::Prepare;
+using test::Stmt;
 
 // The database at `path`, read-only, as another process would read it.
-Db OpenReader(const std::string& path) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  Db db(raw);
-  INFO(path << ": " << (raw ? sqlite3_errmsg(raw) : "?"));
-  REQUIRE(rc == SQLITE_OK);
-  return db;
-}
-
-Stmt Prepare(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-  Stmt stmt(raw);
-  INFO(sql << ": " << sqlite3_errmsg(db));
-  REQUIRE(rc == SQLITE_OK);
-  return stmt;
-}
+Db OpenReader(const std::string& path) { return OpenRaw(path, SQLITE_OPEN_READONLY); }
 
 // Column `i` of the current row as text; nullopt for NULL.
 std::optional<std::string> Text(sqlite3_stmt* stmt, int i) {

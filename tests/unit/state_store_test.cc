@@ -21,10 +21,16 @@
 #include <vector>
 
 #include "support/forage_run.h"
+#include "support/raw_sqlite.h"
 
 namespace forage {
 namespace {
 
+using test::Db;
+using test::Exec;
+using test::OpenRaw;
+using test::QueryInt;
+using test::Stmt;
 using OpenError = StateStore::OpenError;
 using Stage = StateStore::Known::Stage;
 
@@ -42,43 +48,6 @@ constexpr std::int64_t kApplicationId = 0x666F7267;
 
 // --- Raw SQLite, as another program would see the file ----------------------
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-Db OpenRaw(const std::string& path) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  Db db(raw);
-  INFO(path << ": " << (raw ? sqlite3_errmsg(raw) : "?"));
-  REQUIRE(rc == SQLITE_OK);
-  return db;
-}
-
-void Exec(sqlite3* db, const std::string& sql) {
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error ? error : "";
-  sqlite3_free(error);
-  INFO(sql << ": " << message);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-// The first column of the first row of `sql`.
-std::int64_t QueryInt(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-  Stmt stmt(raw);
-  INFO(sql << ": " << sqlite3_errmsg(db));
-  REQUIRE(rc == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
-  return sqlite3_column_int64(stmt.get(), 0);
-}
 
 std::string QueryText(sqlite3* db, const std::string& sql) {
   sqlite3_stmt* raw = nullptr;

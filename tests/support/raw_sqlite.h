@@ -1,0 +1,60 @@
+#pragma once
+
+// SQLite files as another program sees them, for tests that look inside
+// forage's sqlite outputs and state files. Failures fail the current test.
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace forage::test {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// The database at `path`, opened with `flags` (read-write, created if missing, by default).
+inline Db OpenRaw(const std::string& path,
+                  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Db db(raw);
+  INFO(path << ": " << (raw ? sqlite3_errmsg(raw) : "?"));
+  REQUIRE(rc == SQLITE_OK);
+  return db;
+}
+
+inline Stmt Prepare(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
+  Stmt stmt(raw);
+  INFO(sql << ": " << sqlite3_errmsg(db));
+  REQUIRE(rc == SQLITE_OK);
+  return stmt;
+}
+
+inline void Exec(sqlite3* db, const std::string& sql) {
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = error ? error : "";
+  sqlite3_free(error);
+  INFO(sql << ": " << message);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// The first column of the first row of `sql`.
+inline std::int64_t QueryInt(sqlite3* db, const std::string& sql) {
+  Stmt stmt = Prepare(db, sql);
+  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
+  return sqlite3_column_int64(stmt.get(), 0);
+}
+
+}  // namespace forage::test
