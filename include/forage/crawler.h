@@ -70,12 +70,19 @@ class Crawler {
 
   // Seeds, taken in the order they were added. A URL string is checked when
   // the run reaches it: a bad one yields an error record, not a failure here.
-  void AddSeedUrl(std::string url);
+  void AddSeed(std::string url);
   // A file with one URL a line ('#' comments and blank lines skipped,
   // whitespace trimmed); "-" is standard input. Files are opened here, so a
   // missing one fails now, naming it; they are read lazily during Run(), so a
   // list of any length takes bounded memory.
   Status AddSeedFile(const std::string& path);
+
+  // Consulted in the calling thread for each link found on a page that
+  // would be scheduled (within --depth, in scope, past the patterns, never
+  // seen before in this run), with its absolute URL and the depth it would
+  // have; false drops it, without a record. Each distinct URL is asked about
+  // once. Listed URLs are not filtered. Must not call back into the Crawler.
+  void OnAdmit(std::function<bool(std::string_view url, int depth)> filter);
 
   // Called in the master for every record as it completes. Returning a
   // failed Status (say, the output disk is full) stops the run: Run() then

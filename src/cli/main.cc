@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   }
 
   Crawler crawler(config.options);
-  for (std::string& url : config.urls) crawler.AddSeedUrl(std::move(url));
+  for (std::string& url : config.urls) crawler.AddSeed(std::move(url));
   for (const std::string& file : config.files) {
     if (Status st = crawler.AddSeedFile(file); !st.ok()) {
       LogError(st.message());

@@ -145,6 +145,7 @@ struct Crawler::Impl {
   UrlSource source;
   std::function<Status(const Record&)> on_record;
   std::function<void(const CrawlProgress&)> on_progress;
+  std::function<bool(std::string_view, int)> on_admit;
   StateStore* state = nullptr;
   bool commit_each_record = false;
   std::function<Result<std::int64_t>()> on_checkpoint;
@@ -180,8 +181,11 @@ struct Crawler::Impl {
 Crawler::Crawler(CrawlOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Crawler::~Crawler() = default;
 
-void Crawler::AddSeedUrl(std::string url) { impl_->source.AddUrl(std::move(url)); }
+void Crawler::AddSeed(std::string url) { impl_->source.AddUrl(std::move(url)); }
 Status Crawler::AddSeedFile(const std::string& path) { return impl_->source.AddFile(path); }
+void Crawler::OnAdmit(std::function<bool(std::string_view url, int depth)> filter) {
+  impl_->on_admit = std::move(filter);
+}
 void Crawler::OnRecord(std::function<Status(const Record&)> callback) {
   impl_->on_record = std::move(callback);
 }
@@ -360,8 +364,9 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
 
 // A link found on a page (`from` carries the page's depth, scope root and
 // final URL as `parent`) is admitted when it is within depth, not
-// binary-looking, in scope, passes the patterns, fits under --max-pages and
-// was never seen before. Otherwise it gets no record.
+// binary-looking, in scope, passes the patterns, fits under --max-pages, was
+// never seen before and the OnAdmit filter takes it. Otherwise it gets no
+// record.
 void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   if (from.depth + 1 > options.depth || AtPageLimit()) return;
   std::optional<CanonicalUrl> url = Canonicalize(link);
@@ -371,6 +376,7 @@ void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   if (!scope->PassesPatterns(url->url)) return;
   std::uint64_t fingerprint = UrlFingerprint(url->url);
   if (!seen.Insert(fingerprint)) return;
+  if (on_admit && !on_admit(link, from.depth + 1)) return;  // seen: not asked again
   Job job;
   job.input = link;
   job.depth = from.depth + 1;

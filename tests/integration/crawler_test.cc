@@ -22,9 +22,9 @@ CrawlOptions LibraryOptions() {
 TEST_CASE("Crawler calls OnRecord once per seed and sums up the run", "[crawler][integration]") {
   TestServer server;
   Crawler crawler(LibraryOptions());
-  for (int i = 0; i < 30; ++i) crawler.AddSeedUrl(server.Url("/page/" + std::to_string(i)));
-  crawler.AddSeedUrl(server.Url("/status/404"));
-  crawler.AddSeedUrl("gopher://old.example/");
+  for (int i = 0; i < 30; ++i) crawler.AddSeed(server.Url("/page/" + std::to_string(i)));
+  crawler.AddSeed(server.Url("/status/404"));
+  crawler.AddSeed("gopher://old.example/");
   std::multiset<std::string> seen;
   crawler.OnRecord([&](const Record& r) {
     seen.insert(r.url);
@@ -45,7 +45,7 @@ TEST_CASE("Crawler calls OnRecord once per seed and sums up the run", "[crawler]
 TEST_CASE("A failing record callback ends the run with its Status", "[crawler][integration]") {
   TestServer server;
   Crawler crawler(LibraryOptions());
-  for (int i = 0; i < 20; ++i) crawler.AddSeedUrl(server.Url("/page/" + std::to_string(i)));
+  for (int i = 0; i < 20; ++i) crawler.AddSeed(server.Url("/page/" + std::to_string(i)));
   int calls = 0;
   crawler.OnRecord([&](const Record&) {
     ++calls;
@@ -60,8 +60,8 @@ TEST_CASE("A failing record callback ends the run with its Status", "[crawler][i
 TEST_CASE("RequestStop ends a run with interrupted records", "[crawler][integration]") {
   TestServer server;
   Crawler crawler(LibraryOptions());
-  crawler.AddSeedUrl(server.Url("/page/0"));
-  for (int i = 0; i < 8; ++i) crawler.AddSeedUrl(server.Url("/hold/" + std::to_string(i)));
+  crawler.AddSeed(server.Url("/page/0"));
+  for (int i = 0; i < 8; ++i) crawler.AddSeed(server.Url("/hold/" + std::to_string(i)));
   std::vector<Record> records;
   crawler.OnRecord([&](const Record& r) {
     records.push_back(r);
@@ -84,7 +84,7 @@ TEST_CASE("A Crawler can run twice and a stale stop request does not leak",
           "[crawler][integration]") {
   TestServer server;
   Crawler crawler(LibraryOptions());
-  crawler.AddSeedUrl(server.Url("/page/1"));
+  crawler.AddSeed(server.Url("/page/1"));
   crawler.RequestStop();  // before any run: ignored
   int records = 0;
   crawler.OnRecord([&](const Record& r) {

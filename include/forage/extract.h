@@ -1,0 +1,49 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "forage/options.h"
+#include "forage/status.h"
+
+namespace forage {
+
+// What forage extracts from one HTML page: the page fields of a Record.
+struct ExtractedPage {
+  std::optional<std::string> title;        // first <title>, whitespace collapsed
+  std::optional<std::string> description;  // first <meta name="description" content>
+  // a[href] and area[href] resolved against the first <base href> or the
+  // page's URL: absolute, http(s) only, fragment removed, deduplicated, in
+  // document order.
+  std::vector<std::string> links;
+  // Each rule's name to the texts (or attribute values) of the elements it
+  // matches, in document order; every name is present.
+  std::map<std::string, std::vector<std::string>> fields;
+  std::optional<std::string> text;  // the visible text, when asked for
+};
+
+// What to extract beyond title, description and links.
+struct ExtractSettings {
+  std::vector<FieldRule> select;      // as --select
+  bool text = false;                  // as --text
+  std::size_t max_text = 64 * 1024;  // as --max-text
+  // The page's Content-Type header, for its charset. The bytes are decoded
+  // to UTF-8 as a fetch would: byte-order mark, then this charset, then a
+  // <meta charset> in the first 1024 bytes, else windows-1252.
+  std::string content_type;
+};
+
+// Parses the HTML `body` served at `url` and extracts what a record would
+// hold, in the calling thread: no process, no network. Any thread may call it
+// (calls share nothing). Deep nesting cannot overflow the stack, but parsing
+// takes time proportional to the document, superlinear on hostile nesting:
+// a caller with untrusted pages and a deadline runs it where it can be
+// killed, as the Crawler does. Fails only for a --select rule that does not
+// parse (naming it); any bytes at all are a page.
+Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
+                                  const ExtractSettings& settings = {});
+
+}  // namespace forage
