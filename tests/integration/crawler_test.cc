@@ -2,8 +2,14 @@
 
 #include "forage/crawler.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
 #include <set>
+#include <thread>
 
 #include "support/forage_run.h"
 
@@ -98,6 +104,108 @@ TEST_CASE("A Crawler can run twice and a stale stop request does not leak",
   auto second = crawler.Run();  // seeds were consumed: an empty run
   REQUIRE(second.ok());
   CHECK(second.value().records == 0);
+}
+
+TEST_CASE("The admit filter decides which found links are scheduled", "[crawler][integration]") {
+  TestServer server;
+  CrawlOptions options = LibraryOptions();
+  options.depth = 1;
+  Crawler crawler(options);
+  std::string seed = server.Url("/links?l=/page/1&l=/page/2&l=/page/3&l=/page/2&l=/status/404");
+  crawler.AddSeed(seed);
+  std::map<std::string, int> asked;
+  crawler.OnAdmit([&](std::string_view url, int depth) {
+    CHECK(depth == 1);
+    ++asked[std::string(url)];
+    return url.find("/page/2") == std::string_view::npos;  // everything but /page/2
+  });
+  std::set<std::string> recorded;
+  crawler.OnRecord([&](const Record& r) {
+    CHECK(recorded.insert(r.url).second);
+    return Status();
+  });
+  auto run = crawler.Run();
+  REQUIRE(run.ok());
+  // Each distinct link is asked about once; the refused one gets no record.
+  CHECK(asked == std::map<std::string, int>{{server.Url("/page/1"), 1},
+                                            {server.Url("/page/2"), 1},
+                                            {server.Url("/page/3"), 1},
+                                            {server.Url("/status/404"), 1}});
+  CHECK(recorded == std::set<std::string>{seed, server.Url("/page/1"), server.Url("/page/3"),
+                                          server.Url("/status/404")});
+  CHECK(run.value().records == 4);
+}
+
+TEST_CASE("RequestStop from another thread ends the run with every URL accounted for",
+          "[crawler][integration]") {
+  TestServer server;
+  Crawler crawler(LibraryOptions());
+  crawler.AddSeed(server.Url("/page/0"));
+  for (int i = 0; i < 6; ++i) crawler.AddSeed(server.Url("/hold/" + std::to_string(i)));
+  std::thread stopper;
+  std::vector<Record> records;
+  crawler.OnRecord([&](const Record& r) {
+    records.push_back(r);
+    if (!stopper.joinable()) {
+      // Started from the first record, after the fetchers were forked: it
+      // waits for the held requests to arrive and stops the run from there.
+      stopper = std::thread([&] {
+        for (int i = 0; i < 6; ++i) CHECK(server.WaitFor("HELD ", 20s));
+        crawler.RequestStop();
+      });
+    }
+    return Status();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  auto run = crawler.Run();
+  stopper.join();
+  REQUIRE(run.ok());
+  CHECK(run.value().interrupted);
+  CHECK(std::chrono::steady_clock::now() - started < 20s);
+  std::set<std::string> urls;
+  for (const Record& r : records) CHECK(urls.insert(r.url).second);
+  CHECK(urls.size() == 7);
+  server.Release();
+}
+
+// Descriptors open in this process, by number.
+std::set<std::string> OpenFds() {
+  std::set<std::string> fds;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    fds.insert(e.path().filename().string());
+  }
+  return fds;
+}
+
+TEST_CASE("Crawlers run one after another leave the host process as they found it",
+          "[crawler][integration]") {
+  TestServer server;
+  struct sigaction before_int {}, before_term {}, before_pipe {};
+  sigaction(SIGINT, nullptr, &before_int);
+  sigaction(SIGTERM, nullptr, &before_term);
+  sigaction(SIGPIPE, nullptr, &before_pipe);
+  const std::set<std::string> fds = OpenFds();
+  for (int round = 0; round < 3; ++round) {
+    Crawler crawler(LibraryOptions());
+    crawler.AddSeed(server.Url("/page/" + std::to_string(round)));
+    int ok = 0;
+    crawler.OnRecord([&](const Record& r) {
+      ok += r.ok;
+      return Status();
+    });
+    auto run = crawler.Run();
+    REQUIRE(run.ok());
+    CHECK(ok == 1);
+    CHECK(ChildrenOf(::getpid()).size() <= 1);  // the test server only
+  }
+  CHECK(OpenFds() == fds);
+  struct sigaction after {};
+  sigaction(SIGINT, nullptr, &after);
+  CHECK(after.sa_handler == before_int.sa_handler);
+  sigaction(SIGTERM, nullptr, &after);
+  CHECK(after.sa_handler == before_term.sa_handler);
+  sigaction(SIGPIPE, nullptr, &after);
+  CHECK(after.sa_handler == before_pipe.sa_handler);
 }
 
 }  // namespace
