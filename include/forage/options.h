@@ -83,4 +83,7 @@ struct CrawlOptions {
   bool handle_signals = true;
 };
 
+// The name the API documentation uses: every setting of a run.
+using Options = CrawlOptions;
+
 }  // namespace forage
