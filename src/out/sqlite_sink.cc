@@ -44,7 +44,8 @@ std::string InsertSql(const SinkOptions& options) {
       params += ", ";
     }
     names += c.name;
-    params += "?" + std::to_string(++i);
+    params += '?';
+    params += std::to_string(++i);
   }
   return "INSERT INTO pages (" + names + ") VALUES (" + params + ")";
 }
