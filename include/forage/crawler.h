@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "forage/export.h"
 #include "forage/options.h"
 #include "forage/record.h"
 #include "forage/status.h"
@@ -61,7 +62,7 @@ struct CrawlProgress {
 // Fork safety: Run() forks. Call it from a process with a single thread (the
 // fetchers inherit a copy of the caller and must not meet locks held by
 // threads that do not exist in the child).
-class Crawler {
+class FORAGE_API Crawler {
  public:
   explicit Crawler(CrawlOptions options);
   ~Crawler();

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "forage/export.h"
+
 namespace forage {
 
 // Why a URL did not yield a successful fetch. The name of each kind is the
@@ -30,15 +32,15 @@ enum class ErrorKind : std::uint8_t {
 
 // Whether records of this kind count as failures for the exit status. URLs
 // skipped by policy (robots, out_of_scope) do not.
-bool IsFailure(ErrorKind kind);
+FORAGE_API bool IsFailure(ErrorKind kind);
 
 // The record name of `kind`, e.g. "unsupported_scheme"; "none" for kNone.
-std::string_view ErrorKindName(ErrorKind kind);
+FORAGE_API std::string_view ErrorKindName(ErrorKind kind);
 
 // The inverse of ErrorKindName; nullopt for an unknown name.
-std::optional<ErrorKind> ErrorKindFromName(std::string_view name);
+FORAGE_API std::optional<ErrorKind> ErrorKindFromName(std::string_view name);
 
 // The inverse of the numeric value, for decoding; nullopt when out of range.
-std::optional<ErrorKind> ErrorKindFromNumber(std::uint8_t value);
+FORAGE_API std::optional<ErrorKind> ErrorKindFromNumber(std::uint8_t value);
 
 }  // namespace forage

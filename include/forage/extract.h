@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "forage/export.h"
 #include "forage/options.h"
 #include "forage/status.h"
 
@@ -43,7 +44,7 @@ struct ExtractSettings {
 // a caller with untrusted pages and a deadline runs it where it can be
 // killed, as the Crawler does. Fails only for a --select rule that does not
 // parse (naming it); any bytes at all are a page.
-Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
+FORAGE_API Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
                                   const ExtractSettings& settings = {});
 
 }  // namespace forage
