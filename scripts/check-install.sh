@@ -42,7 +42,8 @@ prefix=$tmp/prefix
 step "installing into a temporary prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 for f in include/forage/forage.h include/forage/version.h lib/libforage.a lib/libforage.so \
-  lib/libforage.so.0 lib/cmake/forage/forageConfig.cmake lib/pkgconfig/forage.pc bin/forage; do
+  lib/libforage.so.0 lib/cmake/forage/forageConfig.cmake lib/pkgconfig/forage.pc bin/forage \
+  libexec/forage/forage-fetcher; do
   [[ -e $prefix/$f ]] || fail "cmake --install did not install $f"
 done
 [[ $(readlink "$prefix/lib/libforage.so.0") == libforage.so.0.1.0 ]] ||

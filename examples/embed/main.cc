@@ -7,8 +7,8 @@
 // or with pkg-config:
 //   g++ -std=c++20 main.cc $(pkg-config --cflags --libs forage) -o embed
 //
-// Crawler::Run() forks fetcher processes: call it, as here, from a process
-// with a single thread.
+// Crawler::Run() starts its fetchers as the installed program
+// libexec/forage/forage-fetcher, so a program with threads may call it too.
 #include <cstdio>
 #include <string>
 #include <string_view>

@@ -59,9 +59,11 @@ struct CrawlProgress {
 // forked fetcher processes. Every URL given as a seed yields exactly one
 // Record, in order of completion.
 //
-// Fork safety: Run() forks. Call it from a process with a single thread (the
-// fetchers inherit a copy of the caller and must not meet locks held by
-// threads that do not exist in the child).
+// Processes: Run() starts its fetchers as the program forage-fetcher with
+// posix_spawn (see CrawlOptions::fetcher_program), so they are clean processes
+// whatever threads the caller has, and the caller's descriptors and signal
+// handlers stay its own. Only when no fetcher program can be found are they
+// forked from the caller, which then must have a single thread.
 class FORAGE_API Crawler {
  public:
   explicit Crawler(CrawlOptions options);

@@ -77,6 +77,15 @@ struct CrawlOptions {
   // A 304 to such a request (the page is unchanged) yields no record.
   bool changed_only = false;
 
+  // The fetcher program (forage-fetcher) each fetcher process runs. Empty:
+  // $FORAGE_FETCHER, else forage-fetcher beside the running program or in
+  // ../libexec/forage/ from it or from libforage.so, else the installed
+  // one. Started with posix_spawn, fetchers are clean processes whatever
+  // threads the calling program has. If no fetcher program is found, the
+  // fetchers are forked from the calling process instead, which is only safe
+  // when it has no other threads (debug log says which).
+  std::string fetcher_program;
+
   // Block SIGINT/SIGTERM in the calling process and turn them into a clean
   // stop (records of kind "interrupted"). An embedding program that handles
   // signals itself sets this to false and calls Crawler::RequestStop().

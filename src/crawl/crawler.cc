@@ -30,6 +30,7 @@
 #include "crawl/seen_set.h"
 #include "crawl/url_source.h"
 #include "fetch/fetcher_main.h"
+#include "ipc/fetcher_program.h"
 #include "ipc/frame_buffer.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
@@ -224,7 +225,7 @@ void Crawler::Impl::ReportProgress(Clock::time_point started) {
 
 bool Crawler::Impl::HasRoom() const {
   for (std::size_t i = 0; i < pool->size(); ++i) {
-    if (pool->Running(i) && jobs.AssignedTo(i) < static_cast<std::size_t>(options.concurrency)) {
+    if (pool->Ready(i) && jobs.AssignedTo(i) < static_cast<std::size_t>(options.concurrency)) {
       return true;
     }
   }
@@ -551,7 +552,7 @@ bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
   const auto limit = static_cast<std::size_t>(options.concurrency);
   std::size_t best = pool->size();
   for (std::size_t i = 0; i < pool->size(); ++i) {
-    if (!pool->Running(i) || jobs.AssignedTo(i) >= limit) continue;
+    if (!pool->Ready(i) || jobs.AssignedTo(i) >= limit) continue;
     if (best == pool->size() || jobs.AssignedTo(i) < jobs.AssignedTo(best)) best = i;
   }
   if (best == pool->size()) return false;
@@ -594,6 +595,10 @@ void Crawler::Impl::ReadResults(std::size_t slot) {
 
 // One result frame from `slot`; false if it cannot be decoded.
 bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
+  if (wire::IsReady(payload)) {
+    pool->MarkReady(slot);
+    return true;
+  }
   std::optional<wire::FetchResult> result = wire::DecodeResult(payload);
   if (!result) return false;
   if (!jobs.IsAssigned(result->id, slot)) {
@@ -941,10 +946,17 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   scheduler.emplace(Scheduler::Limits{options.per_host, options.delay});
 
   SignalScope signals(options.handle_signals);
-  const CrawlOptions fetcher_options = options;
-  auto created = WorkerPool::Create(workers, [fetcher_options](WorkQueue q, int doorbell, int out) {
-    return RunFetcher(fetcher_options, q, doorbell, out);
-  });
+  // Fetchers run the fetcher program when there is one: a clean process
+  // whatever threads the caller has. Otherwise they are forked from here.
+  Result<std::unique_ptr<WorkerPool>> created = Status::Error("no pool");
+  if (std::string program = FindFetcherProgram(options.fetcher_program); !program.empty()) {
+    created = WorkerPool::CreateSpawning(workers, std::move(program), FetcherConfigFor(options));
+  } else {
+    const CrawlOptions fetcher_options = options;
+    created = WorkerPool::Create(workers, [fetcher_options](WorkQueue q, int doorbell, int out) {
+      return RunFetcher(fetcher_options, q, doorbell, out);
+    });
+  }
   if (!created.ok()) return created.status();
   pool = std::move(created).value();
   buffers.assign(workers, FrameBuffer(wire::kMaxFrameBytes));

@@ -55,6 +55,10 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     return kExitCannotWork;
   }
   Fetcher& fetcher = *created.value();
+  // Ready: the master hands this fetcher work only from now on, so that a
+  // slow start (a program loading its libraries) does not delay the first
+  // requests behind --delay's back.
+  if (!WriteAll(result_fd, wire::EncodeReady()).ok()) return 0;
   const auto concurrency = static_cast<std::size_t>(options.concurrency);
   std::string payload;
   std::vector<wire::FetchResult> finished;

@@ -139,6 +139,63 @@ std::string EncodeResult(const FetchResult& r) {
   return std::move(w).Finish();
 }
 
+std::string EncodeReady() { return Writer(MessageType::kReady).Finish(); }
+
+bool IsReady(std::string_view payload) {
+  return payload.size() == 1 && static_cast<std::uint8_t>(payload[0]) ==
+                                    static_cast<std::uint8_t>(MessageType::kReady);
+}
+
+std::string EncodeFetcherConfig(const FetcherConfig& c) {
+  Writer w(MessageType::kFetcherConfig);
+  w.U32(static_cast<std::uint32_t>(c.concurrency));
+  w.U64(static_cast<std::uint64_t>(c.timeout_ms));
+  w.U64(static_cast<std::uint64_t>(c.connect_timeout_ms));
+  w.Str(c.user_agent);
+  w.U64(c.max_bytes);
+  w.U32(static_cast<std::uint32_t>(c.resolve.size()));
+  for (const std::string& entry : c.resolve) w.Str(entry);
+  w.U32(static_cast<std::uint32_t>(c.select.size()));
+  for (const auto& rule : c.select) {
+    for (const std::string& part : rule) w.Str(part);
+  }
+  w.U8(c.text ? 1 : 0);
+  w.U64(c.max_text);
+  w.U8(c.log_level);
+  std::string frame = std::move(w).Finish();
+  return frame.substr(kFrameHeaderBytes);
+}
+
+std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload) {
+  Reader r(payload);
+  FetcherConfig c;
+  std::uint32_t concurrency = 0, n = 0;
+  std::uint64_t timeout = 0, connect_timeout = 0;
+  std::uint8_t text = 0;
+  if (!ExpectType(r, MessageType::kFetcherConfig) || !r.U32(&concurrency) || !r.U64(&timeout) ||
+      !r.U64(&connect_timeout) || !r.Str(&c.user_agent) || !r.U64(&c.max_bytes) || !r.U32(&n)) {
+    return std::nullopt;
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!r.Str(&c.resolve.emplace_back())) return std::nullopt;
+  }
+  if (!r.U32(&n)) return std::nullopt;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    auto& rule = c.select.emplace_back();
+    for (std::string& part : rule) {
+      if (!r.Str(&part)) return std::nullopt;
+    }
+  }
+  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U8(&c.log_level) || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  c.concurrency = static_cast<int>(concurrency);
+  c.timeout_ms = static_cast<std::int64_t>(timeout);
+  c.connect_timeout_ms = static_cast<std::int64_t>(connect_timeout);
+  c.text = text != 0;
+  return c;
+}
+
 std::optional<FetchJob> DecodeJob(std::string_view payload) {
   Reader r(payload);
   FetchJob job;

@@ -11,6 +11,8 @@
 //   kJob    (master -> fetcher, through the work queue)
 //     u64 job id, u8 job kind (0: page, 1: robots.txt), string url, string
 //     If-None-Match value, string If-Modified-Since value ("": not sent)
+//   kReady  (fetcher -> master, through the result pipe, once, first)
+//     nothing: the fetcher can take work
 //   kResult (fetcher -> master, through the result pipe)
 //     u64 job id, u8 error kind, string error message, i32 HTTP status (0:
 //     none), string final url, string content type, u64 bytes, u64 elapsed
@@ -29,6 +31,7 @@
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,7 +48,7 @@ inline constexpr std::size_t kFrameHeaderBytes = 4;
 // only (the HTML stays in the fetcher), and links are capped to fit.
 inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
 
-enum class MessageType : std::uint8_t { kJob = 6, kResult = 7 };
+enum class MessageType : std::uint8_t { kJob = 6, kResult = 7, kFetcherConfig = 8, kReady = 9 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
 
@@ -84,6 +87,28 @@ struct FetchResult {
   std::string etag;
   std::string last_modified;
 };
+
+// What a fetcher started as its own program (forage-fetcher) needs of the
+// run's options: the fields the fetcher uses, and the log level.
+struct FetcherConfig {
+  int concurrency = 16;
+  std::int64_t timeout_ms = 0;
+  std::int64_t connect_timeout_ms = 0;
+  std::string user_agent;
+  std::uint64_t max_bytes = 0;
+  std::vector<std::string> resolve;
+  std::vector<std::array<std::string, 3>> select;  // name, css, attr
+  bool text = false;
+  std::uint64_t max_text = 0;
+  std::uint8_t log_level = 1;
+};
+std::string EncodeFetcherConfig(const FetcherConfig& config);  // a payload, no header
+std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload);
+
+// The frame a fetcher sends once, before any result, when it can take work:
+// a payload of the type byte alone.
+std::string EncodeReady();
+bool IsReady(std::string_view payload);
 
 // Whole frames, header included, ready to write.
 std::string EncodeJob(const FetchJob& job);

@@ -1,8 +1,11 @@
 #include "ipc/work_queue.h"
 
 #include <atomic>
-#include <boost/interprocess/anonymous_shared_memory.hpp>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <boost/interprocess/exceptions.hpp>
+#include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
 #include <cassert>
@@ -10,6 +13,7 @@
 #include <cstring>
 #include <new>
 
+#include "core/fd.h"
 #include "ipc/wire.h"
 
 namespace forage {
@@ -69,40 +73,69 @@ WorkQueue::Parsing WorkQueue::CurrentParse() const {
   return p;
 }
 
+// One slot's ring: its memfd and the mapping of it.
 struct WorkQueueRegion::Mapping {
+  UniqueFd fd;
   boost::interprocess::mapped_region region;
 };
 
-Result<std::unique_ptr<WorkQueueRegion>> WorkQueueRegion::Create(std::size_t slots) {
-  auto mapping = std::make_unique<Mapping>();
+namespace {
+
+// Maps the whole of memfd `fd` (kSlotBytes) read-write and shared. Boost maps
+// by path, and /proc/self/fd/N opens the memfd itself.
+Status MapRing(int fd, boost::interprocess::mapped_region* region) {
   try {
-    mapping->region = boost::interprocess::anonymous_shared_memory(kSlotBytes * slots);
+    boost::interprocess::file_mapping file(("/proc/self/fd/" + std::to_string(fd)).c_str(),
+                                           boost::interprocess::read_write);
+    *region = boost::interprocess::mapped_region(file, boost::interprocess::read_write, 0,
+                                                 kSlotBytes);
   } catch (const boost::interprocess::interprocess_exception& e) {
-    return Status::Error(std::string("cannot map shared memory for the work queues: ") + e.what());
+    return Status::Error(std::string("cannot map shared memory for a work queue: ") + e.what());
   }
-  // Touch every page now: where /dev/shm is small, a failure shows here
-  // rather than as SIGBUS in the middle of a run.
-  std::memset(mapping->region.get_address(), 0, mapping->region.get_size());
-  std::unique_ptr<WorkQueueRegion> region(new WorkQueueRegion(std::move(mapping), slots));
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WorkQueueRegion>> WorkQueueRegion::Create(std::size_t slots) {
+  std::vector<Mapping> mappings(slots);
+  for (Mapping& m : mappings) {
+    m.fd.Reset(::memfd_create("forage-work-queue", MFD_CLOEXEC));
+    if (!m.fd || ::ftruncate(m.fd.get(), static_cast<off_t>(kSlotBytes)) != 0) {
+      return Status::Error(std::string("cannot make shared memory for the work queues: ") +
+                           std::strerror(errno));
+    }
+    if (Status st = MapRing(m.fd.get(), &m.region); !st.ok()) return st;
+    // Touch every page now: where memory is short, a failure shows here
+    // rather than as SIGBUS in the middle of a run.
+    std::memset(m.region.get_address(), 0, m.region.get_size());
+  }
+  std::unique_ptr<WorkQueueRegion> region(new WorkQueueRegion(std::move(mappings)));
   for (std::size_t i = 0; i < slots; ++i) region->Reset(i);
   return region;
 }
 
-WorkQueueRegion::WorkQueueRegion(std::unique_ptr<Mapping> mapping, std::size_t slots)
-    : mapping_(std::move(mapping)), slots_(slots) {}
+Result<std::unique_ptr<WorkQueueRegion>> WorkQueueRegion::Attach(int fd) {
+  std::vector<Mapping> mappings(1);
+  if (Status st = MapRing(fd, &mappings[0].region); !st.ok()) return st;
+  return std::unique_ptr<WorkQueueRegion>(new WorkQueueRegion(std::move(mappings)));
+}
 
+WorkQueueRegion::WorkQueueRegion(std::vector<Mapping> mappings)
+    : mappings_(std::move(mappings)) {}
 WorkQueueRegion::~WorkQueueRegion() = default;  // the ring is trivially destructible bytes
 
+int WorkQueueRegion::Fd(std::size_t slot) const { return mappings_[slot].fd.get(); }
+
 WorkQueue WorkQueueRegion::Queue(std::size_t slot) {
-  assert(slot < slots_);
-  auto* base = static_cast<char*>(mapping_->region.get_address());
-  return WorkQueue(std::launder(reinterpret_cast<WorkRing*>(base + slot * kSlotBytes)));
+  assert(slot < mappings_.size());
+  auto* base = static_cast<char*>(mappings_[slot].region.get_address());
+  return WorkQueue(std::launder(reinterpret_cast<WorkRing*>(base)));
 }
 
 void WorkQueueRegion::Reset(std::size_t slot) {
-  assert(slot < slots_);
-  auto* base = static_cast<char*>(mapping_->region.get_address());
-  new (base + slot * kSlotBytes) WorkRing();
+  assert(slot < mappings_.size());
+  new (mappings_[slot].region.get_address()) WorkRing();
 }
 
 }  // namespace forage

@@ -12,13 +12,15 @@
 //
 // Instead each fetcher has its own single-producer, single-consumer byte ring
 // (boost::lockfree::spsc_queue with a compile-time capacity, so it holds no
-// pointers and lives wholly inside the mapping) in one anonymous shared
-// mapping made by Boost.Interprocess before the fork. Its head and tail are
+// pointers and lives wholly inside the mapping) in a shared mapping of its
+// own, made by Boost.Interprocess over a memfd: the fetcher maps that memfd,
+// whether it was forked or started as its own program (forage-fetcher). Its head and tail are
 // lock-free atomics: a consumer killed mid-pop leaves, at worst, a ring the
 // master throws away, and the producer never waits on anyone. Wake-ups do not
 // go through the ring at all: the master writes a byte to the fetcher's
 // doorbell pipe, which the fetcher watches in curl_multi_poll. The memory has
-// no name, so nothing is left in /dev/shm whatever way the processes end.
+// no name (a memfd lives in no file system), so nothing is left in /dev/shm
+// whatever way the processes end.
 //
 // The master, not the ring, is the source of truth for which jobs a fetcher
 // holds: it counts a job as the fetcher's from the push until its result frame
@@ -29,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "forage/status.h"
 
@@ -69,11 +72,18 @@ class WorkQueue {
   WorkRing* ring_ = nullptr;
 };
 
-// The shared mapping holding one ring per fetcher slot. Created by the master
-// before any fork; a forked fetcher uses its inherited copy of the mapping.
+// The shared mappings holding one ring per fetcher slot, each over a memfd of
+// its own. Created by the master before any fetcher starts; a forked fetcher
+// uses its inherited copy of the mappings, a fetcher program maps its slot's
+// memfd (Fd) with Attach.
 class WorkQueueRegion {
  public:
   static Result<std::unique_ptr<WorkQueueRegion>> Create(std::size_t slots);
+  // A fetcher program's view of one ring, from the memfd it was given: a
+  // region of one slot (0), which it never Resets.
+  static Result<std::unique_ptr<WorkQueueRegion>> Attach(int fd);
+  // The memfd behind `slot`'s ring (close-on-exec; dup it to pass it on).
+  int Fd(std::size_t slot) const;
   ~WorkQueueRegion();
   WorkQueueRegion(const WorkQueueRegion&) = delete;
   WorkQueueRegion& operator=(const WorkQueueRegion&) = delete;
@@ -85,9 +95,8 @@ class WorkQueueRegion {
 
  private:
   struct Mapping;
-  explicit WorkQueueRegion(std::unique_ptr<Mapping> mapping, std::size_t slots);
-  std::unique_ptr<Mapping> mapping_;
-  std::size_t slots_;
+  explicit WorkQueueRegion(std::vector<Mapping> mappings);
+  std::vector<Mapping> mappings_;
 };
 
 }  // namespace forage

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "core/log.h"
 
@@ -34,12 +37,25 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(std::size_t size, Fetcher
   auto region = WorkQueueRegion::Create(size);
   if (!region.ok()) return region.status();
   return std::unique_ptr<WorkerPool>(
-      new WorkerPool(std::move(region).value(), size, std::move(entry)));
+      new WorkerPool(std::move(region).value(), size, std::move(entry), "", ""));
+}
+
+Result<std::unique_ptr<WorkerPool>> WorkerPool::CreateSpawning(std::size_t size,
+                                                               std::string program,
+                                                               std::string config) {
+  auto region = WorkQueueRegion::Create(size);
+  if (!region.ok()) return region.status();
+  return std::unique_ptr<WorkerPool>(new WorkerPool(std::move(region).value(), size, nullptr,
+                                                    std::move(program), std::move(config)));
 }
 
 WorkerPool::WorkerPool(std::unique_ptr<WorkQueueRegion> region, std::size_t size,
-                       FetcherEntry entry)
-    : region_(std::move(region)), slots_(size), entry_(std::move(entry)) {}
+                       FetcherEntry entry, std::string program, std::string config)
+    : region_(std::move(region)),
+      slots_(size),
+      entry_(std::move(entry)),
+      program_(std::move(program)),
+      config_(std::move(config)) {}
 
 WorkerPool::~WorkerPool() {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -60,12 +76,20 @@ Status WorkerPool::Spawn(std::size_t slot) {
   if (Status st = SetNonBlocking(doorbell.value().write.get(), true); !st.ok()) return st;
   if (Status st = SetNonBlocking(results.value().read.get(), true); !st.ok()) return st;
 
-  pid_t master = ::getpid();
-  std::fflush(nullptr);  // a buffered stdio line would otherwise be written twice
-  pid_t pid = ::fork();
-  if (pid < 0) return Status::Error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) RunChild(slot, doorbell.value().read.get(), results.value().write.get(), master);
+  pid_t pid = -1;
+  if (!program_.empty()) {
+    auto spawned = SpawnProgram(slot, doorbell.value().read.get(), results.value().write.get());
+    if (!spawned.ok()) return spawned.status();
+    pid = spawned.value();
+  } else {
+    pid_t master = ::getpid();
+    std::fflush(nullptr);  // a buffered stdio line would otherwise be written twice
+    pid = ::fork();
+    if (pid < 0) return Status::Error(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) RunChild(slot, doorbell.value().read.get(), results.value().write.get(), master);
+  }
   s.pid = pid;
+  s.ready = false;
   s.doorbell = std::move(doorbell.value().write);
   s.results = std::move(results.value().read);
   // The child's ends close here, as the Pipes go out of scope: from now on
@@ -112,6 +136,54 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
     LogError("unexpected exception");
   }
   ::_exit(code);
+}
+
+// posix_spawn runs no code of ours in the child: file actions put the
+// descriptors in place, the attributes reset the signal mask and every
+// handler, and the program does the rest (see fetcher_program.cc).
+Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int result_fd) {
+  UniqueFd config(::memfd_create("forage-fetcher-config", MFD_CLOEXEC));
+  if (!config) return Status::Error(std::string("memfd_create: ") + std::strerror(errno));
+  if (Status st = WriteAll(config.get(), config_); !st.ok()) return st;
+  ::lseek(config.get(), 0, SEEK_SET);
+  // Copies above the target numbers first, so that no dup2 below can
+  // overwrite a descriptor another one still needs.
+  const int sources[] = {region_->Fd(slot), doorbell_fd, result_fd, config.get()};
+  std::vector<UniqueFd> high;
+  for (int fd : sources) {
+    high.emplace_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
+    if (!high.back()) return Status::Error(std::string("fcntl: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  for (std::size_t i = 0; i < high.size(); ++i) {
+    posix_spawn_file_actions_adddup2(&actions, high[i].get(), 3 + static_cast<int>(i));
+  }
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3 + static_cast<int>(high.size()));
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const std::string master = std::to_string(::getpid());
+  const std::string slot_name = std::to_string(slot);
+  char* argv[] = {const_cast<char*>(program_.c_str()), const_cast<char*>("--master"),
+                  const_cast<char*>(master.c_str()), const_cast<char*>("--slot"),
+                  const_cast<char*>(slot_name.c_str()), nullptr};
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, program_.c_str(), &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return Status::Error("cannot start the fetcher program " + program_ + ": " +
+                         std::strerror(rc));
+  }
+  return pid;
 }
 
 bool WorkerPool::Push(std::size_t slot, std::string_view frame) {

@@ -25,14 +25,28 @@ using FetcherEntry = std::function<int(WorkQueue queue, int doorbell_fd, int res
 // not thread-safe. It knows processes, not jobs: which jobs a slot holds is
 // the caller's business.
 //
-// Fork hygiene: a child keeps only its own doorbell (fd 3) and result pipe
-// (fd 4) plus stderr, has stdin and stdout on /dev/null, dies with the master
-// (PR_SET_PDEATHSIG, then a getppid check), ignores SIGINT (the master decides
-// how a run stops) and SIGPIPE, and leaves through _exit.
+// A fetcher starts in one of two ways:
+// - forked, running an entry function in a copy of the master. Only safe
+//   when the master has no other threads (a thread holding a lock at the
+//   fork leaves the lock held forever in the child).
+// - as its own program (forage-fetcher), started with posix_spawn, so that no
+//   code runs in a copy of the host at all: safe whatever threads the
+//   embedding program has. It gets its ring's memfd as fd 3, its doorbell as
+//   fd 4, its result pipe as fd 5 and its configuration (a memfd holding
+//   wire::EncodeFetcherConfig) as fd 6, and "--master PID" as arguments.
+//
+// Either way a child keeps only its own descriptors plus stderr, has stdin
+// and stdout on /dev/null, dies with the master (PR_SET_PDEATHSIG, then a
+// getppid check), and ignores SIGINT (the master decides how a run stops) and
+// SIGPIPE.
 class WorkerPool {
  public:
-  // Maps the rings; forks nothing yet.
+  // Maps the rings; starts nothing yet. Fetchers are forked into `entry`.
   static Result<std::unique_ptr<WorkerPool>> Create(std::size_t size, FetcherEntry entry);
+  // The same, for fetchers started as the program `program` with `config`.
+  static Result<std::unique_ptr<WorkerPool>> CreateSpawning(std::size_t size,
+                                                            std::string program,
+                                                            std::string config);
   // Kills (SIGKILL) and reaps any child still running.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -40,9 +54,12 @@ class WorkerPool {
 
   std::size_t size() const { return slots_.size(); }
 
-  // Forks a fetcher into `slot`, which must not be running, on an emptied ring.
+  // Starts a fetcher in `slot`, which must not be running, on an emptied ring.
   Status Spawn(std::size_t slot);
   bool Running(std::size_t slot) const { return slots_[slot].pid > 0; }
+  // Whether the slot's fetcher said it can take work (its first frame).
+  bool Ready(std::size_t slot) const { return Running(slot) && slots_[slot].ready; }
+  void MarkReady(std::size_t slot) { slots_[slot].ready = true; }
   pid_t Pid(std::size_t slot) const { return slots_[slot].pid; }
 
   // Pushes a frame to the slot's ring and rings its doorbell; false when the
@@ -69,15 +86,20 @@ class WorkerPool {
  private:
   struct Slot {
     pid_t pid = -1;
+    bool ready = false;
     UniqueFd doorbell;  // write end, non-blocking
     UniqueFd results;   // read end, non-blocking
   };
-  WorkerPool(std::unique_ptr<WorkQueueRegion> region, std::size_t size, FetcherEntry entry);
+  WorkerPool(std::unique_ptr<WorkQueueRegion> region, std::size_t size, FetcherEntry entry,
+             std::string program, std::string config);
   [[noreturn]] void RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_t master);
+  Result<pid_t> SpawnProgram(std::size_t slot, int doorbell_fd, int result_fd);
 
   std::unique_ptr<WorkQueueRegion> region_;
   std::vector<Slot> slots_;
-  FetcherEntry entry_;
+  FetcherEntry entry_;   // forked fetchers
+  std::string program_;  // or spawned ones
+  std::string config_;
 };
 
 }  // namespace forage

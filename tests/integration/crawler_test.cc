@@ -10,6 +10,9 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <atomic>
+#include <fstream>
+#include <mutex>
 
 #include "support/forage_run.h"
 
@@ -206,6 +209,63 @@ TEST_CASE("Crawlers run one after another leave the host process as they found i
   CHECK(after.sa_handler == before_term.sa_handler);
   sigaction(SIGPIPE, nullptr, &after);
   CHECK(after.sa_handler == before_pipe.sa_handler);
+}
+
+// The program a process runs, from /proc.
+std::string ExeOf(pid_t pid) {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+}
+
+TEST_CASE("Fetchers are clean processes even when the host has busy threads",
+          "[crawler][integration]") {
+  TestServer server;
+  // Threads that allocate all the time and hold a lock most of it: a forked
+  // copy of this process could inherit either mid-use.
+  std::atomic<bool> stop{false};
+  std::mutex held;
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 3; ++i) {
+    busy.emplace_back([&] {
+      while (!stop.load()) {
+        std::lock_guard<std::mutex> lock(held);
+        std::vector<std::string> garbage(64, std::string(100, 'x'));
+      }
+    });
+  }
+  Crawler crawler(LibraryOptions());
+  for (int i = 0; i < 40; ++i) crawler.AddSeed(server.Url("/page/" + std::to_string(i)));
+  std::set<std::string> fetcher_programs;
+  int ok = 0;
+  crawler.OnRecord([&](const Record& r) {
+    ok += r.ok;
+    if (fetcher_programs.empty()) {
+      for (pid_t pid : ChildrenOf(::getpid())) {
+        std::string exe = ExeOf(pid);
+        if (exe.find("forage_test_server") == std::string::npos) fetcher_programs.insert(exe);
+      }
+    }
+    return Status();
+  });
+  auto run = crawler.Run();
+  stop.store(true);
+  for (std::thread& t : busy) t.join();
+  REQUIRE(run.ok());
+  CHECK(ok == 40);
+  CHECK(run.value().worker_deaths == 0);
+  REQUIRE(fetcher_programs.size() == 1);
+  CHECK(fetcher_programs.begin()->find("forage-fetcher") != std::string::npos);
+}
+
+TEST_CASE("A fetcher program that cannot be started fails the run naming it",
+          "[crawler][integration]") {
+  CrawlOptions options = LibraryOptions();
+  options.fetcher_program = "/nonexistent/forage-fetcher";
+  Crawler crawler(options);
+  crawler.AddSeed("http://127.0.0.1:9/");
+  auto run = crawler.Run();
+  REQUIRE_FALSE(run.ok());
+  CHECK(run.status().message().find("/nonexistent/forage-fetcher") != std::string::npos);
 }
 
 }  // namespace

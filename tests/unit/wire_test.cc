@@ -237,4 +237,36 @@ TEST_CASE("A result with a huge link list is capped below the frame limit", "[wi
 }
 
 }  // namespace
+TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
+  using namespace wire;
+  FetcherConfig c;
+  c.concurrency = 7;
+  c.timeout_ms = 1500;
+  c.connect_timeout_ms = 250;
+  c.user_agent = "bot/1";
+  c.max_bytes = 1u << 20;
+  c.resolve = {"a.test:80:127.0.0.1", "b.test:443:::1"};
+  c.select = {{"price", "span.price", "data-value"}, {"h", "h1", ""}};
+  c.text = true;
+  c.max_text = 4096;
+  c.log_level = 3;
+  std::optional<FetcherConfig> back = DecodeFetcherConfig(EncodeFetcherConfig(c));
+  REQUIRE(back);
+  CHECK(back->concurrency == 7);
+  CHECK(back->timeout_ms == 1500);
+  CHECK(back->connect_timeout_ms == 250);
+  CHECK(back->user_agent == "bot/1");
+  CHECK(back->max_bytes == 1u << 20);
+  CHECK(back->resolve == c.resolve);
+  CHECK(back->select == c.select);
+  CHECK(back->text);
+  CHECK(back->max_text == 4096);
+  CHECK(back->log_level == 3);
+  std::string bytes = EncodeFetcherConfig(c);
+  CHECK_FALSE(DecodeFetcherConfig(bytes.substr(0, bytes.size() - 1)));
+  CHECK_FALSE(DecodeFetcherConfig(bytes + "x"));
+  CHECK(IsReady(EncodeReady().substr(kFrameHeaderBytes)));
+  CHECK_FALSE(IsReady(bytes));
+}
+
 }  // namespace forage
