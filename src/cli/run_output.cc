@@ -2,18 +2,11 @@
 
 #include <sys/stat.h>
 
-#include <chrono>
-
+#include "core/time_format.h"
 #include "out/output_recovery.h"
 
 namespace forage {
 namespace {
-
-std::int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool IsRegularFile(const std::string& path) {
   struct stat st {};
@@ -41,7 +34,7 @@ Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config, int*
       return opened.status();
     }
     out->state_ = std::move(opened).value();
-    auto pass = out->state_->BeginPass(NowUnixMs());
+    auto pass = out->state_->BeginPass(UnixMillisNow());
     if (!pass.ok()) return pass.status();
     std::optional<StateStore::Output> left;
     if (pass.value().resumed && (left = out->state_->LastOutput())) {
@@ -101,7 +94,7 @@ Status RunOutput::Finish(const Result<CrawlSummary>& run) {
   if (closed.ok() && !sink_failed_) closed = placement_->Commit();
   // The pass is over once its records are published.
   if (state_ && run.ok() && closed.ok() && !run.value().interrupted) {
-    closed = state_->FinishPass(NowUnixMs());
+    closed = state_->FinishPass(UnixMillisNow());
   }
   return closed;
 }

@@ -22,6 +22,7 @@
 
 #include "core/fd.h"
 #include "core/log.h"
+#include "core/time_format.h"
 #include "core/url.h"
 #include "crawl/job_table.h"
 #include "crawl/robots.h"
@@ -232,12 +233,6 @@ bool Crawler::Impl::HasRoom() const {
   return false;
 }
 
-std::int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The one place records leave: each page job ends here exactly once. With a
 // state, the URL is marked done there only once its record is written, so a
 // record the output never took is fetched again by the next run.
@@ -247,7 +242,7 @@ void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
   if (record.unchanged) ++summary.unchanged;
   if (record.unchanged && options.changed_only) {
     if (state && fatal.ok()) {
-      outcome.at_ms = NowUnixMs();
+      outcome.at_ms = UnixMillisNow();
       state->Done(job.key, outcome);
     }
     return;
@@ -283,7 +278,7 @@ void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
     }
   }
   if (state) {
-    outcome.at_ms = NowUnixMs();
+    outcome.at_ms = UnixMillisNow();
     state->Done(job.key, outcome);
     if (commit_each_record) MaybeCommitState(/*now=*/true);
   }
@@ -402,7 +397,7 @@ bool Crawler::Impl::Revisit(JobId id) {
   if (!known || known->done_ms == 0) return true;
   const bool follow = options.depth > job.depth;
   if (follow && !known->has_links) return true;
-  const std::int64_t age_ms = NowUnixMs() - known->done_ms;
+  const std::int64_t age_ms = UnixMillisNow() - known->done_ms;
   if (age_ms >= options.recrawl_after.count()) {
     job.etag = known->etag;
     job.last_modified = known->last_modified;

@@ -1,7 +1,6 @@
 #include "parse/charset.h"
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -417,21 +416,18 @@ TEST_CASE("MakeValidUtf8 replaces each maximal invalid subpart with U+FFFD", "[c
   }
 }
 
-TEST_CASE("a mebibyte of random bytes converts quickly to valid UTF-8", "[charset]") {
+// No clock is read in these: a conversion that went quadratic would not
+// finish within CTest's time limit (120 s), a linear one takes milliseconds.
+TEST_CASE("a mebibyte of random bytes converts to valid UTF-8", "[charset]") {
   const std::string random = RandomBytes(1 << 20, 42);
-  const auto start = std::chrono::steady_clock::now();
   const std::string out = MakeValidUtf8(random);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(IsValidUtf8(out));
   CHECK(out.size() >= random.size());
-  CHECK(elapsed < std::chrono::milliseconds(500));
 
   // Mostly ASCII with the odd bad byte: the common shape of a mislabelled page.
   std::string mostly_ascii(1 << 20, 'x');
   for (std::size_t i = 0; i < mostly_ascii.size(); i += 997) mostly_ascii[i] = '\xE9';
-  const auto start2 = std::chrono::steady_clock::now();
   const std::string out2 = MakeValidUtf8(mostly_ascii);
-  CHECK(std::chrono::steady_clock::now() - start2 < std::chrono::milliseconds(500));
   CHECK(IsValidUtf8(out2));
 }
 
@@ -444,12 +440,9 @@ TEST_CASE("random bytes in any encoding convert to valid UTF-8 in linear time", 
                                "UTF-16LE",     "UTF-16BE",     "UTF-8",     "KOI8-U"};
   for (const char* name : names) {
     CAPTURE(name);
-    const auto start = std::chrono::steady_clock::now();
     const std::string out = ToUtf8(random, Named(name));
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     CHECK(IsValidUtf8(out));
     CHECK(!out.empty());
-    CHECK(elapsed < std::chrono::seconds(2));
   }
 }
 

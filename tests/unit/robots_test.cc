@@ -1,7 +1,6 @@
 #include "crawl/robots.h"
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -596,15 +595,14 @@ TEST_CASE("Many wildcards against a long path match in polynomial time", "[robot
   const RobotsRules anchored =
       RobotsRules::Parse("User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*b$\n", "forage");
   const std::string as = "/" + std::string(10000, 'a');
-  const auto start = std::chrono::steady_clock::now();
+  // No clock: a backtracking matcher would not finish within CTest's time
+  // limit on these patterns, the O(path x pattern) one takes milliseconds.
   CHECK(rules.IsAllowed(as));
   CHECK(anchored.IsAllowed(as));
   CHECK_FALSE(rules.IsAllowed(as + "b"));
   CHECK_FALSE(rules.IsAllowed(as + "bc"));
   CHECK_FALSE(anchored.IsAllowed(as + "b"));
   CHECK(anchored.IsAllowed(as + "bc"));
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  CHECK(elapsed < std::chrono::milliseconds(500));
 }
 
 }  // namespace
