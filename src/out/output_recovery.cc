@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 
 #include "core/log.h"
+#include "core/sqlite_ptr.h"
 
 namespace forage {
 namespace {
@@ -19,14 +19,10 @@ bool IsRegularFile(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-
 Status TruncateRows(const std::string& path, std::int64_t last_row) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
-  std::unique_ptr<sqlite3, DbCloser> db(raw);
+  SqliteDb db(raw);
   auto fail = [&](const char* what) {
     return Status::Error(path + ": " + what + ": " +
                          (db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));

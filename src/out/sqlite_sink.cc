@@ -97,10 +97,6 @@ class Binder {
 
 }  // namespace
 
-void SqliteSink::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-
-void SqliteSink::StmtFinalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-
 SqliteSink::SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert,
                        Now now)
     : path_(std::move(path)),

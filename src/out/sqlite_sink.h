@@ -5,13 +5,10 @@
 #include <memory>
 #include <string>
 
+#include "core/sqlite_ptr.h"
 #include "forage/record.h"
 #include "forage/status.h"
 #include "out/sink.h"
-
-// From <sqlite3.h>, which only sqlite_sink.cc needs.
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace forage {
 
@@ -68,14 +65,8 @@ class SqliteSink final : public RecordSink {
   Status Close() override;
 
  private:
-  struct DbCloser {
-    void operator()(sqlite3* db) const;
-  };
-  struct StmtFinalizer {
-    void operator()(sqlite3_stmt* stmt) const;
-  };
-  using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-  using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+  using DbPtr = SqliteDb;
+  using StmtPtr = SqliteStmt;
 
   SqliteSink(std::string path, const SinkOptions& options, DbPtr db, StmtPtr insert, Now now);
 

@@ -63,10 +63,7 @@ std::set<OpenState>& OpenStates() {
   return states;
 }
 
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using StmtPtr = SqliteStmt;
 
 // One use of a prepared statement: binds parameters 1, 2, ... in turn, and
 // on destruction resets the statement (ending its read, if it was reading)
@@ -129,7 +126,6 @@ struct StateStore::Statements {
   StmtPtr last_output, set_output, set_output_position;
 };
 
-void StateStore::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, OpenError* why) {
   if (why) *why = OpenError::kNone;

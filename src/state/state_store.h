@@ -26,10 +26,8 @@
 #include <vector>
 
 #include "core/fd.h"
+#include "core/sqlite_ptr.h"
 #include "forage/status.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace forage {
 
@@ -147,10 +145,7 @@ class StateStore {
   const std::string& path() const { return path_; }
 
  private:
-  struct DbCloser {
-    void operator()(sqlite3* db) const;
-  };
-  using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+  using DbPtr = SqliteDb;
   struct Statements;  // every statement, prepared once at Open (state_store.cc)
 
   StateStore() = default;

@@ -7,19 +7,14 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <memory>
 #include <string>
+
+#include "core/sqlite_ptr.h"
 
 namespace forage::test {
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using Db = SqliteDb;
+using Stmt = SqliteStmt;
 
 // The database at `path`, opened with `flags` (read-write, created if missing, by default).
 inline Db OpenRaw(const std::string& path,
