@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever forage needs to build and test that is missing.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds nginx, wget2 and hyperfine)
+# Usage: scripts/install-deps.sh [--bench]
+#   --bench adds what bench/ runs: nginx, wget2, httrack, gnuplot, Scrapy, requests,
+#   lxml and the documentation sites the benchmark serves.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
           libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev zlib1g-dev
           libpsl-dev libre2-dev libsqlite3-dev libtomlplusplus-dev curl)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nginx-light wget2 curl python3)
+  packages+=(nginx-light wget2 httrack curl python3 gnuplot-nox python3-scrapy python3-requests
+             python3-lxml postgresql-doc-15 python3.11-doc cppreference-doc-en-html)
 fi
 
 missing=()
