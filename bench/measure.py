@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run one command and measure it as a whole process tree (python3 stdlib only).
 
-Usage: measure.py [--timeout S] [--interval S] [--stdout FILE] -- CMD [ARG...]
+Usage: measure.py [--timeout S] [--interval S] [--stdout FILE] [--trace FILE]
+                  -- CMD [ARG...]
 
 Prints one JSON object on standard output:
   wall_s        wall-clock time from spawn until the command exited
@@ -13,7 +14,18 @@ Prints one JSON object on standard output:
   peak_pss_kib  peak of the sum of proportional set sizes (shared pages split
                 between the processes sharing them; closer to real usage)
   max_procs     most processes seen in the tree in one sample
+  root_peak_rss_kib  peak, over samples, of the RSS of the command's own process
+                (the root of the tree: with forage, the master alone)
+  root_peak_hwm_kib  VmHWM (the kernel's own peak RSS) of the command's process,
+                from /proc/PID/status at the last sample that could read it before
+                the process exited (best effort: 0 if never read; it can miss
+                growth in the last --interval of the run)
   samples, rc, timed_out, orphans, sampler_cpu_s
+
+With --trace FILE, also writes one JSON line per --trace-interval seconds
+(default 1): {"t": seconds since spawn, "procs": [[pid, ppid, comm, rss_kib],
+...]} for every process of the tree, root first; to see how each process's
+memory evolves over the run.
 
 How: the command runs in its own session. This helper makes itself a "child
 subreaper" (prctl PR_SET_CHILD_SUBREAPER), so any descendant orphaned by its
@@ -68,6 +80,26 @@ def rss_kib(pid):
         return 0
 
 
+def hwm_kib(pid):
+    """VmHWM of pid from /proc/PID/status; None if unreadable (gone, or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return None
+
+
+def proc_name(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
 def pss_kib(pid):
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
@@ -80,10 +112,17 @@ def pss_kib(pid):
 
 
 class Sampler(threading.Thread):
-    def __init__(self, root, interval):
+    def __init__(self, root, interval, cmd_pid=None, trace=None, trace_interval=1.0):
         super().__init__(daemon=True)
         self.root = root          # our own pid: the command and re-parented orphans hang below it
+        self.cmd_pid = cmd_pid    # the command's own process
         self.interval = interval
+        self.trace = trace        # open file for --trace, or None
+        self.trace_interval = trace_interval
+        self.t0 = time.perf_counter()
+        self.next_trace = 0.0
+        self.root_peak_rss = 0
+        self.root_hwm = 0
         self.stop = threading.Event()
         self.peak_rss = 0
         self.peak_pss = 0
@@ -92,16 +131,32 @@ class Sampler(threading.Thread):
 
     def sample(self):
         tree, todo = [], children_of(self.root)
+        parent = {}
         while todo:
             pid = todo.pop()
             tree.append(pid)
-            todo.extend(children_of(pid))
-        rss = sum(rss_kib(p) for p in tree)
+            kids = children_of(pid)
+            parent.update((k, pid) for k in kids)
+            todo.extend(kids)
+        rss_of = {p: rss_kib(p) for p in tree}
+        rss = sum(rss_of.values())
         pss = sum(pss_kib(p) for p in tree)
         self.peak_rss = max(self.peak_rss, rss)
         self.peak_pss = max(self.peak_pss, pss)
         self.max_procs = max(self.max_procs, len(tree))
         self.samples += 1
+        if self.cmd_pid in rss_of:
+            self.root_peak_rss = max(self.root_peak_rss, rss_of[self.cmd_pid])
+            hwm = hwm_kib(self.cmd_pid)
+            if hwm is not None:   # a zombie has no VmHWM: keep the last value read
+                self.root_hwm = hwm
+        if self.trace is not None:
+            t = time.perf_counter() - self.t0
+            if t >= self.next_trace:
+                self.next_trace = t + self.trace_interval
+                order = sorted(tree, key=lambda p: (p != self.cmd_pid, p))
+                procs = [[p, parent.get(p, self.root), proc_name(p), rss_of[p]] for p in order]
+                self.trace.write(json.dumps({"t": round(t, 3), "procs": procs}) + "\n")
 
     def run(self):
         while True:
@@ -115,6 +170,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--interval", type=float, default=0.02)
     ap.add_argument("--stdout", help="send the command's standard output here")
+    ap.add_argument("--trace", help="write each process's RSS over time here (JSON Lines)")
+    ap.add_argument("--trace-interval", type=float, default=1.0)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
@@ -125,7 +182,8 @@ def main():
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         print("measure.py: warning: cannot become a child subreaper", file=sys.stderr)
 
-    sampler = Sampler(os.getpid(), a.interval)
+    trace = open(a.trace, "w") if a.trace else None
+    sampler = Sampler(os.getpid(), a.interval, trace=trace, trace_interval=a.trace_interval)
     self_cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     # posix_spawn (vfork + exec): no copy of this interpreter ever shows up in the tree.
     # setsid: the command gets its own session, so a timeout can kill the whole tree.
@@ -141,6 +199,8 @@ def main():
         return 127
     if a.stdout:
         os.close(out_fd)
+    sampler.cmd_pid = pid
+    sampler.t0 = t0
     sampler.start()
 
     timed_out = False
@@ -199,6 +259,8 @@ def main():
             utime, stime = utime + oru.ru_utime, stime + oru.ru_stime
     sampler.stop.set()
     sampler.join()
+    if trace is not None:
+        trace.close()
     if orphans:
         print(f"measure.py: warning: reaped {orphans} orphaned descendant(s)", file=sys.stderr)
 
@@ -218,6 +280,8 @@ def main():
         "peak_rss_kib": sampler.peak_rss,
         "peak_pss_kib": sampler.peak_pss,
         "max_procs": sampler.max_procs,
+        "root_peak_rss_kib": sampler.root_peak_rss,
+        "root_peak_hwm_kib": sampler.root_hwm,
         "samples": sampler.samples,
         "orphans": orphans,
         "sampler_cpu_s": round(me.ru_utime + me.ru_stime - self_cpu0.ru_utime - self_cpu0.ru_stime, 4),
