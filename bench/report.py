@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn bench/run.sh's results.jsonl into a Markdown table (python3 stdlib only).
+"""Turn bench/fetch.sh's results.jsonl into a Markdown table (python3 stdlib only).
 
 Usage: report.py RESULTS.jsonl [--meta LINE]... [--note LINE]...
 

@@ -3,7 +3,7 @@
 #
 # What it does
 #   1. uses FORAGE_BIN, or builds forage Release into build-bench/ (as
-#      bench/run.sh does; build/ is left alone);
+#      bench/fetch.sh does; build/ is left alone);
 #   2. serves a synthetic site with a private nginx on 127.0.0.1 and an
 #      ephemeral port (everything under a mktemp directory, removed at exit).
 #      No page is on disk: nginx makes page N from its URL, /p/N.html, with

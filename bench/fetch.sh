@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# forage benchmark: forage vs curl vs wget2 fetching a local static site.
+# forage benchmark: forage vs curl vs wget2 fetching a list of URLs from a local static site.
 #
 # What it does
 #   1. installs what is missing (scripts/install-deps.sh --bench: nginx-light,
@@ -24,10 +24,10 @@
 # 20 ms from /proc, as the sum of RSS and as the sum of PSS. nginx is not counted.
 #
 # How to run
-#   bench/run.sh              # 5,000 pages, one round
-#   bench/run.sh --quick      # 500 pages
-#   BENCH_PAGES=2000 BENCH_REPEAT=3 bench/run.sh   # rows hold the median of 3 rounds
-#   FORAGE_BIN=build/forage bench/run.sh           # use an existing binary
+#   bench/fetch.sh              # 5,000 pages, one round
+#   bench/fetch.sh --quick      # 500 pages
+#   BENCH_PAGES=2000 BENCH_REPEAT=3 bench/fetch.sh   # rows hold the median of 3 rounds
+#   FORAGE_BIN=build/forage bench/fetch.sh           # use an existing binary
 # Environment: BENCH_PAGES (5000), BENCH_REPEAT (1), BENCH_TIMEOUT (300 s per run),
 #   FORAGE_BIN. Exit status: 0 if every run fetched every page, 1 otherwise.
 # Network: only 127.0.0.1.
@@ -43,11 +43,11 @@ for arg in "$@"; do
   case "$arg" in
     --quick) pages=500 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+    *) echo "fetch.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
-[[ "$pages" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: BENCH_PAGES must be a positive integer" >&2; exit 2; }
-[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: BENCH_REPEAT must be a positive integer" >&2; exit 2; }
+[[ "$pages" =~ ^[1-9][0-9]*$ ]] || { echo "fetch.sh: BENCH_PAGES must be a positive integer" >&2; exit 2; }
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "fetch.sh: BENCH_REPEAT must be a positive integer" >&2; exit 2; }
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -63,9 +63,9 @@ if [[ -z "${FORAGE_BIN:-}" ]]; then
   cmake --build "$repo/build-bench" -j "$(nproc)" >/dev/null
   FORAGE_BIN=$repo/build-bench/forage
 fi
-[[ -x "$FORAGE_BIN" ]] || { echo "run.sh: forage binary '$FORAGE_BIN' not found" >&2; exit 1; }
+[[ -x "$FORAGE_BIN" ]] || { echo "fetch.sh: forage binary '$FORAGE_BIN' not found" >&2; exit 1; }
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-[[ -x "$nginx_bin" ]] || { echo "run.sh: nginx not found" >&2; exit 1; }
+[[ -x "$nginx_bin" ]] || { echo "fetch.sh: nginx not found" >&2; exit 1; }
 
 # --- 2. temporary directory, cleaned up at exit ------------------------------
 tmp=$(mktemp -d -t forage-bench.XXXXXX)
@@ -108,7 +108,7 @@ for _ in $(seq 100); do   # at most ~10 s
   sleep 0.1
 done
 if ((up == 0)); then
-  echo "run.sh: nginx did not come up on $base" >&2
+  echo "fetch.sh: nginx did not come up on $base" >&2
   cat "$tmp/nginx.out" "$tmp/nginx-error.log" >&2 2>/dev/null || true
   exit 1
 fi
@@ -248,6 +248,6 @@ python3 "$here/report.py" "$results" "${args[@]}" | tee "$here/out/results.md"
 cp "$results" "$here/out/results.jsonl"
 
 if ((failures)); then
-  echo "run.sh: $failures run(s) FAILED: not every page was fetched successfully" >&2
+  echo "fetch.sh: $failures run(s) FAILED: not every page was fetched successfully" >&2
   exit 1
 fi
