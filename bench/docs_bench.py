@@ -134,11 +134,14 @@ def forage_cmd(extra):
 
 
 def wget2_cmd(threads):
+    # --filter-urls: without it wget2 sends a HEAD for each rejected URL;
+    # (#.*)?: wget2 matches the regex against the URL with its fragment;
+    # --delete-after: pages are parsed in memory and nothing is written.
     def build(ctx, start, rundir):
         stats = os.path.join(rundir, "stats.csv")
         argv = ["wget2", "--no-config", "-q", "--recursive", "--level=inf", "--robots=off",
-                "--accept-regex", HTML_RE, "--stats-site=csv:" + stats,
-                "-P", os.path.join(rundir, "files")]
+                "--filter-urls", "--accept-regex", r"(\.html?|/)(\?[^#]*)?(#.*)?$",
+                "--delete-after", "--stats-site=csv:" + stats, "-P", os.path.join(rundir, "files")]
         if threads:
             argv.append(f"--max-threads={threads}")
         return argv + [start], stats, None
@@ -148,15 +151,17 @@ def wget2_cmd(threads):
 def scrapy_cmd(ctx, start, rundir):
     out = os.path.join(rundir, "out.jsonl")
     argv = [PY, "-m", "scrapy", "runspider", os.path.join(HERE, "tools", "scrapy_spider.py"),
-            "-a", "start=" + start, "-O", out]
+            "-a", "start=" + start, "-O", out, "-L", "WARNING"]
     return argv, out, None
 
 
 def httrack_cmd(ctx, start, rundir):
+    # Without --disable-security-limits, -%c0 (connections per second) and
+    # -A0 (bandwidth), httrack throttles itself to a page a second or so.
     host = urllib.parse.urlsplit(start).netloc
-    argv = ["httrack", start, "-O", os.path.join(rundir, "mirror"), "-q", "-%v0", "-s0",
-            "-r999", "-%e0", "--disable-security-limits", "-A0",
-            "-*", f"+{host}/*.html", f"+{host}/*/"]
+    argv = ["httrack", start, "-O", os.path.join(rundir, "mirror"), "-q", "-r9999", "-%e0",
+            "-s0", "--disable-security-limits", "-%c0", "-A0",
+            "-*", f"+{host}/*.html", f"+{host}/*.htm", f"+{host}/*/"]
     return argv, os.path.join(rundir, "mirror"), None
 
 
@@ -189,9 +194,9 @@ def tools(best):
         ("wget2 16 threads", "wget2", wget2_cmd(16)),
         ("scrapy", "scrapy", scrapy_cmd),
         ("httrack", "httrack", httrack_cmd),
-        ("Pool(8) + requests + lxml", "pool", pool_cmd(8)),
-        ("fetch only: curl --parallel 32", "curl", curl_cmd),
-        ("parse only: forage extractor, 1 core", None, parse_only_cmd),
+        ("Pool(8) requests+lxml", "pool", pool_cmd(8)),
+        ("fetch only (curl)", "curl", curl_cmd),
+        ("parse only (1 core)", None, parse_only_cmd),
     ]
 
 
@@ -208,6 +213,12 @@ def measure(argv, stdout, timeout):
 
 
 def page_set(kind, output, base):
+    if kind == "curl":  # curl -w "%{http_code} %{url_effective}" lines
+        try:
+            with open(output) as f:
+                return sorted({l.split(" ", 1)[1].strip() for l in f if l.startswith("200 ")})
+        except OSError:
+            return []
     res = subprocess.run([PY, os.path.join(HERE, "pageset.py"), kind, output, "--base", base],
                          capture_output=True, text=True)
     if res.returncode != 0:
@@ -283,7 +294,11 @@ def main():
                     argv, output, stdout = build(site_ctx[key], nginx.start_url(key), rundir)
                     log(f"round {rnd}/{a.rounds}: {SITES[key][0]}: {name}")
                     m, err = measure(argv, stdout, a.timeout)
-                    r = dict(m, site=key, tool=name, round=rnd, argv=argv)
+                    if name.startswith("wget2") and m.get("rc") == 8:
+                        m["rc"] = 0  # 8: the server answered some request with an error (a 404)
+                    shown = [x.replace(nginx.start_url(key), "START").replace(rundir, "RUN")
+                             .replace(os.path.join(work, key, "prep"), "PREP") for x in argv]
+                    r = dict(m, site=key, tool=name, round=rnd, argv=shown)
                     if kind is None:  # parse-only reports its own time for the work alone
                         try:
                             with open(output) as f:

@@ -12,14 +12,15 @@ the row's: how many times faster forage is (below 1: slower).
 import argparse
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SITE_NAMES = {"pg": "postgresql-doc-15", "py": "python3.11-doc", "cpp": "cppreference-doc-en-html"}
-PARSE_ONLY = "parse only: forage extractor, 1 core"
-FETCH_ONLY = "fetch only: curl --parallel 32"
+PARSE_ONLY = "parse only (1 core)"
+FETCH_ONLY = "fetch only (curl)"
 
 
 def slug(name):
@@ -90,7 +91,7 @@ def targets(site, rows, cores):
                    f"(target <= 1.25: {'met' if ratio <= 1.25 else 'NOT met'})")
     wanted = {"scrapy": 10 if site in ("pg", "cpp") else 1,
               "httrack": 2.5 if site == "pg" else 1,
-              "Pool(8) + requests + lxml": 2.5 if site == "pg" else 1}
+              "Pool(8) requests+lxml": 2.5 if site == "pg" else 1}
     for tool, need in wanted.items():
         r = rows.get(tool)
         if best and r and r["pps"] > 0:
@@ -178,13 +179,14 @@ def main():
         lines += site_table(rows)
         lines += ["", "Targets:", ""] + targets(site, rows, a.cores)
         lines += ["", "Page sets against forage's:", ""] + compare(a.outdir, site, rows)
-    lines += ["", "Commands (START is the site's index URL):", ""]
+    lines += ["", "Commands (START: the site's index URL; RUN: a fresh directory; PREP: the "
+              "page list forage found, as a curl config and as URL<TAB>file lines):", ""]
     seen = set()
     for rows in folded.values():
         for tool, r in rows.items():
             if tool not in seen:
                 seen.add(tool)
-                lines.append(f"- {tool}: `{' '.join(r['argv'])}`")
+                lines.append(f"- {tool}: `{' '.join(shlex.quote(x) for x in r['argv'])}`")
         break
     text = "\n".join(lines) + "\n"
     with open(os.path.join(a.outdir, "docs.md"), "w") as f:

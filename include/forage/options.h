@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,6 +48,11 @@ struct CrawlOptions {
   std::vector<std::string> exclude;
   // At most this many records in all (0: no limit).
   std::uint64_t max_pages = 0;
+  // URLs waiting in memory (as jobs, some 420 bytes each); further ones
+  // wait, some 100 bytes each, in an unlinked temporary file in $TMPDIR
+  // (else /tmp) until those have gone, so that a crawl's memory stays flat
+  // however many URLs it finds (0: no limit, no file).
+  std::size_t queue_in_memory = 100'000;
 
   // Politeness, across all fetchers.
   int per_host = 4;                    // transfers in flight to one host

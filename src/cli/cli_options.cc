@@ -150,7 +150,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.footer(
       "Exit status: 0 every record ok (or skipped by robots.txt or scope); 1 some records\n"
       "failed, or records could not be written; 2 usage error; 3 --lock or --state held\n"
-      "by another run; 4 no fetcher process could run; 130 interrupted (SIGINT or SIGTERM).");
+      "by another run; 4 the run could not go on (no fetcher process could run, the state\n"
+      "or the temporary file of queued URLs could not be written); 130 interrupted\n"
+      "(SIGINT or SIGTERM).");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
   // A flag given twice takes its last value, as with curl and wget (so a
   // wrapper script's defaults can be overridden); lists accumulate.
@@ -204,6 +206,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("RE");
   app.add_option("--max-pages", o.max_pages, "stop at this many records (0: no limit)")
       ->capture_default_str()
+      ->type_name("N");
+  app.add_option("--queue-in-memory", o.queue_in_memory,
+                 "URLs waiting in memory; further ones wait in a temporary file (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
       ->type_name("N");
   app.add_option("--per-host", o.per_host, "transfers in flight to one host, across fetchers")
       ->capture_default_str()

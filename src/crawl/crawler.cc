@@ -29,6 +29,7 @@
 #include "crawl/scheduler.h"
 #include "crawl/scope.h"
 #include "crawl/seen_set.h"
+#include "crawl/spill_queue.h"
 #include "crawl/url_source.h"
 #include "fetch/fetcher_main.h"
 #include "ipc/fetcher_program.h"
@@ -115,6 +116,13 @@ struct Crawler::Impl {
   void Fill();
   void AdmitInput(const InputLine& line);
   void AdmitLink(const Job& from, const std::string& link);
+  bool ShouldSpill() const;
+  std::size_t Spilled() const { return spill.size() + resumed.size(); }
+  void Unspill();
+  void ScheduleSpilled(SpillQueue::Entry& entry, bool resumed_entry);
+  JobId AddSpilled(SpillQueue::Entry& entry, bool resumed_entry, std::optional<CanonicalUrl>* url);
+  void FailSpilled(ErrorKind kind, const std::string& message);
+  void SpillFailed(const Status& st);
   bool AtPageLimit() const { return options.max_pages > 0 && admitted >= options.max_pages; }
   void Schedule(JobId id, const CanonicalUrl& url);
   std::shared_ptr<const std::string> Intern(std::string_view name);
@@ -169,6 +177,16 @@ struct Crawler::Impl {
   std::unique_ptr<WorkerPool> pool;
   std::vector<FrameBuffer> buffers;
   std::optional<Scheduler::Ready> unpushed;  // taken from the scheduler, not yet in a ring
+  // Admitted URLs beyond options.queue_in_memory wait on disk, compact, and
+  // become jobs as the queue in memory runs down (see ShouldSpill, Unspill).
+  // `resumed` holds the URLs a cut-off run left pending in the state, which
+  // go before any others.
+  SpillQueue spill, resumed;
+  SpillQueue::Entry spill_entry;  // reused, so its strings keep their capacity
+  // The parent and scope root of the last job taken off the disk: the links
+  // of one page come off one after another and share one copy of each.
+  std::shared_ptr<const std::string> unspilled_parent, unspilled_root;
+  bool spilled_any = false;  // this run (said once, in the debug log)
   std::mt19937_64 jitter{std::random_device{}()};
   CrawlSummary summary;
   Status fatal;
@@ -217,10 +235,10 @@ void Crawler::Impl::ReportProgress(Clock::time_point started) {
   p.ok = summary.ok;
   p.failed = summary.failed;
   p.skipped = summary.skipped;
-  p.pending = jobs.size();
+  p.pending = jobs.size() + Spilled();
   p.bytes = summary.bytes;
   p.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  if (options.depth == 0 && source_done) p.total = summary.records + jobs.size();
+  if (options.depth == 0 && source_done) p.total = summary.records + p.pending;
   on_progress(p);
 }
 
@@ -290,12 +308,16 @@ void Crawler::Impl::Fail(JobId id, ErrorKind kind, std::string message) {
   Emit(id, std::move(r));
 }
 
-// Reads seeds while little is queued, so a list of any size takes bounded
-// memory. Bad lines complete at once with their error record.
+// Takes URLs waiting on disk back into memory while the queue there has
+// room, then reads seeds while little is queued, so a list of any size takes
+// bounded memory. Bad lines complete at once with their error record.
 void Crawler::Impl::Fill() {
+  Unspill();
   const std::size_t window = workers * static_cast<std::size_t>(options.concurrency) * 2 + 64;
   want_input = false;
-  while (!source_done && scheduler->Pending() < window && !stopping) {
+  // URLs waiting on disk count as queued: the input waits for a crawl's
+  // queue as before, however long that queue is.
+  while (!source_done && scheduler->Pending() + Spilled() < window && !stopping) {
     if (AtPageLimit()) {
       source_done = true;  // --max-pages: nothing more is read
       return;
@@ -362,7 +384,7 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
 // final URL as `parent`) is admitted when it is within depth, not
 // binary-looking, in scope, passes the patterns, fits under --max-pages, was
 // never seen before and the OnAdmit filter takes it. Otherwise it gets no
-// record.
+// record. Admitted, it becomes a job, or waits on disk (see ShouldSpill).
 void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   if (from.depth + 1 > options.depth || AtPageLimit()) return;
   std::optional<CanonicalUrl> url = Canonicalize(link);
@@ -373,16 +395,115 @@ void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   std::uint64_t fingerprint = UrlFingerprint(url->url);
   if (!seen.Insert(fingerprint)) return;
   if (on_admit && !on_admit(link, from.depth + 1)) return;  // seen: not asked again
+  ++admitted;
+  if (state) state->Admit(fingerprint, link, from.depth + 1, *from.parent);
+  if (ShouldSpill()) {
+    if (!spilled_any) {
+      LogDebug(std::to_string(options.queue_in_memory) +
+               " URLs wait in memory; those found beyond wait in a temporary file in " +
+               spill.dir());
+      spilled_any = true;
+    }
+    spill_entry.url = link;
+    spill_entry.depth = from.depth + 1;
+    spill_entry.parent = *from.parent;
+    spill_entry.scope_root = *from.scope_root;
+    spill_entry.key = fingerprint;
+    if (Status st = spill.Push(spill_entry); !st.ok()) SpillFailed(st);
+    return;
+  }
   Job job;
   job.input = link;
   job.depth = from.depth + 1;
   job.parent = from.parent;  // the page's final URL, shared by all its links
   job.scope_root = from.scope_root;
   job.key = fingerprint;
-  ++admitted;
-  if (state) state->Admit(fingerprint, link, job.depth, *job.parent);
   JobId id = jobs.Add(std::move(job));
   if (Revisit(id)) Schedule(id, *url);
+}
+
+// A link waits on disk rather than as a job once options.queue_in_memory
+// URLs wait in memory, and also while any wait on disk, so that it goes
+// behind those, breadth first.
+bool Crawler::Impl::ShouldSpill() const {
+  return options.queue_in_memory > 0 &&
+         (Spilled() > 0 || scheduler->Pending() >= options.queue_in_memory);
+}
+
+// Turns URLs waiting on disk into scheduled jobs, oldest first (the pass a
+// cut-off run left before links found since), while fewer than
+// options.queue_in_memory wait in memory.
+void Crawler::Impl::Unspill() {
+  const std::size_t limit = options.queue_in_memory;
+  while (!stopping && Spilled() > 0 && (limit == 0 || scheduler->Pending() < limit)) {
+    const bool from_state = !resumed.empty();
+    if (Status st = (from_state ? resumed : spill).Pop(&spill_entry); !st.ok()) {
+      return SpillFailed(st);
+    }
+    ScheduleSpilled(spill_entry, from_state);
+  }
+}
+
+void Crawler::Impl::ScheduleSpilled(SpillQueue::Entry& entry, bool resumed_entry) {
+  std::optional<CanonicalUrl> url;
+  JobId id = AddSpilled(entry, resumed_entry, &url);
+  if (!url) return Fail(id, ErrorKind::kInvalidUrl, "not an http(s) URL");
+  if (Revisit(id)) Schedule(id, *url);
+}
+
+// The job of a URL taken off the disk, added to the table, and in *url its
+// canonical form (nullopt if it has none). A link has what AdmitLink gave
+// it; a URL `resumed_entry` from the state is one a cut-off run admitted:
+// listed (depth 0) as the input gave it, or a link, and in scope of the
+// root of its own host (the state does not keep the listed URL it descends from).
+JobId Crawler::Impl::AddSpilled(SpillQueue::Entry& entry, bool resumed_entry,
+                                std::optional<CanonicalUrl>* url) {
+  auto shared = [](std::shared_ptr<const std::string>& last, std::string& text) {
+    if (!last || *last != text) last = std::make_shared<const std::string>(std::move(text));
+    return last;
+  };
+  Job job;
+  job.input = std::move(entry.url);
+  job.depth = entry.depth;
+  job.key = entry.key;
+  if (!resumed_entry) {
+    *url = Canonicalize(job.input);
+    job.parent = shared(unspilled_parent, entry.parent);
+    job.scope_root = shared(unspilled_root, entry.scope_root);
+    return jobs.Add(std::move(job));
+  }
+  if (!entry.parent.empty()) job.parent = shared(unspilled_parent, entry.parent);
+  job.where = "the state " + state->path();
+  if (job.depth == 0) {
+    CheckedUrl checked = CheckInputUrl(job.input);
+    if (!checked.error) *url = Canonicalize(checked.url);
+    if (*url && checked.url != job.input) job.current_url = checked.url;
+  } else {
+    *url = Canonicalize(job.input);
+  }
+  if (*url) job.scope_root = std::make_shared<const std::string>(scope->RootOf((*url)->host()));
+  return jobs.Add(std::move(job));
+}
+
+// The run ends before the URLs waiting on disk are fetched: each gets the
+// record of `kind`, as a job waiting in memory does.
+void Crawler::Impl::FailSpilled(ErrorKind kind, const std::string& message) {
+  while (Spilled() > 0) {
+    const bool from_state = !resumed.empty();
+    if (Status st = (from_state ? resumed : spill).Pop(&spill_entry); !st.ok()) {
+      return SpillFailed(st);
+    }
+    std::optional<CanonicalUrl> url;
+    Fail(AddSpilled(spill_entry, from_state, &url), kind, message);
+  }
+}
+
+// The disk holding waiting URLs failed (full, an I/O error): those URLs are
+// lost to this run, which stops as when the state cannot be written. With a
+// state they are still pending there for the next run.
+void Crawler::Impl::SpillFailed(const Status& st) {
+  if (fatal.ok()) fatal = st;
+  stopping = true;
 }
 
 // With a state, a URL an earlier pass recorded is revisited: not at all
@@ -421,48 +542,36 @@ bool Crawler::Impl::Revisit(JobId id) {
 
 // Takes up the pass a cut-off run left: every URL it admitted counts as
 // seen (so neither the input nor a link brings it back), and those it had
-// not recorded are scheduled again, in the order they were admitted.
+// not recorded are scheduled again, in the order they were admitted. They
+// wait on disk (`resumed`) until the queue in memory has room for them, so
+// that a long crawl resumes in as little memory as it ran in; with no limit
+// on that queue they all become jobs at once.
 void Crawler::Impl::ResumePass() {
-  std::vector<StateStore::PassUrl> pending;
+  std::vector<SpillQueue::Entry> pending;  // with no limit on the queue in memory
+  Status kept;
   Status st = state->ForEachInPass([&](const StateStore::PassUrl& u) {
     seen.Insert(u.fingerprint);
     ++admitted;
-    if (!u.done) pending.push_back(u);
+    if (u.done || !kept.ok()) return;
+    ++summary.resumed;
+    SpillQueue::Entry entry{u.url, u.depth, u.parent, "", u.fingerprint};
+    if (options.queue_in_memory == 0) {
+      pending.push_back(std::move(entry));
+    } else {
+      kept = resumed.Push(entry);
+    }
   });
+  if (st.ok()) st = kept;
   if (!st.ok()) {
     fatal = st;
     stopping = true;
     return;
   }
-  summary.resumed = pending.size();
-  if (!pending.empty()) {
-    LogInfo("resuming the last pass: " + std::to_string(pending.size()) + " URL(s) to go, " +
-            std::to_string(admitted - pending.size()) + " recorded already");
+  if (summary.resumed > 0) {
+    LogInfo("resuming the last pass: " + std::to_string(summary.resumed) + " URL(s) to go, " +
+            std::to_string(admitted - summary.resumed) + " recorded already");
   }
-  for (StateStore::PassUrl& u : pending) {
-    Job job;
-    job.input = std::move(u.url);
-    job.depth = u.depth;
-    if (!u.parent.empty()) job.parent = std::make_shared<const std::string>(std::move(u.parent));
-    job.key = u.fingerprint;
-    job.where = "the state " + state->path();
-    std::optional<CanonicalUrl> url;
-    if (job.depth == 0) {
-      CheckedUrl checked = CheckInputUrl(job.input);
-      if (!checked.error) url = Canonicalize(checked.url);
-      if (url && checked.url != job.input) job.current_url = checked.url;
-    } else {
-      url = Canonicalize(job.input);
-    }
-    JobId id = jobs.Add(std::move(job));
-    if (!url) {
-      Fail(id, ErrorKind::kInvalidUrl, "not an http(s) URL");
-      continue;
-    }
-    // A link in scope has the root of the URL it descends from.
-    jobs.Find(id)->scope_root = std::make_shared<const std::string>(scope->RootOf(url->host()));
-    if (Revisit(id)) Schedule(id, *url);
-  }
+  for (SpillQueue::Entry& entry : pending) ScheduleSpilled(entry, /*resumed_entry=*/true);
 }
 
 // Commits the state when enough has changed or enough time has passed (or
@@ -495,9 +604,12 @@ Status Crawler::Impl::CommitState() {
 }
 
 // The run stops before these jobs end. Without a state each gets a record
-// of the stop; with one they stay pending there for the next run.
+// of the stop; with one they stay pending there for the next run, and so do
+// the URLs waiting on disk.
 void Crawler::Impl::DropLive() {
   for (JobId id : jobs.LiveIds()) jobs.Complete(id);
+  spill = SpillQueue();
+  resumed = SpillQueue();
 }
 
 // Queues a page job for the origin of `url`, behind that origin's robots.txt
@@ -901,6 +1013,7 @@ void Crawler::Impl::StopNow(ErrorKind kind, const std::string& message) {
   for (std::size_t i = 0; i < pool->size(); ++i) DrainAndReap(i, deadline);
   if (state) return DropLive();
   for (JobId id : jobs.LiveIds()) Fail(id, kind, message);
+  FailSpilled(kind, message);
 }
 
 // Normal end: no work left, so closed doorbells let the fetchers leave.
@@ -926,6 +1039,11 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   robots.clear();
   interned.clear();
   unpushed.reset();
+  spill = SpillQueue();
+  resumed = SpillQueue();
+  unspilled_parent.reset();
+  unspilled_root.reset();
+  spilled_any = false;
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());
   if (options.concurrency < 1) return Status::Error("concurrency must be at least 1");
@@ -976,11 +1094,12 @@ Result<CrawlSummary> Crawler::Impl::Run() {
           Fail(id, ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
         }
       }
+      FailSpilled(ErrorKind::kWorkerCrash, "no fetcher process could be kept running");
     } else {
       Dispatch();
     }
     if (stopping) break;
-    if (source_done && jobs.Empty()) break;
+    if (source_done && jobs.Empty() && Spilled() == 0) break;
     if (stop_requested.load()) {
       summary.interrupted = true;
       StopNow(ErrorKind::kInterrupted, "the run was stopped before this URL finished");

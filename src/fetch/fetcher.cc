@@ -1,14 +1,20 @@
 #include "fetch/fetcher.h"
 
+#include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <strings.h>
+#include <sys/file.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
 #include "fetch/error_map.h"
@@ -140,7 +146,19 @@ bool AddValidator(CurlSlist* list, std::string_view name, std::string_view value
 
 }  // namespace
 
-Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, ParseHook on_parse) {
+UniqueFd OpenBigParseToken(int inherited_fd) {
+  if (inherited_fd < 0) return {};
+  const std::string path = "/proc/self/fd/" + std::to_string(inherited_fd);
+  UniqueFd own(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+  if (!own) {
+    LogWarn("cannot reopen the big-parse token (" + path + ": " + std::strerror(errno) +
+            "): big pages are parsed without waiting for other fetchers");
+  }
+  return own;
+}
+
+Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, ParseHook on_parse,
+                                                 UniqueFd big_parse_token) {
   CurlMulti multi(curl_multi_init());
   if (!multi) return Status::Error("curl_multi_init failed");
   // Room for every transfer's connection plus some kept alive for reuse.
@@ -152,8 +170,9 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, Pa
     resolve.release();
     resolve.reset(grown);
   }
-  auto fetcher = std::unique_ptr<Fetcher>(
-      new Fetcher(options, std::move(multi), std::move(resolve), std::move(on_parse)));
+  auto fetcher =
+      std::unique_ptr<Fetcher>(new Fetcher(options, std::move(multi), std::move(resolve),
+                                           std::move(on_parse), std::move(big_parse_token)));
   for (const FieldRule& rule : options.select) {
     auto selector = Selector::Parse(rule.css);
     if (!selector.ok()) return selector.status();  // the master checked them all already
@@ -163,11 +182,12 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, Pa
 }
 
 Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve,
-                 ParseHook on_parse)
+                 ParseHook on_parse, UniqueFd big_parse_token)
     : options_(options),
       multi_(std::move(multi)),
       resolve_(std::move(resolve)),
-      on_parse_(std::move(on_parse)) {}
+      on_parse_(std::move(on_parse)),
+      big_parse_token_(std::move(big_parse_token)) {}
 
 Fetcher::~Fetcher() {
   for (auto& [easy, t] : transfers_) curl_multi_remove_handle(multi_.get(), easy);
@@ -257,16 +277,80 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
     std::unique_ptr<Transfer> t = std::move(it->second);
     transfers_.erase(it);
     curl_multi_remove_handle(multi_.get(), t->easy.get());
-    finished->push_back(Finish(*t, msg->data.result));
+    bool parse = false;
+    wire::FetchResult r = Finish(*t, msg->data.result, &parse);
     // The header list dies with the transfer; an idle handle must not point at it.
     curl_easy_setopt(t->easy.get(), CURLOPT_HTTPHEADER, nullptr);
     idle_.push_back(std::move(t->easy));
+    if (parse && t->body.size() > kBigPageBytes) {
+      // Behind any page already waiting, so that big pages keep their order.
+      deferred_.push_back(PendingParse{std::move(r), std::move(t->body)});
+      continue;
+    }
+    if (parse) {
+      if (on_parse_) on_parse_(r.id, true);
+      Parse(r, t->body);
+      if (on_parse_) on_parse_(r.id, false);
+    }
+    finished->push_back(std::move(r));
   }
   for (wire::FetchResult& r : failed_to_start_) finished->push_back(std::move(r));
   failed_to_start_.clear();
+  ParseDeferred(finished);
 }
 
-wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
+void Fetcher::ParseDeferred(std::vector<wire::FetchResult>* finished) {
+  while (!deferred_.empty()) {
+    const Token token = TryTakeToken();
+    if (token == Token::kBusy) {
+      for (PendingParse& waiting : deferred_) {
+        if (waiting.logged) continue;
+        waiting.logged = true;
+        LogDebug("parse of " + waiting.result.final_url + " (" +
+                 std::to_string(waiting.body.size()) +
+                 " bytes) deferred: another fetcher is parsing a big page");
+      }
+      return;
+    }
+    PendingParse p = std::move(deferred_.front());
+    deferred_.pop_front();
+    // The watch starts now that the parse does (waiting for the token is not
+    // parsing), and ends only after the token is back: a holder stopped (say,
+    // by SIGSTOP) while it holds the token is seen and killed by the master,
+    // which frees the token.
+    if (on_parse_) on_parse_(p.result.id, true);
+    Parse(p.result, p.body);
+    std::string().swap(p.body);
+    // The big tree's memory goes back to the system before the next fetcher
+    // may start its own: malloc would keep much of it for this process
+    // otherwise, and the token would then bound little.
+    ::malloc_trim(0);
+    if (token == Token::kTaken) ReleaseToken();
+    if (on_parse_) on_parse_(p.result.id, false);
+    finished->push_back(std::move(p.result));
+  }
+}
+
+Fetcher::Token Fetcher::TryTakeToken() {
+  if (!big_parse_token_) return Token::kNone;
+  for (;;) {
+    if (::flock(big_parse_token_.get(), LOCK_EX | LOCK_NB) == 0) return Token::kTaken;
+    if (errno == EINTR) continue;
+    if (errno == EWOULDBLOCK) return Token::kBusy;
+    // Never lose a page over the token: without it, parse at once.
+    LogWarn(std::string("cannot lock the big-parse token (") + std::strerror(errno) +
+            "): big pages are parsed without waiting for other fetchers");
+    big_parse_token_.Reset();
+    return Token::kNone;
+  }
+}
+
+void Fetcher::ReleaseToken() {
+  // Fails only for a descriptor that is not open, and then holds no lock.
+  (void)::flock(big_parse_token_.get(), LOCK_UN);
+}
+
+wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   CURL* h = t.easy.get();
   long status = 0;
   char* effective = nullptr;
@@ -321,22 +405,22 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code) {
     r.body = std::move(t.body);
     return r;
   }
-  if (r.error == ErrorKind::kNone && r.redirect_url.empty() && !not_modified && t.keep == 1 &&
-      (IsHtmlType(type) || LooksLikeHtml(t.body))) {
-    if (on_parse_) on_parse_(t.job.id, true);
-    // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
-    // charset, then a <meta> prescan, else windows-1252.
-    Encoding encoding = SniffEncoding(t.body, type ? type : "");
-    ExtractOptions extra{&fields_, options_.text, options_.max_text};
-    PageData page = ExtractPage(ToUtf8(t.body, encoding), r.final_url, &arena_, extra);
-    if (on_parse_) on_parse_(t.job.id, false);
-    r.title = std::move(page.title);
-    r.description = std::move(page.description);
-    r.links = std::move(page.links);
-    r.fields = std::move(page.fields);
-    r.text = std::move(page.text);
-  }
+  *parse = r.error == ErrorKind::kNone && r.redirect_url.empty() && !not_modified && t.keep == 1 &&
+           (IsHtmlType(type) || LooksLikeHtml(t.body));
   return r;
+}
+
+void Fetcher::Parse(wire::FetchResult& r, const std::string& body) {
+  // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
+  // charset, then a <meta> prescan, else windows-1252.
+  Encoding encoding = SniffEncoding(body, r.content_type);
+  ExtractOptions extra{&fields_, options_.text, options_.max_text};
+  PageData page = ExtractPage(ToUtf8(body, encoding), r.final_url, &arena_, extra);
+  r.title = std::move(page.title);
+  r.description = std::move(page.description);
+  r.links = std::move(page.links);
+  r.fields = std::move(page.fields);
+  r.text = std::move(page.text);
 }
 
 Status Fetcher::Wait(int extra_fd, int timeout_ms, bool* extra_ready) {

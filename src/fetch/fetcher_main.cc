@@ -17,6 +17,9 @@ namespace forage {
 namespace {
 
 constexpr int kExitCannotWork = 3;
+// How often a fetcher holding pages put off for the big-parse token tries
+// the token again (a parse of a big page takes tens of milliseconds or more).
+constexpr int kDeferredRetryMs = 5;
 
 // Empties the doorbell; true once the master has closed it (no more work).
 bool DrainDoorbell(int fd) {
@@ -30,7 +33,8 @@ bool DrainDoorbell(int fd) {
 
 }  // namespace
 
-int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd) {
+int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd,
+               int big_parse_fd) {
   if (Status st = SetNonBlocking(doorbell_fd, true); !st.ok()) {
     LogError("doorbell: " + st.message());
     return kExitCannotWork;
@@ -41,7 +45,7 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     LogError("curl_global_init failed");
     return kExitCannotWork;
   }
-  auto created = Fetcher::Create(options, [&queue](std::uint64_t job, bool begin) {
+  auto on_parse = [&queue](std::uint64_t job, bool begin) {
     if (begin) {
       queue.BeginParse(job, std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now().time_since_epoch())
@@ -49,7 +53,8 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     } else {
       queue.EndParse();
     }
-  });
+  };
+  auto created = Fetcher::Create(options, on_parse, OpenBigParseToken(big_parse_fd));
   if (!created.ok()) {
     LogError(created.status().message());
     return kExitCannotWork;
@@ -64,6 +69,9 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
   std::vector<wire::FetchResult> finished;
   bool closed = false;
   for (;;) {
+    // Big pages put off while another fetcher parsed one come first: each
+    // one parsed makes room for a new job.
+    fetcher.ParseDeferred(&finished);
     while (fetcher.InFlight() < concurrency && queue.TryPop(&payload)) {
       std::optional<wire::FetchJob> job = wire::DecodeJob(payload);
       if (!job) {
@@ -79,10 +87,15 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
       if (!WriteAll(result_fd, wire::EncodeResult(r)).ok()) return 0;
     }
     finished.clear();
+    // A page put off for the big-parse token counts as in flight, so a
+    // closed doorbell never ends a fetcher that still holds one.
     if (closed && fetcher.InFlight() == 0) return 0;
     // curl_multi_poll reports POLLIN but not POLLHUP on the extra fd, so the
     // doorbell is read after every wake-up rather than only when flagged.
-    if (Status st = fetcher.Wait(closed ? -1 : doorbell_fd, 1000, nullptr); !st.ok()) {
+    // While pages wait for the token, nothing would wake us when it is
+    // free: look again soon.
+    const int timeout_ms = fetcher.Deferred() > 0 ? kDeferredRetryMs : 1000;
+    if (Status st = fetcher.Wait(closed ? -1 : doorbell_fd, timeout_ms, nullptr); !st.ok()) {
       LogError(st.message());
       return kExitCannotWork;
     }

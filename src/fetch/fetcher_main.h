@@ -2,6 +2,7 @@
 
 #include "forage/options.h"
 #include "ipc/work_queue.h"
+#include "ipc/worker_pool.h"
 
 namespace forage {
 
@@ -10,6 +11,12 @@ namespace forage {
 // writes each result as a frame to `result_fd`. Returns the exit code: 0
 // when the doorbell closes with nothing left to do or the master is gone,
 // 3 when it cannot work at all. The caller _exit()s with it.
-int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd);
+//
+// `big_parse_fd` is the pool's big-parse token as this process got it (see
+// WorkerPool); the fetcher reopens it for an open file description of its
+// own. By default, the one a forked fetcher inherited; -1: none, big pages
+// are parsed without waiting for other fetchers.
+int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd,
+               int big_parse_fd = WorkerPool::InheritedBigParseFd());
 
 }  // namespace forage

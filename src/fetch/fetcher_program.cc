@@ -3,8 +3,8 @@
 // program's threads and locks never reach it. Not for running by hand.
 //
 // It finds, as WorkerPool::CreateSpawning documents: fd 3 its ring's memfd,
-// fd 4 its doorbell, fd 5 its result pipe, fd 6 its configuration; and the
-// arguments "--master PID --slot N".
+// fd 4 its doorbell, fd 5 its result pipe, fd 6 its configuration, fd 7 the
+// pool's big-parse token; and the arguments "--master PID --slot N".
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -23,7 +23,7 @@
 
 namespace {
 
-constexpr int kRingFd = 3, kDoorbellFd = 4, kResultFd = 5, kConfigFd = 6;
+constexpr int kRingFd = 3, kDoorbellFd = 4, kResultFd = 5, kConfigFd = 6, kBigParseFd = 7;
 
 forage::CrawlOptions OptionsFrom(const forage::wire::FetcherConfig& c) {
   forage::CrawlOptions o;
@@ -75,5 +75,6 @@ int main(int argc, char** argv) {
     LogError(region.status().message());
     return 3;
   }
-  return RunFetcher(OptionsFrom(*config), region.value()->Queue(0), kDoorbellFd, kResultFd);
+  return RunFetcher(OptionsFrom(*config), region.value()->Queue(0), kDoorbellFd, kResultFd,
+                    kBigParseFd);
 }

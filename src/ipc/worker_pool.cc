@@ -19,8 +19,13 @@
 namespace forage {
 namespace {
 
+// A forked fetcher's descriptors (a spawned one's are in SpawnProgram).
 constexpr int kDoorbellFd = 3;
 constexpr int kResultFd = 4;
+constexpr int kBigParseFd = 5;
+
+// Set in a forked fetcher only, before its entry runs.
+int g_inherited_big_parse_fd = -1;
 
 std::string DescribeWaitStatus(int status) {
   if (WIFSIGNALED(status)) {
@@ -34,24 +39,36 @@ std::string DescribeWaitStatus(int status) {
 }  // namespace
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(std::size_t size, FetcherEntry entry) {
-  auto region = WorkQueueRegion::Create(size);
-  if (!region.ok()) return region.status();
-  return std::unique_ptr<WorkerPool>(
-      new WorkerPool(std::move(region).value(), size, std::move(entry), "", ""));
+  return Make(size, std::move(entry), "", "");
 }
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::CreateSpawning(std::size_t size,
                                                                std::string program,
                                                                std::string config) {
-  auto region = WorkQueueRegion::Create(size);
-  if (!region.ok()) return region.status();
-  return std::unique_ptr<WorkerPool>(new WorkerPool(std::move(region).value(), size, nullptr,
-                                                    std::move(program), std::move(config)));
+  return Make(size, nullptr, std::move(program), std::move(config));
 }
 
-WorkerPool::WorkerPool(std::unique_ptr<WorkQueueRegion> region, std::size_t size,
-                       FetcherEntry entry, std::string program, std::string config)
+Result<std::unique_ptr<WorkerPool>> WorkerPool::Make(std::size_t size, FetcherEntry entry,
+                                                     std::string program, std::string config) {
+  auto region = WorkQueueRegion::Create(size);
+  if (!region.ok()) return region.status();
+  // Empty: only its locks matter (see the class comment).
+  UniqueFd big_parse(::memfd_create("forage-big-parse", MFD_CLOEXEC));
+  if (!big_parse) {
+    return Status::Error(std::string("memfd_create (big-parse token): ") + std::strerror(errno));
+  }
+  return std::unique_ptr<WorkerPool>(new WorkerPool(std::move(region).value(), std::move(big_parse),
+                                                    size, std::move(entry), std::move(program),
+                                                    std::move(config)));
+}
+
+int WorkerPool::InheritedBigParseFd() { return g_inherited_big_parse_fd; }
+
+WorkerPool::WorkerPool(std::unique_ptr<WorkQueueRegion> region, UniqueFd big_parse,
+                       std::size_t size, FetcherEntry entry, std::string program,
+                       std::string config)
     : region_(std::move(region)),
+      big_parse_(std::move(big_parse)),
       slots_(size),
       entry_(std::move(entry)),
       program_(std::move(program)),
@@ -112,20 +129,23 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   ::signal(SIGPIPE, SIG_IGN);
   ::signal(SIGCHLD, SIG_DFL);
 
-  // Keep exactly our two descriptors (at fixed numbers) and stderr. Move them
-  // out of the way first so that the dup2s cannot clobber each other.
+  // Keep exactly our three descriptors (at fixed numbers) and stderr. Move
+  // them out of the way first so that the dup2s cannot clobber each other.
   int doorbell = ::fcntl(doorbell_fd, F_DUPFD, 10);
   int result = ::fcntl(result_fd, F_DUPFD, 10);
-  if (doorbell < 0 || result < 0) ::_exit(70);
+  int big_parse = ::fcntl(big_parse_.get(), F_DUPFD, 10);
+  if (doorbell < 0 || result < 0 || big_parse < 0) ::_exit(70);
   ::dup2(doorbell, kDoorbellFd);
   ::dup2(result, kResultFd);
-  ::close_range(kResultFd + 1, ~0U, 0);
+  ::dup2(big_parse, kBigParseFd);
+  ::close_range(kBigParseFd + 1, ~0U, 0);
   int devnull = ::open("/dev/null", O_RDWR);
   if (devnull >= 0) {
     ::dup2(devnull, STDIN_FILENO);
     ::dup2(devnull, STDOUT_FILENO);
-    if (devnull > kResultFd) ::close(devnull);
+    if (devnull > kBigParseFd) ::close(devnull);
   }
+  g_inherited_big_parse_fd = kBigParseFd;
   SetLogRole("fetcher " + std::to_string(slot));
   int code = 70;
   try {
@@ -148,7 +168,8 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   ::lseek(config.get(), 0, SEEK_SET);
   // Copies above the target numbers first, so that no dup2 below can
   // overwrite a descriptor another one still needs.
-  const int sources[] = {region_->Fd(slot), doorbell_fd, result_fd, config.get()};
+  // As fds 3 to 7, in this order (see worker_pool.h and fetcher_program.cc).
+  const int sources[] = {region_->Fd(slot), doorbell_fd, result_fd, config.get(), big_parse_.get()};
   std::vector<UniqueFd> high;
   for (int fd : sources) {
     high.emplace_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));

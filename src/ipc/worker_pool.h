@@ -16,7 +16,8 @@
 namespace forage {
 
 // What a forked fetcher runs: given its queue, the read end of its doorbell
-// and the write end of its result pipe, it returns an exit code.
+// and the write end of its result pipe, it returns an exit code. Its
+// inherited big-parse token is WorkerPool::InheritedBigParseFd().
 using FetcherEntry = std::function<int(WorkQueue queue, int doorbell_fd, int result_fd)>;
 
 // The fixed pool of forked fetcher processes and their channels: per slot a
@@ -32,8 +33,18 @@ using FetcherEntry = std::function<int(WorkQueue queue, int doorbell_fd, int res
 // - as its own program (forage-fetcher), started with posix_spawn, so that no
 //   code runs in a copy of the host at all: safe whatever threads the
 //   embedding program has. It gets its ring's memfd as fd 3, its doorbell as
-//   fd 4, its result pipe as fd 5 and its configuration (a memfd holding
-//   wire::EncodeFetcherConfig) as fd 6, and "--master PID" as arguments.
+//   fd 4, its result pipe as fd 5, its configuration (a memfd holding
+//   wire::EncodeFetcherConfig) as fd 6 and the pool's big-parse token as
+//   fd 7, and "--master PID --slot N" as arguments.
+//
+// The big-parse token is one memfd ("forage-big-parse") for the whole pool,
+// made here: a fetcher about to parse a big page takes an flock on it (see
+// Fetcher and kBigPageBytes), so that at most one fetcher at a time holds a
+// big page's tree in memory. flock locks belong to open file descriptions,
+// and every descriptor a child inherits shares the master's, so each fetcher
+// reopens the token through /proc/self/fd for a description of its own. The
+// kernel drops a lock when its holder dies, so nothing needs cleaning up, and
+// the master itself never locks it.
 //
 // Either way a child keeps only its own descriptors plus stderr, has stdin
 // and stdout on /dev/null, dies with the master (PR_SET_PDEATHSIG, then a
@@ -83,6 +94,15 @@ class WorkerPool {
   // Sends `signal` to every running child.
   void SignalAll(int signal);
 
+  // The pool's big-parse token (close-on-exec; in the master its open file
+  // description is shared with every forked child, so never lock it
+  // through this descriptor: reopen it, as fetchers do).
+  int BigParseFd() const { return big_parse_.get(); }
+  // In a forked fetcher: the big-parse token it inherited (an fd at a fixed
+  // number, sharing the master's open file description). -1 in any other
+  // process, a spawned fetcher included (it finds the token as fd 7).
+  static int InheritedBigParseFd();
+
  private:
   struct Slot {
     pid_t pid = -1;
@@ -90,12 +110,15 @@ class WorkerPool {
     UniqueFd doorbell;  // write end, non-blocking
     UniqueFd results;   // read end, non-blocking
   };
-  WorkerPool(std::unique_ptr<WorkQueueRegion> region, std::size_t size, FetcherEntry entry,
-             std::string program, std::string config);
+  WorkerPool(std::unique_ptr<WorkQueueRegion> region, UniqueFd big_parse, std::size_t size,
+             FetcherEntry entry, std::string program, std::string config);
+  static Result<std::unique_ptr<WorkerPool>> Make(std::size_t size, FetcherEntry entry,
+                                                  std::string program, std::string config);
   [[noreturn]] void RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_t master);
   Result<pid_t> SpawnProgram(std::size_t slot, int doorbell_fd, int result_fd);
 
   std::unique_ptr<WorkQueueRegion> region_;
+  UniqueFd big_parse_;  // the big-parse token's memfd
   std::vector<Slot> slots_;
   FetcherEntry entry_;   // forked fetchers
   std::string program_;  // or spawned ones

@@ -23,6 +23,10 @@
 //   /bomb              gzip member inflating to 256 MiB of zeros (~250 KiB)
 //   /binary            4 KiB of bytes as application/octet-stream
 //   /hold/ID           waits for "release" on stdin
+//   /bightml/N?bytes=K&hold=1
+//                      HTML page "big N" of exactly K bytes (default 1.5 MiB) of paragraphs,
+//                      with a link to /page/N first and one to /page/N+1 last; with hold=1
+//                      it prints "HELD <path>" and waits for "release" first
 //   /no-type           an HTML page served without Content-Type
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
 //   /ua                a page whose title is the request's User-Agent
@@ -117,6 +121,23 @@ std::string PageHtml(int n) {
   s += "<a href=\"javascript:void(0)\">js</a>\n";
   s += "</body></html>\n";
   return s;
+}
+
+// A valid HTML page of exactly `bytes` bytes (at least some 300): title "big N",
+// a description, a link to /page/N, paragraphs with inline markup (for a tree of
+// realistic shape), and a link to /page/N+1 last.
+std::string BigHtml(int n, std::size_t bytes) {
+  std::string s = "<!DOCTYPE html>\n<html><head><title>big " + std::to_string(n) +
+                  "</title><meta name=\"description\" content=\"About big " + std::to_string(n) +
+                  "\"></head><body>\n<a href=\"/page/" + std::to_string(n) + "\">first</a>\n";
+  const std::string tail =
+      "<a href=\"/page/" + std::to_string(n + 1) + "\">last</a>\n</body></html>\n";
+  static const std::string para =
+      "<div class=\"s\"><p>Lorem <em>ipsum</em> dolor sit amet, <code>consectetur</code> "
+      "adipiscing elit.</p></div>\n";
+  while (s.size() + para.size() + tail.size() <= bytes) s += para;
+  if (s.size() + tail.size() < bytes) s += std::string(bytes - s.size() - tail.size(), ' ');
+  return s + tail;
 }
 
 const std::string& BombBody() {
@@ -637,6 +658,16 @@ int main(int argc, char** argv) {
     g_cv.wait_for(lock, std::chrono::seconds(60), [] { return g_released || g_stopping; });
     res.set_content("<html><title>held " + std::string(req.matches[1]) + "</title></html>",
                     "text/html");
+  });
+  server.Get(R"(/bightml/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("hold")) {
+      Say("HELD " + req.path);
+      std::unique_lock<std::mutex> lock(g_mu);
+      g_cv.wait_for(lock, std::chrono::seconds(60), [] { return g_released || g_stopping; });
+    }
+    res.set_content(
+        BigHtml(std::stoi(req.matches[1]), req.has_param("bytes") ? BytesParam(req) : 1536 * 1024),
+        "text/html; charset=utf-8");
   });
   server.Get("/no-type", [](const httplib::Request&, httplib::Response& res) {
     // httplib labels any plain body text/plain; a provider with an empty

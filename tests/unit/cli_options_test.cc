@@ -20,6 +20,7 @@ TEST_CASE("Defaults match the documented ones", "[cli]") {
   CHECK(o.connect_timeout == std::chrono::seconds(10));
   CHECK(o.max_bytes == 10u << 20);
   CHECK(o.user_agent.rfind("forage/", 0) == 0);
+  CHECK(o.queue_in_memory == 100'000);
   CHECK(p.config->output == "-");
   CHECK(p.config->files == std::vector<std::string>{"urls.txt"});
 }
@@ -45,6 +46,8 @@ TEST_CASE("Every option is read", "[cli]") {
                                "http://b/",
                                "--log-level",
                                "debug",
+                               "--queue-in-memory",
+                               "5000",
                                "a.txt",
                                "-"});
   REQUIRE(p.config);
@@ -59,6 +62,7 @@ TEST_CASE("Every option is read", "[cli]") {
   CHECK(p.config->urls == std::vector<std::string>{"http://a/", "http://b/"});
   CHECK(p.config->files == std::vector<std::string>{"a.txt", "-"});
   CHECK(p.config->log_level == LogLevel::kDebug);
+  CHECK(o.queue_in_memory == 5000);
 }
 
 TEST_CASE("The quiet flag leaves only errors", "[cli]") {
@@ -122,6 +126,8 @@ TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
       {"--max-bytes", "0", "x"},
       {"--max-bytes", "lots", "x"},
       {"--log-level", "loud", "x"},
+      {"--queue-in-memory", "-1", "x"},
+      {"--queue-in-memory", "lots", "x"},
       {"--user-agent", "", "x"},
       {"--url"},
       {},

@@ -29,6 +29,7 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.depth == b.depth);
   CHECK(a.scope == b.scope);
   CHECK(a.max_pages == b.max_pages);
+  CHECK(a.queue_in_memory == b.queue_in_memory);
   CHECK(a.per_host == b.per_host);
   CHECK(a.delay == b.delay);
   CHECK(a.robots == b.robots);
