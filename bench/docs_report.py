@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Tables, page-set differences, targets and a chart from docs_bench.py's runs.
 
-Usage: docs_report.py OUTDIR [--meta LINE]... [--chart FILE.svg]
+Usage: docs_report.py OUTDIR [--meta LINE]... [--chart FILE.png]
 
 Reads OUTDIR/docs.jsonl and the page lists OUTDIR/pages-SITE-TOOL.txt; prints
 Markdown (also written to OUTDIR/docs.md). Each row holds the median of each
@@ -31,6 +31,14 @@ def med(xs):
     return statistics.median(xs) if xs else 0.0
 
 
+def ran_whole(r):
+    """Whether a run went to its end. forage exits 1 when some record failed
+    (python3.11-doc and cppreference each link one missing page: a 404)."""
+    if r.get("timed_out"):
+        return False
+    return r.get("rc") == 0 or (r["tool"].startswith("forage") and r.get("rc") == 1)
+
+
 def fold(runs):
     """site -> tool -> folded row (medians), in first-seen order."""
     out = {}
@@ -40,7 +48,7 @@ def fold(runs):
     for site, tools in out.items():
         folded[site] = {}
         for tool, rs in tools.items():
-            ok = [r for r in rs if r.get("rc") == 0 and not r.get("timed_out")]
+            ok = [r for r in rs if ran_whole(r)]
             use = ok or rs
             row = {
                 "rounds": len(rs),
@@ -129,7 +137,7 @@ def compare(outdir, site, tools):
 
 
 def chart(folded, path):
-    """Grouped bars of pages/s per tool and site, log scale, with gnuplot."""
+    """Grouped bars of pages/s per tool and site, log scale, with gnuplot (PNG)."""
     sites = list(folded)
     tools = []
     for rows in folded.values():
@@ -144,7 +152,7 @@ def chart(folded, path):
             f.write(json.dumps(t) + " " + " ".join(str(v) for v in vals) + "\n")
     plots = ", ".join(f"'{dat}' using {i + 2}:xtic(1) title columnheader({i + 2})"
                       for i in range(len(sites)))
-    script = f"""set terminal svg size 1000,520 dynamic font 'sans,11'
+    script = f"""set terminal pngcairo size 1100,560 font 'sans,10'
 set output '{path}'
 set title 'Crawling documentation sites from nginx on 127.0.0.1 (pages/s, log scale; higher is better)'
 set style data histograms

@@ -1,0 +1,88 @@
+#!/usr/bin/python3
+"""Where a page's time goes: `perf script` samples sorted into the stages of forage.
+
+Usage: perf script -i perf.data -F comm,period,ip,sym,dso | profile_stages.py PAGES
+
+Reads samples taken with `perf record --call-graph dwarf` over a whole forage
+run (perf follows the fetchers, which are child processes) and puts each one
+in the first stage whose pattern one of its stack frames matches, leaf first:
+
+  fetcher  charset     SniffEncoding, ToUtf8, MakeValidUtf8, iconv
+           gumbo       gumbo_* (the parse)
+           extraction  ExtractPage and what it calls (the tree walk, URL
+                       resolution with curl_url_*, selectors, text)
+           encoding    the result frame (wire::Encode*)
+           pipe        writing result frames to the master (WriteAll)
+           fetch       everything else in a fetcher: curl, sockets, poll
+  master   output      the record sinks (JSON, CSV, SQLite)
+           master      everything else: reading frames, scheduling, the seen set
+
+Prints a Markdown table: each stage's share of all samples and its CPU time per
+page (samples' periods are CPU-clock nanoseconds with -e cpu-clock).
+"""
+
+import re
+import sys
+
+FETCHER_STAGES = [
+    ("charset", re.compile(r"SniffEncoding|ToUtf8|MakeValidUtf8|iconv|__gconv")),
+    ("gumbo", re.compile(r"gumbo_")),
+    ("extraction", re.compile(r"ExtractPage|UrlResolver|Selector|PageText")),
+    ("encoding", re.compile(r"wire::Encode")),
+    ("pipe", re.compile(r"WriteAll")),
+]
+MASTER_STAGES = [
+    ("output", re.compile(r"Sink|nlohmann|sqlite3|RecordColumns|Checkpoint")),
+]
+ORDER = ["fetch", "charset", "gumbo", "extraction", "encoding", "pipe", "master", "output"]
+
+
+def classify(comm, frames):
+    if comm.startswith("forage-fetch") or comm == "forage-fetcher":
+        stages, default = FETCHER_STAGES, "fetch"
+    else:
+        stages, default = MASTER_STAGES, "master"
+    for name, pattern in stages:
+        if any(pattern.search(f) for f in frames):
+            return name
+    return default
+
+
+def main():
+    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    totals = {k: 0 for k in ORDER}
+    comm, period, frames = None, 0, []
+
+    def flush():
+        if comm is not None:
+            totals[classify(comm, frames)] += period
+
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if not line:
+            flush()
+            comm, period, frames = None, 0, []
+            continue
+        if not line.startswith(("\t", " ")):
+            flush()
+            parts = line.split()
+            comm = parts[0]
+            try:
+                period = int(parts[1])
+            except (IndexError, ValueError):
+                period = 1
+            frames = [" ".join(parts[2:])]
+        else:
+            frames.append(line.strip())
+    flush()
+    total = sum(totals.values()) or 1
+    print("| stage | share of CPU | CPU ms/page |")
+    print("|---|---:|---:|")
+    for k in ORDER:
+        per_page = f"{totals[k] / 1e6 / pages:.3f}" if pages else "-"
+        print(f"| {k} | {100 * totals[k] / total:.1f}% | {per_page} |")
+    print(f"| all | 100% | {total / 1e6 / pages:.3f} |" if pages else "| all | 100% | - |")
+
+
+if __name__ == "__main__":
+    main()
