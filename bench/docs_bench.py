@@ -259,7 +259,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sites", default="pg,py,cpp")
     ap.add_argument("--tools", default="", help="comma-separated tool names (default: all)")
-    ap.add_argument("--best", default="-j 2 -c 16 --per-host 64")
+    ap.add_argument("--best", default="-j 2 -c 8 --per-host 64")
     ap.add_argument("--timeout", type=float, default=900)
     a = ap.parse_args()
 

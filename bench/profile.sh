@@ -41,7 +41,7 @@ try:
                     "--call-graph", "dwarf,16384", "-o", data, "--", *argv], check=False,
                    stdout=subprocess.DEVNULL)
     pages = sum(1 for _ in open(out))
-    script = subprocess.Popen(["perf", "script", "-i", data, "-F", "comm,period,ip,sym"],
+    script = subprocess.Popen(["perf", "script", "-i", data, "-F", "comm,period,ip,sym,dso"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     print(f"{docs_bench.SITES[site][0]}: {pages} pages, `{' '.join(os.path.basename(a) if a == forage else a for a in argv[1:-2])}`\n")
     sys.stdout.flush()

@@ -25,8 +25,8 @@ import re
 import sys
 
 FETCHER_STAGES = [
-    ("charset", re.compile(r"SniffEncoding|ToUtf8|MakeValidUtf8|iconv|__gconv")),
-    ("gumbo", re.compile(r"gumbo_")),
+    ("charset", re.compile(r"SniffEncoding|ToUtf8|MakeValidUtf8|iconv|__gconv|/gconv/")),
+    ("gumbo", re.compile(r"gumbo_|libgumbo|ArenaAllocate")),
     ("extraction", re.compile(r"ExtractPage|UrlResolver|Selector|PageText")),
     ("encoding", re.compile(r"wire::Encode")),
     ("pipe", re.compile(r"WriteAll")),
