@@ -17,21 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Percent-encodes a string for use as a query value.
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // A /links page listing `paths`, as a path.
 std::string LinksTo(const std::vector<std::string>& paths) {
   std::string out = "/links?";

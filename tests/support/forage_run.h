@@ -33,6 +33,9 @@ std::vector<std::string> ListDir(const std::string& dir);
 // The whole contents of the file at `path` ("" if it cannot be read).
 std::string ReadFile(const std::string& path);
 
+// `s` percent-encoded for use as a query value (all but A-Z a-z 0-9 - . _ ~).
+std::string Escape(const std::string& s);
+
 // forage_test_server on 127.0.0.1, started and waited for (its "PORT" line).
 class TestServer {
  public:
