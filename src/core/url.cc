@@ -193,7 +193,54 @@ UrlResolver::UrlResolver(std::string_view base) {
       curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
     base_ = std::move(h);
   }
+  if (!base_) return;
+  // The fast path joins onto the base as curl prints it, which is what curl
+  // itself joins a relative reference onto.
+  std::optional<std::string> scheme = GetPart(base_.get(), CURLUPART_SCHEME);
+  std::optional<std::string> url = GetPart(base_.get(), CURLUPART_URL);
+  if (!scheme || !IsHttpScheme(*scheme) || !url) return;
+  std::string_view text = StripFragment(*url);
+  text = text.substr(0, text.find('?'));
+  std::size_t authority = text.find("://");
+  if (authority == std::string_view::npos) return;
+  std::size_t path = text.find('/', authority + 3);
+  if (path == std::string_view::npos) return;
+  origin_ = std::string(text.substr(0, path));
+  directory_ = std::string(text.substr(0, text.rfind('/') + 1));
 }
+
+namespace {
+
+// Whether `ref` (fragment removed, leading "./" and "../" taken off)
+// resolves against an http(s) base by plain joining: a path of unreserved
+// characters, "/" and %XX escapes, and a query of those and "=&"; no dot
+// segment, not starting with "//", "?" or a dot, and not ending in an empty
+// query ("a?", which curl drops). Anything else (schemes, a "%" that is not
+// an escape, spaces, controls, "\", non-ASCII) goes to curl.
+bool IsPlainReference(std::string_view ref) {
+  if (ref.empty() || ref[0] == '.' || ref[0] == '?' || ref.back() == '?' ||
+      ref.substr(0, 2) == "//") {
+    return false;
+  }
+  if (ref.find("/.") != std::string_view::npos) return false;
+  auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    const char c = ref[i];
+    if (c == '%') {  // an escape curl keeps as it is: "%" and two hex digits
+      if (i + 2 >= ref.size() || !is_hex(ref[i + 1]) || !is_hex(ref[i + 2])) return false;
+      continue;
+    }
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '?' ||
+                    c == '=' || c == '&';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 CurlUrl UrlResolver::Apply(std::string_view reference) const {
   if (!base_) return nullptr;
@@ -238,6 +285,36 @@ std::optional<std::string> UrlResolver::Resolve(std::string_view reference) cons
 }
 
 std::optional<std::string> UrlResolver::ResolveLink(std::string_view reference) const {
+  if (!directory_.empty()) {
+    // Cheap checks first: most references are plain, and cleaning them
+    // (a copy) is only needed when they have surrounding space or controls.
+    std::string_view ref = StripFragment(reference);
+    // Leading "./" and "../" (cppreference's links climb with them): each
+    // "../" takes the directory up one level, never above the root.
+    std::size_t up = 0;
+    bool climbed = false;  // some "./" or "../" was taken off
+    for (;; climbed = true) {
+      if (ref.substr(0, 2) == "./") {
+        ref.remove_prefix(2);
+      } else if (ref.substr(0, 3) == "../") {
+        ref.remove_prefix(3);
+        ++up;
+      } else {
+        break;
+      }
+    }
+    // After "./" or "../", a "/" starts an empty segment, not an absolute path.
+    if (IsPlainReference(ref) && !(climbed && ref[0] == '/')) {
+      if (ref[0] == '/') return origin_ + std::string(ref);
+      std::size_t end = directory_.size();  // just past the directory's last "/"
+      for (; up > 0 && end > origin_.size() + 1; --up) end = directory_.rfind('/', end - 2) + 1;
+      return directory_.substr(0, end) + std::string(ref);
+    }
+  }
+  return ResolveLinkWithCurl(reference);
+}
+
+std::optional<std::string> UrlResolver::ResolveLinkWithCurl(std::string_view reference) const {
   CurlUrl h = Apply(reference);
   if (!h) return std::nullopt;
   std::optional<std::string> scheme = GetPart(h.get(), CURLUPART_SCHEME);

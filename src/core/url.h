@@ -31,6 +31,15 @@ CheckedUrl CheckInputUrl(std::string_view text);
 // leaves to the caller: surrounding whitespace and control characters are
 // trimmed and tabs and newlines removed (as browsers do), "\" is "/" for http
 // and https, and "" and "#frag" refer to the base document itself.
+//
+// ResolveLink has a fast path for the plain references that make up most of
+// a page's links ("page.html", "dir/page.html?a=b", "/abs/page.html"): built
+// by joining strings onto the base's origin or directory, where curl's API
+// costs some 90,000 instructions a link (it prints the base, joins and
+// parses the whole URL again). It takes only references whose resolution
+// cannot differ: no scheme, no "//" authority, no dot segments but leading
+// "./" and "../", nothing curl would encode or clean; everything else goes
+// through curl. A test checks the two paths agree on random references.
 class UrlResolver {
  public:
   // nullopt-like state when `base` is not an absolute URL: see valid().
@@ -45,9 +54,17 @@ class UrlResolver {
   // the form in which links are recorded.
   std::optional<std::string> ResolveLink(std::string_view reference) const;
 
+  // ResolveLink without the fast path: curl's URL API for every reference.
+  // The reference the fast path is tested against.
+  std::optional<std::string> ResolveLinkWithCurl(std::string_view reference) const;
+
  private:
   CurlUrl Apply(std::string_view reference) const;
   CurlUrl base_;
+  // For the fast path, with an http(s) base: "scheme://authority" and that
+  // followed by the base's path up to its last "/" (empty: no fast path).
+  std::string origin_;
+  std::string directory_;
 };
 
 // `url` without its "#fragment".

@@ -1,6 +1,10 @@
 #include "core/url.h"
 
 #include <catch2/catch.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace forage {
 namespace {
@@ -170,4 +174,63 @@ TEST_CASE("StripFragment removes everything from the first '#'", "[url]") {
 }
 
 }  // namespace
+}  // namespace forage
+
+namespace forage {
+
+TEST_CASE("ResolveLink's fast path resolves exactly as curl's URL API", "[url]") {
+  // Random references over an alphabet that reaches both paths: plain ones
+  // (joined as strings) and every near miss (dots, "//", escapes, schemes,
+  // spaces, backslashes, queries, fragments), against assorted bases.
+  const std::vector<std::string> bases = {
+      "http://h/",
+      "http://h",
+      "https://example.com/a/b.html",
+      "https://example.com:8443/a/b/?q=/x#frag",
+      "http://u:p@h.test/dir/sub/page",
+      "http://h/a%3db/c.html?x=1",
+      "http://[::1]:8080/x/y.html",
+      "HTTP://Example.COM/A/B",
+  };
+  const std::vector<std::string> pieces = {
+      "a", "b.html", "/",   "//",  ".",  "..",       "?",  "=",         "&",
+      "#", "x",      "%41", "%zz", "%4", "%a3",      ":",  "http:",     "~",
+      "-", "_",      " ",   "\\",  "\t", "\xc3\xa9", "Z9", "index.html"};
+  // Pieces a plain reference is made of (the fast path takes most such).
+  const std::set<std::string> plain = {"a", "b.html", "/", "=",  "&",          "x",
+                                       "~", "-",      "_", "Z9", "index.html", "%41"};
+  std::mt19937 rng(12345);
+  int fast = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string ref;
+    bool only_plain = true;
+    const int n = 1 + static_cast<int>(rng() % 5);
+    for (int k = 0; k < n; ++k) {
+      const std::string& piece = pieces[rng() % pieces.size()];
+      only_plain = only_plain && plain.count(piece) > 0;
+      ref += piece;
+    }
+    for (const std::string& base : bases) {
+      UrlResolver resolver(base);
+      INFO("base " << base << ", reference '" << ref << "'");
+      CHECK(resolver.ResolveLink(ref) == resolver.ResolveLinkWithCurl(ref));
+    }
+    fast += only_plain && ref.rfind("//", 0) != 0;
+  }
+  // Climbs of every height, above the root too.
+  for (const std::string& base : bases) {
+    UrlResolver resolver(base);
+    std::string climb;
+    for (int k = 0; k < 6; ++k, climb += "../") {
+      for (const std::string& rest : {"x.html", "a/b", "", "./c", "/d", "?q=1", "e/#f"}) {
+        const std::string ref = climb + rest;
+        INFO("base " << base << ", reference '" << ref << "'");
+        CHECK(resolver.ResolveLink(ref) == resolver.ResolveLinkWithCurl(ref));
+        CHECK(resolver.ResolveLink("./" + ref) == resolver.ResolveLinkWithCurl("./" + ref));
+      }
+    }
+  }
+  CHECK(fast > 1000);  // plain references were really among them
+}
+
 }  // namespace forage
