@@ -92,7 +92,136 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// Whether `ref` (fragment removed, leading "./" and "../" taken off)
+// resolves against an http(s) base by plain joining: a path of unreserved
+// characters, "/" and %XX escapes, and a query of those and "=&"; no dot
+// segment, not starting with "//", "?" or a dot, and not ending in an empty
+// query ("a?", which curl drops). Anything else (schemes, a "%" that is not
+// an escape, spaces, controls, "\", non-ASCII) goes to curl.
+bool IsPlainReference(std::string_view ref) {
+  if (ref.empty() || ref[0] == '.' || ref[0] == '?' || ref.back() == '?' ||
+      ref.substr(0, 2) == "//") {
+    return false;
+  }
+  if (ref.find("/.") != std::string_view::npos) return false;
+  auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    const char c = ref[i];
+    if (c == '%') {  // an escape curl keeps as it is: "%" and two hex digits
+      if (i + 2 >= ref.size() || !is_hex(ref[i + 1]) || !is_hex(ref[i + 2])) return false;
+      continue;
+    }
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '?' ||
+                    c == '=' || c == '&';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A dotted quad as curl prints it: four decimal parts of 0-255, no leading
+// zeros (curl rewrites "127.1", "0x7f.0.0.1" or "010.0.0.1").
+bool IsPlainIpv4(std::string_view host) {
+  int parts = 0;
+  while (!host.empty()) {
+    std::size_t dot = host.find('.');
+    std::string_view part = host.substr(0, dot);
+    if (part.empty() || part.size() > 3 || (part.size() > 1 && part[0] == '0')) return false;
+    int value = 0;
+    for (char c : part) {
+      if (!IsDigit(c)) return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 255 || ++parts > 4) return false;
+    if (dot == std::string_view::npos) break;
+    host.remove_prefix(dot + 1);
+    if (host.empty()) return false;  // a trailing dot
+  }
+  return parts == 4;
+}
+
+// The canonical form of an http(s) URL (fragment removed) that is in it
+// already, found without curl: lower-case scheme and host name of letters,
+// digits, "-" and "." (or a plain dotted quad), a port other than the
+// scheme's default, and a path and query IsPlainReference takes, with upper
+// case escapes. nullopt: curl decides.
+std::optional<CanonicalUrl> PlainCanonical(std::string_view url) {
+  std::size_t host_begin = 0;
+  std::string_view default_port;
+  if (url.substr(0, 7) == "http://") {
+    host_begin = 7;
+    default_port = "80";
+  } else if (url.substr(0, 8) == "https://") {
+    host_begin = 8;
+    default_port = "443";
+  } else {
+    return std::nullopt;
+  }
+  std::size_t host_end = url.find_first_of(":/", host_begin);
+  if (host_end == std::string_view::npos) return std::nullopt;  // no path: curl adds "/"
+  std::string_view host = url.substr(host_begin, host_end - host_begin);
+  if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.' ||
+      host.find("..") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  bool letters = false;
+  for (char c : host) {
+    if (c >= 'a' && c <= 'z') {
+      letters = true;
+    } else if (!IsDigit(c) && c != '-' && c != '.') {
+      return std::nullopt;
+    }
+  }
+  // A name whose last label is numeric is an address to curl; only a plain
+  // dotted quad is printed as given.
+  std::string_view last = host.substr(host.rfind('.') + 1);
+  if (!last.empty() && IsDigit(last[0]) && !IsPlainIpv4(host)) return std::nullopt;
+  if (!letters && !IsPlainIpv4(host)) return std::nullopt;
+  std::size_t origin_end = host_end;
+  if (url[host_end] == ':') {
+    std::size_t path = url.find('/', host_end);
+    if (path == std::string_view::npos) return std::nullopt;
+    std::string_view port = url.substr(host_end + 1, path - host_end - 1);
+    if (port.empty() || port.size() > 5 || port[0] == '0' || port == default_port) {
+      return std::nullopt;
+    }
+    int value = 0;
+    for (char c : port) {
+      if (!IsDigit(c)) return std::nullopt;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 65535) return std::nullopt;
+    origin_end = path;
+  }
+  std::string_view rest = url.substr(origin_end);
+  if (!IsPlainReference(rest)) return std::nullopt;
+  for (std::size_t i = rest.find('%'); i != std::string_view::npos; i = rest.find('%', i + 1)) {
+    if ((rest[i + 1] >= 'a' && rest[i + 1] <= 'f') || (rest[i + 2] >= 'a' && rest[i + 2] <= 'f')) {
+      return std::nullopt;  // canonical escapes are upper case
+    }
+  }
+  CanonicalUrl out;
+  out.url = std::string(url);
+  out.host_begin = host_begin;
+  out.host_end = host_end;
+  out.origin_end = origin_end;
+  return out;
+}
+
+}  // namespace
+
 std::optional<CanonicalUrl> Canonicalize(std::string_view url) {
+  if (std::optional<CanonicalUrl> plain = PlainCanonical(StripFragment(url))) return plain;
+  return CanonicalizeWithCurl(url);
+}
+
+std::optional<CanonicalUrl> CanonicalizeWithCurl(std::string_view url) {
   CurlUrl h(curl_url());
   if (!h) return std::nullopt;
   std::string copy(StripFragment(url));
@@ -208,39 +337,6 @@ UrlResolver::UrlResolver(std::string_view base) {
   origin_ = std::string(text.substr(0, path));
   directory_ = std::string(text.substr(0, text.rfind('/') + 1));
 }
-
-namespace {
-
-// Whether `ref` (fragment removed, leading "./" and "../" taken off)
-// resolves against an http(s) base by plain joining: a path of unreserved
-// characters, "/" and %XX escapes, and a query of those and "=&"; no dot
-// segment, not starting with "//", "?" or a dot, and not ending in an empty
-// query ("a?", which curl drops). Anything else (schemes, a "%" that is not
-// an escape, spaces, controls, "\", non-ASCII) goes to curl.
-bool IsPlainReference(std::string_view ref) {
-  if (ref.empty() || ref[0] == '.' || ref[0] == '?' || ref.back() == '?' ||
-      ref.substr(0, 2) == "//") {
-    return false;
-  }
-  if (ref.find("/.") != std::string_view::npos) return false;
-  auto is_hex = [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  };
-  for (std::size_t i = 0; i < ref.size(); ++i) {
-    const char c = ref[i];
-    if (c == '%') {  // an escape curl keeps as it is: "%" and two hex digits
-      if (i + 2 >= ref.size() || !is_hex(ref[i + 1]) || !is_hex(ref[i + 2])) return false;
-      continue;
-    }
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '?' ||
-                    c == '=' || c == '&';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 CurlUrl UrlResolver::Apply(std::string_view reference) const {
   if (!base_) return nullptr;

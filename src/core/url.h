@@ -89,8 +89,14 @@ struct CanonicalUrl {
   std::string_view path_and_query() const { return std::string_view(url).substr(origin_end); }
 };
 
-// nullopt when `url` is not an absolute http(s) URL libcurl can parse.
+// nullopt when `url` is not an absolute http(s) URL libcurl can parse. A URL
+// already in canonical form and plain (as most links are, after
+// UrlResolver::ResolveLink) is recognised without curl's URL API; a test
+// checks that both give the same.
 std::optional<CanonicalUrl> Canonicalize(std::string_view url);
+// Canonicalize through curl's URL API for every URL: what the fast path is
+// tested against.
+std::optional<CanonicalUrl> CanonicalizeWithCurl(std::string_view url);
 
 // A 64-bit fingerprint of a canonical URL: what the seen set stores.
 // Stable across runs and builds (FNV-1a, then a SplitMix64 finaliser).

@@ -193,9 +193,9 @@ TEST_CASE("ResolveLink's fast path resolves exactly as curl's URL API", "[url]")
       "HTTP://Example.COM/A/B",
   };
   const std::vector<std::string> pieces = {
-      "a", "b.html", "/",   "//",  ".",  "..",       "?",  "=",         "&",
-      "#", "x",      "%41", "%zz", "%4", "%a3",      ":",  "http:",     "~",
-      "-", "_",      " ",   "\\",  "\t", "\xc3\xa9", "Z9", "index.html"};
+      "a", "b.html", "/",   "//",  ".",  "..",  "?",        "=",  "&",
+      "#", "x",      "%41", "%zz", "%4", "%a3", "%2E",      ":",  "http:",
+      "~", "-",      "_",   " ",   "\\", "\t",  "\xc3\xa9", "Z9", "index.html"};
   // Pieces a plain reference is made of (the fast path takes most such).
   const std::set<std::string> plain = {"a", "b.html", "/", "=",  "&",          "x",
                                        "~", "-",      "_", "Z9", "index.html", "%41"};
@@ -231,6 +231,40 @@ TEST_CASE("ResolveLink's fast path resolves exactly as curl's URL API", "[url]")
     }
   }
   CHECK(fast > 1000);  // plain references were really among them
+}
+
+TEST_CASE("Canonicalize's fast path gives exactly what curl's URL API gives", "[url]") {
+  // Plain shapes weigh more, so that many URLs are canonical already.
+  const std::vector<std::string> schemes = {"http://", "http://", "https://", "https://",
+                                            "HTTP://", "ftp://",  "http:/"};
+  const std::vector<std::string> hosts = {
+      "h",         "ex.com",     "127.0.0.1", "127.1", "10.0.0.256", "010.0.0.1",
+      "[::1]",     "Ex.com",     "a..b",      "-a.b",  "b.",         "xn--bcher-kva.ch",
+      "1.2.3.4.5", "0x7f.0.0.1", "a_b.c",     "9.com"};
+  const std::vector<std::string> ports = {"",      "",   "",       "",     ":80", ":443",
+                                          ":8080", ":0", ":65536", ":080", ":"};
+  const std::vector<std::string> pieces = {"/",   "a", "b.html", "//",  ".",       "..",  "?",
+                                           "=",   "&", "#",      "%41", "%a3",     "%zz", "%2E",
+                                           "%2e", " ", "~",      "\\",  "\xc3\xa9"};
+  std::mt19937 rng(777);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto same = [](const std::optional<CanonicalUrl>& a, const std::optional<CanonicalUrl>& b) {
+    if (!a || !b) return !a && !b;
+    return a->url == b->url && a->origin_end == b->origin_end && a->host_begin == b->host_begin &&
+           a->host_end == b->host_end;
+  };
+  int fast_shaped = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string url = pick(schemes) + pick(hosts) + pick(ports);
+    const int n = static_cast<int>(rng() % 5);
+    for (int k = 0; k < n; ++k) url += pick(pieces);
+    INFO("url '" << url << "'");
+    std::optional<CanonicalUrl> canonical = Canonicalize(url);
+    CHECK(same(canonical, CanonicalizeWithCurl(url)));
+    // Already canonical: the shape the fast path takes.
+    fast_shaped += canonical && canonical->url == StripFragment(url);
+  }
+  CHECK(fast_shaped > 200);
 }
 
 }  // namespace forage
