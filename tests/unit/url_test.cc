@@ -255,7 +255,10 @@ TEST_CASE("Canonicalize's fast path gives exactly what curl's URL API gives", "[
   };
   int fast_shaped = 0;
   for (int i = 0; i < 20000; ++i) {
-    std::string url = pick(schemes) + pick(hosts) + pick(ports);
+    // The path starts with "/": a host with non-ASCII bytes or escapes of
+    // them would make curl 7.88 leak (its punycode conversion leaks a copy
+    // of the host), which LeakSanitizer reports; see the note in url.cc.
+    std::string url = pick(schemes) + pick(hosts) + pick(ports) + "/";
     const int n = static_cast<int>(rng() % 5);
     for (int k = 0; k < n; ++k) url += pick(pieces);
     INFO("url '" << url << "'");
