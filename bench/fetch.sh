@@ -68,19 +68,9 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 [[ -x "$nginx_bin" ]] || { echo "fetch.sh: nginx not found" >&2; exit 1; }
 
 # --- 2. temporary directory, cleaned up at exit ------------------------------
-tmp=$(mktemp -d -t forage-bench.XXXXXX)
-nginx_pid=""
-cleanup() {
-  if [[ -n "$nginx_pid" ]] && kill -0 "$nginx_pid" 2>/dev/null; then
-    kill -QUIT "$nginx_pid" 2>/dev/null || true   # graceful stop of our own nginx master
-    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$nginx_pid" 2>/dev/null || true
-    wait "$nginx_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+bench_tmpdir forage-bench
 # nginx's workers drop to user nobody when started as root: let them read the site.
 chmod 755 "$tmp"
 

@@ -84,19 +84,9 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 [[ -x "$nginx_bin" ]] || { echo "scale.sh: nginx not found (apt-get install nginx-light)" >&2; exit 1; }
 
 # --- 2. temporary directory and nginx, cleaned up at exit -------------------------
-tmp=$(mktemp -d -t forage-scale.XXXXXX)
-nginx_pid=""
-cleanup() {
-  if [[ -n "$nginx_pid" ]] && kill -0 "$nginx_pid" 2>/dev/null; then
-    kill -QUIT "$nginx_pid" 2>/dev/null || true   # graceful stop of our own nginx master
-    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$nginx_pid" 2>/dev/null || true
-    wait "$nginx_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+bench_tmpdir forage-scale
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
