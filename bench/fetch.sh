@@ -88,20 +88,7 @@ sed 's|^|-o /dev/null |' "$urls" >"$tmp/curl-xargs.txt"
 # --- 3. nginx -----------------------------------------------------------------
 mkdir -p "$tmp/nginx-tmp"
 sed -e "s|@TMP@|$tmp|g" -e "s|@PORT@|$port|g" "$here/nginx.conf.in" >"$tmp/nginx.conf"
-"$nginx_bin" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf" -p "$tmp/" -g 'daemon off;' \
-  </dev/null >"$tmp/nginx.out" 2>&1 &
-nginx_pid=$!
-up=0
-for _ in $(seq 100); do   # at most ~10 s
-  if curl -sf -o /dev/null --max-time 1 "$base/p/0.html"; then up=1; break; fi
-  kill -0 "$nginx_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if ((up == 0)); then
-  echo "fetch.sh: nginx did not come up on $base" >&2
-  cat "$tmp/nginx.out" "$tmp/nginx-error.log" >&2 2>/dev/null || true
-  exit 1
-fi
+bench_start_nginx fetch.sh "$base/p/0.html"
 log "nginx (pid $nginx_pid) serving on $base"
 
 # Warm-up, not measured: nginx workers, page cache, loopback.

@@ -168,20 +168,7 @@ http {
     }
 }
 EOF
-"$nginx_bin" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf" -p "$tmp/" -g 'daemon off;' \
-  </dev/null >"$tmp/nginx.out" 2>&1 &
-nginx_pid=$!
-up=0
-for _ in $(seq 100); do   # at most ~10 s
-  if curl -sf -o /dev/null --max-time 1 "$base/p/1.html"; then up=1; break; fi
-  kill -0 "$nginx_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if ((up == 0)); then
-  echo "scale.sh: nginx did not come up on $base" >&2
-  cat "$tmp/nginx.out" "$tmp/nginx-error.log" >&2 2>/dev/null || true
-  exit 1
-fi
+bench_start_nginx scale.sh "$base/p/1.html"
 page_bytes=$(curl -s "$base/p/123.html" | wc -c)
 log "nginx (pid $nginx_pid) serving on $base; page 123 is $page_bytes bytes"
 
