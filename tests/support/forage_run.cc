@@ -1,5 +1,6 @@
 #include "support/forage_run.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -37,6 +38,16 @@ std::string ReadFile(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+bool AwaitDoorbell(int doorbell) {
+  pollfd p{doorbell, POLLIN, 0};
+  ::poll(&p, 1, 1000);
+  char buf[64];
+  ssize_t n;
+  while ((n = ::read(doorbell, buf, sizeof buf)) > 0) {
+  }
+  return n == 0;
 }
 
 std::string Escape(const std::string& s) {

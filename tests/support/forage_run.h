@@ -33,6 +33,10 @@ std::vector<std::string> ListDir(const std::string& dir);
 // The whole contents of the file at `path` ("" if it cannot be read).
 std::string ReadFile(const std::string& path);
 
+// For a probe fetcher in a test: waits up to a second for its (non-blocking)
+// doorbell and empties it; true once the master has closed it.
+bool AwaitDoorbell(int doorbell);
+
 // `s` percent-encoded for use as a query value (all but A-Z a-z 0-9 - . _ ~).
 std::string Escape(const std::string& s);
 

@@ -220,13 +220,7 @@ int TokenProbe(WorkQueue queue, int doorbell, int out) {
       if (answer == 'L' && job->url == "try") ::flock(own.get(), LOCK_UN);
       if (!WriteAll(out, std::string_view(&answer, 1)).ok()) return 0;
     }
-    pollfd p{doorbell, POLLIN, 0};
-    ::poll(&p, 1, 1000);
-    char buf[64];
-    ssize_t n;
-    while ((n = ::read(doorbell, buf, sizeof buf)) > 0) {
-    }
-    if (n == 0) return 0;
+    if (test::AwaitDoorbell(doorbell)) return 0;
   }
 }
 

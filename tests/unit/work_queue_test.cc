@@ -14,6 +14,7 @@
 #include "core/fd.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
+#include "support/forage_run.h"
 
 namespace forage {
 namespace {
@@ -78,13 +79,7 @@ int EchoConsumer(WorkQueue queue, int doorbell, int out) {
         return 0;
       }
     }
-    pollfd p{doorbell, POLLIN, 0};
-    ::poll(&p, 1, 1000);
-    char buf[64];
-    ssize_t n;
-    while ((n = ::read(doorbell, buf, sizeof buf)) > 0) {
-    }
-    if (n == 0) return 0;
+    if (test::AwaitDoorbell(doorbell)) return 0;
   }
 }
 
