@@ -67,6 +67,7 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
   const auto concurrency = static_cast<std::size_t>(options.concurrency);
   std::string payload;
   std::vector<wire::FetchResult> finished;
+  std::string frames;
   bool closed = false;
   for (;;) {
     // Big pages put off while another fetcher parsed one come first: each
@@ -81,12 +82,15 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
       fetcher.Start(std::move(*job));
     }
     fetcher.Perform(&finished);
-    for (const wire::FetchResult& r : finished) {
+    if (!finished.empty()) {
+      // One write for every result of this turn: one wake-up of the master.
+      frames.clear();
+      for (const wire::FetchResult& r : finished) frames += wire::EncodeResult(r);
+      finished.clear();
       // Blocking write: a full pipe is back-pressure from a busy master.
       // Failure (EPIPE) means the master is gone, and so is our purpose.
-      if (!WriteAll(result_fd, wire::EncodeResult(r)).ok()) return 0;
+      if (!WriteAll(result_fd, frames).ok()) return 0;
     }
-    finished.clear();
     // A page put off for the big-parse token counts as in flight, so a
     // closed doorbell never ends a fetcher that still holds one.
     if (closed && fetcher.InFlight() == 0) return 0;
