@@ -28,10 +28,11 @@ enum class ErrorKind : std::uint8_t {
   kOther = 13,             // anything else; the message says what
   kRobots = 14,            // robots.txt disallows it (not a failure of the run)
   kOutOfScope = 15,        // a redirect led out of the crawl's scope (not a failure either)
+  kBlocked = 16,           // the SSRF guard refused the address (not a failure either)
 };
 
 // Whether records of this kind count as failures for the exit status. URLs
-// skipped by policy (robots, out_of_scope) do not.
+// skipped by policy (robots, out_of_scope, blocked) do not.
 FORAGE_API bool IsFailure(ErrorKind kind);
 
 // The record name of `kind`, e.g. "unsupported_scheme"; "none" for kNone.

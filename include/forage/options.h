@@ -66,9 +66,32 @@ struct CrawlOptions {
   // A fetcher busy parsing one page for longer than this is killed and the
   // page recorded as worker_crash (gumbo is slow on hostile nesting).
   std::chrono::milliseconds parse_timeout{10'000};
+  // A fetcher holding work that shows no sign of life for this long (its
+  // heartbeat, stamped at least once a second, or results on its pipe) has
+  // stopped (SIGSTOP, a deadlock): it is killed and replaced, and its URLs
+  // are requeued as after any fetcher death.
+  std::chrono::milliseconds stall_timeout{30'000};
+  // The most memory (MiB) each fetcher process may take, as RLIMIT_DATA:
+  // a hostile page that makes the parser's tree explode kills its fetcher
+  // rather than the machine; the fetcher is replaced and the page, killing
+  // a second one, gets worker_crash. kAutoFetcherMemory: 256 MiB plus
+  // (2 x concurrency + 32) x max_bytes, room for every body in flight and
+  // for the tree of the biggest page; 0: no limit. Not applied in builds
+  // with AddressSanitizer, whose shadow memory it would count.
+  static constexpr std::uint64_t kAutoFetcherMemory = ~std::uint64_t{0};
+  std::uint64_t fetcher_memory_mib = kAutoFetcherMemory;
   // "HOST:PORT:ADDRESS" entries sending a host's connections to an address,
   // as curl's --resolve does (tests use it to name several local hosts).
   std::vector<std::string> resolve;
+  // The SSRF guard, applied to the address of every connection as it is
+  // made (after DNS, on every redirect hop): deny_private refuses loopback,
+  // private, link-local, multicast, reserved and unspecified addresses (and
+  // ignores proxy settings, since through a proxy the guard cannot see where
+  // a request goes); without it, link-local addresses (169.254.0.0/16, where
+  // clouds serve instance metadata, and fe80::/10) are still refused unless
+  // allow_link_local. A refused URL's record has kind "blocked".
+  bool deny_private = false;
+  bool allow_link_local = false;
 
   // Extraction, for HTML pages.
   std::vector<FieldRule> select;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <sstream>
@@ -134,6 +135,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   std::string recrawl_after = "0";
   double delay_s = 0, retry_wait_s = static_cast<double>(o.retry_wait.count()) / 1000.0;
   double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
+  double stall_timeout_s = static_cast<double>(o.stall_timeout.count()) / 1000.0;
+  std::string fetcher_memory = "auto";
   std::string scope = "host";
   bool no_robots = false;
   std::vector<std::string> select;
@@ -148,11 +151,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                "'-' reads standard input. Records go to standard output as JSON Lines.",
                "forage");
   app.footer(
-      "Exit status: 0 every record ok (or skipped by robots.txt or scope); 1 some records\n"
-      "failed, or records could not be written; 2 usage error; 3 --lock or --state held\n"
-      "by another run; 4 the run could not go on (no fetcher process could run, the state\n"
-      "or the temporary file of queued URLs could not be written); 130 interrupted\n"
-      "(SIGINT or SIGTERM).");
+      "Exit status: 0 every record ok (or skipped by robots.txt, scope or the address\n"
+      "guard); 1 some records failed, or records could not be written; 2 usage error;\n"
+      "3 --lock or --state held by another run; 4 the run could not go on (no fetcher\n"
+      "process could run, the state or the temporary file of queued URLs could not be\n"
+      "written); 130 interrupted (SIGINT or SIGTERM).");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
   // A flag given twice takes its last value, as with curl and wget (so a
   // wrapper script's defaults can be overridden); lists accumulate.
@@ -236,11 +239,35 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.1, 3600.0))
       ->type_name("S");
+  app.add_option("--stall-timeout", stall_timeout_s,
+                 "seconds a fetcher holding work may show no sign of life (say, stopped by "
+                 "SIGSTOP) before it is killed and replaced")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0))
+      ->type_name("S");
+  app.add_option("--fetcher-memory", fetcher_memory,
+                 "MiB of memory each fetcher may take, or it is replaced (auto: 256 + "
+                 "(2 x concurrency + 32) x max-bytes in MiB; 0: no limit)")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        if (text == "auto") return std::string();
+        std::uint64_t mib = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mib);
+        return ec == std::errc() && end == text.data() + text.size() && mib < (1ull << 40)
+                   ? std::string()
+                   : "--fetcher-memory: \"" + text + "\" is not a number of MiB or auto";
+      })
+      ->type_name("MIB|auto");
   app.add_option("--resolve", o.resolve,
                  "send HOST:PORT to ADDRESS instead of resolving it, as curl's --resolve "
                  "(repeatable)")
       ->allow_extra_args(false)
       ->type_name("HOST:PORT:ADDRESS");
+  app.add_flag("--deny-private", o.deny_private,
+               "refuse to connect to loopback, private, link-local, multicast and reserved "
+               "addresses (kind \"blocked\"); ignores proxy settings");
+  app.add_flag("--allow-link-local", o.allow_link_local,
+               "connect to link-local addresses (169.254.0.0/16, fe80::/10), refused by default");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")
@@ -379,6 +406,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.delay = ToMillis(delay_s);
   o.retry_wait = ToMillis(retry_wait_s);
   o.parse_timeout = ToMillis(parse_timeout_s);
+  o.stall_timeout = ToMillis(stall_timeout_s);
+  o.fetcher_memory_mib =
+      fetcher_memory == "auto" ? CrawlOptions::kAutoFetcherMemory : std::stoull(fetcher_memory);
   o.timeout = ToMillis(timeout_s);
   o.connect_timeout = ToMillis(connect_timeout_s);
   o.recrawl_after = ParseDuration(recrawl_after).value();

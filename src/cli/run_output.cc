@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "core/log.h"
 #include "core/time_format.h"
 #include "out/output_recovery.h"
 
@@ -92,6 +93,11 @@ Status RunOutput::Finish(const Result<CrawlSummary>& run) {
     return closed;
   }
   if (closed.ok() && !sink_failed_) closed = placement_->Commit();
+  if (sink_failed_ && placement_->temporary()) {
+    // Half an output must not replace a whole one (the next cron job reads it).
+    LogWarn(config_.output + " is left as it was: this run's records could not all be "
+            "written, so none were published");
+  }
   // The pass is over once its records are published.
   if (state_ && run.ok() && closed.ok() && !run.value().interrupted) {
     closed = state_->FinishPass(UnixMillisNow());

@@ -6,13 +6,13 @@ namespace forage {
 namespace {
 
 // Indexed by the enum's value.
-constexpr std::array<std::string_view, 16> kNames = {
+constexpr std::array<std::string_view, 17> kNames = {
     "none",         "invalid_url",   "unsupported_scheme",
     "dns",          "connect",       "tls",
     "timeout",      "network",       "http",
     "too_large",    "redirect_loop", "worker_crash",
     "interrupted",  "other",         "robots",
-    "out_of_scope",
+    "out_of_scope", "blocked",
 };
 
 }  // namespace
@@ -30,7 +30,8 @@ std::optional<ErrorKind> ErrorKindFromName(std::string_view name) {
 }
 
 bool IsFailure(ErrorKind kind) {
-  return kind != ErrorKind::kNone && kind != ErrorKind::kRobots && kind != ErrorKind::kOutOfScope;
+  return kind != ErrorKind::kNone && kind != ErrorKind::kRobots &&
+         kind != ErrorKind::kOutOfScope && kind != ErrorKind::kBlocked;
 }
 
 std::optional<ErrorKind> ErrorKindFromNumber(std::uint8_t value) {

@@ -14,7 +14,53 @@ std::string g_status;  // the status line on screen, if any
 
 constexpr std::array<std::string_view, 5> kNames = {"debug", "info", "warn", "error", "off"};
 
+// The length of the valid UTF-8 sequence at the start of `s` that is not a
+// C1 control (U+0080..U+009F, which some terminals obey as ESC sequences), or
+// 0 if there is none.
+std::size_t PrintableSequence(std::string_view s) {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const auto tail = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
+  const unsigned char c = b(0);
+  if (c >= 0x20 && c < 0x7F) return 1;
+  if (c >= 0xC2 && c <= 0xDF && tail(1)) return c == 0xC2 && b(1) < 0xA0 ? 0 : 2;
+  if (c >= 0xE0 && c <= 0xEF && tail(1) && tail(2)) {
+    if ((c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) >= 0xA0)) return 0;  // overlong, surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4 && tail(1) && tail(2) && tail(3)) {
+    if ((c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90)) return 0;  // overlong, > U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
 }  // namespace
+
+std::string EscapeForTerminal(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    std::size_t n = PrintableSequence(text);
+    if (n == 0) {
+      // A C1 control is one code point: escape both of its bytes.
+      n = static_cast<unsigned char>(text[0]) == 0xC2 && text.size() > 1 &&
+                  (static_cast<unsigned char>(text[1]) & 0xE0) == 0x80
+              ? 2
+              : 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    } else {
+      out.append(text.substr(0, n));
+    }
+    text.remove_prefix(n);
+  }
+  return out;
+}
 
 void SetLogLevel(LogLevel level) { g_level = level; }
 LogLevel GetLogLevel() { return g_level; }
@@ -46,14 +92,21 @@ void SetStatusLine(std::string_view line) {
   [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, out.data(), out.size());
 }
 
-void Log(LogLevel level, std::string_view message) {
-  if (level < g_level || level == LogLevel::kOff) return;
+std::string LogLine(LogLevel level, std::string_view message) {
   std::string line = "forage: ";
   if (!g_role.empty()) line.append(g_role).append(": ");
   if (level == LogLevel::kWarn) line += "warning: ";
   if (level == LogLevel::kError) line += "error: ";
-  line.append(message);
+  // Messages carry URLs and page text: nothing in them may move the cursor,
+  // change colours or start a new line that looks like ours.
+  line.append(EscapeForTerminal(message));
   line += '\n';
+  return line;
+}
+
+void Log(LogLevel level, std::string_view message) {
+  if (level < g_level || level == LogLevel::kOff) return;
+  std::string line = LogLine(level, message);
   if (!g_status.empty()) line = "\r\033[K" + line + g_status;
   // One write, so that concurrent processes' lines stay whole; a failing
   // stderr is not worth reporting anywhere.

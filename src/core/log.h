@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace forage {
@@ -14,6 +15,11 @@ void SetLogLevel(LogLevel level);
 LogLevel GetLogLevel();
 // Names "debug", "info", "warn", "error", "off"; false for anything else.
 bool ParseLogLevel(std::string_view name, LogLevel* level);
+// `text` with every byte a terminal could act on written as \xNN: C0
+// controls (newlines and ESC included), DEL, C1 controls (U+0080..U+009F)
+// and bytes that are not valid UTF-8. Valid printable UTF-8 is kept.
+std::string EscapeForTerminal(std::string_view text);
+
 // Set in a fetcher right after fork, e.g. "fetcher 2".
 void SetLogRole(std::string_view role);
 
@@ -22,7 +28,12 @@ void SetLogRole(std::string_view role);
 // it. Master only, and only for a terminal.
 void SetStatusLine(std::string_view line);
 
+// Writes `message` as one line, with EscapeForTerminal applied to it.
 void Log(LogLevel level, std::string_view message);
+// The line Log would write for `message` (newline included), whatever the
+// level set: for a message prepared before it may have to be written
+// without allocating.
+std::string LogLine(LogLevel level, std::string_view message);
 inline void LogDebug(std::string_view m) { Log(LogLevel::kDebug, m); }
 inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
 inline void LogWarn(std::string_view m) { Log(LogLevel::kWarn, m); }

@@ -134,8 +134,9 @@ struct Crawler::Impl {
   void FollowRedirect(Job& job, wire::FetchResult& r);
   void HandleRobots(const Job& job, const wire::FetchResult& r);
   void ResolveRobots(const Job& fetch, RobotsRules rules, ErrorKind denial, std::string message);
-  void WatchParses();
-  std::optional<Clock::time_point> ParseDeadline();
+  void WatchFetchers();
+  std::optional<Clock::time_point> WatchDeadline();
+  Clock::time_point LastSignOfLife(std::size_t slot);
   void OnDeath(std::size_t slot, const std::string& why, JobId culprit = 0);
   void Respawn(std::size_t slot);
   void StopNow(ErrorKind kind, const std::string& message);
@@ -176,6 +177,9 @@ struct Crawler::Impl {
   std::unordered_map<std::string, std::shared_ptr<const std::string>> interned;
   std::unique_ptr<WorkerPool> pool;
   std::vector<FrameBuffer> buffers;
+  // When each fetcher's result pipe last gave bytes: a sign of life that a
+  // fetcher blocked writing to a busy master cannot stamp as a heartbeat.
+  std::vector<Clock::time_point> last_heard;
   std::optional<Scheduler::Ready> unpushed;  // taken from the scheduler, not yet in a ring
   // Admitted URLs beyond options.queue_in_memory wait on disk, compact, and
   // become jobs as the queue in memory runs down (see ShouldSpill, Unspill).
@@ -685,6 +689,7 @@ void Crawler::Impl::ReadResults(std::size_t slot) {
       OnDeath(slot, pool->Reap(slot));
       return;
     }
+    last_heard[slot] = Clock::now();
     FrameBuffer& frames = buffers[slot];
     frames.Append(std::string_view(buf, static_cast<std::size_t>(n)));
     std::string_view payload;
@@ -845,9 +850,10 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
 
 // robots.txt answered: 2xx gives its rules, 4xx allows everything; a 5xx,
 // timeout or other failure disallows everything for the run (RFC 9309
-// section 2.3.1). When the host cannot be reached at all (DNS, refused, TLS)
-// its pages are not fetched either, but they keep that failure's kind rather
-// than "robots", since that is what went wrong.
+// section 2.3.1). When the host cannot be reached at all (DNS, refused, TLS,
+// or an address the SSRF guard refuses) its pages are not fetched either, but
+// they keep that failure's kind rather than "robots", since that is what went
+// wrong.
 void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
   if (r.error == ErrorKind::kNone && r.status >= 200 && r.status < 300) {
     return ResolveRobots(job, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
@@ -856,8 +862,8 @@ void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
   if (r.error == ErrorKind::kNone || (r.error == ErrorKind::kHttp && r.status < 500)) {
     return ResolveRobots(job, RobotsRules::AllowAll(), ErrorKind::kRobots, "");
   }
-  const bool unreachable =
-      r.error == ErrorKind::kDns || r.error == ErrorKind::kConnect || r.error == ErrorKind::kTls;
+  const bool unreachable = r.error == ErrorKind::kDns || r.error == ErrorKind::kConnect ||
+                           r.error == ErrorKind::kTls || r.error == ErrorKind::kBlocked;
   ResolveRobots(job, RobotsRules::DisallowAll(), unreachable ? r.error : ErrorKind::kRobots,
                 unreachable ? "cannot reach the host for robots.txt: " + r.error_message
                             : "robots.txt is unavailable (" +
@@ -891,27 +897,46 @@ void Crawler::Impl::ResolveRobots(const Job& fetch, RobotsRules rules, ErrorKind
   scheduler->Unblock(host, Clock::now());
 }
 
-// A fetcher parsing one page for longer than --parse-timeout is stuck in a
-// hostile document: it is killed, that page gets worker_crash, and its other
-// jobs go to the replacement.
-void Crawler::Impl::WatchParses() {
+// Two watches over the fetchers (the join-with-a-timeout of a process pool):
+// - a fetcher parsing one page for longer than --parse-timeout is stuck in
+//   a hostile document: it is killed, that page gets worker_crash, and its
+//   other jobs go to the replacement;
+// - a fetcher holding work that shows no sign of life for --stall-timeout
+//   outside a parse has stopped (SIGSTOP, a deadlock): it is killed and its
+//   jobs requeued, as after any death.
+void Crawler::Impl::WatchFetchers() {
+  const Clock::time_point now = Clock::now();
   const auto now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
-          .count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   for (std::size_t i = 0; i < pool->size(); ++i) {
     if (!pool->Running(i)) continue;
     WorkQueue::Parsing p = pool->Queue(i).CurrentParse();
-    if (p.job == 0 || now_ms - p.since_ms < options.parse_timeout.count()) continue;
-    ::kill(pool->Pid(i), SIGKILL);
-    OnDeath(i, "was stuck parsing a page; " + pool->Reap(i), p.job);
+    if (p.job != 0) {
+      if (now_ms - p.since_ms < options.parse_timeout.count()) continue;
+      ::kill(pool->Pid(i), SIGKILL);
+      OnDeath(i, "was stuck parsing a page; " + pool->Reap(i), p.job);
+    } else if (pool->Ready(i) && jobs.AssignedTo(i) > 0 &&
+               now - LastSignOfLife(i) >= options.stall_timeout) {
+      ::kill(pool->Pid(i), SIGKILL);
+      const auto silent = std::chrono::duration<double>(now - LastSignOfLife(i)).count();
+      OnDeath(i, "stopped responding (no sign of life for " + std::to_string(silent).substr(0, 4) +
+                     " s, --stall-timeout); " + pool->Reap(i));
+    }
   }
 }
 
-// When the master must look at the parse watch again. A parse that started
-// after the master went to sleep sends no signal, so while any fetcher holds
-// work the master also wakes every quarter of --parse-timeout: a stuck parse
-// is then killed within 1.25 times the limit, at no cost to the pipes.
-std::optional<Clock::time_point> Crawler::Impl::ParseDeadline() {
+// The later of the fetcher's last heartbeat and the last bytes read from it.
+Clock::time_point Crawler::Impl::LastSignOfLife(std::size_t slot) {
+  const Clock::time_point beat{std::chrono::milliseconds(pool->Queue(slot).LastHeartbeat())};
+  return std::max(beat, last_heard[slot]);
+}
+
+// When the master must look at the watches again. A parse that started, or
+// a fetcher that stopped, after the master went to sleep sends no signal, so
+// while any fetcher holds work the master also wakes every quarter of
+// --parse-timeout: a stuck parse is then killed within 1.25 times the limit,
+// at no cost to the pipes.
+std::optional<Clock::time_point> Crawler::Impl::WatchDeadline() {
   std::optional<Clock::time_point> out;
   const Clock::time_point now = Clock::now();
   for (std::size_t i = 0; i < pool->size(); ++i) {
@@ -921,6 +946,8 @@ std::optional<Clock::time_point> Crawler::Impl::ParseDeadline() {
     if (p.job != 0) {
       at = std::min(
           at, Clock::time_point{std::chrono::milliseconds(p.since_ms) + options.parse_timeout});
+    } else if (pool->Ready(i)) {
+      at = std::min(at, LastSignOfLife(i) + options.stall_timeout);
     }
     if (!out || at < *out) out = at;
   }
@@ -930,11 +957,15 @@ std::optional<Clock::time_point> Crawler::Impl::ParseDeadline() {
 // A fetcher is gone (its pipe said EOF, or it was killed). Complete frames it
 // wrote were handled already; a torn one is dropped. Its jobs are requeued
 // once; a job it held through a second death fails, and so does `culprit`,
-// the page that got it killed.
+// the page that got it killed. A fetcher that died in the middle of a parse
+// (a crash, or out of memory) was most likely killed by that page: then only
+// that page counts the death, and the others go back as they were.
 void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culprit) {
+  JobId parsing = culprit == 0 ? pool->Queue(slot).CurrentParse().job : 0;
   std::size_t torn = buffers[slot].PendingBytes();
   buffers[slot] = FrameBuffer(wire::kMaxFrameBytes);
   std::vector<JobId> held = jobs.TakeAssigned(slot);
+  if (std::find(held.begin(), held.end(), parsing) == held.end()) parsing = 0;
   ++summary.worker_deaths;
   LogWarn("fetcher " + std::to_string(slot) + " " + why + " while holding " +
           std::to_string(held.size()) + " URL(s)" +
@@ -947,8 +978,10 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culp
     if (id == culprit) {
       failure = "parsing the page took longer than --parse-timeout (" +
                 std::to_string(options.parse_timeout.count() / 1000.0).substr(0, 5) + " s)";
-    } else if (culprit == 0 && ++job->deaths >= 2) {
-      failure = "the fetcher process died twice while fetching this URL (last " + why + ")";
+    } else if (culprit == 0 && (parsing == 0 || parsing == id) && ++job->deaths >= 2) {
+      failure = "the fetcher process died twice while " +
+                std::string(parsing == id ? "parsing this page" : "fetching this URL") + " (last " +
+                why + ")";
     }
     if (failure.empty()) {
       scheduler->Enqueue(id, *job->host, /*front=*/job->robots);
@@ -975,6 +1008,7 @@ void Crawler::Impl::Respawn(std::size_t slot) {
     pool_lost = true;
     return;
   }
+  last_heard[slot] = Clock::now();
   if (Status st = pool->Spawn(slot); !st.ok()) {
     LogError("cannot restart fetcher " + std::to_string(slot) + ": " + st.message());
   }
@@ -1073,6 +1107,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   if (!created.ok()) return created.status();
   pool = std::move(created).value();
   buffers.assign(workers, FrameBuffer(wire::kMaxFrameBytes));
+  last_heard.assign(workers, Clock::now());
   summary.results_per_fetcher.assign(workers, 0);
   next_progress = Clock::now() + progress_every;
   for (std::size_t i = 0; i < workers; ++i) {
@@ -1127,7 +1162,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
     // Wake for whichever comes first: a result, a signal, input, the
     // scheduler's next deadline (when a fetcher has room), or a parse that
     // may be overdue.
-    std::optional<Clock::time_point> deadline = ParseDeadline();
+    std::optional<Clock::time_point> deadline = WatchDeadline();
     if (on_progress && (!deadline || next_progress < *deadline)) deadline = next_progress;
     if (HasRoom()) {
       std::optional<Clock::time_point> next = scheduler->NextDeadline();
@@ -1154,7 +1189,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
       if (fds[k].revents != 0 && pool->Running(fd_slot[k])) ReadResults(fd_slot[k]);
     }
     MaybeCommitState(/*now=*/false);
-    if (!stopping) WatchParses();
+    if (!stopping) WatchFetchers();
     if (on_progress && Clock::now() >= next_progress) {
       ReportProgress(started);
       next_progress = Clock::now() + progress_every;

@@ -2,8 +2,10 @@
 
 namespace forage {
 
-ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit) {
+ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit,
+                           bool address_refused) {
   if (body_cap_hit) return ErrorKind::kTooLarge;
+  if (address_refused && code == CURLE_COULDNT_CONNECT) return ErrorKind::kBlocked;
   switch (code) {
     case CURLE_OK:
       return http_status >= 400 ? ErrorKind::kHttp : ErrorKind::kNone;
@@ -27,6 +29,10 @@ ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit) {
     case CURLE_PARTIAL_FILE:  // body shorter than its Content-Length
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
+    // curl 7.88 reports a response header line (a Location too) over its
+    // 100 KiB limit, CURL_MAX_HTTP_HEADER, as out of memory: a hostile
+    // answer, far likelier in a fetcher than malloc failing.
+    case CURLE_OUT_OF_MEMORY:
       return ErrorKind::kNetwork;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
+#include "fetch/address_guard.h"
 #include "fetch/error_map.h"
 #include "parse/charset.h"
 #include "parse/extractor.h"
@@ -39,6 +41,9 @@ struct Transfer {
   std::string last_modified;  // likewise
   std::int64_t fetched_at_ms = 0;
   char errbuf[CURL_ERROR_SIZE] = {};
+  const AddressPolicy* policy = nullptr;  // the fetcher's, for OnOpenSocket
+  std::string refused;                    // the SSRF guard's first refusal, if any
+  int sockets = 0;                        // sockets the guard let this transfer open
 };
 
 namespace {
@@ -90,6 +95,24 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   if (t->keep < 0) t->keep = WantBody(*t) ? 1 : 0;
   if (t->keep == 1) t->body.append(data, n);
   return n;
+}
+
+// Every connection's socket is made here, after name resolution, so that the
+// SSRF guard judges the very address connected to, on every redirect hop
+// and whatever DNS answered a moment earlier. A refused address makes curl
+// try the host's next one, or fail the transfer with CURLE_COULDNT_CONNECT.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    std::optional<std::string> refusal = RefuseAddress(*t->policy, &address->addr,
+                                                       static_cast<socklen_t>(address->addrlen));
+    if (refusal) {
+      if (t->refused.empty()) t->refused = std::move(*refusal);
+      return CURL_SOCKET_BAD;
+    }
+  }
+  ++t->sockets;
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 std::string_view TrimHttpSpace(std::string_view s) {
@@ -184,6 +207,7 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, Pa
 Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve,
                  ParseHook on_parse, UniqueFd big_parse_token)
     : options_(options),
+      policy_{options.deny_private, options.allow_link_local},
       multi_(std::move(multi)),
       resolve_(std::move(resolve)),
       on_parse_(std::move(on_parse)),
@@ -240,6 +264,12 @@ void Fetcher::Start(wire::FetchJob job) {
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  t->policy = &policy_;
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, t.get());
+  // Through a proxy the socket goes to the proxy, and the guard could not
+  // see where the request ends up: --deny-private ignores proxy settings.
+  if (policy_.deny_private) curl_easy_setopt(h, CURLOPT_PROXY, "");
   // A conditional GET: the server answers 304 if the page is as last fetched.
   if (!robots && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
                   !AddValidator(&t->headers, "If-Modified-Since", t->job.if_modified_since))) {
@@ -386,9 +416,14 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   r.fetched_at_ms = t.fetched_at_ms;
   r.etag = std::move(t.etag);
   r.last_modified = std::move(t.last_modified);
-  r.error = ClassifyTransfer(code, status, t.cap_hit);
+  // Blocked only when the guard let no socket open: a refused address
+  // followed by another that failed to connect is a connect failure.
+  r.error = ClassifyTransfer(code, status, t.cap_hit, !t.refused.empty() && t.sockets == 0);
   switch (r.error) {
     case ErrorKind::kNone:
+      break;
+    case ErrorKind::kBlocked:
+      r.error_message = t.refused;
       break;
     case ErrorKind::kHttp:
       r.error_message = "HTTP " + std::to_string(status);

@@ -11,6 +11,7 @@
 
 #include "core/curl_ptr.h"
 #include "core/fd.h"
+#include "fetch/address_guard.h"
 #include "forage/options.h"
 #include "forage/status.h"
 #include "ipc/wire.h"
@@ -102,6 +103,7 @@ class Fetcher {
   void ReleaseToken();
 
   CrawlOptions options_;
+  AddressPolicy policy_;  // from options_: --deny-private, --allow-link-local
   CurlMulti multi_;
   CurlSlist resolve_;  // --resolve entries, shared by every transfer
   ParseHook on_parse_;

@@ -1,10 +1,14 @@
 #include "fetch/fetcher_main.h"
 
 #include <curl/curl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -17,9 +21,69 @@ namespace forage {
 namespace {
 
 constexpr int kExitCannotWork = 3;
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+// What a fetcher out of memory says, prepared while it still has memory.
+std::string* g_out_of_memory_line = nullptr;
+
+// operator new's handler once the limit is set: there is no memory left to
+// unwind with (an exception through gumbo's or curl's C frames would end in
+// std::terminate anyway), so the fetcher says why and leaves; the master
+// requeues its jobs as after any death.
+[[noreturn]] void OnOutOfMemory() {
+  if (g_out_of_memory_line) {
+    [[maybe_unused]] ssize_t n =
+        ::write(STDERR_FILENO, g_out_of_memory_line->data(), g_out_of_memory_line->size());
+  }
+  ::_exit(kExitOutOfMemory);
+}
+
+// --fetcher-memory, as RLIMIT_DATA (heap and private writable mappings: what
+// a parse tree takes) rather than RLIMIT_AS, which also counts address space
+// merely reserved, such as glibc's per-thread malloc arenas.
+void LimitMemory(const CrawlOptions& options) {
+  std::uint64_t mib = options.fetcher_memory_mib;
+  if (mib == CrawlOptions::kAutoFetcherMemory) {
+    const std::uint64_t bodies = 2 * static_cast<std::uint64_t>(options.concurrency) + 32;
+    mib = 256 + bodies * ((options.max_bytes + (1u << 20) - 1) >> 20);
+  }
+  if (mib == 0) return;
+  if (kAddressSanitizer) {
+    LogDebug("--fetcher-memory is not applied: AddressSanitizer's shadow memory would count");
+    return;
+  }
+  const rlim_t bytes = mib > (RLIM_INFINITY >> 20) ? RLIM_INFINITY : static_cast<rlim_t>(mib) << 20;
+  rlimit limit{bytes, bytes};
+  if (::setrlimit(RLIMIT_DATA, &limit) != 0) {
+    LogWarn(std::string("cannot limit this fetcher's memory: ") + std::strerror(errno));
+    return;
+  }
+  static std::string line = LogLine(
+      LogLevel::kError, "out of memory: this fetcher reached --fetcher-memory (" +
+                            std::to_string(mib) + " MiB); it exits and the master replaces it");
+  g_out_of_memory_line = &line;
+  std::set_new_handler(OnOutOfMemory);
+}
 // How often a fetcher holding pages put off for the big-parse token tries
 // the token again (a parse of a big page takes tens of milliseconds or more).
 constexpr int kDeferredRetryMs = 5;
+
+std::int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Empties the doorbell; true once the master has closed it (no more work).
 bool DrainDoorbell(int fd) {
@@ -39,6 +103,7 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     LogError("doorbell: " + st.message());
     return kExitCannotWork;
   }
+  LimitMemory(options);
   // Each fetcher initialises libcurl for itself, after the fork: the master
   // never creates a curl handle, so nothing curl owns was copied into us.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -47,11 +112,9 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
   }
   auto on_parse = [&queue](std::uint64_t job, bool begin) {
     if (begin) {
-      queue.BeginParse(job, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::steady_clock::now().time_since_epoch())
-                                .count());
+      queue.BeginParse(job, SteadyMillis());
     } else {
-      queue.EndParse();
+      queue.EndParse(SteadyMillis());
     }
   };
   auto created = Fetcher::Create(options, on_parse, OpenBigParseToken(big_parse_fd));
@@ -63,13 +126,20 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
   // Ready: the master hands this fetcher work only from now on, so that a
   // slow start (a program loading its libraries) does not delay the first
   // requests behind --delay's back.
+  queue.Heartbeat(SteadyMillis());
   if (!WriteAll(result_fd, wire::EncodeReady()).ok()) return 0;
   const auto concurrency = static_cast<std::size_t>(options.concurrency);
+  // The loop comes round, and stamps the heartbeat, at least four times per
+  // --stall-timeout (at least once a second), so that only a fetcher that
+  // really stopped is taken for one.
+  const int beat_ms =
+      static_cast<int>(std::clamp<std::int64_t>(options.stall_timeout.count() / 4, 25, 1000));
   std::string payload;
   std::vector<wire::FetchResult> finished;
   std::string frames;
   bool closed = false;
   for (;;) {
+    queue.Heartbeat(SteadyMillis());
     // Big pages put off while another fetcher parsed one come first: each
     // one parsed makes room for a new job.
     fetcher.ParseDeferred(&finished);
@@ -97,8 +167,8 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     // curl_multi_poll reports POLLIN but not POLLHUP on the extra fd, so the
     // doorbell is read after every wake-up rather than only when flagged.
     // While pages wait for the token, nothing would wake us when it is
-    // free: look again soon.
-    const int timeout_ms = fetcher.Deferred() > 0 ? kDeferredRetryMs : 1000;
+    // free: look again soon. Otherwise wake at least every beat_ms.
+    const int timeout_ms = fetcher.Deferred() > 0 ? kDeferredRetryMs : beat_ms;
     if (Status st = fetcher.Wait(closed ? -1 : doorbell_fd, timeout_ms, nullptr); !st.ok()) {
       LogError(st.message());
       return kExitCannotWork;

@@ -6,6 +6,9 @@
 
 namespace forage {
 
+// The exit status of a fetcher that ran out of memory (--fetcher-memory).
+inline constexpr int kExitOutOfMemory = 4;
+
 // A fetcher process's whole life: takes jobs from `queue` while it has room
 // for them (woken by bytes on `doorbell_fd`), runs them on a Fetcher and
 // writes each result as a frame to `result_fd`. Returns the exit code: 0

@@ -162,6 +162,9 @@ std::string EncodeFetcherConfig(const FetcherConfig& c) {
   w.U8(c.text ? 1 : 0);
   w.U64(c.max_text);
   w.U8(c.log_level);
+  w.U8(static_cast<std::uint8_t>((c.deny_private ? 1 : 0) | (c.allow_link_local ? 2 : 0)));
+  w.U64(static_cast<std::uint64_t>(c.stall_timeout_ms));
+  w.U64(c.fetcher_memory_mib);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -186,9 +189,15 @@ std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload) {
       if (!r.Str(&part)) return std::nullopt;
     }
   }
-  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U8(&c.log_level) || !r.AtEnd()) {
+  std::uint8_t guard = 0;
+  std::uint64_t stall = 0;
+  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U8(&c.log_level) || !r.U8(&guard) ||
+      guard > 3 || !r.U64(&stall) || !r.U64(&c.fetcher_memory_mib) || !r.AtEnd()) {
     return std::nullopt;
   }
+  c.stall_timeout_ms = static_cast<std::int64_t>(stall);
+  c.deny_private = (guard & 1) != 0;
+  c.allow_link_local = (guard & 2) != 0;
   c.concurrency = static_cast<int>(concurrency);
   c.timeout_ms = static_cast<std::int64_t>(timeout);
   c.connect_timeout_ms = static_cast<std::int64_t>(connect_timeout);

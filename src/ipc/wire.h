@@ -101,6 +101,10 @@ struct FetcherConfig {
   bool text = false;
   std::uint64_t max_text = 0;
   std::uint8_t log_level = 1;
+  bool deny_private = false;
+  bool allow_link_local = false;
+  std::int64_t stall_timeout_ms = 0;
+  std::uint64_t fetcher_memory_mib = 0;
 };
 std::string EncodeFetcherConfig(const FetcherConfig& config);  // a payload, no header
 std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload);

@@ -31,6 +31,8 @@ struct WorkRing {
   // time, so a reader that sees the job sees a time at least as new.
   std::atomic<std::int64_t> parse_since_ms{0};
   std::atomic<std::uint64_t> parse_job{0};
+  // The fetcher's last sign of life (steady clock, ms; 0: none yet).
+  std::atomic<std::int64_t> alive_ms{0};
 };
 
 namespace {
@@ -60,11 +62,23 @@ bool WorkQueue::TryPop(std::string* payload) {
 }
 
 void WorkQueue::BeginParse(std::uint64_t job, std::int64_t now_ms) {
+  ring_->alive_ms.store(now_ms, std::memory_order_relaxed);
   ring_->parse_since_ms.store(now_ms, std::memory_order_relaxed);
   ring_->parse_job.store(job, std::memory_order_release);
 }
 
-void WorkQueue::EndParse() { ring_->parse_job.store(0, std::memory_order_release); }
+void WorkQueue::EndParse(std::int64_t now_ms) {
+  ring_->alive_ms.store(now_ms, std::memory_order_relaxed);
+  ring_->parse_job.store(0, std::memory_order_release);
+}
+
+void WorkQueue::Heartbeat(std::int64_t now_ms) {
+  ring_->alive_ms.store(now_ms, std::memory_order_relaxed);
+}
+
+std::int64_t WorkQueue::LastHeartbeat() const {
+  return ring_->alive_ms.load(std::memory_order_relaxed);
+}
 
 WorkQueue::Parsing WorkQueue::CurrentParse() const {
   Parsing p;

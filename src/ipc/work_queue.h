@@ -59,9 +59,17 @@ class WorkQueue {
 
   // The parse watch: a fetcher says which job it is parsing and since when
   // (steady clock, ms), so that the master can kill a fetcher stuck in a
-  // hostile page. Single atomic stores and loads; no lock.
+  // hostile page. Single atomic stores and loads; no lock. Both count as a
+  // heartbeat too.
   void BeginParse(std::uint64_t job, std::int64_t now_ms);
-  void EndParse();
+  void EndParse(std::int64_t now_ms);
+
+  // The heartbeat: a fetcher stamps the time (steady clock, ms) on every
+  // turn of its loop, which comes round at least once a second, so that the
+  // master can tell a fetcher that stopped (SIGSTOP, a deadlock) from one
+  // that waits on the network. LastHeartbeat is 0 before the first stamp.
+  void Heartbeat(std::int64_t now_ms);
+  std::int64_t LastHeartbeat() const;
   struct Parsing {
     std::uint64_t job = 0;  // 0: not parsing
     std::int64_t since_ms = 0;

@@ -19,6 +19,24 @@ bool NeedsQuotes(std::string_view v) {
   return blank(v.front()) || blank(v.back());
 }
 
+// A cell a spreadsheet would run as a formula (OWASP's "CSV injection"): it
+// starts with =, +, -, @, a tab or a CR. A plain decimal number ("-5",
+// "+3.25") cannot call anything and is left as it is.
+bool StartsFormula(std::string_view v) {
+  if (v.empty() || std::string_view("=+-@\t\r").find(v.front()) == std::string_view::npos) {
+    return false;
+  }
+  std::string_view digits = v.substr(v.front() == '+' || v.front() == '-' ? 1 : 0);
+  const std::size_t dot = digits.find('.');
+  auto all_digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  const bool number = dot == std::string_view::npos
+                          ? all_digits(digits)
+                          : all_digits(digits.substr(0, dot)) && all_digits(digits.substr(dot + 1));
+  return !number;
+}
+
 // Appends a row: the cells, nullopt ones empty, separated by commas.
 class RowBuilder {
  public:
@@ -63,7 +81,9 @@ std::vector<std::string> CsvColumns(const SinkOptions& options) {
 
 std::string CsvCell(std::string_view value) {
   std::string valid = MakeValidUtf8(value);
-  if (!NeedsQuotes(valid)) return valid;
+  const bool formula = StartsFormula(valid);
+  if (formula) valid.insert(0, 1, '\'');
+  if (!formula && !NeedsQuotes(valid)) return valid;
   std::string cell;
   cell.reserve(valid.size() + 2);
   cell += '"';

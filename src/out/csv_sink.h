@@ -20,7 +20,11 @@ std::vector<std::string> CsvColumns(const SinkOptions& options);
 // One CSV cell as written: `value` (invalid UTF-8 replaced by U+FFFD) quoted
 // when it holds a comma, a double quote, CR or LF, or starts or ends with a
 // space or tab, with each double quote doubled; and an empty string quoted
-// ("") so that it differs from an absent value (an empty cell).
+// ("") so that it differs from an absent value (an empty cell). A value a
+// spreadsheet would run as a formula (starting with =, +, -, @, tab or CR,
+// and not a plain decimal number such as -5 or +3.25) gets a ' in front and
+// is always quoted, as OWASP advises against CSV injection: '=1+1 shows as
+// text, and a program reading the CSV strips the one ' back off.
 std::string CsvCell(std::string_view value);
 
 // Writes records as CSV (RFC 4180) to a file or standard output: a header

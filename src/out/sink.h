@@ -96,7 +96,9 @@ class OutputFile {
   ~OutputFile() = default;  // UniqueFd closes an owned file
 
   // Writes all of `data` (one write(2) unless the kernel takes less); fails
-  // with "WHERE: write: reason", or when closed.
+  // with "WHERE: write: reason", or when closed. When a regular file takes
+  // only part of `data` before failing (a full disk), that part is cut off
+  // again: the file ends where the last whole write ended.
   Status Write(std::string_view data);
   // Where writing stands: the file's size (records are written whole, at its
   // end).
@@ -111,6 +113,7 @@ class OutputFile {
  private:
   OutputFile(UniqueFd owned, int fd, std::string where)
       : owned_(std::move(owned)), fd_(fd), where_(std::move(where)) {}
+  void CutTornRecord(std::size_t torn);
   UniqueFd owned_;
   int fd_ = -1;  // -1 once closed (or moved from)
   std::string where_;

@@ -140,10 +140,31 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
 
 Status OutputFile::Write(std::string_view data) {
   if (fd_ < 0) return Status::Error(where_ + ": write after close");
-  if (Status st = WriteAll(fd_, data); !st.ok()) {
-    return Status::Error(where_ + ": write: " + st.message());
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+    if (n >= 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    const int error = errno;
+    if (done > 0) CutTornRecord(done);
+    return Status::Error(where_ + ": write: " + std::strerror(error));
   }
   return {};
+}
+
+// A disk that fills up (ENOSPC, EFBIG) takes part of a record: the part goes
+// again, so that what the file holds stays whole records, line by line. Only
+// a regular file can be cut; a pipe or a device keeps what it was given.
+void OutputFile::CutTornRecord(std::size_t torn) {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const off_t end = ::lseek(fd_, 0, SEEK_CUR);
+  if (end < static_cast<off_t>(torn)) return;
+  const off_t whole = end - static_cast<off_t>(torn);
+  if (::ftruncate(fd_, whole) == 0) (void)::lseek(fd_, whole, SEEK_SET);
 }
 
 Status OutputFile::Close() {

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "support/forage_run.h"
+#include "support/site_tree.h"
 
 namespace forage::test {
 namespace {
@@ -141,6 +142,52 @@ TEST_CASE("Fetchers killed again and again: every URL still gets one record",
   CHECK(kills > 5);
 }
 
+TEST_CASE("Fetchers killed again and again during a crawl: every page found gets one record",
+          "[failure][integration][slow]") {
+  TestServer server({"--log-requests"});
+  std::set<std::string> site;
+  const std::vector<std::string> seeds = PageTree(server, 10, 20, &site);  // 610 pages
+  TempDir dir;
+  const std::string out = dir.path() + "/out.jsonl";  // not stdout: no one reads it meanwhile
+  std::vector<std::string> args = {"--per-host", "100", "-j", "2", "-c", "4", "-d", "2",
+                                   "-q",         "-o",  out};
+  args.insert(args.end(), seeds.begin(), seeds.end());
+  ChildProcess forage(ForageCommand(args));
+  forage.CloseStdin();
+  std::mt19937 rng(5);
+  int requests = 0, kills = 0;
+  while (auto line = server.WaitFor("GOT ", 5s)) {
+    if (++requests % 25 != 0) continue;
+    std::vector<pid_t> kids = ChildrenOf(forage.pid());
+    if (kids.empty()) continue;
+    ::kill(kids[rng() % kids.size()], SIGKILL);
+    ++kills;
+  }
+  std::optional<int> code = forage.Wait(60s);
+  REQUIRE(code);
+  CHECK((*code == 0 || *code == 1));
+  auto records = ParseRecords(ReadFile(out));
+  std::set<std::string> urls;
+  for (const json& r : records) {
+    CHECK(urls.insert(r["url"].get<std::string>()).second);  // never twice
+    CHECK(site.count(r["url"].get<std::string>()) == 1);
+    if (r["ok"] != true) CHECK(r["error"]["kind"] == "worker_crash");
+  }
+  // A page that died with its fetchers twice takes its links with it (they
+  // were never found); every link of a page that came back was scheduled
+  // and got its record.
+  for (const json& r : records) {
+    if (r["ok"] != true || r["depth"].get<int>() >= 2) continue;
+    for (const json& link : r["links"]) {
+      INFO("linked from " << r["url"]);
+      CHECK(urls.count(link.get<std::string>()) == 1);
+    }
+  }
+  INFO("requests " << requests << ", records " << records.size());
+  CHECK(records.size() > site.size() / 2);
+  CHECK(kills > 10);
+}
+
 TEST_CASE("SIGINT stops the run: interrupted records, children reaped, exit 130",
           "[failure][integration]") {
   TestServer server;
@@ -188,9 +235,45 @@ TEST_CASE("A SIGKILLed master takes its fetchers with it and leaves no shm",
   std::vector<pid_t> kids = Fetchers(forage, 2);
   forage.Signal(SIGKILL);
   REQUIRE(forage.Wait(10s) == 128 + SIGKILL);
-  for (pid_t pid : kids) CHECK(WaitGone(pid, 10s));
+  for (pid_t pid : kids) CHECK(WaitGone(pid, 5s));
   CHECK(ShmEntries() == shm_before);
   server.Release();
+  // Nothing the dead run left behind gets in the next one's way.
+  ForageRun next = RunForage({"-j", "2", "--url", server.Url("/page/1")});
+  CHECK(next.exit_code == 0);
+  REQUIRE(next.records.size() == 1);
+  CHECK(next.records[0]["ok"] == true);
+}
+
+TEST_CASE("A stopped fetcher is killed and replaced, and its URLs are redone",
+          "[failure][integration]") {
+  TestServer server;
+  TempDir dir;
+  std::string list = HoldsThenPages(server, 4, 20);
+  ChildProcess forage(ForageCommand({"--per-host", "100", "-j", "2", "-c", "2", "--stall-timeout",
+                                     "0.5", dir.Write("list.txt", list)}));
+  WaitHeld(server, 4);  // each fetcher holds two requests
+  std::vector<pid_t> kids = Fetchers(forage, 2);
+  ::kill(kids[0], SIGSTOP);
+  // The master sees no sign of life from it, kills it, and the replacement
+  // asks again for the two requests it held.
+  WaitHeld(server, 2);
+  CHECK(WaitGone(kids[0], 5s));
+  server.Release();
+
+  REQUIRE(forage.Wait(60s) == 0);
+  auto records = ParseRecords(forage.out());
+  CHECK(records.size() == 24);
+  std::set<std::string> urls;
+  for (const json& r : records) {
+    CHECK(r["ok"] == true);
+    CHECK(urls.insert(r["url"].get<std::string>()).second);
+  }
+  // Only the stopped fetcher was taken for stopped, once.
+  const std::string& err = forage.err();
+  const std::size_t first = err.find("stopped responding");
+  REQUIRE(first != std::string::npos);
+  CHECK(err.find("stopped responding", first + 1) == std::string::npos);
 }
 
 }  // namespace

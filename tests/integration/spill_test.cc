@@ -5,46 +5,17 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
-#include <functional>
 #include <map>
 #include <set>
 
 #include "forage/crawler.h"
 #include "support/forage_run.h"
+#include "support/site_tree.h"
 
 namespace forage::test {
 namespace {
 
 using json = nlohmann::json;
-
-// A /links page listing `paths`, as a path.
-std::string LinksTo(const std::vector<std::string>& paths) {
-  std::string out = "/links?";
-  for (const std::string& p : paths) out += "l=" + Escape(p) + "&";
-  out.pop_back();
-  return out;
-}
-
-// A site for crawling: `lists` listed /links pages (a URL listing them all
-// would be too long for the server), each linking to `per_list` leaves,
-// leaf(0), leaf(1) ... Returns "--url" flags for the listed pages; `urls`
-// gets all.
-std::vector<std::string> Tree(const TestServer& server, int lists, int per_list,
-                              const std::function<std::string(int)>& leaf,
-                              std::set<std::string>* urls) {
-  std::vector<std::string> flags;
-  for (int i = 0; i < lists; ++i) {
-    std::vector<std::string> leaves;
-    for (int j = 0; j < per_list; ++j) {
-      leaves.push_back(leaf(per_list * i + j));
-      urls->insert(server.Url(leaves.back()));
-    }
-    flags.push_back("--url");
-    flags.push_back(server.Url(LinksTo(leaves)));
-    urls->insert(flags.back());
-  }
-  return flags;
-}
 
 std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more) {
   a.insert(a.end(), more.begin(), more.end());
@@ -67,19 +38,6 @@ void CheckNoLinkLost(const std::vector<json>& records, int depth) {
       CHECK(urls.count(link.get<std::string>()) == 1);
     }
   }
-}
-
-// `lists` x `per_list` leaves /page/1000, /page/1003, /page/1006 ...;
-// /page/N links to N+1 and N+2, so with -d 2 every page from 1000 on is
-// found, two thirds of them at depth 2.
-std::vector<std::string> PageTree(const TestServer& server, int lists, int per_list,
-                                  std::set<std::string>* urls) {
-  std::vector<std::string> flags = Tree(
-      server, lists, per_list, [](int i) { return "/page/" + std::to_string(1000 + 3 * i); }, urls);
-  for (int n = 1000; n < 1000 + 3 * lists * per_list; ++n) {
-    urls->insert(server.Url("/page/" + std::to_string(n)));
-  }
-  return flags;
 }
 
 TEST_CASE("A crawl past --queue-in-memory finds the same pages, each once",

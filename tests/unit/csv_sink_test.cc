@@ -136,11 +136,31 @@ TEST_CASE("CSV cells are quoted only where RFC 4180 needs it", "[csv]") {
   CHECK(CsvCell("a\rb") == "\"a\rb\"");
   CHECK(CsvCell(" lead") == "\" lead\"");
   CHECK(CsvCell("trail ") == "\"trail \"");
-  CHECK(CsvCell("\ttab") == "\"\ttab\"");
+  CHECK(CsvCell("\ttab") == "\"'\ttab\"");  // a formula start, see below
   CHECK(CsvCell("in side") == "in side");
   CHECK(CsvCell("") == "\"\"");
   CHECK(CsvCell("caf\xc3\xa9") == "caf\xc3\xa9");
   CHECK(CsvCell("bad\xff") == "bad\xef\xbf\xbd");
+}
+
+TEST_CASE("CSV cells a spreadsheet would run as formulas are defused", "[csv]") {
+  CHECK(CsvCell("=HYPERLINK(\"http://evil/\",\"x\")") ==
+        "\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\"");
+  CHECK(CsvCell("+cmd|' /C calc'!A0") == "\"'+cmd|' /C calc'!A0\"");
+  CHECK(CsvCell("-2+3") == "\"'-2+3\"");
+  CHECK(CsvCell("@SUM(A1:A9)") == "\"'@SUM(A1:A9)\"");
+  CHECK(CsvCell("\r=1") == "\"'\r=1\"");
+  CHECK(CsvCell("=") == "\"'=\"");
+  CHECK(CsvCell("-") == "\"'-\"");
+  // Plain numbers cannot call anything and stay numbers.
+  CHECK(CsvCell("-5") == "-5");
+  CHECK(CsvCell("+3.25") == "+3.25");
+  CHECK(CsvCell("-0.5") == "-0.5");
+  CHECK(CsvCell("-.5") == "\"'-.5\"");
+  CHECK(CsvCell("-5.") == "\"'-5.\"");
+  // Only the first character counts.
+  CHECK(CsvCell("a=b") == "a=b");
+  CHECK(CsvCell("'=already") == "'=already");
 }
 
 TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "[csv]") {

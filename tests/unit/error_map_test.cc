@@ -32,6 +32,7 @@ TEST_CASE("ClassifyTransfer maps curl codes and statuses to error kinds", "[erro
       {CURLE_RECV_ERROR, 200, false, ErrorKind::kNetwork},
       {CURLE_SEND_ERROR, 0, false, ErrorKind::kNetwork},
       {CURLE_PARTIAL_FILE, 200, false, ErrorKind::kNetwork},
+      {CURLE_OUT_OF_MEMORY, 200, false, ErrorKind::kNetwork},  // a header line over 100 KiB
       {CURLE_SSL_CONNECT_ERROR, 0, false, ErrorKind::kTls},
       {CURLE_PEER_FAILED_VERIFICATION, 0, false, ErrorKind::kTls},
       {CURLE_SSL_CACERT_BADFILE, 0, false, ErrorKind::kTls},
@@ -44,20 +45,31 @@ TEST_CASE("ClassifyTransfer maps curl codes and statuses to error kinds", "[erro
   }
 }
 
+TEST_CASE("An address the guard refused is blocked only if the connect failed",
+          "[error_map]") {
+  CHECK(ClassifyTransfer(CURLE_COULDNT_CONNECT, 0, false, true) == ErrorKind::kBlocked);
+  CHECK(ClassifyTransfer(CURLE_COULDNT_CONNECT, 0, false, false) == ErrorKind::kConnect);
+  CHECK(ClassifyTransfer(CURLE_OK, 200, false, true) == ErrorKind::kNone);
+  CHECK(ClassifyTransfer(CURLE_OPERATION_TIMEDOUT, 0, false, true) == ErrorKind::kTimeout);
+}
+
 TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK(ErrorKindName(ErrorKind::kInvalidUrl) == "invalid_url");
   CHECK(ErrorKindName(ErrorKind::kWorkerCrash) == "worker_crash");
   CHECK(static_cast<int>(ErrorKind::kOther) == 13);
   CHECK(ErrorKindName(ErrorKind::kRobots) == "robots");
   CHECK(ErrorKindName(ErrorKind::kOutOfScope) == "out_of_scope");
+  CHECK(ErrorKindName(ErrorKind::kBlocked) == "blocked");
+  CHECK(static_cast<int>(ErrorKind::kBlocked) == 16);
   CHECK_FALSE(IsFailure(ErrorKind::kRobots));
+  CHECK_FALSE(IsFailure(ErrorKind::kBlocked));
   CHECK(IsFailure(ErrorKind::kHttp));
-  for (int i = 0; i <= 15; ++i) {
+  for (int i = 0; i <= 16; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(16));
+  CHECK_FALSE(ErrorKindFromNumber(17));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 

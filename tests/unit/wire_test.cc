@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "forage/options.h"
 #include "ipc/frame_buffer.h"
 
 namespace forage {
@@ -250,6 +251,9 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.text = true;
   c.max_text = 4096;
   c.log_level = 3;
+  c.deny_private = true;
+  c.stall_timeout_ms = 2500;
+  c.fetcher_memory_mib = CrawlOptions::kAutoFetcherMemory;
   std::optional<FetcherConfig> back = DecodeFetcherConfig(EncodeFetcherConfig(c));
   REQUIRE(back);
   CHECK(back->concurrency == 7);
@@ -262,6 +266,16 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK(back->text);
   CHECK(back->max_text == 4096);
   CHECK(back->log_level == 3);
+  CHECK(back->deny_private);
+  CHECK(back->stall_timeout_ms == 2500);
+  CHECK(back->fetcher_memory_mib == CrawlOptions::kAutoFetcherMemory);
+  CHECK_FALSE(back->allow_link_local);
+  c.deny_private = false;
+  c.allow_link_local = true;
+  back = DecodeFetcherConfig(EncodeFetcherConfig(c));
+  REQUIRE(back);
+  CHECK_FALSE(back->deny_private);
+  CHECK(back->allow_link_local);
   std::string bytes = EncodeFetcherConfig(c);
   CHECK_FALSE(DecodeFetcherConfig(bytes.substr(0, bytes.size() - 1)));
   CHECK_FALSE(DecodeFetcherConfig(bytes + "x"));
