@@ -391,6 +391,9 @@ void Crawler::Impl::AdmitInput(const InputLine& line) {
 // record. Admitted, it becomes a job, or waits on disk (see ShouldSpill).
 void Crawler::Impl::AdmitLink(const Job& from, const std::string& link) {
   if (from.depth + 1 > options.depth || AtPageLimit()) return;
+  // Longer than a listed URL may be (it could not travel in one job frame):
+  // not followed, like a link to another scheme.
+  if (link.size() > kMaxUrlBytes) return;
   std::optional<CanonicalUrl> url = Canonicalize(link);
   if (!url) return;
   if (HasBinaryExtension(url->path_and_query()) && !scope->IncludeMatches(url->url)) return;
@@ -674,8 +677,17 @@ bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
   fetch.url = job.Url();
   fetch.if_none_match = job.etag;
   fetch.if_modified_since = job.last_modified;
+  const std::string frame = wire::EncodeJob(fetch);
+  if (frame.size() > WorkQueue::kCapacityBytes) {
+    // No ring can ever hold it, and waiting for one would hold up every job
+    // behind it for good.
+    scheduler->Finished(ready.host, Clock::now());
+    Fail(ready.job, ErrorKind::kInvalidUrl,
+         "job of " + std::to_string(frame.size()) + " bytes is too large to hand to a fetcher");
+    return true;
+  }
   // A full ring frees as its fetcher pops; the job waits in `unpushed`.
-  if (!pool->Push(best, wire::EncodeJob(fetch))) return false;
+  if (!pool->Push(best, frame)) return false;
   jobs.Assign(ready.job, best);
   return true;
 }
@@ -818,6 +830,11 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
     if (kind != ErrorKind::kNone) rec.error = RecordError{kind, std::move(message)};
     Emit(id, std::move(rec));
   };
+  if (r.redirect_url.size() > kMaxUrlBytes) {
+    return end(ErrorKind::kInvalidUrl, "redirect to a URL of " +
+                                           std::to_string(r.redirect_url.size()) +
+                                           " bytes; the limit is " + std::to_string(kMaxUrlBytes));
+  }
   std::optional<CanonicalUrl> target = Canonicalize(r.redirect_url);
   if (!target) {
     return end(ErrorKind::kUnsupportedScheme,

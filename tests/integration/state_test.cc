@@ -70,7 +70,8 @@ std::map<std::string, int> Once(const std::string& list) {
 }
 
 
-TEST_CASE("A run stopped by SIGINT or SIGTERM resumes: every URL once in all", "[state]") {
+TEST_CASE("A run stopped by SIGINT or SIGTERM resumes: every URL once in all",
+          "[state][integration]") {
   const int signo = GENERATE(SIGINT, SIGTERM);
   TestServer server;
   TempDir dir;
@@ -98,7 +99,7 @@ TEST_CASE("A run stopped by SIGINT or SIGTERM resumes: every URL once in all", "
   CHECK(third.records.size() == 21);
 }
 
-TEST_CASE("A crawl cut off by SIGTERM resumes the links it had queued", "[state]") {
+TEST_CASE("A crawl cut off by SIGTERM resumes the links it had queued", "[state][integration]") {
   TestServer server;
   TempDir dir;
   std::string seed = server.Url("/links?");
@@ -129,7 +130,7 @@ TEST_CASE("A crawl cut off by SIGTERM resumes the links it had queued", "[state]
   for (const json& r : second.records) CHECK(r["depth"] == 1);
 }
 
-TEST_CASE("After a SIGKILL of the master the next run takes up its output", "[state]") {
+TEST_CASE("After a SIGKILL of the master the next run takes up its output", "[state][integration]") {
   TestServer server;
   TempDir dir;
   const std::string list = PagesAroundHold(server, 10, "3");
@@ -181,7 +182,7 @@ TEST_CASE("After a SIGKILL of the master the next run takes up its output", "[st
 }
 
 TEST_CASE("After a SIGKILL of a master writing to a pipe no URL is lost or repeated",
-          "[state]") {
+          "[state][integration]") {
   TestServer server;
   TempDir dir;
   const std::string list = PagesAroundHold(server, 8, "4");
@@ -210,7 +211,7 @@ void Bump(TestServer& server, const std::string& id) {
   REQUIRE(server.WaitFor("BUMPED " + id, 10s));
 }
 
-TEST_CASE("A later run revisits pages with conditional requests", "[state][cond]") {
+TEST_CASE("A later run revisits pages with conditional requests", "[state][cond][integration]") {
   TestServer server;
   TempDir dir;
   const std::string state = dir.path() + "/state.db";
@@ -254,7 +255,7 @@ TEST_CASE("A later run revisits pages with conditional requests", "[state][cond]
   CHECK(Cond(server, "b")["not_modified"] == 1);
 }
 
-TEST_CASE("With --changed-only an unchanged page gets no record", "[state][cond]") {
+TEST_CASE("With --changed-only an unchanged page gets no record", "[state][cond][integration]") {
   TestServer server;
   TempDir dir;
   std::vector<std::string> args = Serial(dir.path() + "/state.db",
@@ -271,7 +272,7 @@ TEST_CASE("With --changed-only an unchanged page gets no record", "[state][cond]
 }
 
 TEST_CASE("Pages younger than --recrawl-after are left alone and their stored links followed",
-          "[state][cond]") {
+          "[state][cond][integration]") {
   TestServer server;
   TempDir dir;
   const std::string state = dir.path() + "/state.db";
@@ -297,7 +298,7 @@ TEST_CASE("Pages younger than --recrawl-after are left alone and their stored li
 }
 
 TEST_CASE("A state from a newer forage, or no state at all, is refused with status 2",
-          "[state]") {
+          "[state][integration]") {
   TestServer server;
   TempDir dir;
   const std::string state = dir.path() + "/state.db";
@@ -315,7 +316,7 @@ TEST_CASE("A state from a newer forage, or no state at all, is refused with stat
   CHECK(ReadFile(text) == "not a database\n");
 }
 
-TEST_CASE("Two runs on one state: the second exits 3", "[state]") {
+TEST_CASE("Two runs on one state: the second exits 3", "[state][integration]") {
   TestServer server;
   TempDir dir;
   const std::string state = dir.path() + "/state.db";

@@ -132,6 +132,34 @@ std::vector<std::string> TestServer::LinesSoFar() {
   throw std::runtime_error("test server never answered the marker");
 }
 
+FaultServer::FaultServer(const std::vector<std::string>& flags) {
+  std::vector<std::string> argv{FAULT_SERVER_BIN};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  process_ = std::make_unique<ChildProcess>(argv);
+  for (;;) {
+    std::optional<std::string> line = process_->ReadLine(10s);
+    if (!line) throw std::runtime_error("fault server never printed its port: " + process_->err());
+    if (line->rfind("PORT ", 0) == 0) {
+      port_ = std::stoi(line->substr(5));
+      return;
+    }
+  }
+}
+
+std::string FaultServer::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::vector<std::string> FaultServer::LinesSoFar() {
+  process_->WriteStdin("mark\n");
+  std::vector<std::string> lines;
+  while (std::optional<std::string> line = process_->ReadLine(10s)) {
+    if (*line == "MARK") return lines;
+    lines.push_back(*line);
+  }
+  throw std::runtime_error("fault server never answered the marker");
+}
+
 std::map<std::string, nlohmann::json> ForageRun::ByUrl() const {
   std::map<std::string, nlohmann::json> out;
   for (const auto& r : records) {

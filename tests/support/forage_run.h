@@ -67,6 +67,23 @@ class TestServer {
   int port_ = 0;
 };
 
+// forage_fault_server (tests/support/fault_server.cc, which lists its
+// routes) on 127.0.0.1, started and waited for (its "PORT" line); killed
+// when this goes.
+class FaultServer {
+ public:
+  explicit FaultServer(const std::vector<std::string>& flags = {});
+  std::string Url(const std::string& path) const;
+  int port() const { return port_; }
+  // The stdout lines printed so far and not yet read ("GOT <conn> <target>"
+  // with --log-requests), found by asking the server for a marker.
+  std::vector<std::string> LinesSoFar();
+
+ private:
+  std::unique_ptr<ChildProcess> process_;
+  int port_ = 0;
+};
+
 struct ForageRun {
   std::optional<int> exit_code;  // nullopt: did not finish in time (and was killed)
   std::vector<nlohmann::json> records;

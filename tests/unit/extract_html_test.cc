@@ -45,7 +45,7 @@ TEST_CASE("ExtractHtml refuses a selector that does not parse, naming it", "[api
   CHECK(page.status().message().rfind("select bad: ", 0) == 0);
 }
 
-TEST_CASE("ExtractHtml survives deep nesting", "[api]") {
+TEST_CASE("ExtractHtml survives deep nesting", "[api][heavy]") {
   std::string deep;
   for (int i = 0; i < 50000; ++i) deep += "<div>";
   deep += "<a href=/x>x</a>";

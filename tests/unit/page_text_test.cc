@@ -309,7 +309,7 @@ TEST_CASE("VisibleText starts from any node, the document node included", "[page
   CHECK(VisibleText(doc.root(), kNoLimit) == "a\nb c");
 }
 
-TEST_CASE("VisibleText walks 100,000-deep nesting quickly", "[page_text]") {
+TEST_CASE("VisibleText walks 100,000-deep nesting quickly", "[page_text][heavy]") {
   // gumbo frees a tree recursively; the arena frees it in one go, so only
   // VisibleText's own walk is on trial here.
   ParseArena arena;

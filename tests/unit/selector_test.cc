@@ -774,7 +774,8 @@ std::string DeepDocument() {
   return html;
 }
 
-TEST_CASE("Matching a 100,000-deep document neither recurses nor backtracks", "[selector]") {
+TEST_CASE("Matching a 100,000-deep document neither recurses nor backtracks",
+          "[selector][heavy]") {
   HtmlDocument doc(DeepDocument());
   REQUIRE(doc.root());
   std::size_t depth = 0;
@@ -820,7 +821,7 @@ TEST_CASE("Matching a 100,000-deep document neither recurses nor backtracks", "[
   CHECK(ElementText(doc.root()) == "deepbottom");
 }
 
-TEST_CASE("Matching 100,000 siblings stays linear", "[selector]") {
+TEST_CASE("Matching 100,000 siblings stays linear", "[selector][heavy]") {
   std::string html = "<ul>";
   for (int i = 0; i < 100000; ++i) html += "<li>";
   html += "</ul>";

@@ -64,7 +64,7 @@ void CheckSame(const Entry& got, const Entry& want) {
 }
 
 TEST_CASE("SpillQueue keeps FIFO order over 200k entries, pushes and pops interleaved",
-          "[spill_queue]") {
+          "[spill_queue][heavy]") {
   test::TempDir dir;
   SpillQueue q(dir.path());
   CHECK(OpenFilesIn(dir.path()).empty());  // no file before the first push

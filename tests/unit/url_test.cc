@@ -178,7 +178,7 @@ TEST_CASE("StripFragment removes everything from the first '#'", "[url]") {
 
 namespace forage {
 
-TEST_CASE("ResolveLink's fast path resolves exactly as curl's URL API", "[url]") {
+TEST_CASE("ResolveLink's fast path resolves exactly as curl's URL API", "[url][heavy]") {
   // Random references over an alphabet that reaches both paths: plain ones
   // (joined as strings) and every near miss (dots, "//", escapes, schemes,
   // spaces, backslashes, queries, fragments), against assorted bases.
@@ -233,7 +233,8 @@ TEST_CASE("ResolveLink's fast path resolves exactly as curl's URL API", "[url]")
   CHECK(fast > 1000);  // plain references were really among them
 }
 
-TEST_CASE("Canonicalize's fast path gives exactly what curl's URL API gives", "[url]") {
+TEST_CASE("Canonicalize's fast path gives exactly what curl's URL API gives",
+          "[url][heavy]") {
   // Plain shapes weigh more, so that many URLs are canonical already.
   const std::vector<std::string> schemes = {"http://", "http://", "https://", "https://",
                                             "HTTP://", "ftp://",  "http:/"};
