@@ -23,4 +23,4 @@ echo "test-plain: unit tests under valgrind" >&2
 # some 50 times slower.
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
   --show-leak-kinds=definite,indirect --child-silent-after-fork=yes \
-  "$tests" "~[integration]~[slow]~[heavy]"
+  --suppressions=tests/valgrind/forage.supp "$tests" "~[integration]~[slow]~[heavy]"
