@@ -75,6 +75,35 @@ TEST_CASE("CSV output has a header and one row per record", "[output][integratio
   CHECK(csv.find(server.Url("/status/500")) != std::string::npos);
 }
 
+TEST_CASE("CSV cells from a hostile URL list cannot run as spreadsheet formulas",
+          "[output][integration]") {
+  TempDir dir;
+  std::string out = dir.path() + "/records.csv";
+  const std::string list = dir.Write(
+      "list.txt", "=HYPERLINK(\"http://evil.test/\",\"click\")\n@SUM(1+1)*cmd|' /C calc'!A0\n");
+  ForageRun run = RunForage({"-o", out, list});
+  CHECK(run.exit_code == 1);  // two invalid_url records
+  std::string csv = ReadFile(out);
+  CHECK(csv.find("\r\n\"'=HYPERLINK(\"\"http://evil.test/\"\",\"\"click\"\")\",") !=
+        std::string::npos);
+  CHECK(csv.find("\r\n\"'@SUM(1+1)*cmd|' /C calc'!A0\",") != std::string::npos);
+  for (std::size_t i = 0; (i = csv.find("\r\n", i)) != std::string::npos; i += 2) {
+    if (i + 2 < csv.size()) CHECK(std::string("=+-@").find(csv[i + 2]) == std::string::npos);
+  }
+}
+
+TEST_CASE("Log lines show control characters from the input escaped", "[output][integration]") {
+  TempDir dir;
+  // A line with an ESC sequence (clear screen) and a forged log line, listed
+  // twice so that the debug log quotes it back.
+  const std::string evil = "http://127.0.0.1:1/\x1b[2J\rforage: error: forged";
+  const std::string list = dir.Write("list.txt", evil + "\n" + evil + "\n");
+  ForageRun run = RunForage({"--log-level", "debug", "--retries", "0", "--no-robots", list});
+  CHECK(run.err.find("\\x1b[2J\\x0dforage: error: forged is listed again") != std::string::npos);
+  CHECK(run.err.find('\x1b') == std::string::npos);
+  CHECK(run.err.find('\r') == std::string::npos);
+}
+
 TEST_CASE("SQLite output has a pages table with a row per record", "[output][integration]") {
   TestServer server;
   TempDir dir;
