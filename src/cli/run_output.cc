@@ -95,7 +95,8 @@ Status RunOutput::Finish(const Result<CrawlSummary>& run) {
   if (closed.ok() && !sink_failed_) closed = placement_->Commit();
   if (sink_failed_ && placement_->temporary()) {
     // Half an output must not replace a whole one (the next cron job reads it).
-    LogWarn(config_.output + " is left as it was: this run's records could not all be "
+    LogWarn(config_.output +
+            " is left as it was: this run's records could not all be "
             "written, so none were published");
   }
   // The pass is over once its records are published.

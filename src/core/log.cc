@@ -28,7 +28,8 @@ std::size_t PrintableSequence(std::string_view s) {
     return 3;
   }
   if (c >= 0xF0 && c <= 0xF4 && tail(1) && tail(2) && tail(3)) {
-    if ((c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90)) return 0;  // overlong, > U+10FFFF
+    if ((c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90))
+      return 0;  // overlong, > U+10FFFF
     return 4;
   }
   return 0;

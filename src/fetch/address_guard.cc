@@ -35,9 +35,7 @@ AddressClass ClassifyV4(std::uint32_t a) {
   return AddressClass::kPublic;
 }
 
-std::uint32_t V4At(const unsigned char* b) {
-  return V4(b[0], b[1], b[2], b[3]);
-}
+std::uint32_t V4At(const unsigned char* b) { return V4(b[0], b[1], b[2], b[3]); }
 
 AddressClass ClassifyV6(const unsigned char* b) {
   static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -52,9 +50,9 @@ AddressClass ClassifyV6(const unsigned char* b) {
   for (int i = 0; i < 15; ++i) zero_to_14 = zero_to_14 && b[i] == 0;
   if (zero_to_14 && b[15] == 0) return AddressClass::kUnspecified;
   if (zero_to_14 && b[15] == 1) return AddressClass::kLoopback;
-  if ((b[0] & 0xfe) == 0xfc) return AddressClass::kPrivate;                  // fc00::/7
+  if ((b[0] & 0xfe) == 0xfc) return AddressClass::kPrivate;                    // fc00::/7
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return AddressClass::kLinkLocal;  // fe80::/10
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return AddressClass::kPrivate;  // fec0::/10
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return AddressClass::kPrivate;    // fec0::/10
   if (b[0] == 0xff) return AddressClass::kMulticast;
   return AddressClass::kPublic;
 }
@@ -115,12 +113,13 @@ std::optional<std::string> RefuseAddress(const AddressPolicy& policy, const sock
   std::optional<AddressClass> c = ClassifyAddress(address, length);
   if (!c) {
     if (!policy.deny_private) return std::nullopt;
-    return std::string("refused to connect to an address that is not IPv4 or IPv6 "
-                       "(--deny-private)");
+    return std::string(
+        "refused to connect to an address that is not IPv4 or IPv6 "
+        "(--deny-private)");
   }
   if (*c == AddressClass::kPublic) return std::nullopt;
-  const std::string what = std::string(AddressClassName(*c)) + " address " +
-                           AddressText(address, length);
+  const std::string what =
+      std::string(AddressClassName(*c)) + " address " + AddressText(address, length);
   if (policy.deny_private) return "refused to connect to " + what + " (--deny-private)";
   if (*c == AddressClass::kLinkLocal && !policy.allow_link_local) {
     return "refused to connect to " + what + " (link-local; --allow-link-local permits it)";

@@ -104,8 +104,8 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
 curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
   if (purpose == CURLSOCKTYPE_IPCXN) {
-    std::optional<std::string> refusal = RefuseAddress(*t->policy, &address->addr,
-                                                       static_cast<socklen_t>(address->addrlen));
+    std::optional<std::string> refusal =
+        RefuseAddress(*t->policy, &address->addr, static_cast<socklen_t>(address->addrlen));
     if (refusal) {
       if (t->refused.empty()) t->refused = std::move(*refusal);
       return CURL_SOCKET_BAD;

@@ -75,6 +75,7 @@ void LimitMemory(const CrawlOptions& options) {
   g_out_of_memory_line = &line;
   std::set_new_handler(OnOutOfMemory);
 }
+
 // How often a fetcher holding pages put off for the big-parse token tries
 // the token again (a parse of a big page takes tens of milliseconds or more).
 constexpr int kDeferredRetryMs = 5;

@@ -142,8 +142,8 @@ std::string EncodeResult(const FetchResult& r) {
 std::string EncodeReady() { return Writer(MessageType::kReady).Finish(); }
 
 bool IsReady(std::string_view payload) {
-  return payload.size() == 1 && static_cast<std::uint8_t>(payload[0]) ==
-                                    static_cast<std::uint8_t>(MessageType::kReady);
+  return payload.size() == 1 &&
+         static_cast<std::uint8_t>(payload[0]) == static_cast<std::uint8_t>(MessageType::kReady);
 }
 
 std::string EncodeFetcherConfig(const FetcherConfig& c) {
@@ -191,8 +191,8 @@ std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload) {
   }
   std::uint8_t guard = 0;
   std::uint64_t stall = 0;
-  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U8(&c.log_level) || !r.U8(&guard) ||
-      guard > 3 || !r.U64(&stall) || !r.U64(&c.fetcher_memory_mib) || !r.AtEnd()) {
+  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U8(&c.log_level) || !r.U8(&guard) || guard > 3 ||
+      !r.U64(&stall) || !r.U64(&c.fetcher_memory_mib) || !r.AtEnd()) {
     return std::nullopt;
   }
   c.stall_timeout_ms = static_cast<std::int64_t>(stall);

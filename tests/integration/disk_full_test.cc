@@ -36,8 +36,11 @@ FullDiskRun RunOnFullDisk(const std::vector<std::string>& args, bool redirect) {
       "printf '{\"earlier\":true}\\n' > \"$m/out.jsonl\"\n" +
       std::string(redirect ? "\"$@\" > \"$m/out.jsonl\"\n" : "\"$@\" -o \"$m/out.jsonl\"\n") +
       "echo \"EXIT $?\"; echo '-- output'; cat \"$m/out.jsonl\"; echo '-- listing'; ls -a \"$m\"\n";
-  std::vector<std::string> argv = {"/usr/bin/unshare", "--user", "--map-root-user", "--mount",
-                                   "/bin/sh", "-c", script, "sh", mount};
+  std::vector<std::string> argv = {"/usr/bin/unshare", "--user", "--map-root-user", "--mount"};
+  for (std::string a :
+       {std::string("/bin/sh"), std::string("-c"), script, std::string("sh"), mount}) {
+    argv.push_back(std::move(a));
+  }
   for (std::string& a : ForageCommand(args)) argv.push_back(std::move(a));
   ChildProcess child(argv);
   child.CloseStdin();

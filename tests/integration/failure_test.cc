@@ -149,8 +149,8 @@ TEST_CASE("Fetchers killed again and again during a crawl: every page found gets
   const std::vector<std::string> seeds = PageTree(server, 10, 20, &site);  // 610 pages
   TempDir dir;
   const std::string out = dir.path() + "/out.jsonl";  // not stdout: no one reads it meanwhile
-  std::vector<std::string> args = {"--per-host", "100", "-j", "2", "-c", "4", "-d", "2",
-                                   "-q",         "-o",  out};
+  std::vector<std::string> args = {"--per-host", "100", "-j", "2",  "-c", "4",
+                                   "-d",         "2",   "-q", "-o", out};
   args.insert(args.end(), seeds.begin(), seeds.end());
   ChildProcess forage(ForageCommand(args));
   forage.CloseStdin();

@@ -49,8 +49,7 @@ TEST_CASE("Under --deny-private loopback is blocked before connecting, robots.tx
   }
 }
 
-TEST_CASE("The guard judges the address a name resolves to, not the name",
-          "[guard][integration]") {
+TEST_CASE("The guard judges the address a name resolves to, not the name", "[guard][integration]") {
   TestServer server;
   // A name that resolves to a private address, as a rebinding DNS server
   // would answer the second time round.

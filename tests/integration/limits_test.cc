@@ -29,9 +29,9 @@ TEST_CASE("A page whose parse outgrows --fetcher-memory costs only that page",
   TestServer server;
   // 8 MB of HTML: gumbo's tree takes some 16 times that, far past 96 MiB.
   const std::string big = server.Url("/bightml/1?bytes=8000000");
-  std::vector<std::string> args = {"-j",         "1",        "-c",          "4",
+  std::vector<std::string> args = {"-j",          "1",           "-c",       "4",
                                    "--no-robots", "--max-bytes", "20000000", "--fetcher-memory",
-                                   "96",          "--url",    big};
+                                   "96",          "--url",       big};
   std::vector<std::string> small;
   for (int i = 0; i < 12; ++i) {
     small.push_back(server.Url("/page/" + std::to_string(i)));
@@ -43,8 +43,8 @@ TEST_CASE("A page whose parse outgrows --fetcher-memory costs only that page",
   auto by = run.ByUrl();
   REQUIRE(by.size() == 13);
   CHECK(by[big]["error"]["kind"] == "worker_crash");
-  CHECK(by[big]["error"]["message"].get<std::string>().find(
-            "died twice while parsing this page") != std::string::npos);
+  CHECK(by[big]["error"]["message"].get<std::string>().find("died twice while parsing this page") !=
+        std::string::npos);
   for (const std::string& url : small) {
     INFO(url);
     CHECK(by[url]["ok"] == true);
@@ -62,8 +62,7 @@ TEST_CASE("The same page parses with the automatic limit", "[limits][integration
   CHECK(run.records[0]["ok"] == true);
 }
 
-TEST_CASE("File descriptors stay bounded however many hosts a run meets",
-          "[limits][integration]") {
+TEST_CASE("File descriptors stay bounded however many hosts a run meets", "[limits][integration]") {
   TestServer server;
   // 300 hosts, each with robots.txt and a page, under a limit of 64 open
   // files per process: the fetchers' connection caches must give back

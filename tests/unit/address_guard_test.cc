@@ -118,9 +118,10 @@ TEST_CASE("Addresses are classed at the edges of every range", "[address_guard]"
   }
 }
 
-TEST_CASE("The policy refuses link-local by default and every non-public address under "
-          "--deny-private",
-          "[address_guard]") {
+TEST_CASE(
+    "The policy refuses link-local by default and every non-public address under "
+    "--deny-private",
+    "[address_guard]") {
   const AddressPolicy defaults;
   const AddressPolicy deny{true, false};
   const AddressPolicy allow_link_local{false, true};
@@ -136,8 +137,9 @@ TEST_CASE("The policy refuses link-local by default and every non-public address
     CHECK_FALSE(refused(defaults, "93.184.216.34"));
     auto why = refused(defaults, "169.254.169.254");
     REQUIRE(why);
-    CHECK(*why == "refused to connect to link-local address 169.254.169.254 (link-local; "
-                  "--allow-link-local permits it)");
+    CHECK(*why ==
+          "refused to connect to link-local address 169.254.169.254 (link-local; "
+          "--allow-link-local permits it)");
     CHECK(refused(defaults, "fe80::1"));
     CHECK(refused(defaults, "::ffff:169.254.169.254"));
   }
@@ -147,8 +149,8 @@ TEST_CASE("The policy refuses link-local by default and every non-public address
   }
   SECTION("--deny-private refuses all but public addresses, link-local whatever the flag") {
     for (const char* ip : {"0.0.0.0", "127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1",
-                           "100.64.0.1", "169.254.169.254", "224.0.0.1", "240.0.0.1", "::",
-                           "::1", "fd00::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1"}) {
+                           "100.64.0.1", "169.254.169.254", "224.0.0.1", "240.0.0.1", "::", "::1",
+                           "fd00::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1"}) {
       INFO(ip);
       CHECK(refused(deny, ip));
       CHECK(refused(deny_but_link_local, ip));

@@ -17,12 +17,12 @@ TEST_CASE("Log text is escaped so that a terminal shows it and does nothing else
   CHECK(EscapeForTerminal(std::string("a\0b", 3)) == "a\\x00b");
   CHECK(EscapeForTerminal("\x7f") == "\\x7f");
   // C1 controls (CSI is U+009B) and bytes that are not UTF-8.
-  CHECK(EscapeForTerminal("x\xc2\x9b" "31m") == "x\\xc2\\x9b31m");
+  CHECK(EscapeForTerminal("x\xc2\x9b[31m") == "x\\xc2\\x9b[31m");
   CHECK(EscapeForTerminal("\xc2\xa0") == "\xc2\xa0");  // U+00A0 is printable
   CHECK(EscapeForTerminal("\xff\xfe") == "\\xff\\xfe");
-  CHECK(EscapeForTerminal("\xc3") == "\\xc3");                     // cut short
-  CHECK(EscapeForTerminal("\xc0\xaf") == "\\xc0\\xaf");            // overlong '/'
-  CHECK(EscapeForTerminal("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
+  CHECK(EscapeForTerminal("\xc3") == "\\xc3");                             // cut short
+  CHECK(EscapeForTerminal("\xc0\xaf") == "\\xc0\\xaf");                    // overlong '/'
+  CHECK(EscapeForTerminal("\xed\xa0\x80") == "\\xed\\xa0\\x80");           // a surrogate
   CHECK(EscapeForTerminal("\xf4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
   CHECK(EscapeForTerminal("") == "");
 }
