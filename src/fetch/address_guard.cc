@@ -57,21 +57,38 @@ AddressClass ClassifyV6(const unsigned char* b) {
   return AddressClass::kPublic;
 }
 
+// An IPv4 or IPv6 address as its bytes in network order (4 or 16 of them).
+struct IpAddress {
+  int family = AF_UNSPEC;
+  unsigned char bytes[16] = {};
+};
+
+// The address of `address` if it is IPv4 or IPv6 and `length` holds it all.
+std::optional<IpAddress> IpOf(const sockaddr* address, socklen_t length) {
+  IpAddress ip;
+  if (address && address->sa_family == AF_INET && length >= sizeof(sockaddr_in)) {
+    sockaddr_in v4;
+    std::memcpy(&v4, address, sizeof v4);
+    ip.family = AF_INET;
+    std::memcpy(ip.bytes, &v4.sin_addr, 4);
+    return ip;
+  }
+  if (address && address->sa_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 v6;
+    std::memcpy(&v6, address, sizeof v6);
+    ip.family = AF_INET6;
+    std::memcpy(ip.bytes, &v6.sin6_addr, 16);
+    return ip;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<AddressClass> ClassifyAddress(const sockaddr* address, socklen_t length) {
-  if (!address) return std::nullopt;
-  if (address->sa_family == AF_INET && length >= sizeof(sockaddr_in)) {
-    sockaddr_in v4;
-    std::memcpy(&v4, address, sizeof v4);
-    return ClassifyV4(ntohl(v4.sin_addr.s_addr));
-  }
-  if (address->sa_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
-    sockaddr_in6 v6;
-    std::memcpy(&v6, address, sizeof v6);
-    return ClassifyV6(v6.sin6_addr.s6_addr);
-  }
-  return std::nullopt;
+  std::optional<IpAddress> ip = IpOf(address, length);
+  if (!ip) return std::nullopt;
+  return ip->family == AF_INET ? ClassifyV4(V4At(ip->bytes)) : ClassifyV6(ip->bytes);
 }
 
 const char* AddressClassName(AddressClass c) {
@@ -95,16 +112,9 @@ const char* AddressClassName(AddressClass c) {
 }
 
 std::string AddressText(const sockaddr* address, socklen_t length) {
+  std::optional<IpAddress> ip = IpOf(address, length);
   char text[INET6_ADDRSTRLEN] = {};
-  if (address && address->sa_family == AF_INET && length >= sizeof(sockaddr_in)) {
-    sockaddr_in v4;
-    std::memcpy(&v4, address, sizeof v4);
-    if (inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text)) return text;
-  } else if (address && address->sa_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
-    sockaddr_in6 v6;
-    std::memcpy(&v6, address, sizeof v6);
-    if (inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text)) return text;
-  }
+  if (ip && inet_ntop(ip->family, ip->bytes, text, sizeof text)) return text;
   return "";
 }
 

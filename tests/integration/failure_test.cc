@@ -50,6 +50,23 @@ std::vector<pid_t> Fetchers(const ChildProcess& forage, std::size_t expected) {
   return kids;
 }
 
+// Kills a random fetcher of `forage` at every `every`-th request the server
+// (started with --log-requests) sees, until the run has made no request for
+// 5 s (it is over). Returns how many it killed.
+int KillFetchersAsRequestsCome(TestServer& server, const ChildProcess& forage, int every,
+                               unsigned seed) {
+  std::mt19937 rng(seed);
+  int requests = 0, kills = 0;
+  while (auto line = server.WaitFor("GOT ", 5s)) {
+    if (++requests % every != 0) continue;
+    std::vector<pid_t> kids = ChildrenOf(forage.pid());
+    if (kids.empty()) continue;
+    ::kill(kids[rng() % kids.size()], SIGKILL);
+    ++kills;
+  }
+  return kills;
+}
+
 TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failure][integration]") {
   TestServer server;
   TempDir dir;
@@ -118,17 +135,7 @@ TEST_CASE("Fetchers killed again and again: every URL still gets one record",
   for (int i = 0; i < kUrls; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
   ChildProcess forage(ForageCommand(
       {"--per-host", "100", "-j", "2", "-c", "4", "-q", dir.Write("list.txt", list)}));
-  std::mt19937 rng(3);
-  int requests = 0, kills = 0;
-  // Kill a random fetcher every few requests the server sees, until the
-  // crawl runs out of requests to make.
-  while (auto line = server.WaitFor("GOT ", 5s)) {
-    if (++requests % 15 != 0) continue;
-    std::vector<pid_t> kids = ChildrenOf(forage.pid());
-    if (kids.empty()) continue;
-    ::kill(kids[rng() % kids.size()], SIGKILL);
-    ++kills;
-  }
+  const int kills = KillFetchersAsRequestsCome(server, forage, 15, 3);
   std::optional<int> code = forage.Wait(60s);
   REQUIRE(code);
   CHECK((*code == 0 || *code == 1));
@@ -154,15 +161,7 @@ TEST_CASE("Fetchers killed again and again during a crawl: every page found gets
   args.insert(args.end(), seeds.begin(), seeds.end());
   ChildProcess forage(ForageCommand(args));
   forage.CloseStdin();
-  std::mt19937 rng(5);
-  int requests = 0, kills = 0;
-  while (auto line = server.WaitFor("GOT ", 5s)) {
-    if (++requests % 25 != 0) continue;
-    std::vector<pid_t> kids = ChildrenOf(forage.pid());
-    if (kids.empty()) continue;
-    ::kill(kids[rng() % kids.size()], SIGKILL);
-    ++kills;
-  }
+  const int kills = KillFetchersAsRequestsCome(server, forage, 25, 5);
   std::optional<int> code = forage.Wait(60s);
   REQUIRE(code);
   CHECK((*code == 0 || *code == 1));
@@ -183,7 +182,7 @@ TEST_CASE("Fetchers killed again and again during a crawl: every page found gets
       CHECK(urls.count(link.get<std::string>()) == 1);
     }
   }
-  INFO("requests " << requests << ", records " << records.size());
+  INFO("records " << records.size());
   CHECK(records.size() > site.size() / 2);
   CHECK(kills > 10);
 }
