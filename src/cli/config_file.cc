@@ -62,7 +62,11 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
       if (!files) return Status::Error(Where(path, node, key) + "must be an array of file names");
       for (const toml::node& file : *files) {
         if (!file.is_string()) return Status::Error(Where(path, file, key) + "must hold strings");
-        out.args.push_back(*file.value<std::string>());
+        std::string name = *file.value<std::string>();
+        // A name that looks like an option ("--version", "-x.txt") must stay
+        // a file to the command-line parser; "./" names the same file.
+        if (name.size() > 1 && name[0] == '-') name = "./" + name;
+        out.args.push_back(std::move(name));
       }
       continue;
     }

@@ -320,7 +320,11 @@ CheckedUrl CheckInputUrl(std::string_view text) {
 
 UrlResolver::UrlResolver(std::string_view base) {
   CurlUrl h(curl_url());
-  std::string copy(base);
+  // A base's fragment plays no part in resolution (RFC 3986 5.2.2), but
+  // curl 7.88 joins a relative reference onto the last "/" of the whole
+  // base, fragment included: "g" against "http://h/x/#a/b" gave
+  // "http://h/x/#a/g".
+  std::string copy(StripFragment(base));
   if (h &&
       curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
     base_ = std::move(h);
@@ -337,8 +341,26 @@ UrlResolver::UrlResolver(std::string_view base) {
   if (authority == std::string_view::npos) return;
   std::size_t path = text.find('/', authority + 3);
   if (path == std::string_view::npos) return;
+  // A path starting with an empty segment ("http://h//a/") is left to curl:
+  // curl 7.88 joins onto it differently from RFC 3986 (it resolves "g"
+  // against "http://h//" and "../../g" against "http://h//a/b/" to
+  // "http://h/g"), and such bases are too rare to mimic it.
+  if (text.compare(path, 2, "//") == 0) return;
+  // Nor a base with raw non-ASCII bytes (curl keeps them in a base it
+  // parsed, but escapes them in every URL it resolves against it), or with
+  // a "%" in its authority (a host "%h" is printed "%25h", and escaped again
+  // in what is resolved against it).
+  std::string_view directory = text.substr(0, text.rfind('/') + 1);
+  if (std::any_of(directory.begin(), directory.end(),
+                  [](char c) {
+                    return static_cast<unsigned char>(c) <= 0x20 ||
+                           static_cast<unsigned char>(c) >= 0x7f;
+                  }) ||
+      text.substr(0, path).find('%') != std::string_view::npos) {
+    return;
+  }
   origin_ = std::string(text.substr(0, path));
-  directory_ = std::string(text.substr(0, text.rfind('/') + 1));
+  directory_ = std::string(directory);
 }
 
 CurlUrl UrlResolver::Apply(std::string_view reference) const {
@@ -414,7 +436,12 @@ std::optional<std::string> UrlResolver::ResolveLink(std::string_view reference) 
 }
 
 std::optional<std::string> UrlResolver::ResolveLinkWithCurl(std::string_view reference) const {
-  CurlUrl h = Apply(reference);
+  // The fragment's text goes before curl sees it: curl 7.88 refuses a URL
+  // whose fragment holds a control character, which would lose a link that
+  // the fast path (and a browser) keeps. The "#" stays, so that what comes
+  // before it is cleaned as before (spaces ahead of a "#" are not trailing).
+  const std::size_t hash = reference.find('#');
+  CurlUrl h = Apply(hash == std::string_view::npos ? reference : reference.substr(0, hash + 1));
   if (!h) return std::nullopt;
   std::optional<std::string> scheme = GetPart(h.get(), CURLUPART_SCHEME);
   if (!scheme || !IsHttpScheme(*scheme)) return std::nullopt;

@@ -67,15 +67,18 @@ bool UrlSource::TakeLine(Input& in, InputLine* line) {
     std::string_view raw(in.buffer.data(), nl);
     bool was_skipping = in.skipping;
     in.skipping = false;
-    std::string_view text = Trim(raw);
-    std::string taken(text);
+    // A read can bring a whole line longer than the limit, newline and all
+    // (a file is read 64 KiB at a time): it is cut here just as Next cuts
+    // one whose end has not arrived yet.
+    const bool too_long = raw.size() > kMaxLineBytes;
+    std::string taken(Trim(raw.substr(0, kMaxLineBytes)));
     in.buffer.erase(0, std::min(nl + 1, in.buffer.size()));
     if (was_skipping) continue;  // the tail of a line already reported
     ++in.line_no;
-    if (taken.empty() || taken[0] == '#') continue;
+    if (taken.empty() ? !too_long : taken[0] == '#') continue;
     line->text = std::move(taken);
     line->where = in.is_url ? in.name : in.name + ":" + std::to_string(in.line_no);
-    line->too_long = false;
+    line->too_long = too_long;
     return true;
   }
 }
@@ -100,11 +103,13 @@ UrlSource::Poll UrlSource::Next(InputLine* line) {
     if (in.buffer.size() > kMaxLineBytes && !in.skipping) {
       // No newline in sight: report the line now, cut, and skip its rest.
       ++in.line_no;
-      line->text = std::string(Trim(std::string_view(in.buffer).substr(0, kMaxLineBytes)));
-      line->where = in.name + ":" + std::to_string(in.line_no);
-      line->too_long = true;
+      std::string text(Trim(std::string_view(in.buffer).substr(0, kMaxLineBytes)));
       in.buffer.clear();
       in.skipping = true;
+      if (!text.empty() && text[0] == '#') continue;  // a long comment is still a comment
+      line->text = std::move(text);
+      line->where = in.name + ":" + std::to_string(in.line_no);
+      line->too_long = true;
       return Poll::kLine;
     }
     if (in.skipping) in.buffer.clear();

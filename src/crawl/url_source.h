@@ -22,7 +22,8 @@ struct InputLine {
 // Memory stays bounded by one read chunk plus one line, however long the list.
 class UrlSource {
  public:
-  // A line longer than this is cut here and reported as too long.
+  // A line longer than this is cut here and reported as too long, however
+  // it arrives; a comment line that long is skipped like any comment.
   static constexpr std::size_t kMaxLineBytes = 64 * 1024;
 
   void AddUrl(std::string url);

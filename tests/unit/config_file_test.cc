@@ -66,6 +66,16 @@ TEST_CASE("The command line wins over the config file", "[config]") {
   CHECK(p.config->options.select[1].css == "h1");
 }
 
+TEST_CASE("Config input files that look like options stay files", "[config]") {
+  // fuzz_config found `input = ["--version"]` printed the version.
+  test::TempDir dir;
+  std::string file = dir.Write("f.toml", "input = [\"--version\", \"-x.txt\", \"-\", \"a\"]\n");
+  ParsedCommandLine p = Parse({"--config", file});
+  INFO(p.text);
+  REQUIRE(p.config);
+  CHECK(p.config->files == std::vector<std::string>{"./--version", "./-x.txt", "-", "a"});
+}
+
 TEST_CASE("Config errors name the file, the line and the key", "[config]") {
   test::TempDir dir;
   struct Case {

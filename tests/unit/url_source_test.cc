@@ -76,6 +76,27 @@ TEST_CASE("UrlSource cuts an absurdly long line and goes on after it", "[url_sou
   CHECK(lines[2].where == path + ":3");
 }
 
+TEST_CASE("UrlSource cuts a long line however it arrives, and skips long comments",
+          "[url_source]") {
+  // A line a little over the limit ends within the file's second 64 KiB
+  // read, so it arrives whole (fuzz_url_list found it uncut); a comment
+  // line over the limit is still a comment.
+  test::TempDir dir;
+  const std::string just_over = "http://a/" + std::string(UrlSource::kMaxLineBytes, 'x');
+  const std::string comment = "# " + std::string(UrlSource::kMaxLineBytes * 3, 'c');
+  std::string path =
+      dir.Write("long.txt", just_over + "\n" + comment + "\n" + comment + "\nhttp://after/\n");
+  UrlSource source;
+  REQUIRE(source.AddFile(path).ok());
+  std::vector<InputLine> lines = ReadAll(source);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].too_long);
+  CHECK(lines[0].text == just_over.substr(0, UrlSource::kMaxLineBytes));
+  CHECK(lines[1].text == "http://after/");
+  CHECK_FALSE(lines[1].too_long);
+  CHECK(lines[1].where == path + ":4");
+}
+
 TEST_CASE("UrlSource reports a pipe with no data as would-block", "[url_source]") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);

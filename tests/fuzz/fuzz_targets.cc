@@ -1,0 +1,756 @@
+#include "fuzz/fuzz_targets.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/cli_options.h"
+#include "core/curl_ptr.h"
+#include "core/fd.h"
+#include "core/url.h"
+#include "crawl/robots.h"
+#include "crawl/url_source.h"
+#include "ipc/frame_buffer.h"
+#include "ipc/wire.h"
+#include "parse/charset.h"
+#include "parse/extractor.h"
+#include "parse/html_document.h"
+#include "parse/selector.h"
+
+namespace forage::fuzz {
+namespace {
+
+// `text` with bytes outside printable ASCII as \xNN, cut to a readable length.
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size() && i < 400; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  out += text.size() > 400 ? "\"..." : "\"";
+  return out;
+}
+
+[[noreturn]] void Fail(const char* condition, int line, const std::string& what) {
+  std::fprintf(stderr, "fuzz_targets.cc:%d: property failed: %s\n  %s\n", line, condition,
+               what.c_str());
+  std::abort();
+}
+
+// Like assert, but live in every build and saying what the input was.
+#define FUZZ_CHECK(condition, what)                       \
+  do {                                                    \
+    if (!(condition)) Fail(#condition, __LINE__, (what)); \
+  } while (false)
+
+std::string_view AsView(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+// The text up to the next "\n" (not included), taken off `in`.
+std::string_view TakeLine(std::string_view& in) {
+  std::size_t nl = in.find('\n');
+  std::string_view line = in.substr(0, nl);
+  in.remove_prefix(nl == std::string_view::npos ? in.size() : nl + 1);
+  return line;
+}
+
+// Strict UTF-8 (Unicode 3.9, table 3-7): no overlongs, surrogates or code
+// points above U+10FFFF. Written apart from MakeValidUtf8, to check it.
+bool IsValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned char c = b(0);
+    std::size_t n = c < 0x80                 ? 1
+                    : c >= 0xc2 && c <= 0xdf ? 2
+                    : c >= 0xe0 && c <= 0xef ? 3
+                    : c >= 0xf0 && c <= 0xf4 ? 4
+                                             : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    if (n >= 2) {
+      unsigned char lo = 0x80, hi = 0xbf;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+      if (b(1) < lo || b(1) > hi) return false;
+      for (std::size_t k = 2; k < n; ++k) {
+        if (b(k) < 0x80 || b(k) > 0xbf) return false;
+      }
+    }
+    i += n;
+  }
+  return true;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// A memfd holding `bytes`, named by a path any open() takes.
+struct MemFile {
+  UniqueFd fd;
+  std::string path;
+};
+MemFile MakeMemFile(std::string_view bytes) {
+  MemFile f;
+  f.fd.Reset(::memfd_create("forage-fuzz", MFD_CLOEXEC));
+  FUZZ_CHECK(f.fd, "memfd_create failed");
+  for (std::size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::write(f.fd.get(), bytes.data() + done, bytes.size() - done);
+    FUZZ_CHECK(n > 0, "write to a memfd failed");
+    done += static_cast<std::size_t>(n);
+  }
+  f.path = "/proc/self/fd/" + std::to_string(f.fd.get());
+  return f;
+}
+
+// --- URLs -------------------------------------------------------------------
+
+// Whether canonicalising `url` would make curl 7.88 convert a non-ASCII
+// host to punycode, where it leaks a copy of the host (see url.cc): the host
+// as curl parses it, the way CanonicalizeWithCurl hands it over, has a byte
+// above 0x7f. Such URLs are not canonicalised here, so that LeakSanitizer
+// reports only our leaks. Nothing is lost for the fast path: it takes only
+// hosts of [a-z0-9.-], so on these Canonicalize is CanonicalizeWithCurl.
+bool HostNeedsPunycode(std::string_view url) {
+  CurlUrl h(curl_url());
+  std::string copy(StripFragment(url));
+  if (!h || curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) return false;
+  char* raw = nullptr;
+  if (curl_url_get(h.get(), CURLUPART_HOST, &raw, 0) != CURLUE_OK) return false;
+  CurlString host(raw);
+  for (const char* p = host.get(); *p; ++p) {
+    if (static_cast<unsigned char>(*p) >= 0x80) return true;
+  }
+  return false;
+}
+
+bool SameCanonical(const std::optional<CanonicalUrl>& a, const std::optional<CanonicalUrl>& b) {
+  if (!a || !b) return !a && !b;
+  return a->url == b->url && a->origin_end == b->origin_end && a->host_begin == b->host_begin &&
+         a->host_end == b->host_end;
+}
+
+std::string Describe(const std::optional<CanonicalUrl>& c) {
+  if (!c) return "nullopt";
+  return Printable(c->url) + " origin_end " + std::to_string(c->origin_end) + " host [" +
+         std::to_string(c->host_begin) + ", " + std::to_string(c->host_end) + ")";
+}
+
+// Canonicalize(url) against CanonicalizeWithCurl(url), and the shape of what
+// they give. Returns the canonical form (nullopt also when skipped).
+std::optional<CanonicalUrl> CheckCanonical(std::string_view url) {
+  if (HostNeedsPunycode(url)) return std::nullopt;
+  std::optional<CanonicalUrl> fast = Canonicalize(url);
+  std::optional<CanonicalUrl> slow = CanonicalizeWithCurl(url);
+  FUZZ_CHECK(SameCanonical(fast, slow), "Canonicalize(" + Printable(url) + ") gives " +
+                                            Describe(fast) + ", CanonicalizeWithCurl " +
+                                            Describe(slow));
+  if (!fast) return fast;
+  const CanonicalUrl& c = *fast;
+  const std::string what = "Canonicalize(" + Printable(url) + ") = " + Describe(fast);
+  FUZZ_CHECK(StartsWith(c.url, "http://") || StartsWith(c.url, "https://"), what);
+  FUZZ_CHECK(c.host_begin < c.host_end && c.host_end <= c.origin_end && c.origin_end < c.url.size(),
+             what);
+  FUZZ_CHECK(c.path_and_query()[0] == '/', what);
+  FUZZ_CHECK(c.url.find('#') == std::string::npos, what);
+  FUZZ_CHECK(c.url.find_first_of(" \t\r\n") == std::string::npos, what);
+  (void)UrlFingerprint(c.url);
+  return fast;
+}
+
+// What the crawler does with each line it reads (Crawler::Impl::AdmitInput):
+// check it, canonicalise what passes, fingerprint it, keep valid UTF-8.
+void AdmitInputLine(const InputLine& line) {
+  CheckedUrl checked = CheckInputUrl(line.text);
+  std::optional<CanonicalUrl> canonical;
+  if (checked.error) {
+    FUZZ_CHECK(checked.error->kind == ErrorKind::kInvalidUrl ||
+                   checked.error->kind == ErrorKind::kUnsupportedScheme,
+               "CheckInputUrl(" + Printable(line.text) + ") fails with " + checked.error->message);
+    FUZZ_CHECK(!checked.error->message.empty(), "no message for " + Printable(line.text));
+  } else {
+    FUZZ_CHECK(!checked.url.empty(), "CheckInputUrl(" + Printable(line.text) + ") is empty");
+    canonical = CheckCanonical(checked.url);
+  }
+  (void)UrlFingerprint(canonical ? canonical->url : "not a URL: " + line.text);
+  std::string input = MakeValidUtf8(line.text);
+  FUZZ_CHECK(IsValidUtf8(input), "MakeValidUtf8(" + Printable(line.text) + ")");
+}
+
+// --- robots.txt -------------------------------------------------------------
+
+// `path` with every unreserved character outside escapes written as an
+// upper- or lower-case escape: the same path to the matcher.
+std::string EscapeUnreserved(std::string_view path, bool lower) {
+  const char* hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    auto c = static_cast<unsigned char>(path[i]);
+    if (c == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
+      out.append(path.substr(i, 3));  // an escape stays as it is
+      i += 2;
+      continue;
+    }
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// --- wire -------------------------------------------------------------------
+
+void CheckPayload(std::string_view payload) {
+  const std::string what = "payload " + Printable(payload);
+  if (std::optional<wire::FetchJob> job = wire::DecodeJob(payload)) {
+    // The job layout has one encoding of each job: it must come back byte for byte.
+    FUZZ_CHECK(wire::EncodeJob(*job).substr(wire::kFrameHeaderBytes) == payload, what);
+  }
+  if (std::optional<wire::FetchResult> result = wire::DecodeResult(payload)) {
+    std::string frame = wire::EncodeResult(*result);
+    std::optional<wire::FetchResult> again =
+        wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+    FUZZ_CHECK(again && wire::EncodeResult(*again) == frame, what);
+  }
+  if (std::optional<wire::FetcherConfig> config = wire::DecodeFetcherConfig(payload)) {
+    std::string encoded = wire::EncodeFetcherConfig(*config);
+    std::optional<wire::FetcherConfig> again = wire::DecodeFetcherConfig(encoded);
+    FUZZ_CHECK(again && wire::EncodeFetcherConfig(*again) == encoded, what);
+  }
+  FUZZ_CHECK(wire::IsReady(payload) == (payload == wire::EncodeReady().substr(4)), what);
+}
+
+struct Frames {
+  std::vector<std::string> payloads;
+  bool corrupt = false;
+  std::size_t pending = 0;
+};
+
+// The frames of `stream` read at once, without FrameBuffer: the reference.
+Frames SplitFrames(std::string_view stream, std::size_t max_payload) {
+  Frames out;
+  while (stream.size() >= wire::kFrameHeaderBytes) {
+    std::uint32_t n = 0;
+    for (int i = 0; i < 4; ++i)
+      n |= std::uint32_t{static_cast<unsigned char>(stream[i])} << (8 * i);
+    if (n > max_payload) {
+      out.corrupt = true;
+      return out;
+    }
+    if (stream.size() - wire::kFrameHeaderBytes < n) break;
+    out.payloads.emplace_back(stream.substr(wire::kFrameHeaderBytes, n));
+    stream.remove_prefix(wire::kFrameHeaderBytes + n);
+  }
+  out.pending = stream.size();
+  return out;
+}
+
+// The frames of `stream` appended to a FrameBuffer in pieces of the sizes
+// `piece` gives in turn.
+Frames BufferFrames(std::string_view stream, std::size_t max_payload, std::uint32_t seed) {
+  Frames out;
+  FrameBuffer buffer(max_payload);
+  std::uint32_t state = seed | 1;
+  while (!stream.empty() && !out.corrupt) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    std::size_t piece = std::min<std::size_t>(stream.size(), 1 + state % 64);
+    buffer.Append(stream.substr(0, piece));
+    stream.remove_prefix(piece);
+    for (;;) {
+      std::string_view payload;
+      FrameBuffer::State s = buffer.Next(&payload);
+      if (s == FrameBuffer::State::kNeedMore) break;
+      if (s == FrameBuffer::State::kCorrupt) {
+        out.corrupt = true;
+        break;
+      }
+      out.payloads.emplace_back(payload);
+    }
+  }
+  if (!out.corrupt) out.pending = buffer.PendingBytes();
+  return out;
+}
+
+}  // namespace
+
+// --- the targets ------------------------------------------------------------
+
+int FuzzHtml(const std::uint8_t* data, std::size_t size) {
+  if (size > kMaxHtmlBytes) return 0;
+  std::string_view in = AsView(data, size);
+  std::string_view url_line = TakeLine(in);
+  const std::string url =
+      url_line.empty() ? "https://example.com/dir/page.html" : std::string(url_line);
+  std::vector<CompiledField> fields;
+  while (!in.empty() && fields.size() < 4) {
+    std::string_view line = TakeLine(in);
+    if (line.empty()) break;
+    std::string_view css = line, attr;
+    if (std::size_t tab = line.rfind('\t'); tab != std::string_view::npos) {
+      css = line.substr(0, tab);
+      attr = line.substr(tab + 1);
+    }
+    Result<Selector> selector = Selector::Parse(css);
+    if (!selector.ok()) {
+      FUZZ_CHECK(!selector.status().message().empty(), "no message for " + Printable(css));
+      continue;
+    }
+    fields.push_back(CompiledField{"f" + std::to_string(fields.size()), std::move(selector).value(),
+                                   std::string(attr)});
+  }
+  // What the fetcher hands over is UTF-8 (ToUtf8's output); FuzzCharset
+  // covers the decoding.
+  const std::string html = MakeValidUtf8(in);
+  // Some inputs get their text cut short, on many boundaries.
+  const std::size_t max_text = size % 2 ? 1 + size % 97 : 64 * 1024;
+  // One arena for every parse, as a fetcher has.
+  static ParseArena arena;
+  ExtractOptions extra{&fields, true, max_text};
+  PageData page = ExtractPage(html, url, &arena, extra);
+
+  // gumbo 0.10.1 turns some numeric character references out of Unicode's
+  // range ("&#5555555555") into a stray byte such as 0xE3 rather than U+FFFD,
+  // so with those about, extracted text need not be valid UTF-8 (the sinks
+  // repair it). Elsewhere it must be.
+  const bool check_utf8 = html.find("&#") == std::string::npos;
+  auto check_collapsed = [&](const std::optional<std::string>& s, const char* what) {
+    if (!s) return;
+    FUZZ_CHECK(!check_utf8 || IsValidUtf8(*s), std::string(what) + " " + Printable(*s));
+    FUZZ_CHECK(s->find_first_of("\t\n\r\f") == std::string::npos &&
+                   s->find("  ") == std::string::npos &&
+                   (s->empty() || (s->front() != ' ' && s->back() != ' ')),
+               std::string(what) + " not collapsed: " + Printable(*s));
+  };
+  check_collapsed(page.title, "title");
+  check_collapsed(page.description, "description");
+  FUZZ_CHECK(page.text && page.text->size() <= max_text && (!check_utf8 || IsValidUtf8(*page.text)),
+             "text " + Printable(page.text.value_or("(none)")) + " for max_text " +
+                 std::to_string(max_text));
+  FUZZ_CHECK(page.fields.size() == fields.size(), "fields missing");
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    FUZZ_CHECK(page.fields[i].first == fields[i].name, "fields out of order");
+    for (const std::string& value : page.fields[i].second) {
+      FUZZ_CHECK(!check_utf8 || IsValidUtf8(value), "field value " + Printable(value));
+    }
+  }
+  std::set<std::string> seen;
+  for (const std::string& link : page.links) {
+    FUZZ_CHECK(StartsWith(link, "http://") || StartsWith(link, "https://"),
+               "link " + Printable(link));
+    FUZZ_CHECK(link.find('#') == std::string::npos, "link with a fragment " + Printable(link));
+    FUZZ_CHECK(seen.insert(link).second, "link twice " + Printable(link));
+    CheckCanonical(link);  // what the crawler does with each link it admits
+  }
+
+  // MatchAll against Matches: every element of the tree that matches, once,
+  // in document order. Matches costs up to the number of siblings (for
+  // :nth-*), so this check is quadratic: small trees only.
+  constexpr std::size_t kMaxCheckedElements = 2000;
+  if (!fields.empty()) {
+    HtmlDocument doc(html, &arena);
+    std::vector<const GumboNode*> elements;
+    std::vector<const GumboNode*> stack;
+    if (doc.root()) stack.push_back(doc.root());
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) continue;
+      elements.push_back(n);
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;) {
+        stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+      }
+    }
+    if (elements.size() > kMaxCheckedElements) return 0;
+    for (const CompiledField& field : fields) {
+      std::vector<const GumboNode*> expected;
+      for (const GumboNode* e : elements) {
+        if (field.selector.Matches(e)) expected.push_back(e);
+      }
+      std::vector<const GumboNode*> matched = field.selector.MatchAll(doc.root());
+      FUZZ_CHECK(matched == expected, "selector " + field.name + ": MatchAll gives " +
+                                          std::to_string(matched.size()) + " elements, Matches " +
+                                          std::to_string(expected.size()));
+    }
+  }
+  return 0;
+}
+
+int FuzzCharset(const std::uint8_t* data, std::size_t size) {
+  std::string_view in = AsView(data, size);
+  const std::string_view content_type = TakeLine(in);
+  const std::string_view body = in;
+
+  Encoding sniffed = SniffEncoding(body, content_type);
+  const std::string what = "content type " + Printable(content_type) + ", body " + Printable(body);
+  FUZZ_CHECK(EncodingForLabel(sniffed.name) == sniffed.name,
+             "sniffed " + Printable(sniffed.name) + " is not a canonical name; " + what);
+  FUZZ_CHECK(sniffed.bom_bytes <= body.size() &&
+                 (sniffed.bom_bytes == 0) == (sniffed.source != Encoding::Source::kBom),
+             "bom_bytes " + std::to_string(sniffed.bom_bytes) + "; " + what);
+  FUZZ_CHECK(sniffed.source != Encoding::Source::kMeta || !StartsWith(sniffed.name, "UTF-16"),
+             "a <meta> gave " + sniffed.name + "; " + what);
+  std::string utf8 = ToUtf8(body, sniffed);
+  FUZZ_CHECK(IsValidUtf8(utf8), "ToUtf8 as " + sniffed.name + " gives invalid UTF-8; " + what);
+
+  // Every decoder, whatever the body says: chosen by its first byte.
+  static const char* const kNames[] = {
+      "UTF-8",        "UTF-16LE",     "UTF-16BE",        "IBM866",
+      "ISO-8859-2",   "ISO-8859-3",   "ISO-8859-4",      "ISO-8859-5",
+      "ISO-8859-6",   "ISO-8859-7",   "ISO-8859-8",      "ISO-8859-8-I",
+      "ISO-8859-10",  "ISO-8859-13",  "ISO-8859-14",     "ISO-8859-15",
+      "ISO-8859-16",  "KOI8-R",       "KOI8-U",          "macintosh",
+      "windows-874",  "windows-1250", "windows-1251",    "windows-1252",
+      "windows-1253", "windows-1254", "windows-1255",    "windows-1256",
+      "windows-1257", "windows-1258", "x-mac-cyrillic",  "GBK",
+      "gb18030",      "Big5",         "EUC-JP",          "ISO-2022-JP",
+      "Shift_JIS",    "EUC-KR",       "no-such-encoding"};
+  constexpr std::size_t kCount = sizeof(kNames) / sizeof(kNames[0]);
+  Encoding forced;
+  forced.name = kNames[body.empty() ? 0 : static_cast<unsigned char>(body[0]) % kCount];
+  utf8 = ToUtf8(body, forced);
+  FUZZ_CHECK(IsValidUtf8(utf8), "ToUtf8 as " + forced.name + " gives invalid UTF-8; " + what);
+
+  std::string repaired = MakeValidUtf8(body);
+  FUZZ_CHECK(IsValidUtf8(repaired), "MakeValidUtf8 gives invalid UTF-8; " + what);
+  FUZZ_CHECK(!IsValidUtf8(body) || repaired == body, "MakeValidUtf8 changed valid UTF-8; " + what);
+  (void)EncodingForLabel(content_type);
+  return 0;
+}
+
+int FuzzUrl(const std::uint8_t* data, std::size_t size) {
+  std::string_view in = AsView(data, size);
+  const std::string_view base = TakeLine(in);
+  UrlResolver resolver(base);
+  CheckCanonical(base);
+  while (!in.empty()) {
+    const std::string_view ref = TakeLine(in);
+    const std::string what = "base " + Printable(base) + ", reference " + Printable(ref);
+    std::optional<std::string> link = resolver.ResolveLink(ref);
+    std::optional<std::string> curl = resolver.ResolveLinkWithCurl(ref);
+    FUZZ_CHECK(link == curl, "ResolveLink gives " + Printable(link.value_or("nullopt")) +
+                                 ", ResolveLinkWithCurl " + Printable(curl.value_or("nullopt")) +
+                                 "; " + what);
+    std::optional<std::string> resolved = resolver.Resolve(ref);
+    FUZZ_CHECK(resolver.valid() || (!link && !resolved), what);
+    if (link) {
+      FUZZ_CHECK(StartsWith(*link, "http://") || StartsWith(*link, "https://"), what);
+      FUZZ_CHECK(link->find('#') == std::string::npos, what);
+      // Resolve keeps the fragment, which curl may refuse (a control byte).
+      FUZZ_CHECK(!resolved || StripFragment(*resolved) == *link,
+                 "Resolve gives " + Printable(resolved.value_or("nullopt")) + "; " + what);
+      CheckCanonical(*link);
+    }
+    // The line as a URL of its own.
+    CheckCanonical(ref);
+    InputLine line;
+    line.text = std::string(ref);
+    AdmitInputLine(line);
+  }
+  return 0;
+}
+
+int FuzzRobots(const std::uint8_t* data, std::size_t size) {
+  std::string_view in = AsView(data, size);
+  const std::string_view user_agent = TakeLine(in);
+  std::string_view paths = TakeLine(in);
+  const std::string_view body = in;
+
+  const std::string token = RobotsProductToken(user_agent);
+  FUZZ_CHECK(StartsWith(user_agent, token) &&
+                 std::all_of(token.begin(), token.end(),
+                             [](char c) {
+                               return std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+                                      c == '-';
+                             }),
+             "token " + Printable(token) + " of " + Printable(user_agent));
+  RobotsRules rules = RobotsRules::Parse(body, user_agent);
+  const std::string what =
+      "user agent " + Printable(user_agent) + ", robots.txt " + Printable(body);
+  FUZZ_CHECK(rules.IsAllowed("/robots.txt"), "/robots.txt refused; " + what);
+  if (std::optional<double> delay = rules.CrawlDelay()) {
+    FUZZ_CHECK(std::isfinite(*delay) && *delay >= 0,
+               "crawl delay " + std::to_string(*delay) + "; " + what);
+  }
+  const std::vector<std::string>& sitemaps = rules.Sitemaps();
+  FUZZ_CHECK(std::set<std::string>(sitemaps.begin(), sitemaps.end()).size() == sitemaps.size(),
+             "a sitemap twice; " + what);
+
+  std::vector<std::string_view> list{"/", "", "/index.html"};
+  while (!paths.empty()) {
+    std::size_t space = paths.find(' ');
+    list.push_back(paths.substr(0, space));
+    paths.remove_prefix(space == std::string_view::npos ? paths.size() : space + 1);
+  }
+  for (std::string_view path : list) {
+    const bool allowed = rules.IsAllowed(path);
+    const std::string where = "path " + Printable(path) + "; " + what;
+    FUZZ_CHECK(rules.IsAllowed(EscapeUnreserved(path, false)) == allowed,
+               "escaping unreserved characters changes the answer for " + where);
+    FUZZ_CHECK(rules.IsAllowed(EscapeUnreserved(path, true)) == allowed,
+               "lower-case escapes change the answer for " + where);
+    if (path.empty() || path[0] != '/') {
+      FUZZ_CHECK(rules.IsAllowed("/" + std::string(path)) == allowed,
+                 "a leading \"/\" changes the answer for " + where);
+    }
+    FUZZ_CHECK(RobotsRules::AllowAll().IsAllowed(path), where);
+  }
+  FUZZ_CHECK(RobotsRules::DisallowAll().IsAllowed("/robots.txt") &&
+                 !RobotsRules::DisallowAll().IsAllowed("/"),
+             "DisallowAll");
+  return 0;
+}
+
+int FuzzUrlList(const std::uint8_t* data, std::size_t size) {
+  const std::string_view bytes = AsView(data, size);
+  struct Line {
+    std::string text;
+    std::string line_no;
+    bool too_long;
+    bool operator==(const Line&) const = default;
+  };
+  auto check = [&](const InputLine& got, const std::string& name) {
+    const std::string what = got.where + ": " + Printable(got.text);
+    FUZZ_CHECK(StartsWith(got.where, name + ":"), what);
+    // Blank lines and comments are skipped; a line cut for its length may
+    // be blank in its first 64 KiB, and is reported all the same.
+    FUZZ_CHECK(got.text.empty() ? got.too_long : got.text[0] != '#',
+               "skippable line taken; " + what);
+    FUZZ_CHECK(got.text.find('\n') == std::string::npos, "a newline inside; " + what);
+    FUZZ_CHECK(got.text.empty() ||
+                   (got.text.find_first_of(" \t\r\f\v") != 0 &&
+                    std::string_view(" \t\r\f\v").find(got.text.back()) == std::string_view::npos),
+               "not trimmed; " + what);
+    FUZZ_CHECK(got.text.size() <= UrlSource::kMaxLineBytes,
+               "a line of " + std::to_string(got.text.size()) + " bytes, too_long " +
+                   (got.too_long ? "true" : "false") + "; " + what);
+    return Line{got.text, got.where.substr(name.size()), got.too_long};
+  };
+
+  // From a regular file, which never blocks.
+  std::vector<Line> from_file;
+  {
+    MemFile file = MakeMemFile(bytes);
+    UrlSource source;
+    FUZZ_CHECK(source.AddFile(file.path).ok(), "AddFile " + file.path);
+    for (InputLine line;;) {
+      UrlSource::Poll got = source.Next(&line);
+      FUZZ_CHECK(got != UrlSource::Poll::kWouldBlock, "a regular file would block");
+      if (got == UrlSource::Poll::kExhausted) break;
+      from_file.push_back(check(line, file.path));
+      AdmitInputLine(line);
+    }
+  }
+  FUZZ_CHECK(from_file.size() <=
+                 static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n')) + 1,
+             "more lines than the file holds");
+
+  // From a pipe that the bytes arrive on in pieces: the same lines.
+  Result<Pipe> pipe = MakePipe();
+  FUZZ_CHECK(pipe.ok(), "MakePipe failed");
+  UniqueFd& write_end = pipe.value().write;
+  const std::string path = "/proc/self/fd/" + std::to_string(pipe.value().read.get());
+  std::vector<Line> from_pipe;
+  UrlSource source;
+  FUZZ_CHECK(source.AddFile(path).ok(), "AddFile " + path);
+  std::string_view rest = bytes;
+  std::uint32_t state = static_cast<std::uint32_t>(size) * 2654435761u | 1;
+  for (;;) {
+    InputLine line;
+    UrlSource::Poll got = source.Next(&line);
+    if (got == UrlSource::Poll::kLine) {
+      from_pipe.push_back(check(line, path));
+      continue;
+    }
+    if (got == UrlSource::Poll::kExhausted) break;
+    // Would block: the pipe is empty, so a piece up to 4 KiB fits whole.
+    if (rest.empty()) {
+      FUZZ_CHECK(write_end, "would block after end of file");
+      write_end.Reset();
+      continue;
+    }
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    std::size_t piece = std::min<std::size_t>(rest.size(), 1 + state % 4096);
+    ssize_t n = ::write(write_end.get(), rest.data(), piece);
+    FUZZ_CHECK(n == static_cast<ssize_t>(piece), "write to the pipe failed");
+    rest.remove_prefix(piece);
+  }
+  FUZZ_CHECK(from_pipe == from_file, "the pipe gave " + std::to_string(from_pipe.size()) +
+                                         " lines, the file " + std::to_string(from_file.size()));
+  return 0;
+}
+
+int FuzzConfig(const std::uint8_t* data, std::size_t size) {
+  MemFile file = MakeMemFile(AsView(data, size));
+  const char* argv[] = {"forage", "--config", file.path.c_str(), "--url", "http://example.com/"};
+  ParsedCommandLine parsed = ParseCommandLine(5, argv);
+  const std::string what = "config " + Printable(AsView(data, size)) + ": " + parsed.text;
+  // Whatever the file holds, the outcome is a config to run or a usage error:
+  // never --help or --version, which only the command line can ask for.
+  FUZZ_CHECK(parsed.config ? parsed.exit_code == kExitOk : parsed.exit_code == kExitUsage,
+             "exit code " + std::to_string(parsed.exit_code) + " for " + what);
+  if (!parsed.config) {
+    FUZZ_CHECK(!parsed.text.empty(), "a usage error without a message; " + what);
+    return 0;
+  }
+  const CrawlOptions& o = parsed.config->options;
+  FUZZ_CHECK(o.workers >= 1 && o.workers <= 1024, "workers " + std::to_string(o.workers));
+  FUZZ_CHECK(o.concurrency >= 1 && o.concurrency <= 1000,
+             "concurrency " + std::to_string(o.concurrency));
+  FUZZ_CHECK(!parsed.config->urls.empty() && parsed.config->urls.back() == "http://example.com/",
+             "the command line's --url is not the last; " + what);
+  return 0;
+}
+
+int FuzzWire(const std::uint8_t* data, std::size_t size) {
+  const std::string_view stream = AsView(data, size);
+  CheckPayload(stream);
+  const std::uint32_t seed = static_cast<std::uint32_t>(size) * 2654435761u +
+                             (size ? static_cast<unsigned char>(stream.back()) : 0);
+  // As the master reads result pipes, and with a small limit that makes
+  // corrupt streams common.
+  for (std::size_t max_payload : {std::size_t{wire::kMaxFrameBytes}, std::size_t{64}}) {
+    Frames whole = SplitFrames(stream, max_payload);
+    Frames pieces = BufferFrames(stream, max_payload, seed);
+    FUZZ_CHECK(whole.payloads == pieces.payloads && whole.corrupt == pieces.corrupt &&
+                   whole.pending == pieces.pending,
+               "FrameBuffer gave " + std::to_string(pieces.payloads.size()) + " frames (" +
+                   (pieces.corrupt ? "corrupt" : "pending " + std::to_string(pieces.pending)) +
+                   "), expected " + std::to_string(whole.payloads.size()) + " (" +
+                   (whole.corrupt ? "corrupt" : "pending " + std::to_string(whole.pending)) + ")");
+    if (max_payload == wire::kMaxFrameBytes) {
+      for (const std::string& payload : whole.payloads) CheckPayload(payload);
+    }
+  }
+  return 0;
+}
+
+std::vector<std::pair<std::string, std::string>> WireSeeds() {
+  wire::FetchResult page;
+  page.id = 42;
+  page.status = 200;
+  page.final_url = "https://example.com/docs/index.html";
+  page.content_type = "text/html; charset=utf-8";
+  page.bytes = 5120;
+  page.elapsed_ms = 87;
+  page.fetched_at_ms = 1700000000123;
+  page.title = "Docs \xe2\x80\x94 Example";
+  page.description = "Everything about examples";
+  page.links = {"https://example.com/", "https://example.com/docs/a.html",
+                "http://other.example/x?y=1"};
+  page.fields = {{"price", {"9.99", "12.50"}}, {"empty", {}}};
+  page.text = "Docs\nEverything about examples\tand more";
+  page.etag = "\"abc123\"";
+  page.last_modified = "Tue, 14 Nov 2023 22:13:20 GMT";
+
+  wire::FetchResult failed;
+  failed.id = 7;
+  failed.error = ErrorKind::kDns;
+  failed.error_message = "Could not resolve host: nowhere.invalid";
+  failed.final_url = "http://nowhere.invalid/";
+  failed.elapsed_ms = 3;
+
+  wire::FetchResult redirect;
+  redirect.id = 8;
+  redirect.status = 301;
+  redirect.final_url = "http://example.com/old";
+  redirect.redirect_url = "https://example.com/new";
+
+  wire::FetchResult busy;
+  busy.id = 9;
+  busy.error = ErrorKind::kHttp;
+  busy.error_message = "HTTP 429";
+  busy.status = 429;
+  busy.retry_after_s = 120;
+
+  wire::FetchResult robots;
+  robots.id = 10;
+  robots.status = 200;
+  robots.final_url = "https://example.com/robots.txt";
+  robots.content_type = "text/plain";
+  robots.body = "User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n";
+
+  wire::FetchResult unchanged;
+  unchanged.id = 11;
+  unchanged.status = 304;
+  unchanged.etag = "W/\"v2\"";
+
+  wire::FetchJob job{1, wire::JobKind::kPage, "https://example.com/docs/"};
+  wire::FetchJob conditional{2, wire::JobKind::kPage, "https://example.com/a.html", "\"abc\"",
+                             "Tue, 14 Nov 2023 22:13:20 GMT"};
+  wire::FetchJob robots_job{3, wire::JobKind::kRobots, "https://example.com/robots.txt"};
+
+  wire::FetcherConfig config;
+  config.concurrency = 32;
+  config.timeout_ms = 30000;
+  config.connect_timeout_ms = 10000;
+  config.user_agent = "forage/0.1.0";
+  config.max_bytes = 10u << 20;
+  config.resolve = {"example.com:443:127.0.0.1"};
+  config.select = {{"price", "span.price", "data-value"}, {"h", "h1, h2", ""}};
+  config.text = true;
+  config.max_text = 65536;
+  std::string config_payload = wire::EncodeFetcherConfig(config);
+  std::string config_frame(wire::kFrameHeaderBytes, '\0');
+  for (std::size_t i = 0; i < wire::kFrameHeaderBytes; ++i) {
+    config_frame[i] = static_cast<char>((config_payload.size() >> (8 * i)) & 0xff);
+  }
+  config_frame += config_payload;
+
+  std::string stream = wire::EncodeReady() + wire::EncodeResult(page) + wire::EncodeResult(failed);
+  std::string torn = wire::EncodeResult(page);
+  torn.resize(torn.size() / 2);
+  return {
+      {"result-page", wire::EncodeResult(page)},
+      {"result-dns-error", wire::EncodeResult(failed)},
+      {"result-redirect", wire::EncodeResult(redirect)},
+      {"result-429-retry-after", wire::EncodeResult(busy)},
+      {"result-robots-body", wire::EncodeResult(robots)},
+      {"result-304", wire::EncodeResult(unchanged)},
+      {"job-page", wire::EncodeJob(job)},
+      {"job-conditional", wire::EncodeJob(conditional)},
+      {"job-robots", wire::EncodeJob(robots_job)},
+      {"fetcher-config", config_frame},
+      {"ready", wire::EncodeReady()},
+      {"stream-ready-page-error", stream},
+      {"stream-torn", wire::EncodeResult(failed) + torn},
+  };
+}
+
+std::span<const Target> Targets() {
+  static constexpr Target kTargets[] = {
+      {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
+      {"robots", FuzzRobots}, {"url_list", FuzzUrlList}, {"config", FuzzConfig},
+      {"wire", FuzzWire},
+  };
+  return kTargets;
+}
+
+}  // namespace forage::fuzz

@@ -1,0 +1,88 @@
+#pragma once
+
+// The fuzz targets: one plain function per parser that takes outside input.
+// Each is what a libFuzzer LLVMFuzzerTestOneInput calls (tests/fuzz/fuzz_*.cc,
+// built with -DFORAGE_FUZZ=ON and clang) and also what the Catch2 suite's
+// replay test feeds every file of tests/fuzz/corpus/<name>/ and
+// tests/fuzz/regressions/<name>/ (tests/unit/fuzz_corpus_test.cc), so the
+// ordinary ASan build runs the inputs too.
+//
+// A target returns 0 (libFuzzer's "keep going") for any input. Besides the
+// sanitizers' checks, each asserts properties its module's header promises
+// (FUZZ_CHECK below): a broken one prints what and aborts, which libFuzzer
+// reports as a crash with the input saved. They touch no network, write
+// nothing to stdout and leave nothing behind; the one that needs a file
+// (the config loader, the URL list reader) uses a memfd.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace forage::fuzz {
+
+// The HTML extractor with --select rules: ExtractPage, Selector::Parse,
+// VisibleText, link resolution, and Canonicalize on every link found.
+// Input: a header, then the page.
+//   line 1           the document URL (empty: https://example.com/dir/page.html)
+//   lines 2..        up to 4 selectors, "CSS" or "CSS<TAB>attr", until an empty line
+//   the rest         the HTML
+// Inputs over kMaxHtmlBytes are ignored. Deep nesting is quadratic (in
+// gumbo 0.10.1's tree building, and in the field values themselves: each
+// match's text holds all the text below it, so nested matches repeat it),
+// which forage bounds with --parse-timeout in the fetcher process; at 64 KiB
+// a page of nested elements takes libFuzzer's 10 s timeout, which would only
+// find that again. 12 KiB keeps the worst case (nested matches of four
+// selectors) near 3 s.
+inline constexpr std::size_t kMaxHtmlBytes = 12 * 1024;
+int FuzzHtml(const std::uint8_t* data, std::size_t size);
+
+// The charset converter: SniffEncoding, EncodingForLabel, ToUtf8 (with the
+// sniffed encoding and with one chosen by the body's first byte) and
+// MakeValidUtf8. Input: line 1 the Content-Type header value, the rest the body.
+int FuzzCharset(const std::uint8_t* data, std::size_t size);
+
+// URL resolution and canonicalisation. Input: line 1 a base URL, every
+// further line a reference, resolved against it with ResolveLink and with
+// ResolveLinkWithCurl (which must agree), and also taken as an absolute URL
+// for CheckInputUrl, Canonicalize and CanonicalizeWithCurl (which must agree).
+int FuzzUrl(const std::uint8_t* data, std::size_t size);
+
+// robots.txt: RobotsRules::Parse and IsAllowed. Input: line 1 the User-Agent,
+// line 2 paths separated by spaces, the rest the robots.txt body.
+int FuzzRobots(const std::uint8_t* data, std::size_t size);
+
+// The URL list reader (UrlSource, from a regular file and from a pipe fed in
+// pieces, which must give the same lines) and the checks the crawler makes on
+// each line it reads (CheckInputUrl, Canonicalize, UrlFingerprint,
+// MakeValidUtf8). Input: the list file.
+int FuzzUrlList(const std::uint8_t* data, std::size_t size);
+
+// The TOML config loader: LoadConfigFile through ParseCommandLine's
+// --config, which also checks the values it gives. Input: the file.
+int FuzzConfig(const std::uint8_t* data, std::size_t size);
+
+// The wire decoders (DecodeResult, DecodeJob, DecodeFetcherConfig, IsReady,
+// which must re-encode to what they decoded) and FrameBuffer (fed a stream in
+// pieces, which must give the same frames however it is cut). Input: the
+// stream; its first byte also sets the piece sizes.
+int FuzzWire(const std::uint8_t* data, std::size_t size);
+
+// Seed inputs for FuzzWire, as (file name, bytes), made by this build's
+// encoders: results, jobs, a fetcher config, a ready frame, a stream of
+// several and a torn one. scripts/fuzz.sh adds them to the committed corpus,
+// which goes stale when a layout changes; these never do.
+std::vector<std::pair<std::string, std::string>> WireSeeds();
+
+struct Target {
+  std::string_view name;  // the corpus directory and the fuzz_<name> program
+  int (*run)(const std::uint8_t* data, std::size_t size);
+};
+
+// Every target, in a fixed order.
+std::span<const Target> Targets();
+
+}  // namespace forage::fuzz
