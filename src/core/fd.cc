@@ -32,15 +32,19 @@ Status SetNonBlocking(int fd, bool on) {
   return {};
 }
 
-Status WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
+Status WriteAll(int fd, std::string_view data, std::size_t* written) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::Error(std::strerror(errno));
+      const int error = errno;
+      if (written) *written = done;
+      return Status::Error(std::strerror(error));
     }
-    data.remove_prefix(static_cast<std::size_t>(n));
+    done += static_cast<std::size_t>(n);
   }
+  if (written) *written = done;
   return {};
 }
 

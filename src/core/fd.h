@@ -44,8 +44,10 @@ struct Pipe {
 Status SetNonBlocking(int fd, bool on);
 
 // Writes all of `data`, retrying on EINTR and partial writes. For blocking
-// descriptors; on a non-blocking one EAGAIN is reported as an error.
-Status WriteAll(int fd, std::string_view data);
+// descriptors; on a non-blocking one EAGAIN is reported as an error. When
+// `written` is given it gets the bytes written, all of them or, on failure,
+// those that went before it.
+Status WriteAll(int fd, std::string_view data, std::size_t* written = nullptr);
 
 // One read(2) retried on EINTR. Returns bytes read, 0 at EOF, -1 with errno
 // set (EAGAIN on an empty non-blocking descriptor).

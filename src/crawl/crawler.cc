@@ -932,11 +932,12 @@ void Crawler::Impl::WatchFetchers() {
       if (now_ms - p.since_ms < options.parse_timeout.count()) continue;
       ::kill(pool->Pid(i), SIGKILL);
       OnDeath(i, "was stuck parsing a page; " + pool->Reap(i), p.job);
-    } else if (pool->Ready(i) && jobs.AssignedTo(i) > 0 &&
-               now - LastSignOfLife(i) >= options.stall_timeout) {
+    } else if (pool->Ready(i) && jobs.AssignedTo(i) > 0) {
+      const Clock::duration silent = now - LastSignOfLife(i);
+      if (silent < options.stall_timeout) continue;
       ::kill(pool->Pid(i), SIGKILL);
-      const auto silent = std::chrono::duration<double>(now - LastSignOfLife(i)).count();
-      OnDeath(i, "stopped responding (no sign of life for " + std::to_string(silent).substr(0, 4) +
+      OnDeath(i, "stopped responding (no sign of life for " +
+                     std::to_string(std::chrono::duration<double>(silent).count()).substr(0, 4) +
                      " s, --stall-timeout); " + pool->Reap(i));
     }
   }

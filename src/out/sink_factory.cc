@@ -140,17 +140,10 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
 
 Status OutputFile::Write(std::string_view data) {
   if (fd_ < 0) return Status::Error(where_ + ": write after close");
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
-    if (n >= 0) {
-      done += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (errno == EINTR) continue;
-    const int error = errno;
-    if (done > 0) CutTornRecord(done);
-    return Status::Error(where_ + ": write: " + std::strerror(error));
+  std::size_t written = 0;
+  if (Status st = WriteAll(fd_, data, &written); !st.ok()) {
+    if (written > 0) CutTornRecord(written);
+    return Status::Error(where_ + ": write: " + st.message());
   }
   return {};
 }
