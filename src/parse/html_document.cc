@@ -13,7 +13,7 @@ void ArenaFree(void*, void*) {}  // everything goes at Reset()
 }  // namespace
 
 void* ParseArena::Allocate(std::size_t size) {
-  size = (size + 15) & ~std::size_t{15};  // malloc's alignment
+  size = (size + 7) & ~std::size_t{7};  // gumbo needs no more than a pointer's alignment
   if (size > left_) {
     std::size_t block = std::max(size, kBlockBytes);
     blocks_.push_back(std::make_unique_for_overwrite<char[]>(block));
