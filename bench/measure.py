@@ -34,8 +34,8 @@ reap it, so its CPU time is still counted. The command is started with
 posix_spawn (no forked copy of this interpreter in the tree). A sampler thread walks the tree every
 --interval seconds (default 0.02) through /proc/PID/task/TID/children and sums
 RSS (/proc/PID/statm) and PSS (/proc/PID/smaps_rollup); it runs at nice 19, so
-that it takes idle time rather than CPU from a tool that keeps every core busy. CPU time is the rusage
-that wait4() returns for the command (plus any orphan we reap): it covers the
+that it takes idle time rather than CPU from a tool that keeps every core
+busy. CPU time is the rusage that wait4() returns for the command (plus any orphan we reap): it covers the
 command and all the descendants that were waited for, recursively (forage reaps
 its fetchers; xargs reaps its curls). getrusage(RUSAGE_CHILDREN) would say the
 same but also carries whatever the interpreter's launcher (e.g. a pyenv shim)
