@@ -7,7 +7,8 @@
 //
 // Expected, per the Encoding Standard and HTML's prescan:
 //  - single-byte encodings: bytes 0x80-0xFF (and printable ASCII) decode as
-//    the index says, unmapped bytes as U+FFFD;
+//    the index says, unmapped bytes as U+FFFD; C1 controls (U+0080-U+009F)
+//    as U+FFFD too, since gumbo replaces them in every page;
 //  - UTF-8 and the multi-byte encodings: a sample of characters (the
 //    indexes of the multi-byte encodings are not in the data set);
 //  - UTF-16BE/LE: by header, a page written in that encoding; by <meta>, the
@@ -83,7 +84,12 @@ Sample SingleByteSample(const std::map<int, char32_t>& index) {
   for (int b = 0x80; b <= 0xFF; ++b) {
     sample.bytes.emplace_back(1, static_cast<char>(b));
     auto it = index.find(b - 0x80);
-    sample.expected.push_back(Utf8(it == index.end() ? U'\uFFFD' : it->second));
+    char32_t c = it == index.end() ? U'\uFFFD' : it->second;
+    // gumbo 0.10.1 follows an older HTML standard that replaced control
+    // characters in the input with U+FFFD; the decoder's answer for these is
+    // checked by the unit tests, and a record always carries gumbo's.
+    if (c >= 0x80 && c <= 0x9F) c = U'\uFFFD';
+    sample.expected.push_back(Utf8(c));
   }
   return sample;
 }
