@@ -3,6 +3,11 @@
 
 Usage: docs_bench.py --forage BIN --parse-only BIN --out DIR [--rounds N]
                      [--sites pg,py,cpp] [--tools NAME,...] [--best "-j 2 -c 16 ..."]
+                     [--baseline NAME --baseline-forage BIN --baseline-parse-only BIN]
+
+With --baseline, a second forage build (an earlier commit, NAME) runs beside
+the first in every round as "forage @NAME", "forage best @NAME" and "parse
+only (1 core) @NAME": a change's before and after in one run.
 
 Serves each documentation site with a private nginx on 127.0.0.1 and crawls it
 from its index, recursively, same host, HTML pages only, with every tool in
@@ -124,10 +129,10 @@ http {{
 # run directory) and returns (argv, output file read by pageset.py, stdout file
 # or None). ctx holds the binaries, the site's URL list (for curl) and its
 # file list (for parse-only).
-def forage_cmd(extra):
+def forage_cmd(extra, binary="forage"):
     def build(ctx, start, rundir):
         out = os.path.join(rundir, "out.jsonl")
-        argv = [ctx["forage"], "-q", "--depth", "1000", "--include", HTML_RE, *extra,
+        argv = [ctx[binary], "-q", "--depth", "1000", "--include", HTML_RE, *extra,
                 "-o", out, "--url", start]
         return argv, out, None
     return build
@@ -182,12 +187,20 @@ def curl_cmd(ctx, start, rundir):
     return argv, out, out
 
 
-def parse_only_cmd(ctx, start, rundir):
-    out = os.path.join(rundir, "out.json")
-    return [ctx["parse_only"], ctx["file_list"], "--rounds", "1"], out, out
+def parse_only_cmd(binary="parse_only"):
+    def build(ctx, start, rundir):
+        out = os.path.join(rundir, "out.json")
+        return [ctx[binary], ctx["file_list"], "--rounds", "1"], out, out
+    return build
 
 
-def tools(best):
+def tools(best, baseline=None):
+    at = f" @{baseline}"
+    extra = [
+        ("forage" + at, "forage", forage_cmd([], "baseline_forage")),
+        ("forage best" + at, "forage", forage_cmd(best.split(), "baseline_forage")),
+        ("parse only (1 core)" + at, None, parse_only_cmd("baseline_parse_only")),
+    ] if baseline else []
     return [
         ("forage", "forage", forage_cmd([])),
         ("forage best", "forage", forage_cmd(best.split())),
@@ -197,8 +210,8 @@ def tools(best):
         ("httrack", "httrack", httrack_cmd),
         ("Pool(8) requests+lxml", "pool", pool_cmd(8)),
         ("fetch only (curl)", "curl", curl_cmd),
-        ("parse only (1 core)", None, parse_only_cmd),
-    ]
+        ("parse only (1 core)", None, parse_only_cmd()),
+    ] + extra
 
 
 def measure(argv, stdout, timeout):
@@ -261,6 +274,9 @@ def main():
     ap.add_argument("--tools", default="", help="comma-separated tool names (default: all)")
     ap.add_argument("--best", default="-j 2 -c 8 --per-host 64")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--baseline", help="name of a second forage build to run beside the first")
+    ap.add_argument("--baseline-forage")
+    ap.add_argument("--baseline-parse-only")
     a = ap.parse_args()
 
     sites = [s for s in a.sites.split(",") if s]
@@ -269,9 +285,13 @@ def main():
             sys.exit(f"docs_bench: unknown site '{s}' (pg, py, cpp)")
         if not os.path.isdir(SITES[s][1]):
             sys.exit(f"docs_bench: {SITES[s][1]} is missing (package {SITES[s][0]})")
-    chosen = tools(a.best)
+    if a.baseline and not (a.baseline_forage and a.baseline_parse_only):
+        sys.exit("docs_bench: --baseline needs --baseline-forage and --baseline-parse-only")
+    chosen = tools(a.best, a.baseline)
     if a.tools:
         wanted = set(a.tools.split(","))
+        if a.baseline:  # a chosen forage tool brings its baseline twin
+            wanted |= {f"{t} @{a.baseline}" for t in wanted}
         chosen = [t for t in chosen if t[0] in wanted]
 
     os.makedirs(a.out, exist_ok=True)
@@ -281,7 +301,8 @@ def main():
     nginx = Nginx(work, sites)
     results = []
     try:
-        ctx = {"forage": a.forage, "parse_only": a.parse_only}
+        ctx = {"forage": a.forage, "parse_only": a.parse_only,
+               "baseline_forage": a.baseline_forage, "baseline_parse_only": a.baseline_parse_only}
         site_ctx, site_urls = {}, {}
         for key in sites:
             site_ctx[key], site_urls[key] = prepare_site(ctx, key, nginx, work)

@@ -60,7 +60,7 @@ def fold(runs):
                 "pss": med([r["peak_pss_kib"] for r in use]) / 1024,
                 "argv": rs[0].get("argv", []),
             }
-            if tool == PARSE_ONLY:  # the work alone, as timed by the tool itself
+            if tool.startswith(PARSE_ONLY):  # the work alone, as timed by the tool itself
                 parses = [r["parse"] for r in use if "parse" in r]
                 if parses:
                     row["wall"] = med([p["total_s"] for p in parses])
@@ -111,6 +111,15 @@ def targets(site, rows, cores):
                    f"{dflt['rss']:.1f} MiB of the whole tree (target <= 64 MiB: "
                    f"{'met' if dflt['pss'] <= 64 else 'NOT met'} on PSS, "
                    f"{'met' if dflt['rss'] <= 64 else 'not met'} on RSS)")
+    for tool, r in rows.items():  # an earlier build run beside this one (bench/run --baseline)
+        name = tool.partition(" @")[2]
+        if not name:
+            continue
+        now = rows.get(tool.partition(" @")[0])
+        if now and r["pps"] > 0 and now["pps"] > 0:
+            out.append(f"- {tool.partition(' @')[0]} now vs at {name}: {now['pps'] / r['pps']:.2f}x "
+                       f"pages/s ({now['wall']:.2f} s against {r['wall']:.2f} s), CPU "
+                       f"{now['cpu']:.2f} s against {r['cpu']:.2f} s")
     if parse and "gumbo_s" in parse:
         t = parse["wall"]
         out.append(f"- one core's work per page (parse only, {parse['bytes'] / parse['pages'] / 1024:.0f} "
