@@ -34,6 +34,7 @@ struct CrawlSummary {
   std::map<std::string, std::uint64_t> by_error;   // records by error kind
   std::uint64_t retries = 0;                       // transfers tried again
   std::uint64_t robots_denied = 0;                 // pages robots.txt refused
+  std::uint64_t truncated = 0;  // records with something cut (Record::truncated)
   // With a state (Crawler::UseState):
   std::uint64_t unchanged = 0;  // 304s to conditional requests (written or not: --changed-only)
   std::uint64_t not_due = 0;    // recorded more recently than --recrawl-after: not fetched

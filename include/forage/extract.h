@@ -24,6 +24,9 @@ struct ExtractedPage {
   // matches, in document order; every name is present.
   std::map<std::string, std::vector<std::string>> fields;
   std::optional<std::string> text;  // the visible text, when asked for
+  // What the settings' limits cut, as a record's "truncated": "links", then
+  // "fields.NAME" for each field cut, then "text". Empty when nothing was.
+  std::vector<std::string> truncated;
 };
 
 // What to extract beyond title, description and links.
@@ -31,6 +34,7 @@ struct ExtractSettings {
   std::vector<FieldRule> select;      // as --select
   bool text = false;                  // as --text
   std::size_t max_text = 64 * 1024;  // as --max-text
+  std::size_t max_links = 20'000;    // as --max-links (0: no limit)
   // The page's Content-Type header, for its charset. The bytes are decoded
   // to UTF-8 as a fetch would: byte-order mark, then this charset, then a
   // <meta charset> in the first 1024 bytes, else windows-1252.

@@ -97,6 +97,13 @@ struct CrawlOptions {
   std::vector<FieldRule> select;
   bool text = false;                 // add the page's visible text to records
   std::size_t max_text = 64 * 1024;  // ... cut to this many bytes
+  // Links a record keeps: the first max_links distinct ones (0: no limit).
+  // Those past it are neither recorded nor followed, and the record says
+  // "links" in its `truncated` list. Extraction stops there, so a page of a
+  // million links costs a fetcher and the master no more than one of
+  // max_links. A record's links, its --select values and its text are also
+  // kept within 16 MiB each, whatever the limits, and named when cut.
+  std::size_t max_links = 20'000;
 
   // Incremental runs (with a state, see Crawler::UseState). A new pass
   // fetches a URL recorded by an earlier pass only when that was at least

@@ -38,6 +38,12 @@ struct Record {
   std::optional<std::string> text;            // --text: the page's visible text
   std::optional<RecordError> error;           // null when ok
   std::optional<std::int64_t> fetched_at_ms;  // Unix ms when the request was sent; null if never
+  // What was cut of this record, in record order: "links" (past --max-links
+  // or the links' byte budget), "fields.NAME" (a field's values past the
+  // fields' byte budget), "text" (past --max-text or the text's budget);
+  // "title" or "description" only if a result frame could not hold them.
+  // Empty when the record is whole.
+  std::vector<std::string> truncated;
 };
 
 }  // namespace forage

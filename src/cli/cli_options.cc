@@ -278,6 +278,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false))
       ->type_name("N");
+  app.add_option("--max-links", o.max_links,
+                 "keep (and follow) at most this many links of a page (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->type_name("N");
   app.add_option("--format", config.format,
                  "jsonl, csv or sqlite (default: from the output's extension, else jsonl)")
       ->check(CLI::IsMember({"jsonl", "csv", "sqlite"}))

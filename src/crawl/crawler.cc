@@ -277,6 +277,7 @@ void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
     record.fetched_at_ms = job.first_fetched_at_ms;
   for (const FieldRule& rule : options.select) record.fields.try_emplace(rule.name);
   ++summary.records;
+  if (!record.truncated.empty()) ++summary.truncated;
   summary.bytes += record.bytes;
   ++summary.by_status[record.status.value_or(0)];
   if (record.ok) {
@@ -757,6 +758,7 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   r.links = std::move(result->links);
   for (auto& [name, values] : result->fields) r.fields[name] = std::move(values);
   r.text = std::move(result->text);
+  r.truncated = std::move(result->truncated);
   if (result->error != ErrorKind::kNone) {
     r.error = RecordError{result->error, MakeValidUtf8(result->error_message)};
   }

@@ -449,13 +449,21 @@ void Fetcher::Parse(wire::FetchResult& r, const std::string& body) {
   // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
   // charset, then a <meta> prescan, else windows-1252.
   Encoding encoding = SniffEncoding(body, r.content_type);
-  ExtractOptions extra{&fields_, options_.text, options_.max_text};
+  // Extraction stops at what a result frame may carry, so a page of a
+  // million links costs no more than one of --max-links.
+  ExtractOptions extra{&fields_,
+                       options_.text,
+                       std::min<std::size_t>(options_.max_text, wire::kMaxTextBytes - 4),
+                       options_.max_links,
+                       wire::kMaxLinkBytes,
+                       wire::kMaxFieldBytes};
   PageData page = ExtractPage(ToUtf8(body, encoding), r.final_url, &arena_, extra);
   r.title = std::move(page.title);
   r.description = std::move(page.description);
   r.links = std::move(page.links);
   r.fields = std::move(page.fields);
   r.text = std::move(page.text);
+  r.truncated = std::move(page.truncated);
 }
 
 Status Fetcher::Wait(int extra_fd, int timeout_ms, bool* extra_ready) {

@@ -36,6 +36,7 @@ forage::CrawlOptions OptionsFrom(const forage::wire::FetcherConfig& c) {
   for (const auto& [name, css, attr] : c.select) o.select.push_back({name, css, attr});
   o.text = c.text;
   o.max_text = c.max_text;
+  o.max_links = c.max_links;
   o.deny_private = c.deny_private;
   o.allow_link_local = c.allow_link_local;
   o.stall_timeout = std::chrono::milliseconds(c.stall_timeout_ms);

@@ -64,6 +64,7 @@ std::string FetcherConfigFor(const CrawlOptions& options) {
   for (const FieldRule& rule : options.select) c.select.push_back({rule.name, rule.css, rule.attr});
   c.text = options.text;
   c.max_text = options.max_text;
+  c.max_links = options.max_links;
   c.deny_private = options.deny_private;
   c.allow_link_local = options.allow_link_local;
   c.stall_timeout_ms = options.stall_timeout.count();

@@ -89,6 +89,46 @@ std::string EncodeJob(const FetchJob& job) {
 }
 
 std::string EncodeResult(const FetchResult& r) {
+  // Room for the parts that are never cut (bounded by curl and the job's
+  // URL), and for the longest list of what was cut.
+  std::size_t fixed = 1 + 8 + 1 + 4 + r.error_message.size() + 4 + 4 + r.final_url.size() + 4 +
+                      r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
+                      r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
+                      r.last_modified.size() + 4;
+  std::size_t names = 0;
+  for (const auto& [name, values] : r.fields) {
+    fixed += 4 + name.size() + 4;
+    names += 4 + 7 + name.size();  // "fields.NAME"
+  }
+  for (const std::string& name : r.truncated) names += 4 + name.size();
+  fixed += names + 4 * (4 + 11);  // "title", "description", "links", "text"
+  std::size_t budget = kMaxFrameBytes > fixed ? kMaxFrameBytes - fixed : 0;
+  std::vector<std::string> cut;
+  auto named = [&](std::string_view part) {
+    return std::find(r.truncated.begin(), r.truncated.end(), part) != r.truncated.end();
+  };
+  // A string part: what fits, cut on a UTF-8 boundary.
+  auto take = [&](const std::string& s, std::string_view part) {
+    std::size_t n = std::min(s.size(), budget);
+    if (n < s.size()) {
+      while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    }
+    budget -= n;
+    if (n < s.size() || named(part)) cut.emplace_back(part);
+    return std::string_view(s).substr(0, n);
+  };
+  // Lists: whole items while they fit.
+  auto count = [&](const std::vector<std::string>& items, std::string_view part) {
+    std::uint32_t n = 0;
+    for (const std::string& item : items) {
+      if (item.size() + 4 > budget) break;
+      budget -= item.size() + 4;
+      ++n;
+    }
+    if (n < items.size() || named(part)) cut.emplace_back(part);
+    return n;
+  };
+
   Writer w(MessageType::kResult);
   w.U64(r.id);
   w.U8(static_cast<std::uint8_t>(r.error));
@@ -100,42 +140,34 @@ std::string EncodeResult(const FetchResult& r) {
   w.U64(r.elapsed_ms);
   w.U64(static_cast<std::uint64_t>(r.fetched_at_ms));
   w.U8(static_cast<std::uint8_t>((r.title ? 1 : 0) | (r.description ? 2 : 0)));
-  w.Str(r.title.value_or(""));
-  w.Str(r.description.value_or(""));
-  // Keep the frame under the decoder's limit whatever the page held.
-  std::size_t budget = kMaxFrameBytes / 2;
-  std::uint32_t count = 0;
-  for (const std::string& link : r.links) {
-    if (link.size() + 4 > budget) break;
-    budget -= link.size() + 4;
-    ++count;
-  }
-  w.U32(count);
-  for (std::uint32_t i = 0; i < count; ++i) w.Str(r.links[i]);
+  w.Str(r.title ? take(*r.title, "title") : "");
+  w.Str(r.description ? take(*r.description, "description") : "");
+  const std::uint32_t links = count(r.links, "links");
+  w.U32(links);
+  for (std::uint32_t i = 0; i < links; ++i) w.Str(r.links[i]);
   w.Str(r.redirect_url);
   w.U64(static_cast<std::uint64_t>(r.retry_after_s));
-  w.Str(r.body.substr(0, budget));
-  // Fields and text share what the links left of the frame's budget.
-  budget -= std::min(budget, r.body.size());
-  std::uint32_t fields = static_cast<std::uint32_t>(r.fields.size());
-  w.U32(fields);
+  // A robots.txt body (at most 500 KiB) comes with no page data.
+  const std::size_t body = std::min(r.body.size(), budget);
+  budget -= body;
+  w.Str(std::string_view(r.body).substr(0, body));
+  w.U32(static_cast<std::uint32_t>(r.fields.size()));
   for (const auto& [name, values] : r.fields) {
     w.Str(name);
-    std::uint32_t kept = 0;
-    std::size_t room = budget;
-    for (const std::string& v : values) {
-      if (v.size() + 4 > room) break;
-      room -= v.size() + 4;
-      ++kept;
-    }
-    budget = room;
+    const std::uint32_t kept = count(values, "fields." + name);
     w.U32(kept);
     for (std::uint32_t i = 0; i < kept; ++i) w.Str(values[i]);
   }
   w.U8(r.text ? 1 : 0);
-  w.Str(r.text ? r.text->substr(0, budget) : std::string());
+  w.Str(r.text ? take(*r.text, "text") : "");
   w.Str(r.etag);
   w.Str(r.last_modified);
+  // Names the extraction gave that no part above has (none today) go last.
+  for (const std::string& name : r.truncated) {
+    if (std::find(cut.begin(), cut.end(), name) == cut.end()) cut.push_back(name);
+  }
+  w.U32(static_cast<std::uint32_t>(cut.size()));
+  for (const std::string& name : cut) w.Str(name);
   return std::move(w).Finish();
 }
 
@@ -161,6 +193,7 @@ std::string EncodeFetcherConfig(const FetcherConfig& c) {
   }
   w.U8(c.text ? 1 : 0);
   w.U64(c.max_text);
+  w.U64(c.max_links);
   w.U8(c.log_level);
   w.U8(static_cast<std::uint8_t>((c.deny_private ? 1 : 0) | (c.allow_link_local ? 2 : 0)));
   w.U64(static_cast<std::uint64_t>(c.stall_timeout_ms));
@@ -191,7 +224,7 @@ std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload) {
   }
   std::uint8_t guard = 0;
   std::uint64_t stall = 0;
-  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U8(&c.log_level) || !r.U8(&guard) || guard > 3 ||
+  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U64(&c.max_links) || !r.U8(&c.log_level) || !r.U8(&guard) || guard > 3 ||
       !r.U64(&stall) || !r.U64(&c.fetcher_memory_mib) || !r.AtEnd()) {
     return std::nullopt;
   }
@@ -260,10 +293,16 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   }
   std::uint8_t has_text;
   std::string text;
+  std::uint32_t cut;
   if (!r.U8(&has_text) || !r.Str(&text) || !r.Str(&out.etag) || !r.Str(&out.last_modified) ||
-      !r.AtEnd()) {
+      !r.U32(&cut) || cut > r.Left() / 4) {
     return std::nullopt;
   }
+  out.truncated.resize(cut);
+  for (std::string& name : out.truncated) {
+    if (!r.Str(&name)) return std::nullopt;
+  }
+  if (!r.AtEnd()) return std::nullopt;
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

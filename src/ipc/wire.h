@@ -22,11 +22,14 @@
 //     Retry-After seconds (-1: none), string body (robots.txt jobs only),
 //     list<field> fields where a field is string name, list<string> values,
 //     u8 has text, string text, string ETag, string Last-Modified ("": the
-//     response had none)
+//     response had none), list<string> truncated (what was cut, see
+//     FetchResult::truncated)
 //
 // Types 1 and 2 were the first layouts, without job kinds and redirects;
 // type 4 had no fields or text; types 3 (job) and 5 (result) had no
-// validators (If-None-Match, If-Modified-Since, ETag, Last-Modified).
+// validators (If-None-Match, If-Modified-Since, ETag, Last-Modified); type
+// 7 (result) had no list of what was cut, and type 8 (fetcher config) no
+// max_links.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -45,10 +48,25 @@ namespace forage::wire {
 
 inline constexpr std::size_t kFrameHeaderBytes = 4;
 // A bigger frame is refused by decoders: a result carries extracted data
-// only (the HTML stays in the fetcher), and links are capped to fit.
+// only (the HTML stays in the fetcher).
 inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
+// The most a fetcher's extraction puts in one result: its links, its
+// --select values (all fields together), its --text; each string counted
+// with its 4-byte length, as the frame carries it (ExtractOptions). With
+// title and description that leaves 16 MiB, more than a page of --max-bytes
+// at its default can give them, so at the documented limits a result always
+// fits its frame. EncodeResult still makes any result fit, cutting what
+// does not and naming it in the list of what was cut: no cut is silent.
+inline constexpr std::size_t kMaxLinkBytes = 16u << 20;
+inline constexpr std::size_t kMaxFieldBytes = 16u << 20;
+inline constexpr std::size_t kMaxTextBytes = 16u << 20;
 
-enum class MessageType : std::uint8_t { kJob = 6, kResult = 7, kFetcherConfig = 8, kReady = 9 };
+enum class MessageType : std::uint8_t {
+  kJob = 6,
+  kReady = 9,
+  kResult = 10,
+  kFetcherConfig = 11,
+};
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
 
@@ -86,6 +104,10 @@ struct FetchResult {
   // trimmed; "" when absent. A 304 carries them too, when the server sends them.
   std::string etag;
   std::string last_modified;
+  // What was cut, named as in a record's "truncated": "links",
+  // "fields.NAME", "text" by the fetcher's extraction, and also "title" or
+  // "description" when EncodeResult had to cut them. In record order.
+  std::vector<std::string> truncated;
 };
 
 // What a fetcher started as its own program (forage-fetcher) needs of the
@@ -100,6 +122,7 @@ struct FetcherConfig {
   std::vector<std::array<std::string, 3>> select;  // name, css, attr
   bool text = false;
   std::uint64_t max_text = 0;
+  std::uint64_t max_links = 0;
   std::uint8_t log_level = 1;
   bool deny_private = false;
   bool allow_link_local = false;
@@ -114,7 +137,11 @@ std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload);
 std::string EncodeReady();
 bool IsReady(std::string_view payload);
 
-// Whole frames, header included, ready to write.
+// Whole frames, header included, ready to write. A result's frame holds
+// at most kMaxFrameBytes of payload: what does not fit is cut, in this order
+// of preference: text, then fields (whole values, the last ones first),
+// then links (whole), then description and title (on a UTF-8 boundary);
+// each part cut is added to `truncated`.
 std::string EncodeJob(const FetchJob& job);
 std::string EncodeResult(const FetchResult& result);
 

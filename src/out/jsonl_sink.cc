@@ -36,6 +36,10 @@ std::string LinksToJsonText(const std::vector<std::string>& links) {
   return Dump(Json(links), "[]");
 }
 
+std::string TruncatedToJsonText(const std::vector<std::string>& truncated) {
+  return Dump(Json(truncated), "[]");
+}
+
 std::string FieldsToJsonText(const std::map<std::string, std::vector<std::string>>& fields) {
   return Dump(FieldsJson(fields), "{}");
 }
@@ -63,6 +67,7 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
     j["error"] = nullptr;
   }
   j["fetched_at"] = r.fetched_at_ms ? Json(FormatRfc3339(*r.fetched_at_ms)) : Json(nullptr);
+  j["truncated"] = r.truncated;
   return Dump(j, R"({"url":null,"error":{"kind":"other","message":"unencodable record"}})");
 }
 

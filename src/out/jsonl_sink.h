@@ -14,6 +14,10 @@ namespace forage {
 // line; invalid UTF-8 becomes U+FFFD. Shared by the csv and sqlite sinks.
 std::string LinksToJsonText(const std::vector<std::string>& links);
 
+// The JSON text of a record's "truncated" (an array of strings, [] when
+// nothing was cut), as in its JSON line.
+std::string TruncatedToJsonText(const std::vector<std::string>& truncated);
+
 // The JSON text of a record's "fields" (an object of arrays of strings, {}
 // when empty), as in its JSON line; invalid UTF-8 becomes U+FFFD.
 std::string FieldsToJsonText(const std::map<std::string, std::vector<std::string>>& fields);

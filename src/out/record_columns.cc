@@ -46,13 +46,16 @@ std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
       {"links", "TEXT"},         {"fields", "TEXT"}};
   if (options.with_text) columns.push_back({"text", "TEXT"});
   columns.insert(columns.end(),
-                 {{"error_kind", "TEXT"}, {"error_message", "TEXT"}, {"fetched_at", "TEXT"}});
+                 {{"error_kind", "TEXT"},
+                  {"error_message", "TEXT"},
+                  {"fetched_at", "TEXT"},
+                  {"truncated", "TEXT"}});
   return columns;
 }
 
 std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options) {
   std::vector<RecordCell> cells;
-  cells.reserve(18);
+  cells.reserve(19);
   cells.push_back(Text(r.url));
   cells.push_back(Text(r.final_url));
   cells.push_back(Bool(r.ok));
@@ -76,6 +79,7 @@ std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options)
     cells.push_back(RecordCell{});
   }
   cells.push_back(r.fetched_at_ms ? Text(FormatRfc3339(*r.fetched_at_ms)) : RecordCell{});
+  cells.push_back(Text(TruncatedToJsonText(r.truncated)));
   return cells;
 }
 

@@ -12,7 +12,7 @@ namespace forage {
 // The tabular form of a record, the one layout the CSV and SQLite sinks
 // share: the JSON fields in their documented order, "error" split into
 // error_kind and error_message, "text" only with SinkOptions::with_text,
-// links and fields as JSON text, fetched_at as RFC 3339.
+// links, fields and truncated as JSON text, fetched_at as RFC 3339.
 struct RecordColumn {
   const char* name;
   const char* sql_type;  // "TEXT" or "INTEGER"

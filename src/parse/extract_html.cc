@@ -3,6 +3,9 @@
 
 #include "forage/extract.h"
 
+#include <algorithm>
+
+#include "ipc/wire.h"
 #include "parse/charset.h"
 #include "parse/extractor.h"
 #include "parse/html_document.h"
@@ -22,7 +25,14 @@ Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
   // An arena of its own: gumbo then never frees the tree node by node, which
   // would recurse as deep as the document nests.
   ParseArena arena;
-  ExtractOptions extra{&fields, settings.text, settings.max_text};
+  // The limits of a crawl's records (wire.h), though no frame is involved
+  // here: a caller gets what a record would hold.
+  ExtractOptions extra{&fields,
+                       settings.text,
+                       std::min<std::size_t>(settings.max_text, wire::kMaxTextBytes - 4),
+                       settings.max_links,
+                       wire::kMaxLinkBytes,
+                       wire::kMaxFieldBytes};
   PageData page = ExtractPage(ToUtf8(body, SniffEncoding(body, settings.content_type)), url,
                               &arena, extra);
   ExtractedPage out;
@@ -31,6 +41,7 @@ Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
   out.links = std::move(page.links);
   for (auto& [name, values] : page.fields) out.fields[name] = std::move(values);
   out.text = std::move(page.text);
+  out.truncated = std::move(page.truncated);
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <string_view>
 #include <unordered_set>
 
 #include "core/url.h"
@@ -38,6 +40,37 @@ std::string TextOf(const GumboNode* node) {
   return out;
 }
 
+// Whether a string of `bytes` still fits a budget of `limit` (0: none) of
+// which *used is taken, counting 4 bytes more as a frame does; if it fits,
+// it is taken.
+bool Fits(std::size_t bytes, std::size_t limit, std::size_t* used) {
+  const std::size_t need = bytes + 4;
+  if (limit > 0 && (need > limit || *used > limit - need)) return false;
+  *used += need;
+  return true;
+}
+
+// Resolves `hrefs` in order into `links`, distinct, within the limits of
+// `extra`; true if a link was left out for them.
+bool CollectLinks(const std::vector<const char*>& hrefs, const UrlResolver& resolver,
+                  const ExtractOptions& extra, std::vector<std::string>* links) {
+  // The set views the strings in *links, which never reallocates: it has
+  // room for every href, or for max_links.
+  std::size_t room = hrefs.size();
+  if (extra.max_links > 0) room = std::min(room, extra.max_links);
+  links->reserve(room);
+  std::unordered_set<std::string_view> seen;
+  std::size_t bytes = 0;
+  for (const char* href : hrefs) {
+    std::optional<std::string> link = resolver.ResolveLink(href);
+    if (!link || seen.count(*link) > 0) continue;
+    if (links->size() == room || !Fits(link->size(), extra.max_link_bytes, &bytes)) return true;
+    links->push_back(std::move(*link));
+    seen.insert(links->back());
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string CollapseWhitespace(std::string_view text) {
@@ -61,20 +94,31 @@ PageData ExtractPage(std::string_view html, std::string_view document_url, Parse
   PageData page;
   HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
+  std::vector<std::string> fields_cut;
   if (extra.fields) {
+    std::size_t field_bytes = 0;
     for (const CompiledField& field : *extra.fields) {
       std::vector<std::string> values;
       for (const GumboNode* node : field.selector.MatchAll(doc.root())) {
+        std::string value;
         if (field.attr.empty()) {
-          values.push_back(ElementText(node));
-        } else if (const char* value = Attribute(node->v.element, field.attr.c_str())) {
-          values.push_back(value);
+          value = ElementText(node);
+        } else if (const char* attr = Attribute(node->v.element, field.attr.c_str())) {
+          value = attr;
+        } else {
+          continue;
         }
+        if (!Fits(value.size(), extra.max_field_bytes, &field_bytes)) {
+          fields_cut.push_back("fields." + field.name);
+          break;
+        }
+        values.push_back(std::move(value));
       }
       page.fields.emplace_back(field.name, std::move(values));
     }
   }
-  if (extra.text) page.text = VisibleText(doc.root(), extra.max_text);
+  bool text_cut = false;
+  if (extra.text) page.text = VisibleText(doc.root(), extra.max_text, &text_cut);
 
   std::optional<std::string> base_href;
   std::vector<const char*> hrefs;
@@ -125,12 +169,11 @@ PageData ExtractPage(std::string_view html, std::string_view document_url, Parse
   if (base_href) base = document.Resolve(*base_href);
   UrlResolver based(base ? std::string_view(*base) : document_url);
   const UrlResolver& resolver = based.valid() ? based : document;
-  if (!resolver.valid()) return page;
-  std::unordered_set<std::string> seen;
-  for (const char* href : hrefs) {
-    std::optional<std::string> link = resolver.ResolveLink(href);
-    if (link && seen.insert(*link).second) page.links.push_back(std::move(*link));
-  }
+  const bool links_cut = resolver.valid() && CollectLinks(hrefs, resolver, extra, &page.links);
+  // Named in record order.
+  if (links_cut) page.truncated.push_back("links");
+  for (std::string& name : fields_cut) page.truncated.push_back(std::move(name));
+  if (text_cut) page.truncated.push_back("text");
   return page;
 }
 

@@ -20,6 +20,9 @@ struct PageData {
   std::vector<std::string> links;
   std::vector<std::pair<std::string, std::vector<std::string>>> fields;  // ExtractOptions::fields
   std::optional<std::string> text;                                       // ExtractOptions::text
+  // What the limits of ExtractOptions cut, in this order: "links", then
+  // "fields.NAME" for each field cut (in the rules' order), then "text".
+  std::vector<std::string> truncated;
 };
 
 // A --select rule ready to match.
@@ -29,11 +32,25 @@ struct CompiledField {
   std::string attr;  // empty: the element's text
 };
 
-// What to extract beyond title, description and links.
+// What to extract beyond title, description and links, and how much of it.
+// A limit of 0 is none. Byte budgets count each string kept with 4 bytes
+// more, as a frame carries it (see wire.h), so that what they let through
+// fits the frame budget that derives them.
 struct ExtractOptions {
   const std::vector<CompiledField>* fields = nullptr;
   bool text = false;
-  std::size_t max_text = 0;
+  std::size_t max_text = 0;  // the text is cut to this many bytes (VisibleText)
+  // Links: the first max_links distinct ones, while their bytes stay within
+  // max_link_bytes; a link past either ends the list ("links" is cut). The
+  // rest are never resolved into strings, so a page of a million links
+  // costs no more memory than one of max_links.
+  std::size_t max_links = 0;
+  std::size_t max_link_bytes = 0;
+  // Fields: the values of every field together, in the rules' order, each
+  // value whole; the first value of a field that does not fit ends that
+  // field ("fields.NAME" is cut), and the next field goes on with what is
+  // left.
+  std::size_t max_field_bytes = 0;
 };
 
 class ParseArena;

@@ -175,8 +175,9 @@ void PushChildren(const GumboVector& kids, std::vector<const GumboNode*>& stack)
 
 }  // namespace
 
-std::string VisibleText(const GumboNode* root, std::size_t max_bytes) {
-  if (!root || max_bytes == 0) return {};
+std::string VisibleText(const GumboNode* root, std::size_t max_bytes, bool* cut) {
+  if (cut) *cut = false;
+  if (!root) return {};
   TextBuilder text(max_bytes);
   // Pre-order walk with an explicit stack (documents nest 100,000 deep),
   // children pushed in reverse so that they pop in document order. A null
@@ -222,6 +223,7 @@ std::string VisibleText(const GumboNode* root, std::size_t max_bytes) {
         break;
     }
   }
+  if (cut) *cut = text.full();
   return std::move(text).Finish();
 }
 

@@ -9,7 +9,7 @@ namespace forage {
 
 // The visible text of a parsed HTML document (`root` is HtmlDocument::root(),
 // or any node of it, a GUMBO_NODE_DOCUMENT included), as a reader would copy
-// it from the rendered page. Null root or max_bytes 0 gives "".
+// it from the rendered page. Null root gives "", and so does max_bytes 0.
 //
 // Dropped, with everything inside them: comments; <head> (so <title>),
 // <script>, <style>, <template>, <noscript>, <noframes>, <noembed>; SVG and
@@ -44,6 +44,7 @@ namespace forage {
 // sequence (gumbo's text is valid UTF-8), and whitespace left at the end by
 // the cut is trimmed: it is always a prefix of the uncut text. The walk stops
 // once the limit is passed and is iterative, so any nesting depth is fine.
-std::string VisibleText(const GumboNode* root, std::size_t max_bytes);
+// With `cut`, *cut says whether anything was cut off.
+std::string VisibleText(const GumboNode* root, std::size_t max_bytes, bool* cut = nullptr);
 
 }  // namespace forage

@@ -46,6 +46,7 @@
 //   /robots-moved/*.txt  DIR/H.txt (the content behind H.redirect), else 404
 //   /links?l=U&l=U...  "links" with one <a href="U"> per l, in order, duplicates kept
 //                      (values percent-decoded, '+' is a space; hrefs HTML-escaped)
+//   /manylinks?n=K     "many", K distinct links, /page/0 to /page/K-1, in order
 //   /redirect-to?url=U&status=S
 //                      status S (default 302, any number) with Location: U
 //   /deep?n=N          "deep", N (default 100000) unclosed <div>, then a link to /page/1
@@ -764,6 +765,14 @@ int main(int argc, char** argv) {
       body += "<a href=\"" + HtmlEscape(url) + "\">link</a>\n";
     }
     res.set_content(Page("links", body), "text/html; charset=utf-8");
+  });
+  // For the links limit: a page of as many distinct links as asked.
+  server.Get("/manylinks", [](const httplib::Request& req, httplib::Response& res) {
+    const long n = req.has_param("n") ? std::stol(req.get_param_value("n")) : 0;
+    std::string body;
+    body.reserve(static_cast<std::size_t>(n) * 24);
+    for (long i = 0; i < n; ++i) body += "<a href=\"/page/" + std::to_string(i) + "\">x</a>\n";
+    res.set_content(Page("many", body), "text/html; charset=utf-8");
   });
   // For redirect tests: any status, any Location (set_redirect would turn non-3xx into 302).
   server.Get("/redirect-to", [](const httplib::Request& req, httplib::Response& res) {

@@ -144,6 +144,24 @@ TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
   }
 }
 
+TEST_CASE("--max-links defaults to 20000 and is read", "[cli]") {
+  ParsedCommandLine plain = Parse({"x"});
+  REQUIRE(plain.config);
+  CHECK(plain.config->options.max_links == 20'000);
+  ParsedCommandLine set = Parse({"--max-links", "5", "x"});
+  REQUIRE(set.config);
+  CHECK(set.config->options.max_links == 5);
+  ParsedCommandLine none = Parse({"--max-links", "0", "x"});
+  REQUIRE(none.config);
+  CHECK(none.config->options.max_links == 0);
+  for (const char* bad : {"-1", "many", ""}) {
+    INFO("--max-links " << bad);
+    ParsedCommandLine p = Parse({"--max-links", bad, "x"});
+    CHECK_FALSE(p.config);
+    CHECK(p.exit_code == kExitUsage);
+  }
+}
+
 TEST_CASE("Help and version requests exit 0 with text", "[cli]") {
   ParsedCommandLine help = Parse({"--help"});
   CHECK_FALSE(help.config);

@@ -38,6 +38,7 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.parse_timeout == b.parse_timeout);
   CHECK(a.text == b.text);
   CHECK(a.max_text == b.max_text);
+  CHECK(a.max_links == b.max_links);
   CHECK(a.recrawl_after == b.recrawl_after);
   CHECK(a.changed_only == b.changed_only);
   CHECK(from_file.config->append == plain.config->append);

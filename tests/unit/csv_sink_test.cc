@@ -120,7 +120,7 @@ TEST_CASE("The test's CSV reader is strict", "[csv]") {
 const std::vector<std::string> kHeader = {
     "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
     "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
-    "links",  "fields",       "error_kind", "error_message", "fetched_at"};
+    "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated"};
 
 std::vector<std::string> Texts(const Row& row) {
   std::vector<std::string> out;
@@ -183,6 +183,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
   tricky.links = {"https://h/x,y", "https://h/\"q\""};
   tricky.fields = {{"price", {"1,99 \xe2\x82\xac", "2\n"}}, {"none", {}}};
   tricky.fetched_at_ms = 1700000000123;
+  tricky.truncated = {"links", "fields.price"};
 
   Record empty;  // every optional null, every string empty
   empty.title = "";
@@ -202,7 +203,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
     CHECK(ReadFile(path) ==
           "url,final_url,ok,status,unchanged,depth,parent,content_type,bytes,elapsed_ms,"
           "title,description,links,fields,error_kind,error_message,"
-          "fetched_at\r\n");
+          "fetched_at,truncated\r\n");
     REQUIRE(sink.value()->Write(tricky).ok());
     REQUIRE(sink.value()->Write(empty).ok());
     REQUIRE(sink.value()->Write(failed).ok());
@@ -243,6 +244,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
   CHECK(t[15].text.empty());
   CHECK_FALSE(t[15].quoted);
   CHECK(t[16].text == "2023-11-14T22:13:20.123Z");
+  CHECK(nlohmann::json::parse(t[17].text) == nlohmann::json::array({"links", "fields.price"}));
 
   const Row& e = (*rows)[2];
   CHECK(e[0].text.empty());
@@ -256,6 +258,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
   CHECK(e[10].quoted);  // title ""
   CHECK(e[12].text == "[]");
   CHECK(e[13].text == "{}");
+  CHECK(e[17].text == "[]");  // never null: nothing was cut
   for (int i : {1, 3, 6, 7, 11, 14, 15, 16}) {
     INFO("column " << kHeader[static_cast<std::size_t>(i)]);
     CHECK(e[static_cast<std::size_t>(i)].text.empty());

@@ -38,7 +38,22 @@ TEST_CASE("A record is one JSON line with every field in order", "[jsonl]") {
         R"("status":200,"unchanged":false,"depth":0,"parent":null,"content_type":"text/html",)"
         R"("bytes":10,)"
         R"("elapsed_ms":5,"title":"Hi","description":null,"links":["https://example.com/a"],)"
-        R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z"})");
+        R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z","truncated":[]})");
+}
+
+TEST_CASE("truncated lists what was cut, last, and is [] when nothing was", "[jsonl]") {
+  Record r;
+  r.url = "http://h/";
+  auto whole = nlohmann::ordered_json::parse(RecordToJson(r));
+  CHECK(whole["truncated"] == nlohmann::json::array());
+  CHECK(whole.items().begin().key() == "url");
+  CHECK(std::prev(whole.end()).key() == "truncated");
+  r.truncated = {"links", "fields.price", "text"};
+  auto cut = nlohmann::ordered_json::parse(RecordToJson(r, SinkOptions{.with_text = true}));
+  CHECK(cut["truncated"] == nlohmann::json::array({"links", "fields.price", "text"}));
+  CHECK(std::prev(cut.end()).key() == "truncated");
+  CHECK(TruncatedToJsonText(r.truncated) == R"(["links","fields.price","text"])");
+  CHECK(TruncatedToJsonText({}) == "[]");
 }
 
 TEST_CASE("An error record has its kind and message and null fetched_at if never sent", "[jsonl]") {
@@ -116,7 +131,7 @@ TEST_CASE("text is a key only with SinkOptions::with_text, between fields and er
     CHECK(keys == std::vector<std::string>{"url", "final_url", "ok", "status", "unchanged", "depth",
                                            "parent", "content_type", "bytes", "elapsed_ms", "title",
                                            "description", "links", "fields", "text", "error",
-                                           "fetched_at"});
+                                           "fetched_at", "truncated"});
   }
   SECTION("with --text and no text (a failed fetch) the value is null") {
     r.text.reset();

@@ -34,7 +34,9 @@ TEST_CASE("Stats JSON names statuses, kinds and fetchers", "[progress]") {
   s.by_error = {{"dns", 1}};
   s.results_per_fetcher = {2, 0};
   s.seconds = 2;
+  s.truncated = 1;
   auto j = nlohmann::json::parse(StatsToJson(s));
+  CHECK(j["truncated"] == 1);
   CHECK(j["by_status"]["none"] == 1);
   CHECK(j["by_status"]["200"] == 2);
   CHECK(j["by_error"]["dns"] == 1);

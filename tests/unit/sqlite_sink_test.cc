@@ -74,7 +74,7 @@ Record MakeRecord(int i) {
 const std::vector<std::string> kColumns = {
     "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
     "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
-    "links",  "fields",       "error_kind", "error_message", "fetched_at"};
+    "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated"};
 
 // The columns before "unchanged" came, as an earlier forage created them.
 const std::vector<std::string> kColumnsBeforeUnchanged = {
@@ -237,11 +237,15 @@ TEST_CASE("SQLite output adds the unchanged column to a database from before it"
   CreateDatabaseBeforeUnchanged(path);
   std::vector<std::string> columns = kColumnsBeforeUnchanged;
   SinkOptions options;
-  SECTION("without --text") { columns.push_back("unchanged"); }
-  SECTION("with --text, both are added, in the record's order") {
+  SECTION("without --text") {
+    columns.push_back("unchanged");
+    columns.push_back("truncated");
+  }
+  SECTION("with --text, all are added, in the record's order") {
     options.with_text = true;
     columns.push_back("unchanged");
     columns.push_back("text");
+    columns.push_back("truncated");
   }
   Record r = MakeRecord(1);
   REQUIRE(r.unchanged);
@@ -255,14 +259,16 @@ TEST_CASE("SQLite output adds the unchanged column to a database from before it"
   }
   Db db = OpenReader(path);
   CHECK(ColumnNames(db.get()) == columns);
-  Stmt stmt = Prepare(db.get(), "SELECT url, unchanged FROM pages ORDER BY rowid");
+  Stmt stmt = Prepare(db.get(), "SELECT url, unchanged, truncated FROM pages ORDER BY rowid");
   REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
   CHECK(*Text(stmt.get(), 0) == "http://h/old");
   CHECK_FALSE(Text(stmt.get(), 1));  // older rows: unknown
+  CHECK_FALSE(Text(stmt.get(), 2));
   REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
   CHECK(*Text(stmt.get(), 0) == "http://h/1");
   CHECK(sqlite3_column_type(stmt.get(), 1) == SQLITE_INTEGER);
   CHECK(sqlite3_column_int(stmt.get(), 1) == 1);
+  CHECK(*Text(stmt.get(), 2) == "[]");
   REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
   CHECK(sqlite3_column_int(stmt.get(), 1) == 0);
   CHECK(sqlite3_step(stmt.get()) == SQLITE_DONE);

@@ -29,6 +29,7 @@ wire::FetchResult SampleResult() {
   r.text = "Title\nBody text";
   r.etag = "W/\"abc-1\"";
   r.last_modified = "Sun, 06 Nov 1994 08:49:37 GMT";
+  r.truncated = {"fields.price", "text"};
   return r;
 }
 
@@ -57,6 +58,7 @@ TEST_CASE("Jobs and results survive a round trip", "[wire]") {
   CHECK(out->title == in.title);
   CHECK(out->description == in.description);
   CHECK(out->links == in.links);
+  CHECK(out->truncated == in.truncated);
   CHECK(out->redirect_url == in.redirect_url);
   CHECK(out->retry_after_s == in.retry_after_s);
   CHECK(out->body == in.body);
@@ -144,14 +146,17 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   std::string result = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
   REQUIRE(wire::DecodeResult(result));
   std::string old_result = result;
-  old_result[0] = 5;
-  CHECK_FALSE(wire::DecodeResult(old_result));
-  // And the old layout, which ended at the text, fails even under the new type.
-  std::string old_layout = result.substr(
-      0, result.size() - 8 - SampleResult().etag.size() - SampleResult().last_modified.size());
-  CHECK_FALSE(wire::DecodeResult(old_layout));
+  for (char type : {5, 7}) {
+    old_result[0] = type;
+    CHECK_FALSE(wire::DecodeResult(old_result));
+  }
+  // And the old layouts, which ended at the text or at the validators,
+  // fail even under the new type.
+  const std::size_t validators = 8 + SampleResult().etag.size() + SampleResult().last_modified.size();
+  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4 - validators)));
+  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4)));
   CHECK(static_cast<int>(wire::MessageType::kJob) == 6);
-  CHECK(static_cast<int>(wire::MessageType::kResult) == 7);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 10);
 }
 
 TEST_CASE("Absent title and description stay absent", "[wire]") {
@@ -226,15 +231,82 @@ TEST_CASE("FrameBuffer flags a length over its limit as corrupt", "[wire]") {
   CHECK(frames.Next(&payload) == FrameBuffer::State::kCorrupt);
 }
 
-TEST_CASE("A result with a huge link list is capped below the frame limit", "[wire]") {
+TEST_CASE("A result with a huge link list is capped below the frame limit, and says so",
+          "[wire]") {
   wire::FetchResult r;
   r.links.assign(5000, std::string(20000, 'l'));  // ~100 MB of links
+  r.fields = {{"a", {"kept"}}, {"b", {}}};
+  r.text = "kept too";
   std::string frame = wire::EncodeResult(r);
-  CHECK(frame.size() <= wire::kMaxFrameBytes);
+  CHECK(frame.size() <= wire::kFrameHeaderBytes + wire::kMaxFrameBytes);
   auto out = wire::DecodeResult(std::string_view(frame).substr(4));
   REQUIRE(out);
   CHECK(out->links.size() < 5000);
   CHECK_FALSE(out->links.empty());
+  // What fitted after the links is whole: only the links were cut.
+  CHECK(out->truncated == std::vector<std::string>{"links"});
+}
+
+TEST_CASE("A result over its frame is cut from the end, each part cut named in record order",
+          "[wire][heavy]") {
+  wire::FetchResult r;
+  r.title = std::string(20u << 20, 't');
+  r.description = std::string(20u << 20, 'd');
+  r.links.assign(1000, std::string(10000, 'l'));                   // ~10 MB: fits
+  r.fields = {{"small", {"x"}}, {"big", {std::string(20u << 20, 'f'), "y"}}};  // 20 MB: cut
+  r.text = std::string(15u << 20, 'x');  // some 14 MiB left: cut
+  r.truncated = {"links"};  // the extraction's own cut is kept
+  std::string frame = wire::EncodeResult(r);
+  CHECK(frame.size() <= wire::kFrameHeaderBytes + wire::kMaxFrameBytes);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(4));
+  REQUIRE(out);
+  CHECK(out->title == r.title);
+  CHECK(out->description == r.description);
+  CHECK(out->links.size() == 1000);
+  REQUIRE(out->fields.size() == 2);
+  CHECK(out->fields[0].second == std::vector<std::string>{"x"});
+  CHECK(out->fields[1].second.empty());  // whole values only
+  REQUIRE(out->text);
+  CHECK(out->text->size() < r.text->size());
+  CHECK(out->truncated == std::vector<std::string>{"links", "fields.big", "text"});
+
+  // A title that cannot fit is cut on a character boundary.
+  wire::FetchResult huge;
+  huge.title = "a";
+  for (int i = 0; i < (22 << 20); ++i) *huge.title += "\xe2\x82\xac";  // 66 MiB of euros
+  huge.links = {"http://h/"};
+  std::string cut = wire::EncodeResult(huge);
+  auto back = wire::DecodeResult(std::string_view(cut).substr(4));
+  REQUIRE(back);
+  REQUIRE(back->title);
+  CHECK(back->title->size() % 3 == 1);
+  CHECK(back->title->size() > (60u << 20));
+  CHECK(huge.title->compare(0, back->title->size(), *back->title) == 0);
+  CHECK(back->links.empty());
+  CHECK(back->truncated == std::vector<std::string>{"title", "links"});
+}
+
+TEST_CASE("A result at the documented limits fits its frame whole", "[wire][heavy]") {
+  // What a fetcher's extraction lets through (kMaxLinkBytes, kMaxFieldBytes,
+  // kMaxTextBytes, each string counted with its length) and a title and a
+  // description as long as a page at the default --max-bytes.
+  wire::FetchResult r;
+  r.final_url = "http://h/" + std::string(32 * 1024, 'u');
+  r.title = std::string(10u << 20, 't');
+  r.description = std::string(5u << 20, 'd');
+  const std::string link(1020, 'l');
+  r.links.assign(wire::kMaxLinkBytes / (link.size() + 4), link);
+  r.fields = {{"f", std::vector<std::string>(wire::kMaxFieldBytes / (link.size() + 4), link)}};
+  r.text = std::string(wire::kMaxTextBytes - 4, 'x');
+  std::string frame = wire::EncodeResult(r);
+  CHECK(frame.size() <= wire::kFrameHeaderBytes + wire::kMaxFrameBytes);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(4));
+  REQUIRE(out);
+  CHECK(out->truncated.empty());
+  CHECK(out->links.size() == r.links.size());
+  CHECK(out->fields[0].second.size() == r.fields[0].second.size());
+  CHECK(out->text->size() == r.text->size());
+  CHECK(out->title->size() == r.title->size());
 }
 
 }  // namespace
@@ -250,6 +322,7 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.select = {{"price", "span.price", "data-value"}, {"h", "h1", ""}};
   c.text = true;
   c.max_text = 4096;
+  c.max_links = 77;
   c.log_level = 3;
   c.deny_private = true;
   c.stall_timeout_ms = 2500;
@@ -265,6 +338,7 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK(back->select == c.select);
   CHECK(back->text);
   CHECK(back->max_text == 4096);
+  CHECK(back->max_links == 77);
   CHECK(back->log_level == 3);
   CHECK(back->deny_private);
   CHECK(back->stall_timeout_ms == 2500);
