@@ -122,6 +122,10 @@ class FORAGE_API Crawler {
   // fetcher can be started, a record callback failed).
   Result<CrawlSummary> Run();
 
+  // The counts of the last Run(), also when it failed (what was recorded up
+  // to the failure, for --stats).
+  const CrawlSummary& LastSummary() const;
+
   // Asks a running Run() to stop as SIGINT would. Async-signal-safe.
   void RequestStop();
 

@@ -48,6 +48,15 @@ int main(int argc, char** argv) {
     }
   }
 
+  // From here every exit writes --stats, or leaves none: never an earlier
+  // run's, which a cron job would take for this one's.
+  if (!config.stats_path.empty()) {
+    if (Status st = RemoveStatsFile(config.stats_path); !st.ok()) {
+      LogError(st.message());
+      return kExitUsage;
+    }
+  }
+
   Crawler crawler(config.options);
   for (std::string& url : config.urls) crawler.AddSeed(std::move(url));
   for (const std::string& file : config.files) {
@@ -82,14 +91,25 @@ int main(int argc, char** argv) {
     std::fputc('\n', stderr);
   }
   Status closed = out.Finish(run);
+  // The stats of a run that failed say so, and count what it recorded.
+  auto write_stats = [&](const CrawlSummary& s, const std::string& error) {
+    if (config.stats_path.empty()) return true;
+    if (Status st = WriteStatsFile(config.stats_path, s, error); !st.ok()) {
+      LogError(st.message());
+      return false;
+    }
+    return true;
+  };
   if (!run.ok()) {
     // Options were checked before the run; what stops it now is a sink that
     // failed (status 1) or a run that could not go on.
     LogError(run.status().message());
+    write_stats(crawler.LastSummary(), run.status().message());
     return out.sink_failed() ? kExitSomeFailed : kExitFatal;
   }
   if (!closed.ok()) {
     LogError(closed.message());
+    write_stats(run.value(), closed.message());
     return kExitSomeFailed;
   }
   const CrawlSummary& s = run.value();
@@ -108,12 +128,7 @@ int main(int argc, char** argv) {
   // A good run is silent off a terminal; one with failures, or cut off,
   // says so (cron mails it).
   Log(s.failed > 0 || s.interrupted ? LogLevel::kWarn : LogLevel::kInfo, summary);
-  if (!config.stats_path.empty()) {
-    if (Status st = WriteStatsFile(config.stats_path, s); !st.ok()) {
-      LogError(st.message());
-      return kExitSomeFailed;
-    }
-  }
+  if (!write_stats(s, "")) return kExitSomeFailed;
   if (s.interrupted) return kExitInterrupted;
   return s.failed > 0 ? kExitSomeFailed : kExitOk;
 }

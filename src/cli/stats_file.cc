@@ -1,6 +1,8 @@
 #include "cli/stats_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,7 +12,7 @@
 
 namespace forage {
 
-std::string StatsToJson(const CrawlSummary& s) {
+std::string StatsToJson(const CrawlSummary& s, const std::string& error) {
   nlohmann::ordered_json j;
   j["records"] = s.records;
   j["ok"] = s.ok;
@@ -35,14 +37,27 @@ std::string StatsToJson(const CrawlSummary& s) {
   j["not_due"] = s.not_due;
   j["resumed"] = s.resumed;
   j["interrupted"] = s.interrupted;
+  j["error"] = error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error);
   return j.dump(2) + "\n";
 }
 
-Status WriteStatsFile(const std::string& path, const CrawlSummary& summary) {
+Status WriteStatsFile(const std::string& path, const CrawlSummary& summary,
+                      const std::string& error) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) return Status::Error("cannot write --stats " + path + ": " + std::strerror(errno));
-  if (Status st = WriteAll(fd.get(), StatsToJson(summary)); !st.ok()) {
+  if (Status st = WriteAll(fd.get(), StatsToJson(summary, error)); !st.ok()) {
     return Status::Error("cannot write --stats " + path + ": " + st.message());
+  }
+  return {};
+}
+
+Status RemoveStatsFile(const std::string& path) {
+  // Only a regular file can hold an earlier run's numbers: /dev/stdout, a
+  // pipe or a symbolic link's target stay.
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::Error("cannot replace --stats " + path + ": " + std::strerror(errno));
   }
   return {};
 }

@@ -227,6 +227,8 @@ void Crawler::OnCheckpoint(std::function<Result<std::int64_t>()> checkpoint) {
 }
 Result<CrawlSummary> Crawler::Run() { return impl_->Run(); }
 
+const CrawlSummary& Crawler::LastSummary() const { return impl_->summary; }
+
 void Crawler::RequestStop() {
   impl_->stop_requested.store(true);
   char byte = 1;
@@ -1202,7 +1204,6 @@ Result<CrawlSummary> Crawler::Impl::Run() {
     if (ready < 0) {
       if (errno == EINTR) continue;
       fatal = Status::Error(std::string("poll: ") + std::strerror(errno));
-      StopNow(ErrorKind::kOther, "the run failed: " + fatal.message());
       break;
     }
     for (std::size_t k = 0; k < n_slots && !stopping; ++k) {
@@ -1221,9 +1222,22 @@ Result<CrawlSummary> Crawler::Impl::Run() {
       StopNow(ErrorKind::kInterrupted, "the run was interrupted before this URL finished");
     }
   }
+  auto finish_summary = [&] {
+    summary.seen_urls = seen.size();
+    summary.seen_set_bytes = seen.MemoryBytes();
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  };
   if (!fatal.ok()) {
-    if (!summary.interrupted) StopNow(ErrorKind::kOther, "the run failed: " + fatal.message());
+    // Every URL admitted and not finished gets its record, as when a signal
+    // stops the run (a full disk under the URLs waiting in a temporary file
+    // loses none of them; see SpillQueue). With a state they stay pending
+    // there instead. A failed output takes no more records.
+    if (!summary.interrupted) {
+      StopNow(ErrorKind::kInterrupted,
+              "the run stopped before this URL finished: " + fatal.message());
+    }
     pool.reset();
+    finish_summary();
     // A state is left as last committed: what follows may not be written.
     return fatal;
   }
@@ -1231,12 +1245,13 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   pool.reset();
   if (state) {
     MaybeCommitState(/*now=*/true);
-    if (!fatal.ok()) return fatal;
+    if (!fatal.ok()) {
+      finish_summary();
+      return fatal;
+    }
   }
   if (on_progress) ReportProgress(started);
-  summary.seen_urls = seen.size();
-  summary.seen_set_bytes = seen.MemoryBytes();
-  summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  finish_summary();
   return summary;
 }
 

@@ -88,20 +88,34 @@ Status SpillQueue::Open() {
 }
 
 Status SpillQueue::Push(const Entry& entry) {
-  if (!error_.ok()) return error_;
-  if (!fd_) {
-    if (Status st = Open(); !st.ok()) return st;
+  if (!error_.ok()) {
+    // Kept in memory, where Pop finds it, if Pop can still read.
+    if (readable_) Append(entry);
+    return error_;
   }
+  if (!fd_) {
+    if (Status st = Open(); !st.ok()) {
+      Append(entry);
+      return st;
+    }
+  }
+  const std::size_t body = 1 + 4 + 8 + 4 + entry.url.size() + 4 + entry.parent.size() + 4 +
+                           entry.scope_root.size();
+  if (body > std::numeric_limits<std::uint32_t>::max()) {
+    return Status::Error("a queued URL of " + std::to_string(entry.url.size()) +
+                         " bytes is too long to keep");
+  }
+  Append(entry);
+  return write_buffer_.size() >= kBufferBytes ? Flush() : Status();
+}
+
+void SpillQueue::Append(const Entry& entry) {
   std::uint8_t flags = 0;
   if (entry.parent == last_parent_pushed_) flags |= kSameParent;
   if (entry.scope_root == last_root_pushed_) flags |= kSameRoot;
   const std::size_t body = 1 + 4 + 8 + 4 + entry.url.size() +
                            (flags & kSameParent ? 0 : 4 + entry.parent.size()) +
                            (flags & kSameRoot ? 0 : 4 + entry.scope_root.size());
-  if (body > std::numeric_limits<std::uint32_t>::max()) {
-    return Status::Error("a queued URL of " + std::to_string(entry.url.size()) +
-                         " bytes is too long to keep");
-  }
   PutU32(&write_buffer_, static_cast<std::uint32_t>(body));
   write_buffer_.push_back(static_cast<char>(flags));
   PutU32(&write_buffer_, static_cast<std::uint32_t>(entry.depth));
@@ -116,7 +130,6 @@ Status SpillQueue::Push(const Entry& entry) {
     last_root_pushed_ = entry.scope_root;
   }
   ++count_;
-  return write_buffer_.size() >= kBufferBytes ? Flush() : Status();
 }
 
 Status SpillQueue::Flush() {
@@ -153,6 +166,7 @@ Status SpillQueue::Need(std::size_t n) {
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) {
           read_buffer_.resize(have);
+          readable_ = false;
           return Fail("cannot read", r < 0 ? errno : EIO);
         }
         got += static_cast<std::size_t>(r);
@@ -160,14 +174,17 @@ Status SpillQueue::Need(std::size_t n) {
       read_offset_ += want;
       if (read_offset_ == write_offset_) {
         // Every byte in the file has been read: give the disk back, start over.
-        if (::ftruncate(fd_.get(), 0) != 0) return Fail("cannot truncate", errno);
-        read_offset_ = write_offset_ = 0;
+        // (Not after a failed write: the bytes past write_offset_ that it
+        // left are never read, and writing is over.)
+        if (error_.ok() && ::ftruncate(fd_.get(), 0) != 0) return Fail("cannot truncate", errno);
+        if (error_.ok()) read_offset_ = write_offset_ = 0;
       }
     } else if (!write_buffer_.empty()) {
       // What follows the file's bytes never reached it: take it from memory.
       read_buffer_.append(write_buffer_);
       write_buffer_.clear();
     } else {
+      readable_ = false;
       return Fail("fewer bytes than queued URLs", EIO);  // a bug; not worth a crash
     }
   }
@@ -175,7 +192,7 @@ Status SpillQueue::Need(std::size_t n) {
 }
 
 Status SpillQueue::Pop(Entry* entry) {
-  if (!error_.ok()) return error_;
+  if (!readable_) return error_;
   if (count_ == 0) return Status::Error("no URL is queued in the temporary file");
   if (Status st = Need(4); !st.ok()) return st;
   std::uint32_t body;
@@ -190,7 +207,10 @@ Status SpillQueue::Pop(Entry* entry) {
           GetString(&p, end, &entry->url);
   if (whole && !(flags & kSameParent)) whole = GetString(&p, end, &last_parent_popped_);
   if (whole && !(flags & kSameRoot)) whole = GetString(&p, end, &last_root_popped_);
-  if (!whole || p != end) return Fail("an entry is damaged", EIO);
+  if (!whole || p != end) {
+    readable_ = false;
+    return Fail("an entry is damaged", EIO);
+  }
   entry->depth = static_cast<int>(depth);
   entry->parent = last_parent_popped_;
   entry->scope_root = last_root_popped_;

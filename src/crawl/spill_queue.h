@@ -21,8 +21,12 @@ namespace forage {
 // system refuses that), so nothing is left behind however the process ends.
 // It is created by the first Push and cut back to nothing whenever every
 // byte in it has been read. An I/O error (a full disk, EIO, a file size
-// limit) is returned and sticks: every later call fails with it too, since
-// the entries in the failed write are gone. Master only; not thread-safe.
+// limit) is returned and sticks. A failed write (or open) loses nothing: its
+// entries stay in memory, later Pushes keep theirs there too (still
+// returning the error, and never writing again), and Pop goes on giving
+// every entry, so that a run stopped by a full disk can still account for
+// each URL. A failed read sticks for Pop as well. Master only; not
+// thread-safe.
 class SpillQueue {
  public:
   static constexpr std::size_t kBufferBytes = 64 * 1024;
@@ -60,6 +64,7 @@ class SpillQueue {
   // file first, then from write_buffer_ (which holds what follows it).
   Status Need(std::size_t n);
   Status Fail(const std::string& what, int err);
+  void Append(const Entry& entry);
 
   std::string dir_;
   UniqueFd fd_;
@@ -74,6 +79,7 @@ class SpillQueue {
   std::string last_parent_pushed_, last_root_pushed_;
   std::string last_parent_popped_, last_root_popped_;
   Status error_;
+  bool readable_ = true;  // false after an error Pop cannot get past
 };
 
 }  // namespace forage

@@ -3,6 +3,7 @@
 // privileges needed, nothing outside the test sees it) and runs the real
 // forage there until the file system is full.
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,51 @@ TEST_CASE("A full disk under -o leaves the earlier output in place and no tempor
   CHECK(run.err.find("out.jsonl is left as it was") != std::string::npos);
   CHECK(run.output == "{\"earlier\":true}\n");
   CHECK(run.listing == ".\n..\nout.jsonl\n");
+}
+
+TEST_CASE("A full disk under the URLs waiting on disk: exit 4, every URL admitted recorded",
+          "[disk][spill][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string mount = dir.path() + "/fs";
+  const std::string stats = dir.path() + "/stats.json";
+  // 3000 links, all but one past --queue-in-memory: some 170 KB to the
+  // temporary file, whose first 64 KiB write fills the 16 KiB file system.
+  const std::string script =
+      "set -u; m=$1; shift; mkdir -p \"$m\" && mount -t tmpfs -o size=16k tmpfs \"$m\" || exit 97\n"
+      "TMPDIR=$m exec \"$@\"\n";
+  std::vector<std::string> argv = {"/usr/bin/unshare", "--user",  "--map-root-user",
+                                   "--mount",          "/bin/sh", "-c",
+                                   script,             "sh",      mount};
+  for (std::string& a :
+       ForageCommand({"-j", "1", "-d", "1", "--no-robots", "--queue-in-memory", "1", "--stats",
+                      stats, "--url", server.Url("/manylinks?n=3000")})) {
+    argv.push_back(std::move(a));
+  }
+  ChildProcess forage(argv);
+  forage.CloseStdin();
+  REQUIRE(forage.Wait(60s) == 4);
+  INFO(forage.err());
+  CHECK(forage.err().find("No space left on device") != std::string::npos);
+  std::vector<json> records = ParseRecords(forage.out());
+  std::set<std::string> urls;
+  for (const json& r : records) CHECK(urls.insert(r["url"].get<std::string>()).second);
+  CHECK(records.size() == 3001);
+  for (int i = 0; i < 3000; ++i) CHECK(urls.count(server.Url("/page/" + std::to_string(i))) == 1);
+  int interrupted = 0;
+  for (const json& r : records) {
+    if (r["url"] == server.Url("/manylinks?n=3000")) {
+      CHECK(r["ok"] == true);
+      continue;
+    }
+    CHECK(r["error"]["kind"] == "interrupted");
+    ++interrupted;
+  }
+  CHECK(interrupted == 3000);
+  json s = json::parse(ReadFile(stats));
+  CHECK(s["records"] == 3001);
+  CHECK(s["by_error"]["interrupted"] == 3000);
+  CHECK(s["error"].get<std::string>().find("No space left on device") != std::string::npos);
 }
 
 }  // namespace

@@ -156,6 +156,33 @@ TEST_CASE("The stats file holds the run's counts as JSON", "[output][integration
   CHECK(stats["results_per_fetcher"].size() == 2);
   CHECK(stats["bytes"].get<int>() > 0);
   CHECK(stats["fetcher_restarts"] == 0);
+  CHECK(stats["truncated"] == 0);
+  CHECK(stats["error"].is_null());
+}
+
+TEST_CASE("An earlier run's stats file never outlives a run that fails", "[output][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string stats_path = dir.Write("stats.json", "{\"records\":999}\n");
+  // Exit 2 after the options were read (a missing input file): no stats.
+  ForageRun usage = RunForage({"--stats", stats_path, dir.path() + "/missing.txt"});
+  CHECK(usage.exit_code == 2);
+  CHECK(ReadFile(stats_path).empty());
+  CHECK(ListDir(dir.path()).empty());
+  // Exit 4 (no temporary file for the URLs waiting beyond
+  // --queue-in-memory): the stats of what was recorded, and why it stopped.
+  std::vector<std::string> argv = {"/usr/bin/env", "TMPDIR=" + dir.path() + "/missing"};
+  for (std::string& a :
+       ForageCommand({"-j", "1", "-d", "1", "--no-robots", "--queue-in-memory", "1", "--stats",
+                      stats_path, "--url", server.Url("/manylinks?n=20")})) {
+    argv.push_back(std::move(a));
+  }
+  ChildProcess fatal(argv);
+  fatal.CloseStdin();
+  REQUIRE(fatal.Wait(60s) == 4);
+  json stats = json::parse(ReadFile(stats_path));
+  CHECK(stats["records"] == ParseRecords(fatal.out()).size());
+  CHECK(stats["error"].get<std::string>().find("holding queued URLs") != std::string::npos);
 }
 
 TEST_CASE("A config file supplies options and fields", "[output][integration]") {

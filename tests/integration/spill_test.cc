@@ -201,7 +201,7 @@ TEST_CASE("With --state, a crawl stopped past --queue-in-memory resumes: every U
   }
 }
 
-TEST_CASE("A temporary file that cannot be made stops the run with status 4",
+TEST_CASE("A temporary file that cannot be made stops the run with status 4, losing no URL",
           "[spill][crawl][integration]") {
   TestServer server;
   TempDir dir;
@@ -220,6 +220,12 @@ TEST_CASE("A temporary file that cannot be made stops the run with status 4",
   std::vector<json> records = ParseRecords(forage.out());
   CHECK(records.size() < expected.size());
   Urls(records);  // no URL twice
+  // As when a signal stops the run, each URL admitted and not finished has
+  // its "interrupted" record.
+  for (const json& r : records) {
+    if (r["ok"] != true) CHECK(r["error"]["kind"] == "interrupted");
+  }
+  CheckNoLinkLost(records, 2);
 }
 
 }  // namespace

@@ -197,7 +197,8 @@ TEST_CASE("SpillQueue gives its disk back once everything in the file is read", 
   }
 }
 
-TEST_CASE("SpillQueue reports a directory it cannot use, and the error sticks", "[spill_queue]") {
+TEST_CASE("SpillQueue reports a directory it cannot use, and keeps the entries in memory",
+          "[spill_queue]") {
   test::TempDir dir;
   SpillQueue q(dir.path() + "/missing");
   Status st = q.Push(Made(1));
@@ -206,11 +207,18 @@ TEST_CASE("SpillQueue reports a directory it cannot use, and the error sticks", 
                                Catch::Contains("No such file or directory"));
   CHECK_FALSE(q.Push(Made(2)).ok());
   CHECK_FALSE(q.error().ok());
+  // Nothing admitted is lost: a stopped run still gives each its record.
+  REQUIRE(q.size() == 2);
   Entry got;
-  CHECK_FALSE(q.Pop(&got).ok());
+  REQUIRE(q.Pop(&got).ok());
+  CheckSame(got, Made(1));
+  REQUIRE(q.Pop(&got).ok());
+  CheckSame(got, Made(2));
+  CHECK(q.empty());
 }
 
-TEST_CASE("SpillQueue returns a write failure (file size limit) as an error", "[spill_queue]") {
+TEST_CASE("SpillQueue returns a write failure (file size limit) as an error and loses nothing",
+          "[spill_queue]") {
   test::TempDir dir;
   // In a child, since the limit is the process's: SIGXFSZ ignored, a write
   // past 256 KiB fails with EFBIG, as a full disk fails with ENOSPC.
@@ -226,9 +234,20 @@ TEST_CASE("SpillQueue returns a write failure (file size limit) as an error", "[
     while (st.ok() && i < 100'000) st = q.Push(Made(i++));
     if (st.ok()) ::_exit(11);  // never failed
     if (st.message().find("File too large") == std::string::npos) ::_exit(12);
-    if (q.Push(Made(0)).ok()) ::_exit(13);  // the error sticks
+    if (q.Push(Made(i)).ok()) ::_exit(13);  // the error sticks...
+    ++i;
+    // ... and every entry pushed, the failed write's and later ones, comes out.
+    if (q.size() != i) ::_exit(14);
     SpillQueue::Entry got;
-    if (q.Pop(&got).ok()) ::_exit(14);
+    for (std::size_t k = 0; k < i; ++k) {
+      if (!q.Pop(&got).ok()) ::_exit(15);
+      Entry want = Made(k);
+      if (got.url != want.url || got.parent != want.parent || got.key != want.key ||
+          got.depth != want.depth || got.scope_root != want.scope_root) {
+        ::_exit(16);
+      }
+    }
+    if (!q.empty()) ::_exit(17);
     ::_exit(0);
   }
   int status = 0;
