@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/log.h"
 #include "core/time_format.h"
 
 namespace forage {
@@ -74,6 +75,14 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
 Result<JsonlSink> JsonlSink::Open(const std::string& path, const SinkOptions& options) {
   Result<OutputFile> out = OutputFile::Open(path, options.append || options.resume);
   if (!out.ok()) return out.status();
+  if (options.append) {
+    Result<bool> ended = out.value().EndLastLine();
+    if (!ended.ok()) return ended.status();
+    if (ended.value()) {
+      LogWarn(out.value().where() +
+              ": its last line had no newline (a torn record?); appending on a new line");
+    }
+  }
   return JsonlSink(std::move(out).value(), options);
 }
 

@@ -105,6 +105,11 @@ class OutputFile {
   // end).
   // Fails for what is not a file (a pipe, a terminal), or when closed.
   Result<std::int64_t> Position() const;
+  // For appending: when this is a regular file whose last byte is not a
+  // newline (an earlier writer's torn record, or a file of another kind),
+  // writes one, so that what follows starts a line of its own rather than
+  // being glued onto that one. True if it did.
+  Result<bool> EndLastLine();
   // Closes an owned file (reporting close(2) errors); idempotent.
   Status Close();
   // "standard output" or the path, for messages.

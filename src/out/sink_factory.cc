@@ -115,6 +115,22 @@ Result<std::int64_t> OutputFile::Position() const {
   return static_cast<std::int64_t>(st.st_size);
 }
 
+Result<bool> OutputFile::EndLastLine() {
+  if (fd_ < 0) return Status::Error(where_ + ": closed");
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return false;
+  // The descriptor is write-only: the last byte is read through another.
+  UniqueFd reader(::open(("/proc/self/fd/" + std::to_string(fd_)).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!reader) return Status::Error(where_ + ": cannot read its end: " + std::strerror(errno));
+  char last = 0;
+  if (::pread(reader.get(), &last, 1, st.st_size - 1) != 1) {
+    return Status::Error(where_ + ": cannot read its end: " + std::strerror(errno));
+  }
+  if (last == '\n') return false;
+  if (Status written = Write("\n"); !written.ok()) return written;
+  return true;
+}
+
 Result<OutputFile> OutputFile::Open(const std::string& path, bool append) {
   if (IsStdout(path)) return OutputFile(UniqueFd(), STDOUT_FILENO, kStdoutName);
   const int mode = append ? O_APPEND : O_TRUNC;

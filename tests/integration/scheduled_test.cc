@@ -145,5 +145,29 @@ TEST_CASE("Appending adds to jsonl and sqlite outputs, not csv", "[scheduled][in
   CHECK(csv.err.find("--append works with jsonl and sqlite") != std::string::npos);
 }
 
+TEST_CASE("Appending to a jsonl file whose last line is torn starts a new line, and says so",
+          "[scheduled][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string torn = R"({"url":"http://x/","ok":tr)";
+  std::string out = dir.Write("out.jsonl", "{\"earlier\":true}\n" + torn);
+  ForageRun run = RunForage({"-o", out, "--append", "--url", server.Url("/page/1")});
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.find("out.jsonl: its last line had no newline") != std::string::npos);
+  const std::string text = ReadFile(out);
+  REQUIRE(text.rfind("{\"earlier\":true}\n" + torn + "\n{", 0) == 0);
+  // The record after the torn line is whole, on a line of its own.
+  const std::string last = text.substr(text.find(torn) + torn.size() + 1);
+  std::vector<json> records = ParseRecords(last);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0]["url"] == server.Url("/page/1"));
+  // A whole last line gets nothing added and no warning.
+  ForageRun again = RunForage({"-o", out, "--append", "--url", server.Url("/page/2")});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("no newline") == std::string::npos);
+  CHECK(ReadFile(out).substr(text.size()).find("\n\n") == std::string::npos);
+  CHECK(ParseRecords(ReadFile(out).substr(text.size())).size() == 1);
+}
+
 }  // namespace
 }  // namespace forage::test
