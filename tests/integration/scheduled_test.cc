@@ -158,7 +158,7 @@ TEST_CASE("Appending to a jsonl file whose last line is torn starts a new line, 
   REQUIRE(text.rfind("{\"earlier\":true}\n" + torn + "\n{", 0) == 0);
   // The record after the torn line is whole, on a line of its own.
   const std::string last = text.substr(text.find(torn) + torn.size() + 1);
-  std::vector<json> records = ParseRecords(last);
+  std::vector<nlohmann::json> records = ParseRecords(last);
   REQUIRE(records.size() == 1);
   CHECK(records[0]["url"] == server.Url("/page/1"));
   // A whole last line gets nothing added and no warning.
