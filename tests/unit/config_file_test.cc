@@ -94,7 +94,8 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
       {"timeout = [1, 2]\n", "f.toml:1: timeout: takes one value, not an array"},
       {"concurrency = \n", "f.toml:1:"},
       {"[select]\ntitle = 3\n", "f.toml:2: select.title: must be a string"},
-      {"[select]\ntitle = \"div >\"\n", "bad selector"},
+      {"[select]\ntitle = \"div >\"\n", "f.toml:2: select.title: --select title: bad selector"},
+      {"[select]\na = \"h1\"\n\nb = \"p[\"\n", "f.toml:4: select.b: --select b: bad selector"},
   };
   for (const Case& c : cases) {
     INFO(c.content);
@@ -149,6 +150,20 @@ TEST_CASE("Field rules split NAME, CSS and @attr", "[config]") {
   REQUIRE(attr.ok());
   CHECK(attr.value().css == "a[href^=\"mailto:x@y\"]");  // the '@' in quotes stays
   CHECK(attr.value().attr == "href");
+  // Comments and escapes are CSS's: neither an '@' in a comment nor an
+  // escaped one (`\@`, a character of the name) starts the attribute.
+  auto comment = ParseFieldRule("t=div /* don't @ me */ span@title");
+  REQUIRE(comment.ok());
+  CHECK(comment.value().css == "div /* don't @ me */ span");
+  CHECK(comment.value().attr == "title");
+  auto escaped = ParseFieldRule("t=.\\@container");
+  REQUIRE(escaped.ok());
+  CHECK(escaped.value().css == ".\\@container");
+  CHECK(escaped.value().attr.empty());
+  auto both = ParseFieldRule("t=.\\@lg\\:x@href");
+  REQUIRE(both.ok());
+  CHECK(both.value().css == ".\\@lg\\:x");
+  CHECK(both.value().attr == "href");
   CHECK_FALSE(ParseFieldRule("noequals").ok());
   CHECK_FALSE(ParseFieldRule("=h1").ok());
   CHECK_FALSE(ParseFieldRule("x=h1@").ok());
