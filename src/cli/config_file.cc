@@ -64,7 +64,8 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
         }
         out.args.push_back("--select");
         out.args.push_back(std::string(field.str()) + "=" + rule);
-        out.origins.push_back({"--select", "select." + std::string(field.str()), line});
+        out.origins.push_back({"--select", "select." + std::string(field.str()),
+                               static_cast<int>(css.source().begin.line)});
       }
       continue;
     }

@@ -101,6 +101,7 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
     INFO(c.content);
     std::string file = dir.Write("f.toml", c.content);
     ParsedCommandLine p = Parse({"--config", file, "x.txt"});
+    INFO(p.text);
     CHECK_FALSE(p.config);
     CHECK(p.exit_code == kExitUsage);
     CHECK(p.text.find(c.expected) != std::string::npos);
