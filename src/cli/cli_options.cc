@@ -87,17 +87,22 @@ Result<FieldRule> ParseFieldRule(std::string_view text) {
   FieldRule rule;
   rule.name = std::string(text.substr(0, eq));
   std::string_view css = text.substr(eq + 1);
-  // The last '@' outside [...] and quotes starts the attribute name.
+  // The last '@' outside [...], quotes and comments, and not escaped,
+  // starts the attribute name: CSS reads `\@` as a character of a name, and
+  // a comment's text (`/* don't */`) as nothing.
   int depth = 0;
   char quote = 0;
   std::size_t at = std::string_view::npos;
   for (std::size_t i = 0; i < css.size(); ++i) {
     char c = css[i];
-    if (quote) {
-      if (c == '\\')
-        ++i;
-      else if (c == quote)
-        quote = 0;
+    if (c == '\\') {
+      ++i;
+    } else if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+      const std::size_t close = css.find("*/", i + 2);
+      if (close == std::string_view::npos) break;
+      i = close + 1;
     } else if (c == '"' || c == '\'') {
       quote = c;
     } else if (c == '[' || c == '(') {
@@ -367,11 +372,21 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     out.text = UsageLine(filter.status().message());
     return out;
   }
-  for (const std::string& text : select) {
-    auto rule = ParseFieldRule(text);
+  // The file's rules come first in `select`, in the file's order.
+  std::vector<const ConfigArgs::Origin*> select_origins;
+  for (const ConfigArgs::Origin& origin : from_file.origins) {
+    if (origin.option == "--select") select_origins.push_back(&origin);
+  }
+  for (std::size_t i = 0; i < select.size(); ++i) {
+    auto rule = ParseFieldRule(select[i]);
     if (!rule.ok()) {
+      std::string what = rule.status().message();
+      if (i < select_origins.size()) {
+        what = *config_file + ":" + std::to_string(select_origins[i]->line) + ": " +
+               select_origins[i]->key + ": " + what;
+      }
       out.exit_code = kExitUsage;
-      out.text = UsageLine(rule.status().message());
+      out.text = UsageLine(what);
       return out;
     }
     o.select.push_back(std::move(rule).value());

@@ -51,9 +51,21 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
           return Status::Error(Where(path, css, "select." + std::string(field.str())) +
                                "must be a string (\"CSS\" or \"CSS@attr\")");
         }
+        // The rule reaches the option parser as a C string, which a NUL (TOML
+        // allows "\u0000") would cut short; CSS reads U+0000 as U+FFFD anyway
+        // (CSS Syntax 3.3), so that is what the selector gets.
+        std::string rule;
+        for (const char c : *text) {
+          if (c == '\0') {
+            rule += "\xEF\xBF\xBD";
+          } else {
+            rule += c;
+          }
+        }
         out.args.push_back("--select");
-        out.args.push_back(std::string(field.str()) + "=" + *text);
-        out.origins.push_back({"--select", "select." + std::string(field.str()), line});
+        out.args.push_back(std::string(field.str()) + "=" + rule);
+        out.origins.push_back({"--select", "select." + std::string(field.str()),
+                               static_cast<int>(css.source().begin.line)});
       }
       continue;
     }

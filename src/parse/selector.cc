@@ -4,8 +4,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <limits>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace forage {
@@ -18,11 +21,19 @@ namespace selector_internal {
 
 enum class AttributeOp { kExists, kEquals, kIncludes, kDashMatch, kPrefix, kSuffix, kSubstring };
 
+// How an attribute selector compares values.
+enum class ValueCase {
+  kSensitive,    // the default, and the ` s` flag
+  kInsensitive,  // the ` i` flag: ASCII case-insensitive on every element
+  kHtmlLegacy,   // no flag, on an attribute of the HTML Standard's list: insensitive on HTML
+                 // elements, sensitive in SVG and MathML
+};
+
 struct AttributeTest {
   std::string name;  // ASCII lower-case; gumbo compares attribute names case-insensitively
   AttributeOp op = AttributeOp::kExists;
   std::string value;
-  bool ignore_case = false;  // the ` i` flag
+  ValueCase value_case = ValueCase::kSensitive;
 };
 
 enum class PseudoKind { kNthChild, kNthLastChild, kNthOfType, kNthLastOfType, kEmpty, kRoot, kNot };
@@ -69,6 +80,7 @@ using selector_internal::Complex;
 using selector_internal::Compound;
 using selector_internal::PseudoKind;
 using selector_internal::PseudoTest;
+using selector_internal::ValueCase;
 
 // The parser recurses only into :not(), and matching recurses once per
 // compound selector (never per tree level); these bound both, so that no
@@ -93,6 +105,28 @@ bool IsNameStart(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c) || c == '-'; }
+
+// The attributes whose values the HTML Standard has selectors compare ASCII
+// case-insensitively on HTML elements ("Case-sensitivity of selectors",
+// https://html.spec.whatwg.org/multipage/semantics-other.html#case-sensitivity-of-selectors),
+// in its order, which is alphabetical.
+constexpr std::string_view kLegacyCaseInsensitive[] = {
+    "accept",     "accept-charset", "align",     "alink",    "axis",     "bgcolor",  "charset",
+    "checked",    "clear",          "codetype",  "color",    "compact",  "declare",  "defer",
+    "dir",        "direction",      "disabled",  "enctype",  "face",     "frame",    "hreflang",
+    "http-equiv", "lang",           "language",  "link",     "media",    "method",   "multiple",
+    "nohref",     "noresize",       "noshade",   "nowrap",   "readonly", "rel",      "rev",
+    "rules",      "scope",          "scrolling", "selected", "shape",    "target",   "text",
+    "type",       "valign",         "valuetype", "vlink",
+};
+
+static_assert(std::is_sorted(std::begin(kLegacyCaseInsensitive), std::end(kLegacyCaseInsensitive)));
+
+// `name` is lower-case already.
+bool IsLegacyCaseInsensitive(std::string_view name) {
+  return std::binary_search(std::begin(kLegacyCaseInsensitive), std::end(kLegacyCaseInsensitive),
+                            name);
+}
 
 void AsciiLowerInPlace(std::string* s) {
   for (char& c : *s) c = AsciiLower(c);
@@ -124,12 +158,78 @@ void AppendUtf8(std::uint32_t code_point, std::string* out) {
   }
 }
 
+// CSS Syntax 3.3 turns U+0000 into U+FFFD before anything else, so a NUL
+// (which a TOML string can hold) neither ends a selector nor matches one.
+std::string ReplaceNul(std::string_view css) {
+  std::string out;
+  out.reserve(css.size());
+  for (const char c : css) {
+    if (c == '\0') {
+      AppendUtf8(0xFFFD, &out);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A selector with its comments taken out, and where each byte came from.
+struct Uncommented {
+  std::string text;
+  std::vector<std::size_t> origin;  // origin[i]: offset of text[i] in the input; one more at
+                                    // the end, the input's size
+  std::optional<std::size_t> glued;  // a comment between two names, which would join them
+};
+
+// Comments produce no token (CSS Syntax 4.3.2), so they go before parsing,
+// which then needs no case for them. Strings and escapes are stepped over
+// so that a "/*" in them stays text. A comment between two name characters
+// (`div/**/span`) separates two tokens that no selector puts side by side;
+// removing it would make one name of them, so it is reported instead.
+Uncommented RemoveComments(std::string_view css) {
+  Uncommented out;
+  out.text.reserve(css.size());
+  out.origin.reserve(css.size() + 1);
+  auto keep = [&out, css](std::size_t i) {
+    out.text += css[i];
+    out.origin.push_back(i);
+  };
+  char quote = 0;  // inside a string: its quote
+  std::size_t i = 0;
+  while (i < css.size()) {
+    const char c = css[i];
+    if (c == '\\') {  // the escaped byte is text, whatever it is
+      keep(i++);
+      if (i < css.size()) keep(i++);
+    } else if (quote) {
+      if (c == quote || IsNewline(c)) quote = 0;
+      keep(i++);
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      keep(i++);
+    } else if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+      const std::size_t close = css.find("*/", i + 2);
+      const std::size_t after = close == std::string_view::npos ? css.size() : close + 2;
+      if (!out.glued && !out.text.empty() && IsNameChar(out.text.back()) && after < css.size() &&
+          (IsNameChar(css[after]) || css[after] == '\\')) {
+        out.glued = i;
+      }
+      i = after;
+    } else {
+      keep(i++);
+    }
+  }
+  out.origin.push_back(css.size());
+  return out;
+}
+
 // A hand-written recursive-descent parser over bytes; CSS tokenization is
 // simple enough for selectors that a separate tokenizer would only add code.
 // Records the first error, with its byte offset, and stops.
 class Parser {
  public:
-  explicit Parser(std::string_view css) : css_(css) {}
+  // Parses `source.text`; error offsets are those of `source.origin`.
+  explicit Parser(const Uncommented& source) : css_(source.text), origin_(source.origin) {}
 
   // Parses the whole input into `out`; false on error (see error()).
   bool Run(Compiled* out) {
@@ -162,6 +262,7 @@ class Parser {
   }
 
   bool Fail(std::string message, std::size_t offset) {
+    offset = origin_[std::min(offset, origin_.size() - 1)];
     error_ = std::move(message) + " at offset " + std::to_string(offset);
     return false;
   }
@@ -185,9 +286,10 @@ class Parser {
     return pos_ != start;
   }
 
-  // A backslash that starts an escape: not one that ends the input or a line.
+  // A backslash that starts an escape: not one that ends a line. One that
+  // ends the input is an escape, of U+FFFD (CSS Syntax 4.3.7, 4.3.8).
   bool IsEscapeAt(std::size_t ahead) const {
-    return Peek(ahead) == '\\' && pos_ + ahead + 1 < css_.size() && !IsNewline(Peek(ahead + 1));
+    return Peek(ahead) == '\\' && !IsNewline(Peek(ahead + 1));
   }
 
   // Whether an identifier starts here (CSS Syntax, "would start an ident").
@@ -197,8 +299,12 @@ class Parser {
   }
 
   // After the backslash of a valid escape: hex digits name a code point,
-  // anything else stands for itself.
+  // the end of input is U+FFFD, anything else stands for itself.
   void ConsumeEscape(std::string* out) {
+    if (AtEnd()) {
+      AppendUtf8(0xFFFD, out);
+      return;
+    }
     if (!IsHexDigit(Peek())) {
       *out += css_[pos_++];
       return;
@@ -340,7 +446,7 @@ class Parser {
   bool ParseClass(Compound* out) {
     const std::size_t dot = pos_++;
     if (!StartsIdentifier()) return Fail("expected a class name after \".\"", dot);
-    AttributeTest test{"class", AttributeOp::kIncludes, "", false};
+    AttributeTest test{"class", AttributeOp::kIncludes, "", ValueCase::kSensitive};
     ParseName(&test.value);
     out->attributes.push_back(std::move(test));
     return true;
@@ -350,7 +456,7 @@ class Parser {
   // ids, and cascadia accepts them, although browsers want `#\31`.
   bool ParseId(Compound* out) {
     const std::size_t hash = pos_++;
-    AttributeTest test{"id", AttributeOp::kEquals, "", false};
+    AttributeTest test{"id", AttributeOp::kEquals, "", ValueCase::kSensitive};
     ParseName(&test.value);
     if (test.value.empty()) return Fail("expected an id after \"#\"", hash);
     out->attributes.push_back(std::move(test));
@@ -396,6 +502,7 @@ class Parser {
             "values that start with a digit)",
             pos_);
       }
+      if (IsLegacyCaseInsensitive(test.name)) test.value_case = ValueCase::kHtmlLegacy;
       SkipSpace();
       if (StartsIdentifier()) {
         const std::size_t flag_at = pos_;
@@ -403,8 +510,10 @@ class Parser {
         ParseName(&flag);
         AsciiLowerInPlace(&flag);
         if (flag == "i") {
-          test.ignore_case = true;
-        } else if (flag != "s") {
+          test.value_case = ValueCase::kInsensitive;
+        } else if (flag == "s") {
+          test.value_case = ValueCase::kSensitive;
+        } else {
           return Fail("unknown attribute selector flag \"" + flag + "\" (expected i or s)",
                       flag_at);
         }
@@ -579,6 +688,7 @@ class Parser {
   }
 
   std::string_view css_;
+  const std::vector<std::size_t>& origin_;
   std::size_t pos_ = 0;
   int not_depth_ = 0;
   std::string error_;
@@ -660,8 +770,11 @@ bool AttributeMatches(const AttributeTest& test, const GumboElement& element) {
   if (!attribute) return false;
   const std::string_view value = attribute->value;
   const std::string_view want = test.value;
-  auto equal = [&test](std::string_view a, std::string_view b) {
-    return test.ignore_case ? EqualsIgnoreCase(a, b) : a == b;
+  const bool ignore_case =
+      test.value_case == ValueCase::kInsensitive ||
+      (test.value_case == ValueCase::kHtmlLegacy && element.tag_namespace == GUMBO_NAMESPACE_HTML);
+  auto equal = [ignore_case](std::string_view a, std::string_view b) {
+    return ignore_case ? EqualsIgnoreCase(a, b) : a == b;
   };
   switch (test.op) {
     case AttributeOp::kExists:
@@ -955,10 +1068,18 @@ class Matcher {
 }  // namespace
 
 Result<Selector> Selector::Parse(std::string_view css) {
+  // Offsets in errors count bytes of `input`, the selector as CSS reads it.
+  const std::string input = ReplaceNul(css);
+  const Uncommented source = RemoveComments(input);
+  if (source.glued) {
+    return Status::Error("bad selector \"" + input +
+                         "\": a comment between two names, which CSS keeps apart, at offset " +
+                         std::to_string(*source.glued));
+  }
   auto compiled = std::make_shared<Compiled>();
-  Parser parser(css);
+  Parser parser(source);
   if (!parser.Run(compiled.get())) {
-    return Status::Error("bad selector \"" + std::string(css) + "\": " + parser.error());
+    return Status::Error("bad selector \"" + input + "\": " + parser.error());
   }
   return Selector(std::move(compiled));
 }

@@ -23,7 +23,11 @@ struct Compiled;  // the parsed selector list; defined in selector.cc
 //   type selectors (ASCII case-insensitive, custom elements included) and `*`;
 //   `.class` and `#id` (case-sensitive);
 //   `[a]`, `[a=v]`, `[a~=v]`, `[a|=v]`, `[a^=v]`, `[a$=v]`, `[a*=v]`, the value an
-//   identifier or a quoted string, with an optional ` i` (or ` s`) flag;
+//   identifier or a quoted string, compared case-sensitively, except that the
+//   values of the attributes the HTML Standard lists in "Case-sensitivity of
+//   selectors" (type, lang, rel, method, ...) are compared ASCII
+//   case-insensitively on HTML elements (not in SVG or MathML); an ` i` flag
+//   makes any comparison case-insensitive, an ` s` flag case-sensitive;
 //   the combinators ` `, `>`, `+`, `~` (siblings are element siblings);
 //   selector lists with `,`;
 //   :first-child, :last-child, :only-child, :nth-child(An+B), :nth-last-child(An+B),
@@ -31,6 +35,8 @@ struct Compiled;  // the parsed selector list; defined in selector.cc
 //   :nth-last-of-type(An+B), :empty, :root, and :not(compound, ...).
 // Everything else (pseudo-elements, :hover, namespaces, `:nth-child(An+B of S)`,
 // ...) is a parse error rather than a selector that silently matches nothing.
+// As in CSS, comments are skipped, a NUL byte is read as U+FFFD, and so is a
+// backslash at the very end.
 //
 // Combinators are matched against the whole tree the element lives in, as
 // Element.querySelectorAll does: MatchAll(root) may return an element whose
@@ -38,7 +44,8 @@ struct Compiled;  // the parsed selector list; defined in selector.cc
 class Selector {
  public:
   // Parses `css`. On failure the Status says what is wrong and where, e.g.
-  // `bad selector "div >": expected a selector after ">" at offset 4`.
+  // `bad selector "div >": expected a selector after ">" at offset 4` (the
+  // selector quoted with any NUL as U+FFFD, the offset in bytes of that).
   static Result<Selector> Parse(std::string_view css);
 
   // The HTML elements under `root` (root included) that match, each once, in

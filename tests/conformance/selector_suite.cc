@@ -99,6 +99,10 @@ Result<Report> RunSelectorSuite(const std::filesystem::path& dir, Differences& d
       const std::string id = name + " " + Quote(selector);
       Result<FieldRule> rule = ParseFieldRule("x=" + selector + "@id");
       ExtractSettings settings;
+      // The markup is Unicode text (some cases hold U+FFFD); undeclared, its
+      // UTF-8 would be sniffed as windows-1252, as HTML says for a page
+      // without a charset.
+      settings.content_type = "text/html; charset=utf-8";
       if (rule.ok()) settings.select.push_back(rule.value());
 
       if (c.contains("raises")) {

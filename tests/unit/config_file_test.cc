@@ -1,8 +1,12 @@
 #include "cli/config_file.h"
 
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "cli/cli_options.h"
+#include "forage/extract.h"
 #include "support/forage_run.h"
 #include "support/parse_args.h"
 
@@ -91,12 +95,14 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
       {"timeout = [1, 2]\n", "f.toml:1: timeout: takes one value, not an array"},
       {"concurrency = \n", "f.toml:1:"},
       {"[select]\ntitle = 3\n", "f.toml:2: select.title: must be a string"},
-      {"[select]\ntitle = \"div >\"\n", "bad selector"},
+      {"[select]\ntitle = \"div >\"\n", "f.toml:2: select.title: --select title: bad selector"},
+      {"[select]\na = \"h1\"\n\nb = \"p[\"\n", "f.toml:4: select.b: --select b: bad selector"},
   };
   for (const Case& c : cases) {
     INFO(c.content);
     std::string file = dir.Write("f.toml", c.content);
     ParsedCommandLine p = Parse({"--config", file, "x.txt"});
+    INFO(p.text);
     CHECK_FALSE(p.config);
     CHECK(p.exit_code == kExitUsage);
     CHECK(p.text.find(c.expected) != std::string::npos);
@@ -105,6 +111,35 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
   ParsedCommandLine missing = Parse({"--config", dir.path() + "/none.toml", "x.txt"});
   CHECK(missing.exit_code == kExitUsage);
   CHECK(missing.text.find("none.toml") != std::string::npos);
+}
+
+TEST_CASE("A NUL in a config file's selector is U+FFFD and cuts nothing short", "[config]") {
+  test::TempDir dir;
+  // TOML's "\u0000" puts a NUL in the string; CSS reads it as U+FFFD, as the
+  // HTML parser reads a NUL (or &#0;) in an attribute value.
+  std::string file = dir.Write("f.toml", "[select]\nnul = \"p[id=\\\"\\u0000pre\\\"]@id\"\n");
+  ParsedCommandLine p = Parse({"--config", file, "x.txt"});
+  INFO(p.text);
+  REQUIRE(p.config);
+  REQUIRE(p.config->options.select.size() == 1);
+  const FieldRule& rule = p.config->options.select[0];
+  CHECK(rule.css == "p[id=\"\xEF\xBF\xBDpre\"]");
+  CHECK(rule.attr == "id");
+  ExtractSettings settings;
+  settings.select = p.config->options.select;
+  settings.content_type = "text/html; charset=utf-8";
+  auto page = ExtractHtml("<p id=\"&#0;pre\">a</p><p id=\"pre\">b</p>", "http://h/", settings);
+  REQUIRE(page.ok());
+  CHECK(page.value().fields.at("nul") == std::vector<std::string>{"\xEF\xBF\xBDpre"});
+
+  // What follows a NUL still counts: this selector is incomplete, where
+  // "h1" alone (a selector cut at the NUL) would be accepted.
+  file = dir.Write("f.toml", "[select]\ncut = \"h1\\u0000 >\"\n");
+  ParsedCommandLine cut = Parse({"--config", file, "x.txt"});
+  CHECK_FALSE(cut.config);
+  CHECK(cut.exit_code == kExitUsage);
+  CHECK(cut.text.find("expected a selector after \">\"") != std::string::npos);
+  CHECK(cut.text.find('\0') == std::string::npos);
 }
 
 TEST_CASE("Field rules split NAME, CSS and @attr", "[config]") {
@@ -117,6 +152,20 @@ TEST_CASE("Field rules split NAME, CSS and @attr", "[config]") {
   REQUIRE(attr.ok());
   CHECK(attr.value().css == "a[href^=\"mailto:x@y\"]");  // the '@' in quotes stays
   CHECK(attr.value().attr == "href");
+  // Comments and escapes are CSS's: neither an '@' in a comment nor an
+  // escaped one (`\@`, a character of the name) starts the attribute.
+  auto comment = ParseFieldRule("t=div /* don't @ me */ span@title");
+  REQUIRE(comment.ok());
+  CHECK(comment.value().css == "div /* don't @ me */ span");
+  CHECK(comment.value().attr == "title");
+  auto escaped = ParseFieldRule("t=.\\@container");
+  REQUIRE(escaped.ok());
+  CHECK(escaped.value().css == ".\\@container");
+  CHECK(escaped.value().attr.empty());
+  auto both = ParseFieldRule("t=.\\@lg\\:x@href");
+  REQUIRE(both.ok());
+  CHECK(both.value().css == ".\\@lg\\:x");
+  CHECK(both.value().attr == "href");
   CHECK_FALSE(ParseFieldRule("noequals").ok());
   CHECK_FALSE(ParseFieldRule("=h1").ok());
   CHECK_FALSE(ParseFieldRule("x=h1@").ok());

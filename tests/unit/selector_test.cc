@@ -242,8 +242,9 @@ TEST_CASE("Attribute selectors support every operator and both quote styles", "[
       {"[rel~=\"external nofollow\"]", {}},  // ~= matches one word only
       {"[rel~=\"\"]", {}},
       {"[data-tags~=weather]", {"story-42"}, "id"},
-      {"[lang|=en]", {"en-GB", "en", "en-US"}, "lang"},
-      {"[lang|=EN]", {"EN-gb"}, "lang"},  // values are case-sensitive
+      {"[lang|=en]", {"en-GB", "en", "en-US", "EN-gb"}, "lang"},  // lang ignores case
+      {"[lang|=EN s]", {"EN-gb"}, "lang"},
+      {"[data-currency|=gbp]", {"2.00"}},  // other values are case-sensitive
       {"[class|=x]", {"first", "second"}},
       {"[href^=\"/world\"]", {"/world", "/world/europe", "/world/asia", "/world/africa"}, "href"},
       {"[href^=https]", {"https://example.com/about"}, "href"},
@@ -301,6 +302,109 @@ TEST_CASE("Tag and attribute names are case-insensitive and the i flag folds val
   });
 }
 
+TEST_CASE("Values of the HTML Standard's listed attributes ignore case on HTML elements only",
+          "[selector]") {
+  // The HTML Standard ("Case-sensitivity of selectors") lists 46 attributes,
+  // type, lang, rel and method among them, whose values selectors compare
+  // ASCII case-insensitively on HTML elements; in SVG and MathML, and for
+  // every other attribute, values are case-sensitive. `s` forces sensitive.
+  HtmlDocument doc(R"(<body>
+    <p type="TEST" id="p1" data-kind="TEST" lang="EN">a</p>
+    <a type="test" id="a1" rel="NoFollow" data-kind="test" hreflang="De-AT">b</a>
+    <form id="f1" method="POST" enctype="Multipart/Form-Data"></form>
+    <input id="i1" type="CheckBox" checked="CHECKED" disabled="Disabled">
+    <div id="td1" align="Center" valign="TOP" nowrap="NOWRAP"></div>
+    <svg><text id="s1" type="TEST" lang="EN">c</text><a id="s2" type="test">d</a></svg>
+    <math><mi id="m1" dir="RTL">x</mi></math>
+    <div id="d1" dir="RTL" DATA-K="V"></div>
+  </body>)");
+  CheckCases(
+      {
+          {"[type=\"test\"]", {"p1", "a1", "s2"}, "id"},
+          {"[type=TEST]", {"p1", "a1", "s1"}, "id"},  // exact in SVG, folded in HTML
+          {"[type=test i]", {"p1", "a1", "s1", "s2"}, "id"},
+          {"[type=test s]", {"a1", "s2"}, "id"},
+          {"[type=TEST s]", {"p1", "s1"}, "id"},
+          {"[type^=te]", {"p1", "a1", "s2"}, "id"},
+          {"[type$=ST]", {"p1", "a1", "s1"}, "id"},
+          {"[type*=Es]", {"p1", "a1"}, "id"},
+          {"[type~=TEST]", {"p1", "a1", "s1"}, "id"},
+          {"[data-kind=test]", {"a1"}, "id"},  // not on the list
+          {"[lang=en]", {"p1"}, "id"},
+          {"[lang|=en]", {"p1"}, "id"},
+          {"[rel~=nofollow]", {"a1"}, "id"},
+          {"[hreflang|=de]", {"a1"}, "id"},
+          {"form[method=post]", {"f1"}, "id"},
+          {"[enctype=\"multipart/form-data\"]", {"f1"}, "id"},
+          {"input[type=checkbox][checked=checked][disabled=disabled]", {"i1"}, "id"},
+          {"[align=center][valign=top][nowrap=nowrap]", {"td1"}, "id"},
+          {"[dir=rtl]", {"d1"}, "id"},  // the MathML element keeps its case
+          {"[dir=rtl i]", {"m1", "d1"}, "id"},
+          {"[Data-K=v]", {}, "id"},
+          {"[data-k=V]", {"d1"}, "id"},
+      },
+      doc.root());
+}
+
+TEST_CASE("Comments in selectors are skipped as CSS skips them", "[selector]") {
+  HtmlDocument doc(R"(<body><div id="d" class="x"><span id="s" title="/* no */">t</span><i id="i" title="/*"></i></div>
+    <p id="p" data-a="GBP"></p></body>)");
+  CheckCases(
+      {
+          {"/* first */ div /* between */ span /* last */", {"s"}, "id"},
+          {"div/**/.x", {"d"}, "id"},  // no token between: a compound
+          {"div/**/>/**/span", {"s"}, "id"},
+          {"div,/* x */p", {"d", "p"}, "id"},
+          {"[ data-a /* a */ = /* b */ GBP /* c */ ]", {"p"}, "id"},
+          {"[data-a='GBP' /* flag: */ i]", {"p"}, "id"},
+          {"span:not( /* none */ #d /* here */ )", {"s"}, "id"},
+          {"span:nth-child( /* one */ 1 /* st */ )", {"s"}, "id"},
+          {"[title=\"/* no */\"]", {"s"}, "id"},  // inside a string: text
+          {"[title='/* no */']", {"s"}, "id"},
+          {"[title=\\/\\*]", {"i"}, "id"},  // escapes: the name "/*"
+          {"span /* unterminated", {"s"}, "id"},
+      },
+      doc.root());
+  // Offsets in errors count the selector as written.
+  Result<Selector> bad = Selector::Parse("/* long comment */ div >");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() ==
+        "bad selector \"/* long comment */ div >\": expected a selector after \">\" at offset 23");
+  Result<Selector> glued = Selector::Parse("div/**/span");
+  REQUIRE_FALSE(glued.ok());
+  CHECK(glued.status().message() ==
+        "bad selector \"div/**/span\": a comment between two names, which CSS keeps apart, at "
+        "offset 3");
+}
+
+TEST_CASE("A NUL in a selector is U+FFFD, and an escape at the end is too", "[selector]") {
+  // CSS Syntax turns U+0000 into U+FFFD before tokenizing, and so does the
+  // HTML parser in attribute values: a NUL neither ends the selector nor
+  // escapes its comparison.
+  HtmlDocument doc(
+      "<body><pre id=\"&#0;pre\">1</pre><p id=\"pre\">2</p>"
+      "<a id=\"a\" class=\"\xEF\xBF\xBD" "bar\">3</a><span id=\"b\" class=\"foo\xEF\xBF\xBD\">4</span>"
+      "</body>");
+  using namespace std::string_literals;
+  CheckCases(
+      {
+          {"[id=\"\0pre\"]"s, {"\xEF\xBF\xBDpre"}, "id"},
+          {"[id=\"\\0 pre\"]", {"\xEF\xBF\xBDpre"}, "id"},
+          {"#\0pre"s, {"\xEF\xBF\xBDpre"}, "id"},
+          {"p[id=pre], a.\0bar"s, {"pre", "a"}, "id"},
+          {"a.\\0 bar", {"a"}, "id"},
+          {"span.foo\\", {"b"}, "id"},  // a backslash at the end escapes U+FFFD
+          {"span.foo\\FFFD", {"b"}, "id"},
+      },
+      doc.root());
+  // The NUL does not cut the selector short: what follows it still counts.
+  Result<Selector> rest = Selector::Parse("p\0 >"s);
+  REQUIRE_FALSE(rest.ok());
+  CHECK(rest.status().message() ==
+        "bad selector \"p\xEF\xBF\xBD >\": expected a selector after \">\" at offset 5");
+  CHECK(rest.status().message().find('\0') == std::string::npos);
+}
+
 TEST_CASE("Compound selectors require every part", "[selector]") {
   CheckCases({
       {"li.item:first-child > a[href]", {"Home"}},
@@ -310,7 +414,8 @@ TEST_CASE("Compound selectors require every part", "[selector]") {
       {"td[data-currency]:last-child", {"4.50", "2.00", "1.10"}},
       {"p.byline:first-of-type", {kByline}},
       {"input[type=text]#exact", {}},
-      {"a[href^='/'][lang]:not([lang|=en])", {"Europe", "Sport"}},  // |= is case-sensitive
+      {"a[href^='/'][lang]:not([lang|=en])", {"Sport"}},
+      {"a[href^='/'][lang]:not([lang|=en s])", {"Europe", "Sport"}},
   });
 }
 
@@ -573,9 +678,9 @@ TEST_CASE("Bad selectors are errors that quote the selector", "[selector]") {
       "*|a",
       "[ns|a]",
       "[*|a]",
-      "a\\",
       "'a'",
-      "a /* comment */ b",
+      "a/* glued */b",
+      "[a=b/* glued */c]",
       "a:",
       "a:1",
       "a*",
@@ -612,6 +717,9 @@ TEST_CASE("Parse errors say what is wrong and where", "[selector]") {
       {"[a=\"b", "bad selector \"[a=\"b\": unterminated string at offset 3"},
       {"[a", "bad selector \"[a\": unclosed \"[\" at offset 0"},
       {"a b)", "bad selector \"a b)\": unexpected \")\" at offset 3"},
+      // An escaped "/" starts no comment: the "*" after it is unexpected.
+      {"[title=\\/*]", "bad selector \"[title=\\/*]\": expected \"]\" at offset 9"},
+      {"[a='/*'] >", "bad selector \"[a='/*'] >\": expected a selector after \">\" at offset 9"},
   };
   for (const auto& [css, expected] : kMessages) {
     Result<Selector> selector = Selector::Parse(css);
