@@ -14,7 +14,7 @@ Usage:
                                                              77 (skip) without the data
 
 DIR defaults to $FORAGE_EXTERNAL_SUITES/whatwg-encoding, else ../shared/external-suites/
-whatwg-encoding beside the repository, else /work/shared/external-suites/whatwg-encoding.
+whatwg-encoding beside the repository (as forage_conformance looks for it).
 """
 
 import argparse
@@ -36,7 +36,6 @@ def default_data_dir():
     if os.environ.get("FORAGE_EXTERNAL_SUITES"):
         candidates.append(Path(os.environ["FORAGE_EXTERNAL_SUITES"]) / "whatwg-encoding")
     candidates.append(REPO.parent / "shared" / "external-suites" / "whatwg-encoding")
-    candidates.append(Path("/work/shared/external-suites/whatwg-encoding"))
     for c in candidates:
         if (c / "encodings.json").is_file():
             return c
