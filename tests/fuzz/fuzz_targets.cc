@@ -8,9 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli_options.h"
@@ -296,6 +298,21 @@ Frames BufferFrames(std::string_view stream, std::size_t max_payload, std::uint3
   return out;
 }
 
+bool IsMultiByte(std::string_view name) {
+  for (std::string_view multi : {"GBK", "gb18030", "Big5", "EUC-JP", "ISO-2022-JP", "Shift_JIS",
+                                 "EUC-KR"}) {
+    if (name == multi) return true;
+  }
+  return false;
+}
+
+// Code points in valid UTF-8: the bytes that are not continuation bytes.
+std::size_t CodePoints(std::string_view utf8) {
+  std::size_t count = 0;
+  for (const char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
 }  // namespace
 
 // --- the targets ------------------------------------------------------------
@@ -413,7 +430,8 @@ int FuzzCharset(const std::uint8_t* data, std::size_t size) {
   FUZZ_CHECK(sniffed.bom_bytes <= body.size() &&
                  (sniffed.bom_bytes == 0) == (sniffed.source != Encoding::Source::kBom),
              "bom_bytes " + std::to_string(sniffed.bom_bytes) + "; " + what);
-  FUZZ_CHECK(sniffed.source != Encoding::Source::kMeta || !StartsWith(sniffed.name, "UTF-16"),
+  FUZZ_CHECK(sniffed.source != Encoding::Source::kMeta ||
+                 (!StartsWith(sniffed.name, "UTF-16") && sniffed.name != "x-user-defined"),
              "a <meta> gave " + sniffed.name + "; " + what);
   std::string utf8 = ToUtf8(body, sniffed);
   FUZZ_CHECK(IsValidUtf8(utf8), "ToUtf8 as " + sniffed.name + " gives invalid UTF-8; " + what);
@@ -429,12 +447,23 @@ int FuzzCharset(const std::uint8_t* data, std::size_t size) {
       "windows-1253", "windows-1254", "windows-1255",    "windows-1256",
       "windows-1257", "windows-1258", "x-mac-cyrillic",  "GBK",
       "gb18030",      "Big5",         "EUC-JP",          "ISO-2022-JP",
-      "Shift_JIS",    "EUC-KR",       "no-such-encoding"};
+      "Shift_JIS",    "EUC-KR",       "x-user-defined",  "replacement",
+      "no-such-encoding"};
   constexpr std::size_t kCount = sizeof(kNames) / sizeof(kNames[0]);
   Encoding forced;
   forced.name = kNames[body.empty() ? 0 : static_cast<unsigned char>(body[0]) % kCount];
   utf8 = ToUtf8(body, forced);
   FUZZ_CHECK(IsValidUtf8(utf8), "ToUtf8 as " + forced.name + " gives invalid UTF-8; " + what);
+  if (forced.name == "replacement") {
+    FUZZ_CHECK(utf8 == (body.empty() ? "" : "\xEF\xBF\xBD"),
+               "replacement gives " + Printable(utf8) + "; " + what);
+  } else if (forced.name != "UTF-8" && !StartsWith(forced.name, "UTF-16") &&
+             !IsMultiByte(forced.name)) {
+    // A single-byte decoder gives one code point per byte.
+    FUZZ_CHECK(CodePoints(utf8) == body.size(),
+               "ToUtf8 as " + forced.name + " gives " + std::to_string(CodePoints(utf8)) +
+                   " code points for " + std::to_string(body.size()) + " bytes; " + what);
+  }
 
   std::string repaired = MakeValidUtf8(body);
   FUZZ_CHECK(IsValidUtf8(repaired), "MakeValidUtf8 gives invalid UTF-8; " + what);
