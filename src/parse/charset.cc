@@ -656,7 +656,7 @@ constexpr SingleByteTable kXUserDefined = MakeXUserDefined();
 
 // A table's bytes 0x80..0xFF already in UTF-8, so that decoding copies instead of encoding.
 struct Utf8Table {
-  std::array<std::uint8_t, 128> size{};           // 2 or 3: the table is BMP only
+  std::array<std::uint8_t, 128> size{};  // 2 or 3: the table is BMP only
   std::array<std::array<char, 3>, 128> bytes{};
 };
 
@@ -666,8 +666,7 @@ constexpr Utf8Table MakeUtf8Table(const SingleByteTable& table) {
     const char32_t c = table.high[i];
     if (c < 0x800) {
       utf8.size[i] = 2;
-      utf8.bytes[i] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F)),
-                       0};
+      utf8.bytes[i] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F)), 0};
     } else {
       utf8.size[i] = 3;
       utf8.bytes[i] = {static_cast<char>(0xE0 | (c >> 12)),
@@ -683,7 +682,8 @@ constexpr std::size_t kSingleByteCount = std::size(kSingleByteTables);
 // Index kSingleByteCount is x-user-defined.
 constexpr std::array<Utf8Table, kSingleByteCount + 1> kUtf8Tables = [] {
   std::array<Utf8Table, kSingleByteCount + 1> tables{};
-  for (std::size_t i = 0; i < kSingleByteCount; ++i) tables[i] = MakeUtf8Table(kSingleByteTables[i]);
+  for (std::size_t i = 0; i < kSingleByteCount; ++i)
+    tables[i] = MakeUtf8Table(kSingleByteTables[i]);
   tables[kSingleByteCount] = MakeUtf8Table(kXUserDefined);
   return tables;
 }();

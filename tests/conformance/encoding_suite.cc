@@ -228,8 +228,7 @@ Result<Report> RunEncodingSuite(const std::filesystem::path& dir, Differences& d
                 expect.bytes.back() = "\xED\xA0\x80";
                 expect.expected.back() = "\xEF\xBF\xBD";
               }
-              body = by_meta ? Page(head, expect)
-                             : ToUtf16(Page(head, expect), name == "UTF-16BE");
+              body = by_meta ? Page(head, expect) : ToUtf16(Page(head, expect), name == "UTF-16BE");
             } else if (name == "x-user-defined") {
               Sample user_defined = SingleByteSample({});
               for (int b = 0x80; b <= 0xFF; ++b) {

@@ -299,8 +299,8 @@ Frames BufferFrames(std::string_view stream, std::size_t max_payload, std::uint3
 }
 
 bool IsMultiByte(std::string_view name) {
-  for (std::string_view multi : {"GBK", "gb18030", "Big5", "EUC-JP", "ISO-2022-JP", "Shift_JIS",
-                                 "EUC-KR"}) {
+  for (std::string_view multi :
+       {"GBK", "gb18030", "Big5", "EUC-JP", "ISO-2022-JP", "Shift_JIS", "EUC-KR"}) {
     if (name == multi) return true;
   }
   return false;
@@ -438,16 +438,14 @@ int FuzzCharset(const std::uint8_t* data, std::size_t size) {
 
   // Every decoder, whatever the body says: chosen by its first byte.
   static const char* const kNames[] = {
-      "UTF-8",        "UTF-16LE",     "UTF-16BE",        "IBM866",
-      "ISO-8859-2",   "ISO-8859-3",   "ISO-8859-4",      "ISO-8859-5",
-      "ISO-8859-6",   "ISO-8859-7",   "ISO-8859-8",      "ISO-8859-8-I",
-      "ISO-8859-10",  "ISO-8859-13",  "ISO-8859-14",     "ISO-8859-15",
-      "ISO-8859-16",  "KOI8-R",       "KOI8-U",          "macintosh",
-      "windows-874",  "windows-1250", "windows-1251",    "windows-1252",
-      "windows-1253", "windows-1254", "windows-1255",    "windows-1256",
-      "windows-1257", "windows-1258", "x-mac-cyrillic",  "GBK",
-      "gb18030",      "Big5",         "EUC-JP",          "ISO-2022-JP",
-      "Shift_JIS",    "EUC-KR",       "x-user-defined",  "replacement",
+      "UTF-8",           "UTF-16LE",     "UTF-16BE",     "IBM866",         "ISO-8859-2",
+      "ISO-8859-3",      "ISO-8859-4",   "ISO-8859-5",   "ISO-8859-6",     "ISO-8859-7",
+      "ISO-8859-8",      "ISO-8859-8-I", "ISO-8859-10",  "ISO-8859-13",    "ISO-8859-14",
+      "ISO-8859-15",     "ISO-8859-16",  "KOI8-R",       "KOI8-U",         "macintosh",
+      "windows-874",     "windows-1250", "windows-1251", "windows-1252",   "windows-1253",
+      "windows-1254",    "windows-1255", "windows-1256", "windows-1257",   "windows-1258",
+      "x-mac-cyrillic",  "GBK",          "gb18030",      "Big5",           "EUC-JP",
+      "ISO-2022-JP",     "Shift_JIS",    "EUC-KR",       "x-user-defined", "replacement",
       "no-such-encoding"};
   constexpr std::size_t kCount = sizeof(kNames) / sizeof(kNames[0]);
   Encoding forced;
