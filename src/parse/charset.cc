@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <initializer_list>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -22,9 +22,7 @@ struct LabelEntry {
   std::string_view name;   // canonical name
 };
 
-// The Encoding Standard's label table (https://encoding.spec.whatwg.org/#names-and-labels),
-// less the "replacement" and "x-user-defined" encodings, which forage treats as unknown: the
-// first would decode a whole page to one U+FFFD, the second is never what a page means.
+// The Encoding Standard's label table (https://encoding.spec.whatwg.org/#names-and-labels).
 // About 230 entries; a label lookup happens a few times per page, so a linear scan is plenty.
 constexpr LabelEntry kLabels[] = {
     // UTF-8
@@ -258,6 +256,18 @@ constexpr LabelEntry kLabels[] = {
     {"unicodefeff", "UTF-16LE"},
     {"utf-16", "UTF-16LE"},
     {"utf-16le", "UTF-16LE"},
+    // The replacement encoding: labels of encodings (ISO-2022-KR, HZ, ...) whose decoders let
+    // escape sequences hide markup from filters that read the bytes as ASCII. The standard
+    // decodes any page so labelled to a single U+FFFD rather than guess.
+    {"csiso2022kr", "replacement"},
+    {"hz-gb-2312", "replacement"},
+    {"iso-2022-cn", "replacement"},
+    {"iso-2022-cn-ext", "replacement"},
+    {"iso-2022-kr", "replacement"},
+    {"replacement", "replacement"},
+    // Bytes 0x80..0xFF to the private-use code points U+F780..U+F7FF. A <meta> naming it means
+    // windows-1252 (HTML's prescan); only the Content-Type header can choose it.
+    {"x-user-defined", "x-user-defined"},
 };
 
 // No label in the table is longer than this; longer input is rejected without copying it.
@@ -467,8 +477,10 @@ class Prescanner {
     if (!need_pragma) return true;
     if (*need_pragma && !got_pragma) return true;
     if (!charset) return true;
-    // A document whose bytes can be scanned for ASCII "<meta" is not UTF-16.
+    // A document whose bytes can be scanned for ASCII "<meta" is not UTF-16; and a page may
+    // not pick x-user-defined for itself (HTML's prescan).
     if (IsUtf16(*charset)) *charset = "UTF-8";
+    if (*charset == "x-user-defined") *charset = "windows-1252";
     *encoding = std::move(charset);
     return true;
   }
@@ -605,18 +617,171 @@ std::size_t FirstInvalidUtf8(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
+// Appends `code_point` (a Unicode scalar value) as UTF-8.
+void AppendCodePoint(char32_t code_point, std::string* out) {
+  if (code_point < 0x80) {
+    out->push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
+// --- Single-byte encodings: a table lookup per byte.
+
+struct SingleByteTable {
+  std::string_view name;  // canonical name
+  char16_t high[128];     // code point of byte 0x80 + i; 0xFFFD for an error
+};
+
+// kSingleByteTables: every single-byte encoding of the standard, generated from its indexes.
+#include "parse/single_byte_tables.inc"
+
+// x-user-defined is not an index but a rule: byte 0x80 + i is U+F780 + i.
+constexpr SingleByteTable MakeXUserDefined() {
+  SingleByteTable table{"x-user-defined", {}};
+  for (int i = 0; i < 128; ++i) table.high[i] = static_cast<char16_t>(0xF780 + i);
+  return table;
+}
+constexpr SingleByteTable kXUserDefined = MakeXUserDefined();
+
+// A table's bytes 0x80..0xFF already in UTF-8, so that decoding copies instead of encoding.
+struct Utf8Table {
+  std::array<std::uint8_t, 128> size{};  // 2 or 3: the table is BMP only
+  std::array<std::array<char, 3>, 128> bytes{};
+};
+
+constexpr Utf8Table MakeUtf8Table(const SingleByteTable& table) {
+  Utf8Table utf8;
+  for (int i = 0; i < 128; ++i) {
+    const char32_t c = table.high[i];
+    if (c < 0x800) {
+      utf8.size[i] = 2;
+      utf8.bytes[i] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F)), 0};
+    } else {
+      utf8.size[i] = 3;
+      utf8.bytes[i] = {static_cast<char>(0xE0 | (c >> 12)),
+                       static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                       static_cast<char>(0x80 | (c & 0x3F))};
+    }
+  }
+  return utf8;
+}
+
+constexpr std::size_t kSingleByteCount = std::size(kSingleByteTables);
+
+// Index kSingleByteCount is x-user-defined.
+constexpr std::array<Utf8Table, kSingleByteCount + 1> kUtf8Tables = [] {
+  std::array<Utf8Table, kSingleByteCount + 1> tables{};
+  for (std::size_t i = 0; i < kSingleByteCount; ++i)
+    tables[i] = MakeUtf8Table(kSingleByteTables[i]);
+  tables[kSingleByteCount] = MakeUtf8Table(kXUserDefined);
+  return tables;
+}();
+
+// Whether the eight bytes at p are all ASCII.
+bool AllAscii8(const unsigned char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, 8);
+  return (word & 0x8080808080808080ULL) == 0;
+}
+
+// Two passes: the first measures the output, so the second writes into a string allocated once
+// at its final size.
+std::string DecodeSingleByte(std::string_view input, const Utf8Table& table) {
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  const std::size_t n = input.size();
+  std::size_t size = n;
+  for (std::size_t i = 0; i < n;) {
+    if (i + 8 <= n && AllAscii8(in + i)) {
+      i += 8;
+      continue;
+    }
+    if (in[i] >= 0x80) size += table.size[in[i] - 0x80] - 1;
+    ++i;
+  }
+  std::string out(size, '\0');
+  char* p = out.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char byte = in[i];
+    if (byte < 0x80) {
+      *p++ = static_cast<char>(byte);
+    } else {
+      const std::size_t k = byte - 0x80;
+      std::memcpy(p, table.bytes[k].data(), table.size[k]);
+      p += table.size[k];
+    }
+  }
+  return out;
+}
+
+// The Utf8Table of single-byte encoding `name` (canonical), or nullptr.
+const Utf8Table* FindSingleByte(std::string_view name) {
+  for (std::size_t i = 0; i < kSingleByteCount; ++i) {
+    if (kSingleByteTables[i].name == name) return &kUtf8Tables[i];
+  }
+  if (name == kXUserDefined.name) return &kUtf8Tables[kSingleByteCount];
+  return nullptr;
+}
+
+// --- UTF-16LE and UTF-16BE, the standard's shared UTF-16 decoder.
+
+std::string DecodeUtf16(std::string_view input, bool big_endian) {
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  const std::size_t n = input.size();
+  std::string out;
+  // Each two-byte unit yields at most three bytes (a surrogate pair four for four bytes), and an
+  // odd last byte one U+FFFD: reserving this, appending never reallocates.
+  out.reserve(n / 2 * 3 + 3);
+  std::optional<char16_t> lead_surrogate;
+  std::size_t i = 0;
+  while (i + 1 < n) {
+    const char16_t unit = big_endian ? static_cast<char16_t>(in[i] << 8 | in[i + 1])
+                                     : static_cast<char16_t>(in[i + 1] << 8 | in[i]);
+    i += 2;
+    if (lead_surrogate) {
+      const char16_t lead = *lead_surrogate;
+      lead_surrogate.reset();
+      if (unit >= 0xDC00 && unit <= 0xDFFF) {
+        AppendCodePoint(0x10000 + ((lead - 0xD800) << 10) + (unit - 0xDC00), &out);
+        continue;
+      }
+      // An unpaired lead surrogate; the unit after it is read again on its own.
+      out.append(kReplacement);
+      i -= 2;
+      continue;
+    }
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      lead_surrogate = unit;
+    } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+      out.append(kReplacement);  // a trail surrogate without a lead
+    } else {
+      AppendCodePoint(unit, &out);
+    }
+  }
+  // The end of input inside a unit or after a lead surrogate is one error, not two.
+  if (lead_surrogate || i < n) out.append(kReplacement);
+  return out;
+}
+
+// --- Multi-byte CJK encodings: glibc's iconv.
+
 // Bytes that glibc rejects but the Encoding Standard decodes.
 enum class Quirk {
   kNone,
-  // Windows code pages: each of 0x80..0x9F that the code page leaves unassigned is the C1
-  // control of the same value (e.g. windows-1252 0x81 -> U+0081), while glibc rejects it.
-  kWindowsC1,
   // GBK and gb18030: a lone 0x80 is the euro sign, which glibc rejects.
   kLone80IsEuro,
   // Shift_JIS: a lone 0x80 is U+0080, which glibc's WINDOWS-31J rejects.
   kLone80IsC1,
-  // UTF-16: glibc rejects a lone surrogate as a whole code unit, so skip two bytes, not one.
-  kUtf16,
 };
 
 struct Decoder {
@@ -625,40 +790,10 @@ struct Decoder {
   Quirk quirk;
 };
 
-// How each encoding is decoded with glibc. Where glibc has several converters for a name, the
-// one closest to what browsers decode comes first; the others are fallbacks for other iconvs.
+// How each multi-byte encoding is decoded with glibc. Where glibc has several converters for a
+// name, the one closest to what browsers decode comes first; the others are fallbacks for other
+// iconvs.
 constexpr Decoder kDecoders[] = {
-    {"IBM866", {"IBM866", "CP866", nullptr}, Quirk::kNone},
-    {"ISO-8859-2", {"ISO-8859-2", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-3", {"ISO-8859-3", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-4", {"ISO-8859-4", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-5", {"ISO-8859-5", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-6", {"ISO-8859-6", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-7", {"ISO-8859-7", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-8", {"ISO-8859-8", nullptr, nullptr}, Quirk::kNone},
-    // Logical-order Hebrew differs from ISO-8859-8 only in how it is displayed.
-    {"ISO-8859-8-I", {"ISO-8859-8", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-10", {"ISO-8859-10", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-13", {"ISO-8859-13", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-14", {"ISO-8859-14", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-15", {"ISO-8859-15", nullptr, nullptr}, Quirk::kNone},
-    {"ISO-8859-16", {"ISO-8859-16", nullptr, nullptr}, Quirk::kNone},
-    {"KOI8-R", {"KOI8-R", nullptr, nullptr}, Quirk::kNone},
-    // The standard's KOI8-U also has the Belarusian letters at 0xAE/0xBE, as glibc's KOI8-RU.
-    {"KOI8-U", {"KOI8-RU", "KOI8-U", nullptr}, Quirk::kNone},
-    {"macintosh", {"MACINTOSH", "MAC", nullptr}, Quirk::kNone},
-    {"windows-874", {"WINDOWS-874", "CP874", nullptr}, Quirk::kWindowsC1},
-    {"windows-1250", {"WINDOWS-1250", "CP1250", nullptr}, Quirk::kWindowsC1},
-    {"windows-1251", {"WINDOWS-1251", "CP1251", nullptr}, Quirk::kWindowsC1},
-    {"windows-1252", {"WINDOWS-1252", "CP1252", nullptr}, Quirk::kWindowsC1},
-    {"windows-1253", {"WINDOWS-1253", "CP1253", nullptr}, Quirk::kWindowsC1},
-    {"windows-1254", {"WINDOWS-1254", "CP1254", nullptr}, Quirk::kWindowsC1},
-    {"windows-1255", {"WINDOWS-1255", "CP1255", nullptr}, Quirk::kWindowsC1},
-    {"windows-1256", {"WINDOWS-1256", "CP1256", nullptr}, Quirk::kWindowsC1},
-    {"windows-1257", {"WINDOWS-1257", "CP1257", nullptr}, Quirk::kWindowsC1},
-    {"windows-1258", {"WINDOWS-1258", "CP1258", nullptr}, Quirk::kWindowsC1},
-    // The standard's x-mac-cyrillic is the later Mac OS Ukrainian table.
-    {"x-mac-cyrillic", {"MACUKRAINIAN", "MAC-CYRILLIC", nullptr}, Quirk::kNone},
     // The standard decodes GBK with the gb18030 decoder (a superset): pages labelled gb2312
     // routinely use GBK and GB18030 characters.
     {"GBK", {"GB18030", "GBK", nullptr}, Quirk::kLone80IsEuro},
@@ -675,13 +810,11 @@ constexpr Decoder kDecoders[] = {
     {"Shift_JIS", {"WINDOWS-31J", "CP932", "SHIFT_JIS"}, Quirk::kLone80IsC1},
     // The standard's EUC-KR is Microsoft's superset, code page 949 (Unified Hangul Code).
     {"EUC-KR", {"CP949", "UHC", "EUC-KR"}, Quirk::kNone},
-    {"UTF-16BE", {"UTF-16BE", nullptr, nullptr}, Quirk::kUtf16},
-    {"UTF-16LE", {"UTF-16LE", nullptr, nullptr}, Quirk::kUtf16},
 };
 
 const Decoder* FindDecoder(std::string_view name) {
   for (const Decoder& decoder : kDecoders) {
-    if (EqualsIgnoreAsciiCase(decoder.name, name)) return &decoder;
+    if (decoder.name == name) return &decoder;
   }
   return nullptr;
 }
@@ -704,26 +837,9 @@ class IconvToUtf8 {
   iconv_t cd_;
 };
 
-void AppendCodePoint(char32_t code_point, std::string* out) {
-  if (code_point < 0x80) {
-    out->push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    // Only BMP code points are appended here.
-    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
-}
-
 // The code point the standard gives a byte that glibc rejected, or nullopt for U+FFFD.
 std::optional<char32_t> QuirkCodePoint(Quirk quirk, unsigned char byte) {
   switch (quirk) {
-    case Quirk::kWindowsC1:
-      if (byte >= 0x80 && byte <= 0x9F) return byte;
-      break;
     case Quirk::kLone80IsEuro:
       if (byte == 0x80) return 0x20AC;
       break;
@@ -731,26 +847,9 @@ std::optional<char32_t> QuirkCodePoint(Quirk quirk, unsigned char byte) {
       if (byte == 0x80) return 0x80;
       break;
     case Quirk::kNone:
-    case Quirk::kUtf16:
       break;
   }
   return std::nullopt;
-}
-
-// windows-1252 without iconv, the last resort should iconv lack it: 0x80..0x9F per the
-// standard's index, every other byte is the code point of the same value.
-std::string DecodeWindows1252(std::string_view input) {
-  static constexpr char16_t kHigh[32] = {
-      0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-  std::string out;
-  out.reserve(input.size() + input.size() / 2);
-  for (const char c : input) {
-    const auto byte = static_cast<unsigned char>(c);
-    AppendCodePoint(byte >= 0x80 && byte <= 0x9F ? kHigh[byte - 0x80] : byte, &out);
-  }
-  return out;
 }
 
 // Converts with an open descriptor. Grows the output geometrically, so the time is linear.
@@ -792,7 +891,7 @@ std::string DecodeWithIconv(std::string_view input, iconv_t cd, Quirk quirk) {
       flushing = true;
       continue;
     }
-    // EILSEQ (or anything unexpected): replace and skip the offending unit, then go on.
+    // EILSEQ (or anything unexpected): replace and skip the offending byte, then go on.
     if (in_left == 0) {
       flushing = true;
       continue;
@@ -805,12 +904,19 @@ std::string DecodeWithIconv(std::string_view input, iconv_t cd, Quirk quirk) {
     } else {
       append(kReplacement);
     }
-    const std::size_t skip = std::min<std::size_t>(quirk == Quirk::kUtf16 ? 2 : 1, in_left);
-    in_ptr += skip;
-    in_left -= skip;
+    ++in_ptr;
+    --in_left;
   }
   out.resize(used);
   return out;
+}
+
+// The canonical name of `name`, which may be a canonical name or any label; nullopt if neither.
+std::optional<std::string> CanonicalName(std::string_view name) {
+  for (const LabelEntry& entry : kLabels) {
+    if (entry.name == name) return std::string(entry.name);
+  }
+  return EncodingForLabel(name);
 }
 
 }  // namespace
@@ -857,30 +963,25 @@ Encoding SniffEncoding(std::string_view body, std::string_view content_type) {
 
 std::string ToUtf8(std::string_view body, const Encoding& encoding) {
   body.remove_prefix(std::min(encoding.bom_bytes, body.size()));
-  const Decoder* decoder = FindDecoder(encoding.name);
-  if (decoder == nullptr) {
-    // Not a canonical name: perhaps a label.
-    if (const auto name = EncodingForLabel(encoding.name)) {
-      if (*name == "UTF-8") return MakeValidUtf8(body);
-      decoder = FindDecoder(*name);
-    } else if (EqualsIgnoreAsciiCase(encoding.name, "UTF-8")) {
-      return MakeValidUtf8(body);
-    }
-  }
-  if (decoder == nullptr) decoder = FindDecoder("windows-1252");
-  const Decoder* const windows_1252 = FindDecoder("windows-1252");
-  for (const Decoder* candidate : {decoder, windows_1252}) {
-    for (const char* iconv_name : candidate->iconv) {
+  // Unknown names decode as windows-1252, the default of the sniffing algorithm.
+  const std::string name = CanonicalName(encoding.name).value_or("windows-1252");
+  if (name == "UTF-8") return MakeValidUtf8(body);
+  if (const Utf8Table* table = FindSingleByte(name)) return DecodeSingleByte(body, *table);
+  if (name == "replacement") return body.empty() ? std::string() : std::string(kReplacement);
+  if (name == "UTF-16LE" || name == "UTF-16BE") return DecodeUtf16(body, name == "UTF-16BE");
+  if (const Decoder* decoder = FindDecoder(name)) {
+    for (const char* iconv_name : decoder->iconv) {
       if (iconv_name == nullptr) break;
       IconvToUtf8 converter(iconv_name);
       if (!converter.ok()) continue;
-      std::string out = DecodeWithIconv(body, converter.get(), candidate->quirk);
+      std::string out = DecodeWithIconv(body, converter.get(), decoder->quirk);
       // iconv's UTF-8 output is valid; checking costs little and makes the promise hold.
       if (FirstInvalidUtf8(out) != out.size()) out = MakeValidUtf8(out);
       return out;
     }
   }
-  return DecodeWindows1252(body);
+  // An iconv without the converter: windows-1252 is wrong for the page but never fails.
+  return DecodeSingleByte(body, *FindSingleByte("windows-1252"));
 }
 
 std::string MakeValidUtf8(std::string_view s) {

@@ -8,9 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli_options.h"
@@ -296,6 +298,21 @@ Frames BufferFrames(std::string_view stream, std::size_t max_payload, std::uint3
   return out;
 }
 
+bool IsMultiByte(std::string_view name) {
+  for (std::string_view multi :
+       {"GBK", "gb18030", "Big5", "EUC-JP", "ISO-2022-JP", "Shift_JIS", "EUC-KR"}) {
+    if (name == multi) return true;
+  }
+  return false;
+}
+
+// Code points in valid UTF-8: the bytes that are not continuation bytes.
+std::size_t CodePoints(std::string_view utf8) {
+  std::size_t count = 0;
+  for (const char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
 }  // namespace
 
 // --- the targets ------------------------------------------------------------
@@ -413,28 +430,38 @@ int FuzzCharset(const std::uint8_t* data, std::size_t size) {
   FUZZ_CHECK(sniffed.bom_bytes <= body.size() &&
                  (sniffed.bom_bytes == 0) == (sniffed.source != Encoding::Source::kBom),
              "bom_bytes " + std::to_string(sniffed.bom_bytes) + "; " + what);
-  FUZZ_CHECK(sniffed.source != Encoding::Source::kMeta || !StartsWith(sniffed.name, "UTF-16"),
+  FUZZ_CHECK(sniffed.source != Encoding::Source::kMeta ||
+                 (!StartsWith(sniffed.name, "UTF-16") && sniffed.name != "x-user-defined"),
              "a <meta> gave " + sniffed.name + "; " + what);
   std::string utf8 = ToUtf8(body, sniffed);
   FUZZ_CHECK(IsValidUtf8(utf8), "ToUtf8 as " + sniffed.name + " gives invalid UTF-8; " + what);
 
   // Every decoder, whatever the body says: chosen by its first byte.
   static const char* const kNames[] = {
-      "UTF-8",        "UTF-16LE",     "UTF-16BE",        "IBM866",
-      "ISO-8859-2",   "ISO-8859-3",   "ISO-8859-4",      "ISO-8859-5",
-      "ISO-8859-6",   "ISO-8859-7",   "ISO-8859-8",      "ISO-8859-8-I",
-      "ISO-8859-10",  "ISO-8859-13",  "ISO-8859-14",     "ISO-8859-15",
-      "ISO-8859-16",  "KOI8-R",       "KOI8-U",          "macintosh",
-      "windows-874",  "windows-1250", "windows-1251",    "windows-1252",
-      "windows-1253", "windows-1254", "windows-1255",    "windows-1256",
-      "windows-1257", "windows-1258", "x-mac-cyrillic",  "GBK",
-      "gb18030",      "Big5",         "EUC-JP",          "ISO-2022-JP",
-      "Shift_JIS",    "EUC-KR",       "no-such-encoding"};
+      "UTF-8",           "UTF-16LE",     "UTF-16BE",     "IBM866",         "ISO-8859-2",
+      "ISO-8859-3",      "ISO-8859-4",   "ISO-8859-5",   "ISO-8859-6",     "ISO-8859-7",
+      "ISO-8859-8",      "ISO-8859-8-I", "ISO-8859-10",  "ISO-8859-13",    "ISO-8859-14",
+      "ISO-8859-15",     "ISO-8859-16",  "KOI8-R",       "KOI8-U",         "macintosh",
+      "windows-874",     "windows-1250", "windows-1251", "windows-1252",   "windows-1253",
+      "windows-1254",    "windows-1255", "windows-1256", "windows-1257",   "windows-1258",
+      "x-mac-cyrillic",  "GBK",          "gb18030",      "Big5",           "EUC-JP",
+      "ISO-2022-JP",     "Shift_JIS",    "EUC-KR",       "x-user-defined", "replacement",
+      "no-such-encoding"};
   constexpr std::size_t kCount = sizeof(kNames) / sizeof(kNames[0]);
   Encoding forced;
   forced.name = kNames[body.empty() ? 0 : static_cast<unsigned char>(body[0]) % kCount];
   utf8 = ToUtf8(body, forced);
   FUZZ_CHECK(IsValidUtf8(utf8), "ToUtf8 as " + forced.name + " gives invalid UTF-8; " + what);
+  if (forced.name == "replacement") {
+    FUZZ_CHECK(utf8 == (body.empty() ? "" : "\xEF\xBF\xBD"),
+               "replacement gives " + Printable(utf8) + "; " + what);
+  } else if (forced.name != "UTF-8" && !StartsWith(forced.name, "UTF-16") &&
+             !IsMultiByte(forced.name)) {
+    // A single-byte decoder gives one code point per byte.
+    FUZZ_CHECK(CodePoints(utf8) == body.size(),
+               "ToUtf8 as " + forced.name + " gives " + std::to_string(CodePoints(utf8)) +
+                   " code points for " + std::to_string(body.size()) + " bytes; " + what);
+  }
 
   std::string repaired = MakeValidUtf8(body);
   FUZZ_CHECK(IsValidUtf8(repaired), "MakeValidUtf8 gives invalid UTF-8; " + what);
