@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
           libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev zlib1g-dev
-          libpsl-dev libre2-dev libsqlite3-dev libtomlplusplus-dev curl)
+          libpsl-dev libidn2-dev libre2-dev libsqlite3-dev libtomlplusplus-dev curl)
 for flag in "$@"; do
   case "$flag" in
     --test) packages+=(clang-14 libclang-rt-14-dev valgrind) ;;

@@ -16,9 +16,11 @@ namespace forage {
 struct ExtractedPage {
   std::optional<std::string> title;        // first <title>, whitespace collapsed
   std::optional<std::string> description;  // first <meta name="description" content>
-  // a[href] and area[href] resolved against the first <base href> or the
-  // page's URL: absolute, http(s) only, fragment removed, deduplicated, in
-  // document order.
+  // a[href] and area[href] resolved as browsers do (the WHATWG URL
+  // Standard) against the first <base href>, or the page's URL when there
+  // is none or it does not parse: absolute, http(s) only, in ASCII (IDN
+  // hosts in punycode), fragment removed, deduplicated, in document order.
+  // A <base href> of another scheme ("file:///x/") leaves relative links out.
   std::vector<std::string> links;
   // Each rule's name to the texts (or attribute values) of the elements it
   // matches, in document order; every name is present.

@@ -1,20 +1,25 @@
 #include "core/url.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
+#include <utility>
+
+#include "core/percent_encoding.h"
 
 namespace forage {
 namespace {
 
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSchemeChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  return IsAsciiAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.';
 }
+bool IsUpperHexDigit(char c) { return IsDigit(c) || (c >= 'A' && c <= 'F'); }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+           return lower(x) == lower(y);
          });
 }
 
@@ -24,109 +29,107 @@ bool IsHttpScheme(std::string_view scheme) {
 
 // The scheme of `text` if it starts with one ("scheme:"), else empty.
 std::string_view SchemeOf(std::string_view text) {
-  if (text.empty() || !std::isalpha(static_cast<unsigned char>(text[0]))) return {};
+  if (text.empty() || !IsAsciiAlpha(text[0])) return {};
   std::size_t i = 1;
   while (i < text.size() && IsSchemeChar(text[i])) ++i;
   if (i >= text.size() || text[i] != ':') return {};
   return text.substr(0, i);
 }
 
-// Browsers strip leading and trailing C0 controls and spaces, and drop tabs
-// and newlines anywhere (WHATWG URL "basic URL parser"); curl 7.88 does neither.
-std::string CleanReference(std::string_view ref) {
-  auto is_c0_or_space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
-  while (!ref.empty() && is_c0_or_space(ref.front())) ref.remove_prefix(1);
-  while (!ref.empty() && is_c0_or_space(ref.back())) ref.remove_suffix(1);
+// What the parser reads of `text`: surrounding C0 controls and spaces
+// trimmed, tabs and newlines removed.
+std::string ParserView(std::string_view text) {
+  auto c0_or_space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+  while (!text.empty() && c0_or_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && c0_or_space(text.back())) text.remove_suffix(1);
   std::string out;
-  out.reserve(ref.size());
-  for (char c : ref) {
+  out.reserve(text.size());
+  for (char c : text) {
     if (c != '\t' && c != '\n' && c != '\r') out += c;
   }
-  // For http(s), and for relative references (our bases are http(s)), a
-  // backslash before the query is a slash, as in every browser.
-  std::string_view scheme = SchemeOf(out);
-  if (scheme.empty() || IsHttpScheme(scheme)) {
-    std::size_t end = out.find_first_of("?#");
-    if (end == std::string::npos) end = out.size();
-    std::replace(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(end), '\\', '/');
-  }
   return out;
 }
 
-std::optional<std::string> GetPart(CURLU* h, CURLUPart part, unsigned flags = 0) {
-  char* raw = nullptr;
-  if (curl_url_get(h, part, &raw, flags) != CURLUE_OK) return std::nullopt;
-  CurlString owned(raw);
-  return std::string(owned.get());
-}
-
-// Upper-cases the hex digits of every %xx escape and percent-encodes bytes
-// a request could not carry raw (controls, space, non-ASCII), as browsers do.
-std::string NormalizeEscapes(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += '%';
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1])));
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2])));
-      i += 2;
-    } else if (c <= 0x20 || c >= 0x7f) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
-namespace {
-
-// Whether `ref` (fragment removed, leading "./" and "../" taken off)
-// resolves against an http(s) base by plain joining: a path of unreserved
-// characters, "/" and %XX escapes, and a query of those and "=&"; no dot
-// segment, not starting with "//", "?" or a dot, and not ending in an empty
-// query ("a?", which curl drops). Anything else (schemes, a "%" that is not
-// an escape, spaces, controls, "\", non-ASCII) goes to curl.
-bool IsPlainReference(std::string_view ref) {
-  if (ref.empty() || ref[0] == '.' || ref[0] == '?' || ref.back() == '?' ||
-      ref.substr(0, 2) == "//") {
-    return false;
-  }
-  if (ref.find("/.") != std::string_view::npos) return false;
-  auto is_hex = [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  };
-  for (std::size_t i = 0; i < ref.size(); ++i) {
-    const char c = ref[i];
-    if (c == '%') {  // an escape curl keeps as it is: "%" and two hex digits
-      if (i + 2 >= ref.size() || !is_hex(ref[i + 1]) || !is_hex(ref[i + 2])) return false;
+// Whether `rest` (a path from its "/", then maybe "?query") is as the
+// parser would serialize it, with escapes in upper case: path characters
+// the path percent-encode set leaves alone (no "\", no segment starting
+// with "." or "%2E", which could be a dot segment), query characters the
+// special-query set leaves alone, and every "%" starting an upper-case
+// escape. Conservative: false sends the URL to the parser.
+bool IsCanonicalPathAndQuery(std::string_view rest) {
+  if (rest.empty() || rest[0] != '/') return false;
+  bool query = false;
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (c == '%') {
+      if (i + 2 >= rest.size() || !IsUpperHexDigit(rest[i + 1]) || !IsUpperHexDigit(rest[i + 2])) {
+        return false;
+      }
       continue;
     }
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '?' ||
-                    c == '=' || c == '&';
-    if (!ok) return false;
+    if (query) {
+      if (c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'') {
+        return false;
+      }
+      continue;
+    }
+    if (c == '?') {
+      query = true;
+    } else if (c == '/') {
+      if (i + 1 < rest.size() && (rest[i + 1] == '.' || rest.compare(i + 1, 3, "%2E") == 0)) {
+        return false;
+      }
+    } else if (!(IsAsciiAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+                 c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' ||
+                 c == '*' || c == '+' || c == ',' || c == ';' || c == '=' || c == ':' ||
+                 c == '@')) {
+      return false;
+    }
   }
   return true;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+// Whether the parser, reading `ref` (no fragment; leading "./" and "../"
+// taken off) against an http(s) base, only joins it onto the base's
+// directory (or origin, for "/path", or path, for "?query") as it is: no
+// "//" authority, no scheme (no ":" before the query), no segment that could
+// be a dot segment (starting with "." or "%2e"), no "\", and only characters
+// the path and special-query percent-encode sets leave alone. Conservative:
+// false sends the reference to the parser.
+bool IsPlainReference(std::string_view ref) {
+  if (ref.substr(0, 2) == "//") return false;
+  bool query = false;
+  bool segment_start = true;
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    const char c = ref[i];
+    if (query) {
+      if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\'') return false;
+      continue;
+    }
+    if (c == '?') {
+      query = true;
+      continue;
+    }
+    if (c == '/') {
+      segment_start = true;
+      continue;
+    }
+    if (segment_start && (c == '.' || (c == '%' && i + 2 < ref.size() && ref[i + 1] == '2' &&
+                                       (ref[i + 2] == 'e' || ref[i + 2] == 'E')))) {
+      return false;
+    }
+    segment_start = false;
+    if (!(IsAsciiAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+          c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
+          c == '+' || c == ',' || c == ';' || c == '=' || c == '@' || c == '%')) {
+      return false;
+    }
+  }
+  return true;
+}
 
-// A dotted quad as curl prints it: four decimal parts of 0-255, no leading
-// zeros (curl rewrites "127.1", "0x7f.0.0.1" or "010.0.0.1").
+// A dotted quad as the host parser prints an IPv4 address: four decimal
+// parts of 0-255, no leading zeros.
 bool IsPlainIpv4(std::string_view host) {
   int parts = 0;
   while (!host.empty()) {
@@ -147,10 +150,11 @@ bool IsPlainIpv4(std::string_view host) {
 }
 
 // The canonical form of an http(s) URL (fragment removed) that is in it
-// already, found without curl: lower-case scheme and host name of letters,
-// digits, "-" and "." (or a plain dotted quad), a port other than the
-// scheme's default, and a path and query IsPlainReference takes, with upper
-// case escapes. nullopt: curl decides.
+// already, found without the parser: lower-case scheme, a host name of
+// lower-case letters, digits, "-" and "." with no "xn--" label (which IDNA
+// would check) and not ending in a number (or a plain dotted quad), a port
+// other than the scheme's default, and a path and query
+// IsCanonicalPathAndQuery takes. nullopt: the parser decides.
 std::optional<CanonicalUrl> PlainCanonical(std::string_view url) {
   std::size_t host_begin = 0;
   std::string_view default_port;
@@ -163,26 +167,27 @@ std::optional<CanonicalUrl> PlainCanonical(std::string_view url) {
   } else {
     return std::nullopt;
   }
-  std::size_t host_end = url.find_first_of(":/", host_begin);
-  if (host_end == std::string_view::npos) return std::nullopt;  // no path: curl adds "/"
-  std::string_view host = url.substr(host_begin, host_end - host_begin);
-  if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.' ||
-      host.find("..") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  bool letters = false;
-  for (char c : host) {
-    if (c >= 'a' && c <= 'z') {
-      letters = true;
-    } else if (!IsDigit(c) && c != '-' && c != '.') {
+  // The host: labels of lower-case letters, digits and "-", none empty and
+  // none starting with "xn--", up to ":" or "/".
+  std::size_t host_end = host_begin;
+  std::size_t label = host_begin;
+  for (;; ++host_end) {
+    if (host_end == url.size()) return std::nullopt;  // no path: the parser adds "/"
+    const char c = url[host_end];
+    if (c == ':' || c == '/' || c == '.') {
+      if (host_end == label || url.compare(label, 4, "xn--") == 0) return std::nullopt;
+      if (c != '.') break;
+      label = host_end + 1;
+    } else if (!((c >= 'a' && c <= 'z') || IsDigit(c) || c == '-')) {
       return std::nullopt;
     }
   }
-  // A name whose last label is numeric is an address to curl; only a plain
-  // dotted quad is printed as given.
+  std::string_view host = url.substr(host_begin, host_end - host_begin);
+  // A host whose last label starts with a digit may be an IPv4 address in
+  // another spelling ("127.1", "0x7f.0.0.1"): only a plain dotted quad is
+  // printed as given.
   std::string_view last = host.substr(host.rfind('.') + 1);
-  if (!last.empty() && IsDigit(last[0]) && !IsPlainIpv4(host)) return std::nullopt;
-  if (!letters && !IsPlainIpv4(host)) return std::nullopt;
+  if (IsDigit(last[0]) && !IsPlainIpv4(host)) return std::nullopt;
   std::size_t origin_end = host_end;
   if (url[host_end] == ':') {
     std::size_t path = url.find('/', host_end);
@@ -199,13 +204,7 @@ std::optional<CanonicalUrl> PlainCanonical(std::string_view url) {
     if (value > 65535) return std::nullopt;
     origin_end = path;
   }
-  std::string_view rest = url.substr(origin_end);
-  if (!IsPlainReference(rest)) return std::nullopt;
-  for (std::size_t i = rest.find('%'); i != std::string_view::npos; i = rest.find('%', i + 1)) {
-    if ((rest[i + 1] >= 'a' && rest[i + 1] <= 'f') || (rest[i + 2] >= 'a' && rest[i + 2] <= 'f')) {
-      return std::nullopt;  // canonical escapes are upper case
-    }
-  }
+  if (!IsCanonicalPathAndQuery(url.substr(origin_end))) return std::nullopt;
   CanonicalUrl out;
   out.url = std::string(url);
   out.host_begin = host_begin;
@@ -214,49 +213,58 @@ std::optional<CanonicalUrl> PlainCanonical(std::string_view url) {
   return out;
 }
 
+// Appends `s` with the hex digits of its escapes in upper case.
+void AppendUpperEscapes(std::string_view s, std::string* out) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size() && IsAsciiHexDigit(s[i + 1]) && IsAsciiHexDigit(s[i + 2])) {
+      auto upper = [](char h) { return h >= 'a' && h <= 'f' ? static_cast<char>(h - 32) : h; };
+      *out += '%';
+      *out += upper(s[i + 1]);
+      *out += upper(s[i + 2]);
+      i += 2;
+    } else {
+      *out += c;
+    }
+  }
+}
+
 }  // namespace
+
+std::optional<CanonicalUrl> CanonicalOf(const WhatwgUrl& url) {
+  if (!url.is_http() || !url.host()) return std::nullopt;
+  CanonicalUrl out;
+  out.url.reserve(url.scheme().size() + 3 + url.host()->size() + url.path().size() +
+                  (url.query() ? url.query()->size() + 1 : 0) + 8);
+  out.url += url.scheme();
+  out.url += "://";
+  if (!url.username().empty() || !url.password().empty()) {
+    out.url += url.username();
+    if (!url.password().empty()) out.url += ':' + url.password();
+    out.url += '@';
+  }
+  out.host_begin = out.url.size();
+  out.url += *url.host();
+  out.host_end = out.url.size();
+  if (url.port()) out.url += ':' + std::to_string(*url.port());
+  out.origin_end = out.url.size();
+  AppendUpperEscapes(url.path(), &out.url);
+  if (url.query()) {
+    out.url += '?';
+    AppendUpperEscapes(*url.query(), &out.url);
+  }
+  return out;
+}
 
 std::optional<CanonicalUrl> Canonicalize(std::string_view url) {
   if (std::optional<CanonicalUrl> plain = PlainCanonical(StripFragment(url))) return plain;
-  return CanonicalizeWithCurl(url);
+  return CanonicalizeFully(url);
 }
 
-std::optional<CanonicalUrl> CanonicalizeWithCurl(std::string_view url) {
-  CurlUrl h(curl_url());
-  if (!h) return std::nullopt;
-  std::string copy(StripFragment(url));
-  if (curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) return std::nullopt;
-  std::optional<std::string> scheme = GetPart(h.get(), CURLUPART_SCHEME);
-  if (!scheme || !IsHttpScheme(*scheme)) return std::nullopt;
-  // Known leak: curl 7.88 leaks a copy of the host (a few bytes) on every
-  // punycode conversion of a non-ASCII host, LeakSanitizer shows; such hosts
-  // are rare in practice, so it is left to curl's fix rather than worked round.
-  std::optional<std::string> host = GetPart(h.get(), CURLUPART_HOST, CURLU_PUNYCODE);
-  if (!host) host = GetPart(h.get(), CURLUPART_HOST);  // no IDN support: keep it as is
-  if (!host || host->empty()) return std::nullopt;
-  // CURLU_NO_DEFAULT_PORT: no port when the URL gave the scheme's default.
-  std::optional<std::string> port = GetPart(h.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT);
-  std::optional<std::string> user = GetPart(h.get(), CURLUPART_USER);
-  std::optional<std::string> password = GetPart(h.get(), CURLUPART_PASSWORD);
-  std::string path = GetPart(h.get(), CURLUPART_PATH).value_or("/");
-  std::optional<std::string> query = GetPart(h.get(), CURLUPART_QUERY);
-
-  CanonicalUrl out;
-  out.url = Lower(*scheme) + "://";
-  if (user) {
-    out.url += *user;
-    if (password) out.url += ":" + *password;
-    out.url += "@";
-  }
-  out.host_begin = out.url.size();
-  out.url += Lower(*host);
-  out.host_end = out.url.size();
-  if (port) out.url += ":" + *port;
-  out.origin_end = out.url.size();
-  std::string rest = path.empty() ? "/" : path;
-  if (query) rest += "?" + *query;
-  out.url += NormalizeEscapes(rest);
-  return out;
+std::optional<CanonicalUrl> CanonicalizeFully(std::string_view url) {
+  Result<WhatwgUrl> parsed = WhatwgUrl::Parse(url);
+  if (!parsed.ok()) return std::nullopt;
+  return CanonicalOf(parsed.value());
 }
 
 std::uint64_t UrlFingerprint(std::string_view canonical_url) {
@@ -290,126 +298,71 @@ CheckedUrl CheckInputUrl(std::string_view text) {
                                             " bytes long; the limit is " +
                                             std::to_string(kMaxUrlBytes));
   }
-  // A scheme is what precedes "://", or "name:" not followed by a digit
-  // ("localhost:8080/x" is a host and port, "mailto:x" is a scheme).
+  const std::string seen = ParserView(text);
   std::string_view scheme;
-  if (auto sep = text.find("://"); sep != std::string_view::npos) {
-    scheme = text.substr(0, sep);
-    if (scheme.empty() || !std::all_of(scheme.begin(), scheme.end(), IsSchemeChar)) {
+  if (auto sep = seen.find("://"); sep != std::string::npos) {
+    scheme = std::string_view(seen).substr(0, sep);
+    if (scheme.empty() || !IsAsciiAlpha(scheme[0]) ||
+        !std::all_of(scheme.begin(), scheme.end(), IsSchemeChar)) {
       return fail(ErrorKind::kInvalidUrl, "malformed scheme");
     }
-  } else if (std::string_view s = SchemeOf(text); !s.empty()) {
-    std::string_view rest = text.substr(s.size() + 1);
-    if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) scheme = s;
+  } else if (std::string_view s = SchemeOf(seen); !s.empty()) {
+    std::string_view rest = std::string_view(seen).substr(s.size() + 1);
+    if (rest.empty() || !IsDigit(rest[0])) scheme = s;
   }
   if (!scheme.empty() && !IsHttpScheme(scheme)) {
     return fail(ErrorKind::kUnsupportedScheme,
                 "scheme \"" + std::string(scheme) + "\" is not supported (only http and https)");
   }
-  CurlUrl h(curl_url());
-  if (!h) return fail(ErrorKind::kOther, "out of memory");
-  // curl 7.88's CURLU_DEFAULT_SCHEME means https; curl's tool and wget assume http.
-  std::string copy = scheme.empty() ? "http://" + std::string(text) : std::string(text);
-  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), 0);
-  if (rc != CURLUE_OK) return fail(ErrorKind::kInvalidUrl, curl_url_strerror(rc));
-  std::optional<std::string> url = GetPart(h.get(), CURLUPART_URL);
-  if (!url) return fail(ErrorKind::kInvalidUrl, "cannot be rebuilt as a URL");
-  out.url = std::move(*url);
+  Result<WhatwgUrl> url = WhatwgUrl::Parse(scheme.empty() ? "http://" + seen : seen);
+  if (!url.ok()) return fail(ErrorKind::kInvalidUrl, url.status().message());
+  if (!url.value().is_http()) return fail(ErrorKind::kInvalidUrl, "not an http(s) URL");
+  out.url = url.value().Serialize();
+  if (out.url.size() > kMaxUrlBytes) {  // percent-encoding can triple a byte
+    const std::size_t size = out.url.size();
+    out.url.clear();
+    return fail(ErrorKind::kInvalidUrl, "URL is " + std::to_string(size) +
+                                            " bytes long once percent-encoded; the limit is " +
+                                            std::to_string(kMaxUrlBytes));
+  }
   return out;
 }
 
 UrlResolver::UrlResolver(std::string_view base) {
-  CurlUrl h(curl_url());
-  // A base's fragment plays no part in resolution (RFC 3986 5.2.2), but
-  // curl 7.88 joins a relative reference onto the last "/" of the whole
-  // base, fragment included: "g" against "http://h/x/#a/b" gave
-  // "http://h/x/#a/g".
-  std::string copy(StripFragment(base));
-  if (h &&
-      curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
-    base_ = std::move(h);
-  }
-  if (!base_) return;
-  // The fast path joins onto the base as curl prints it, which is what curl
-  // itself joins a relative reference onto.
-  std::optional<std::string> scheme = GetPart(base_.get(), CURLUPART_SCHEME);
-  std::optional<std::string> url = GetPart(base_.get(), CURLUPART_URL);
-  if (!scheme || !IsHttpScheme(*scheme) || !url) return;
-  std::string_view text = StripFragment(*url);
-  text = text.substr(0, text.find('?'));
-  std::size_t authority = text.find("://");
-  if (authority == std::string_view::npos) return;
-  std::size_t path = text.find('/', authority + 3);
-  if (path == std::string_view::npos) return;
-  // A path starting with an empty segment ("http://h//a/") is left to curl:
-  // curl 7.88 joins onto it differently from RFC 3986 (it resolves "g"
-  // against "http://h//" and "../../g" against "http://h//a/b/" to
-  // "http://h/g"), and such bases are too rare to mimic it.
-  if (text.compare(path, 2, "//") == 0) return;
-  // Nor a base with raw non-ASCII bytes (curl keeps them in a base it
-  // parsed, but escapes them in every URL it resolves against it), or with
-  // a "%" in its authority (a host "%h" is printed "%25h", and escaped again
-  // in what is resolved against it).
-  std::string_view directory = text.substr(0, text.rfind('/') + 1);
-  if (std::any_of(directory.begin(), directory.end(),
-                  [](char c) {
-                    return static_cast<unsigned char>(c) <= 0x20 ||
-                           static_cast<unsigned char>(c) >= 0x7f;
-                  }) ||
-      text.substr(0, path).find('%') != std::string_view::npos) {
-    return;
-  }
-  origin_ = std::string(text.substr(0, path));
-  directory_ = std::string(directory);
+  Result<WhatwgUrl> parsed = WhatwgUrl::Parse(base);
+  if (parsed.ok()) base_ = std::move(parsed).value();
+  PrepareFastPath();
 }
 
-CurlUrl UrlResolver::Apply(std::string_view reference) const {
-  if (!base_) return nullptr;
-  std::string ref = CleanReference(reference);
-  CurlUrl h(curl_url_dup(base_.get()));
-  if (!h) return nullptr;
-  // curl 7.88 resolves "" and "#x" to the base's directory; RFC 3986 says
-  // they name the base document itself.
-  if (ref.empty() || ref[0] == '#') {
-    const char* fragment = ref.empty() ? nullptr : ref.c_str() + 1;
-    if (curl_url_set(h.get(), CURLUPART_FRAGMENT, fragment, 0) != CURLUE_OK) return nullptr;
-    return h;
-  }
-  std::string_view scheme = SchemeOf(ref);
-  if (!scheme.empty() && ref.compare(scheme.size(), 3, "://") != 0) {
-    // "http:g" with an http base is relative, as browsers read it (RFC 3986
-    // 5.4.2 allows this); "mailto:x" or "g:h" is absolute and opaque.
-    std::optional<std::string> base_scheme = GetPart(base_.get(), CURLUPART_SCHEME);
-    if (base_scheme && EqualsIgnoreCase(scheme, *base_scheme) && IsHttpScheme(scheme)) {
-      ref.erase(0, scheme.size() + 1);
-    } else {
-      return nullptr;
-    }
-  }
-  if (curl_url_set(h.get(), CURLUPART_URL, ref.c_str(),
-                   CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK) {
-    return nullptr;
-  }
-  return h;
+UrlResolver::UrlResolver(WhatwgUrl base) : base_(std::move(base)) { PrepareFastPath(); }
+
+void UrlResolver::PrepareFastPath() {
+  if (!base_ || !base_->is_http()) return;
+  document_ = base_->Serialize(/*exclude_fragment=*/true);
+  const std::string& path = base_->path();
+  const std::size_t query = base_->query() ? base_->query()->size() + 1 : 0;
+  origin_ = document_.substr(0, document_.size() - query - path.size());
+  file_ = origin_ + path;
+  directory_ = origin_ + path.substr(0, path.rfind('/') + 1);
+}
+
+Result<WhatwgUrl> UrlResolver::ResolveUrl(std::string_view reference) const {
+  return WhatwgUrl::Parse(reference, base_ ? &*base_ : nullptr);
 }
 
 std::optional<std::string> UrlResolver::Resolve(std::string_view reference) const {
   if (!base_) return std::nullopt;
-  std::string ref = CleanReference(reference);
-  std::string_view scheme = SchemeOf(ref);
-  if (!scheme.empty() && !IsHttpScheme(scheme) && ref.compare(scheme.size(), 3, "://") != 0) {
-    return ref;  // an opaque absolute URI ("mailto:x", "g:h") is its own resolution
-  }
-  CurlUrl h = Apply(reference);
-  if (!h) return std::nullopt;
-  return GetPart(h.get(), CURLUPART_URL);
+  Result<WhatwgUrl> url = WhatwgUrl::Parse(reference, &*base_);
+  if (!url.ok()) return std::nullopt;
+  return url.value().Serialize();
 }
 
 std::optional<std::string> UrlResolver::ResolveLink(std::string_view reference) const {
   if (!directory_.empty()) {
-    // Cheap checks first: most references are plain, and cleaning them
-    // (a copy) is only needed when they have surrounding space or controls.
+    // Cheap checks first: most references are plain, and the fragment is
+    // dropped unread (what follows "#" cannot change what precedes it).
     std::string_view ref = StripFragment(reference);
+    if (ref.empty()) return document_;  // "" and "#x": the base document itself
     // Leading "./" and "../" (cppreference's links climb with them): each
     // "../" takes the directory up one level, never above the root.
     std::size_t up = 0;
@@ -424,29 +377,28 @@ std::optional<std::string> UrlResolver::ResolveLink(std::string_view reference) 
         break;
       }
     }
-    // After "./" or "../", a "/" starts an empty segment, not an absolute path.
-    if (IsPlainReference(ref) && !(climbed && ref[0] == '/')) {
-      if (ref[0] == '/') return origin_ + std::string(ref);
+    // After "./" or "../", a "/" starts an empty segment, not an absolute
+    // path, and a "?" follows the (empty) last segment.
+    if (IsPlainReference(ref) && !(climbed && !ref.empty() && ref[0] == '/')) {
+      if (!climbed && !ref.empty() && ref[0] == '/') return origin_ + std::string(ref);
+      if (!climbed && !ref.empty() && ref[0] == '?') return file_ + std::string(ref);
       std::size_t end = directory_.size();  // just past the directory's last "/"
       for (; up > 0 && end > origin_.size() + 1; --up) end = directory_.rfind('/', end - 2) + 1;
-      return directory_.substr(0, end) + std::string(ref);
+      std::string out;
+      out.reserve(end + ref.size());
+      out.append(directory_, 0, end);
+      out.append(ref);
+      return out;
     }
   }
-  return ResolveLinkWithCurl(reference);
+  return ResolveLinkFully(reference);
 }
 
-std::optional<std::string> UrlResolver::ResolveLinkWithCurl(std::string_view reference) const {
-  // The fragment's text goes before curl sees it: curl 7.88 refuses a URL
-  // whose fragment holds a control character, which would lose a link that
-  // the fast path (and a browser) keeps. The "#" stays, so that what comes
-  // before it is cleaned as before (spaces ahead of a "#" are not trailing).
-  const std::size_t hash = reference.find('#');
-  CurlUrl h = Apply(hash == std::string_view::npos ? reference : reference.substr(0, hash + 1));
-  if (!h) return std::nullopt;
-  std::optional<std::string> scheme = GetPart(h.get(), CURLUPART_SCHEME);
-  if (!scheme || !IsHttpScheme(*scheme)) return std::nullopt;
-  curl_url_set(h.get(), CURLUPART_FRAGMENT, nullptr, 0);
-  return GetPart(h.get(), CURLUPART_URL);
+std::optional<std::string> UrlResolver::ResolveLinkFully(std::string_view reference) const {
+  if (!base_) return std::nullopt;
+  Result<WhatwgUrl> url = WhatwgUrl::Parse(reference, &*base_);
+  if (!url.ok() || !url.value().is_http()) return std::nullopt;
+  return url.value().Serialize(/*exclude_fragment=*/true);
 }
 
 }  // namespace forage

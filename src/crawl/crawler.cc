@@ -839,7 +839,15 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
                                            std::to_string(r.redirect_url.size()) +
                                            " bytes; the limit is " + std::to_string(kMaxUrlBytes));
   }
-  std::optional<CanonicalUrl> target = Canonicalize(r.redirect_url);
+  // The fetcher resolved the Location header (WhatwgUrl); what is requested
+  // next is that URL serialized, in ASCII, so that an IDN host reaches
+  // libcurl in punycode.
+  Result<WhatwgUrl> parsed = WhatwgUrl::Parse(r.redirect_url);
+  if (!parsed.ok()) {
+    return end(ErrorKind::kInvalidUrl, "redirect to an invalid URL (" + parsed.status().message() +
+                                           "): " + MakeValidUtf8(r.redirect_url));
+  }
+  std::optional<CanonicalUrl> target = CanonicalOf(parsed.value());
   if (!target) {
     return end(ErrorKind::kUnsupportedScheme,
                "redirect to a URL that is not http(s): " + MakeValidUtf8(r.redirect_url));
@@ -862,7 +870,7 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
     return end(ErrorKind::kOutOfScope, "redirect to " + target->url + " leaves the crawl's scope");
   }
   if (!seen.Insert(fingerprint)) return end(ErrorKind::kNone, "");
-  job.current_url = r.redirect_url;
+  job.current_url = parsed.value().Serialize(/*exclude_fragment=*/true);
   job.attempts = 0;
   job.elapsed_ms += r.elapsed_ms;
   jobs.Release(id);

@@ -39,6 +39,7 @@ struct Transfer {
   bool cap_hit = false;
   std::string etag;           // of the current response, trimmed; "" if none
   std::string last_modified;  // likewise
+  std::string location;       // likewise: the Location header
   std::int64_t fetched_at_ms = 0;
   char errbuf[CURL_ERROR_SIZE] = {};
   const AddressPolicy* policy = nullptr;  // the fetcher's, for OnOpenSocket
@@ -143,10 +144,13 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
     t->keep = -1;
     t->etag.clear();
     t->last_modified.clear();
+    t->location.clear();
   } else if (auto etag = HeaderValue(line, "ETag")) {
     t->etag = *etag;
   } else if (auto modified = HeaderValue(line, "Last-Modified")) {
     t->last_modified = *modified;
+  } else if (auto location = HeaderValue(line, "Location")) {
+    t->location = *location;
   }
   return n;
 }
@@ -407,7 +411,17 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   wire::FetchResult r;
   r.id = t.job.id;
   r.status = static_cast<int>(status);
-  if (redirect && status >= 300 && status < 400 && !not_modified) r.redirect_url = redirect;
+  if (redirect && status >= 300 && status < 400 && !not_modified) {
+    // The Location header resolved as browsers resolve it (the WHATWG URL
+    // parser, against the URL that answered), not as curl does: a "\\",
+    // spaces, a non-ASCII host are taken as in a link. One that does not
+    // resolve goes as it is, and the master refuses it.
+    std::optional<std::string> target;
+    if (!t.location.empty()) {
+      target = UrlResolver(effective ? effective : t.job.url).Resolve(t.location);
+    }
+    r.redirect_url = target ? std::move(*target) : (t.location.empty() ? redirect : t.location);
+  }
   if (retry_after > 0) r.retry_after_s = static_cast<std::int64_t>(retry_after);
   r.final_url = std::string(StripFragment(effective ? effective : t.job.url));
   if (type) r.content_type = type;

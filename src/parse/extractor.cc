@@ -164,11 +164,16 @@ PageData ExtractPage(std::string_view html, std::string_view document_url, Parse
     }
   }
 
+  // HTML's frozen base URL: the first <base href> parsed against the page's
+  // URL, whatever its scheme (with "file:///x/" or "about:blank" relative
+  // links then give no http(s) link); the page's URL when that fails.
   UrlResolver document(document_url);
-  std::optional<std::string> base;
-  if (base_href) base = document.Resolve(*base_href);
-  UrlResolver based(base ? std::string_view(*base) : document_url);
-  const UrlResolver& resolver = based.valid() ? based : document;
+  std::optional<UrlResolver> based;
+  if (base_href) {
+    Result<WhatwgUrl> base = document.ResolveUrl(*base_href);
+    if (base.ok()) based.emplace(std::move(base).value());
+  }
+  const UrlResolver& resolver = based ? *based : document;
   const bool links_cut = resolver.valid() && CollectLinks(hrefs, resolver, extra, &page.links);
   // Named in record order.
   if (links_cut) page.truncated.push_back("links");

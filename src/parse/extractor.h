@@ -14,9 +14,11 @@ namespace forage {
 struct PageData {
   std::optional<std::string> title;        // first <title>, whitespace collapsed
   std::optional<std::string> description;  // first <meta name="description" content>
-  // a[href] and area[href] resolved against the first <base href> (itself
-  // resolved against the document URL) or the document URL; http(s) only,
-  // fragment removed, duplicates dropped, in document order.
+  // a[href] and area[href] resolved as browsers do (the WHATWG URL parser)
+  // against the first <base href> (itself resolved against the document URL,
+  // any scheme) or, when that fails, the document URL; http(s) only,
+  // serialized in ASCII (IDN hosts in punycode), fragment removed,
+  // duplicates dropped, in document order.
   std::vector<std::string> links;
   std::vector<std::pair<std::string, std::vector<std::string>>> fields;  // ExtractOptions::fields
   std::optional<std::string> text;                                       // ExtractOptions::text

@@ -16,9 +16,10 @@
 #include <vector>
 
 #include "cli/cli_options.h"
-#include "core/curl_ptr.h"
 #include "core/fd.h"
 #include "core/url.h"
+#include "core/url_host.h"
+#include "core/whatwg_url.h"
 #include "crawl/robots.h"
 #include "crawl/url_source.h"
 #include "ipc/frame_buffer.h"
@@ -125,25 +126,6 @@ MemFile MakeMemFile(std::string_view bytes) {
 
 // --- URLs -------------------------------------------------------------------
 
-// Whether canonicalising `url` would make curl 7.88 convert a non-ASCII
-// host to punycode, where it leaks a copy of the host (see url.cc): the host
-// as curl parses it, the way CanonicalizeWithCurl hands it over, has a byte
-// above 0x7f. Such URLs are not canonicalised here, so that LeakSanitizer
-// reports only our leaks. Nothing is lost for the fast path: it takes only
-// hosts of [a-z0-9.-], so on these Canonicalize is CanonicalizeWithCurl.
-bool HostNeedsPunycode(std::string_view url) {
-  CurlUrl h(curl_url());
-  std::string copy(StripFragment(url));
-  if (!h || curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) return false;
-  char* raw = nullptr;
-  if (curl_url_get(h.get(), CURLUPART_HOST, &raw, 0) != CURLUE_OK) return false;
-  CurlString host(raw);
-  for (const char* p = host.get(); *p; ++p) {
-    if (static_cast<unsigned char>(*p) >= 0x80) return true;
-  }
-  return false;
-}
-
 bool SameCanonical(const std::optional<CanonicalUrl>& a, const std::optional<CanonicalUrl>& b) {
   if (!a || !b) return !a && !b;
   return a->url == b->url && a->origin_end == b->origin_end && a->host_begin == b->host_begin &&
@@ -156,14 +138,47 @@ std::string Describe(const std::optional<CanonicalUrl>& c) {
          std::to_string(c->host_begin) + ", " + std::to_string(c->host_end) + ")";
 }
 
-// Canonicalize(url) against CanonicalizeWithCurl(url), and the shape of what
-// they give. Returns the canonical form (nullopt also when skipped).
+// What a parsed URL promises: its serialization is ASCII without spaces or
+// controls, parses again (with no base) to itself, and its host is a valid
+// ASCII host that parses to itself; an http(s) URL has a non-empty domain
+// or address, and one that fails the IDNA or IPv4 rules never gets here.
+void CheckParsed(const WhatwgUrl& url, const std::string& what) {
+  const std::string href = url.Serialize();
+  const std::string where = Printable(href) + "; " + what;
+  for (char c : href) {
+    FUZZ_CHECK(static_cast<unsigned char>(c) > 0x20 || (c == ' ' && url.has_opaque_path()),
+               "a control byte or space in " + where);
+    FUZZ_CHECK(static_cast<unsigned char>(c) < 0x7f, "a byte that is not ASCII in " + where);
+  }
+  Result<WhatwgUrl> again = WhatwgUrl::Parse(href);
+  FUZZ_CHECK(again.ok(), "does not parse again: " + where);
+  FUZZ_CHECK(again.value().Serialize() == href,
+             "parses again as " + Printable(again.value().Serialize()) + ": " + where);
+  if (url.host()) {
+    const std::string& host = *url.host();
+    Result<std::string> reparsed = ParseHost(host, !url.special());
+    if (url.special() && url.scheme() != "file") {
+      FUZZ_CHECK(!host.empty(), "an empty host in " + where);
+      for (char c : host) {
+        FUZZ_CHECK(!(c >= 'A' && c <= 'Z') && c != '%' && c != ' ',
+                   "host " + Printable(host) + " in " + where);
+      }
+    }
+    FUZZ_CHECK(host.empty() || (reparsed.ok() && reparsed.value() == host),
+               "host " + Printable(host) + " parses again as " +
+                   (reparsed.ok() ? Printable(reparsed.value()) : reparsed.status().message()) +
+                   "; " + where);
+  }
+  if (url.is_http()) FUZZ_CHECK(url.host().has_value(), "no host in " + where);
+}
+
+// Canonicalize(url) against CanonicalizeFully(url), and the shape of what
+// they give. Returns the canonical form.
 std::optional<CanonicalUrl> CheckCanonical(std::string_view url) {
-  if (HostNeedsPunycode(url)) return std::nullopt;
   std::optional<CanonicalUrl> fast = Canonicalize(url);
-  std::optional<CanonicalUrl> slow = CanonicalizeWithCurl(url);
+  std::optional<CanonicalUrl> slow = CanonicalizeFully(url);
   FUZZ_CHECK(SameCanonical(fast, slow), "Canonicalize(" + Printable(url) + ") gives " +
-                                            Describe(fast) + ", CanonicalizeWithCurl " +
+                                            Describe(fast) + ", CanonicalizeFully " +
                                             Describe(slow));
   if (!fast) return fast;
   const CanonicalUrl& c = *fast;
@@ -174,6 +189,7 @@ std::optional<CanonicalUrl> CheckCanonical(std::string_view url) {
   FUZZ_CHECK(c.path_and_query()[0] == '/', what);
   FUZZ_CHECK(c.url.find('#') == std::string::npos, what);
   FUZZ_CHECK(c.url.find_first_of(" \t\r\n") == std::string::npos, what);
+  FUZZ_CHECK(SameCanonical(Canonicalize(c.url), fast), "not a fixed point: " + what);
   (void)UrlFingerprint(c.url);
   return fast;
 }
@@ -474,26 +490,37 @@ int FuzzUrl(const std::uint8_t* data, std::size_t size) {
   std::string_view in = AsView(data, size);
   const std::string_view base = TakeLine(in);
   UrlResolver resolver(base);
+  Result<WhatwgUrl> parsed_base = WhatwgUrl::Parse(base);
+  FUZZ_CHECK(parsed_base.ok() == resolver.valid(), "base " + Printable(base));
+  if (parsed_base.ok()) CheckParsed(parsed_base.value(), "base " + Printable(base));
   CheckCanonical(base);
   while (!in.empty()) {
     const std::string_view ref = TakeLine(in);
     const std::string what = "base " + Printable(base) + ", reference " + Printable(ref);
+    Result<WhatwgUrl> url = resolver.ResolveUrl(ref);
+    if (url.ok()) CheckParsed(url.value(), what);
     std::optional<std::string> link = resolver.ResolveLink(ref);
-    std::optional<std::string> curl = resolver.ResolveLinkWithCurl(ref);
-    FUZZ_CHECK(link == curl, "ResolveLink gives " + Printable(link.value_or("nullopt")) +
-                                 ", ResolveLinkWithCurl " + Printable(curl.value_or("nullopt")) +
+    std::optional<std::string> full = resolver.ResolveLinkFully(ref);
+    FUZZ_CHECK(link == full, "ResolveLink gives " + Printable(link.value_or("nullopt")) +
+                                 ", ResolveLinkFully " + Printable(full.value_or("nullopt")) +
                                  "; " + what);
     std::optional<std::string> resolved = resolver.Resolve(ref);
     FUZZ_CHECK(resolver.valid() || (!link && !resolved), what);
+    FUZZ_CHECK(!resolver.valid() || resolved.has_value() == url.ok(), what);
+    FUZZ_CHECK(link.has_value() == (resolved && url.value().is_http()), what);
     if (link) {
       FUZZ_CHECK(StartsWith(*link, "http://") || StartsWith(*link, "https://"), what);
       FUZZ_CHECK(link->find('#') == std::string::npos, what);
-      // Resolve keeps the fragment, which curl may refuse (a control byte).
-      FUZZ_CHECK(!resolved || StripFragment(*resolved) == *link,
+      FUZZ_CHECK(*link == url.value().Serialize(/*exclude_fragment=*/true), what);
+      FUZZ_CHECK(StripFragment(*resolved) == *link,
                  "Resolve gives " + Printable(resolved.value_or("nullopt")) + "; " + what);
+      // A link is its own resolution, against any http(s) base.
+      FUZZ_CHECK(resolver.ResolveLink(*link) == link, "not a fixed point: " + what);
       CheckCanonical(*link);
     }
     // The line as a URL of its own.
+    Result<WhatwgUrl> absolute = WhatwgUrl::Parse(ref);
+    if (absolute.ok()) CheckParsed(absolute.value(), "reference " + Printable(ref));
     CheckCanonical(ref);
     InputLine line;
     line.text = std::string(ref);

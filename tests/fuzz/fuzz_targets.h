@@ -45,10 +45,13 @@ int FuzzHtml(const std::uint8_t* data, std::size_t size);
 // MakeValidUtf8. Input: line 1 the Content-Type header value, the rest the body.
 int FuzzCharset(const std::uint8_t* data, std::size_t size);
 
-// URL resolution and canonicalisation. Input: line 1 a base URL, every
-// further line a reference, resolved against it with ResolveLink and with
-// ResolveLinkWithCurl (which must agree), and also taken as an absolute URL
-// for CheckInputUrl, Canonicalize and CanonicalizeWithCurl (which must agree).
+// The WHATWG URL parser, URL resolution and canonicalisation. Input: line 1
+// a base URL, every further line a reference, resolved against it with
+// ResolveLink and with ResolveLinkFully (which must agree), and also taken
+// as an absolute URL for CheckInputUrl, Canonicalize and CanonicalizeFully
+// (which must agree). Every URL parsed must serialize to ASCII that parses
+// again to itself, with a host that is valid ASCII (IDN hosts in punycode)
+// and parses to itself; links and canonical forms must be fixed points.
 int FuzzUrl(const std::uint8_t* data, std::size_t size);
 
 // robots.txt: RobotsRules::Parse and IsAllowed. Input: line 1 the User-Agent,

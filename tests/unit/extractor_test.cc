@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include "parse/html_document.h"
 
@@ -69,7 +70,7 @@ TEST_CASE("ExtractPage reads title, description and links of an article page", "
       "https://example.com/other/",
       "https://example.com/blog/post.html?page=2",
       "https://cdn.example.org/lib.js",
-      "https://Example.com:443/spaced",
+      "https://example.com/spaced",
       "https://example.com/search?q=a&b=c",
       "https://example.com/area-target",
   };
@@ -87,10 +88,47 @@ TEST_CASE("ExtractPage resolves links against the first <base href>", "[extracto
                             "http://example.com/docs/up"});
 }
 
-TEST_CASE("ExtractPage ignores a base href it cannot use", "[extractor]") {
-  const char html[] = R"(<base href="javascript:x"><a href="a.html">a</a>)";
-  PageData page = ExtractPage(html, "http://example.com/dir/");
-  CHECK(page.links == Links{"http://example.com/dir/a.html"});
+TEST_CASE("ExtractPage takes a <base href> of any scheme, as browsers do", "[extractor]") {
+  // HTML's frozen base URL: the first <base href> that parses against the
+  // page's URL is the base whatever its scheme, so relative links under a
+  // file:, sc: or javascript: base name no http(s) page; absolute ones do.
+  for (const char* base :
+       {"file:///x/", "sc://h/x/", "javascript:x", "about:blank", "mailto:a@b"}) {
+    INFO(base);
+    const std::string html = std::string("<base href=\"") + base +
+                             "\"><a href=\"a.html\">a</a><a href=\"/b\">b</a>"
+                             "<a href=\"https://other.example/c#d\">c</a>";
+    PageData page = ExtractPage(html, "http://example.com/dir/");
+    CHECK(page.links == Links{"https://other.example/c"});
+  }
+}
+
+TEST_CASE("ExtractPage falls back to the page's URL when <base href> fails", "[extractor]") {
+  for (const char* base :
+       {"http://a|b/", "http://[::1/x/", "http://256.256.256.256/", "sc://a b/"}) {
+    INFO(base);
+    const std::string html =
+        std::string("<base href=\"") + base + "\"><base href=\"/second/\"><a href=a.html>a</a>";
+    PageData page = ExtractPage(html, "http://example.com/dir/");
+    CHECK(page.links == Links{"http://example.com/dir/a.html"});
+  }
+  // An IDN base is taken, in punycode.
+  PageData idn = ExtractPage(
+      "<base href=\"//b\xc3\xbc"
+      "cher.example/p/\"><a href=q>q</a>",
+      "https://example.com/");
+  CHECK(idn.links == Links{"https://xn--bcher-kva.example/p/q"});
+}
+
+TEST_CASE("ExtractPage drops links the URL Standard refuses and encodes the rest", "[extractor]") {
+  const char html[] = R"(<a href="http://a|b/">1</a><a href="http://256.256.256.256">2</a>
+    <a href="http://a&#x3000;b/">3</a><a href="http://&#x4F60;&#x597D;&#x4F60;&#x597D;">4</a>
+    <a href="http://&#xFF27;&#xFF4F;.com">5</a><a href="/s?q=a b">6</a>
+    <a href='/p"<>`{}?"<>`{}'>7</a>)";
+  PageData page = ExtractPage(html, "http://example.com/");
+  CHECK(page.links == Links{"http://xn--6qqa088eba/", "http://go.com/",
+                            "http://example.com/s?q=a%20b",
+                            "http://example.com/p%22%3C%3E%60%7B%7D?%22%3C%3E`{}"});
 }
 
 TEST_CASE("ExtractPage reports absent title and description as absent", "[extractor]") {
