@@ -329,6 +329,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       return out;
     }
     from_file = std::move(loaded).value();
+    config.config_path = *config_file;
     args.insert(args.end(), from_file.args.begin(), from_file.args.end());
   }
   for (int i = 1; i < argc; ++i) args.push_back(argv[i]);

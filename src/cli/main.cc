@@ -11,6 +11,7 @@
 #include "cli/cli_options.h"
 #include "cli/progress_line.h"
 #include "cli/run_output.h"
+#include "cli/run_paths.h"
 #include "cli/standard_fds.h"
 #include "cli/stats_file.h"
 #include "core/log.h"
@@ -48,6 +49,19 @@ int main(int argc, char** argv) {
   if (standard.value().in_closed &&
       std::find(config.files.begin(), config.files.end(), "-") != config.files.end()) {
     LogWarn("standard input is closed: - reads nothing");
+  }
+
+  // Before anything is opened for writing: one file given two jobs (say
+  // --lock urls.txt urls.txt) would be destroyed by the second.
+  if (Status st = CheckPathCollisions(RunPathsOf(config), StatPath); !st.ok()) {
+    LogError(st.message());
+    return kExitUsage;
+  }
+  if (!config.stats_path.empty()) {
+    if (Status st = CheckWritable("--stats", config.stats_path); !st.ok()) {
+      LogError(st.message());
+      return kExitUsage;
+    }
   }
 
   // The lock comes first: a second run must not so much as read its input.
