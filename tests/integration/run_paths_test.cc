@@ -75,5 +75,28 @@ TEST_CASE("An unwritable --stats path is found before the crawl", "[cli][integra
   CHECK(server.Stats()["hosts"].empty());  // nothing was fetched
 }
 
+TEST_CASE("Option values from the command line and config file are checked before fetching",
+          "[cli][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string config = dir.Write("f.toml", "state = 5\n");
+  const std::vector<std::vector<std::string>> bad = {
+      {"--timeout", "nan"},
+      {"--user-agent", "bot\r\nX-Injected: 1"},
+      {"--resolve", "h:99999:127.0.0.1"},
+      {"--config", config},
+  };
+  for (const auto& args : bad) {
+    INFO(args[0] << " " << args[1]);
+    std::vector<std::string> all = args;
+    all.insert(all.end(), {"--url", server.Url("/page/1")});
+    ForageRun run = RunForage(all, "", 30s);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find('\n') == run.err.size() - 1);
+  }
+  CHECK(server.Stats()["hosts"].empty());
+  CHECK(ListDir(dir.path()) == std::vector<std::string>{"f.toml"});
+}
+
 }  // namespace
 }  // namespace forage::test
