@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -33,6 +35,60 @@ std::string UsageLine(const std::string& what) {
 bool IsAttrNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
          c == '.';
+}
+
+// A number of seconds from `min` to `max`. CLI::Range lets "nan" through
+// (every comparison with NaN is false), and a NaN timeout never times out.
+CLI::Validator Seconds(double min, double max) {
+  char range[64];
+  std::snprintf(range, sizeof range, "a number of seconds from %g to %g", min, max);
+  return CLI::Validator(
+      [min, max, range = std::string(range)](std::string& text) {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        const bool number = !text.empty() && end == text.c_str() + text.size();
+        return number && std::isfinite(value) && value >= min && value <= max
+                   ? std::string()
+                   : "\"" + text + "\" is not " + range;
+      },
+      "");
+}
+
+// Refuses a negative count before CLI11 reads it: its conversion to an
+// unsigned type takes "-1" for 2^64 - 1 (strtoull), and NonNegativeNumber
+// names a range of 309 digits.
+CLI::Validator NotNegative() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::size_t i = text.find_first_not_of(" \t");
+        return i != std::string::npos && text[i] == '-'
+                   ? "\"" + text + "\" is negative: give 0 or more"
+                   : std::string();
+      },
+      "");
+}
+
+// HOST:PORT:ADDRESS as curl's --resolve takes it (HOST may be a bracketed
+// IPv6 address); the port must be one.
+bool IsResolveEntry(std::string_view entry) {
+  std::size_t host_end = entry[0] == '[' ? entry.find("]:") : entry.find(':');
+  if (host_end == std::string_view::npos || host_end == 0) return false;
+  if (entry[0] == '[') ++host_end;
+  std::size_t port_end = entry.find(':', host_end + 1);
+  if (port_end == std::string_view::npos || port_end + 1 == entry.size()) return false;
+  std::string_view port = entry.substr(host_end + 1, port_end - host_end - 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
+}
+
+// A header value must not carry a line break (it would add headers of its
+// own) nor any other control character but tab.
+bool IsHeaderValue(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && u != '\t') || u == 0x7f;
+  });
 }
 
 // "--config FILE" or "--config=FILE" in argv, found before the real parse
@@ -181,11 +237,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("PATH");
   app.add_option("--timeout", timeout_s, "seconds allowed for a whole transfer")
       ->capture_default_str()
-      ->check(CLI::Range(0.001, 86400.0))
+      ->check(Seconds(0.001, 86400.0))
       ->type_name("S");
   app.add_option("--connect-timeout", connect_timeout_s, "seconds allowed to connect")
       ->capture_default_str()
-      ->check(CLI::Range(0.001, 86400.0))
+      ->check(Seconds(0.001, 86400.0))
       ->type_name("S");
   app.add_option("--user-agent", o.user_agent, "User-Agent header")
       ->capture_default_str()
@@ -214,11 +270,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("RE");
   app.add_option("--max-pages", o.max_pages, "stop at this many records (0: no limit)")
       ->capture_default_str()
+      ->transform(NotNegative())
       ->type_name("N");
   app.add_option("--queue-in-memory", o.queue_in_memory,
                  "URLs waiting in memory; further ones wait in a temporary file (0: no limit)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->transform(NotNegative())
       ->type_name("N");
   app.add_option("--per-host", o.per_host, "transfers in flight to one host, across fetchers")
       ->capture_default_str()
@@ -226,7 +283,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("N");
   app.add_option("--delay", delay_s, "seconds between request starts to one host")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0))
+      ->check(Seconds(0.0, 3600.0))
       ->type_name("S");
   app.add_flag("--no-robots", no_robots, "ignore robots.txt");
   app.add_option("--retries", o.retries,
@@ -237,18 +294,18 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_option("--retry-wait", retry_wait_s,
                  "seconds before the first retry; doubles each time, with jitter")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0))
+      ->check(Seconds(0.0, 3600.0))
       ->type_name("S");
   app.add_option("--parse-timeout", parse_timeout_s,
                  "seconds a fetcher may spend parsing one page before it is killed")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 3600.0))
+      ->check(Seconds(0.1, 3600.0))
       ->type_name("S");
   app.add_option("--stall-timeout", stall_timeout_s,
                  "seconds a fetcher holding work may show no sign of life (say, stopped by "
                  "SIGSTOP) before it is killed and replaced")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 3600.0))
+      ->check(Seconds(0.1, 3600.0))
       ->type_name("S");
   app.add_option("--fetcher-memory", fetcher_memory,
                  "MiB of memory each fetcher may take, or it is replaced (auto: 256 + "
@@ -282,6 +339,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_option("--max-text", o.max_text, "cut the text to this many bytes")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false))
+      ->transform(NotNegative())  // added last, run first: on the text as given
       ->type_name("N");
   app.add_option("--max-links", o.max_links,
                  "keep (and follow) at most this many links of a page (0: no limit)")
@@ -339,6 +397,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       return out;
     }
     from_file = std::move(loaded).value();
+    config.config_path = *config_file;
     args.insert(args.end(), from_file.args.begin(), from_file.args.end());
   }
   for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
@@ -365,28 +424,35 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     out.text = UsageLine(what);
     return out;
   }
-  // Patterns are checked here, like selectors, so that a bad one is a usage
-  // error before anything starts.
+  // Patterns and selectors are checked here, so that a bad one is a usage
+  // error before anything starts; the file's first, one by one, to name
+  // the line a bad one stands on.
+  for (const ConfigArgs::Origin& origin : from_file.origins) {
+    Status bad;
+    if (origin.option == "--include" || origin.option == "--exclude") {
+      auto filter = ScopeFilter::Create(ScopeMode::kAny, {origin.value}, {});
+      if (!filter.ok()) bad = filter.status();
+    } else if (origin.option == "--select") {
+      auto rule = ParseFieldRule(origin.value);
+      if (!rule.ok()) bad = rule.status();
+    }
+    if (!bad.ok()) {
+      out.exit_code = kExitUsage;
+      out.text = UsageLine(*config_file + ":" + std::to_string(origin.line) + ": " + origin.key +
+                           ": " + bad.message());
+      return out;
+    }
+  }
   if (auto filter = ScopeFilter::Create(ScopeMode::kAny, o.include, o.exclude); !filter.ok()) {
     out.exit_code = kExitUsage;
     out.text = UsageLine(filter.status().message());
     return out;
   }
-  // The file's rules come first in `select`, in the file's order.
-  std::vector<const ConfigArgs::Origin*> select_origins;
-  for (const ConfigArgs::Origin& origin : from_file.origins) {
-    if (origin.option == "--select") select_origins.push_back(&origin);
-  }
-  for (std::size_t i = 0; i < select.size(); ++i) {
-    auto rule = ParseFieldRule(select[i]);
+  for (const std::string& text : select) {
+    auto rule = ParseFieldRule(text);
     if (!rule.ok()) {
-      std::string what = rule.status().message();
-      if (i < select_origins.size()) {
-        what = *config_file + ":" + std::to_string(select_origins[i]->line) + ": " +
-               select_origins[i]->key + ": " + what;
-      }
       out.exit_code = kExitUsage;
-      out.text = UsageLine(what);
+      out.text = UsageLine(rule.status().message());
       return out;
     }
     o.select.push_back(std::move(rule).value());
@@ -409,12 +475,16 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     out.text = UsageLine("--user-agent: must not be empty");
     return out;
   }
+  if (!IsHeaderValue(o.user_agent)) {
+    out.exit_code = kExitUsage;
+    out.text = UsageLine("--user-agent: must not hold a line break or other control character");
+    return out;
+  }
   for (const std::string& entry : o.resolve) {
-    std::size_t first = entry.find(':');
-    std::size_t last = entry.rfind(':');
-    if (first == std::string::npos || first == last || first == 0 || last + 1 == entry.size()) {
+    if (entry.empty() || !IsResolveEntry(entry)) {
       out.exit_code = kExitUsage;
-      out.text = UsageLine("--resolve: \"" + entry + "\" is not HOST:PORT:ADDRESS");
+      out.text =
+          UsageLine("--resolve: \"" + entry + "\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)");
       return out;
     }
   }

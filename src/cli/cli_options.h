@@ -32,6 +32,7 @@ struct CliConfig {
   std::string lock_path;   // --lock: hold an flock here for the whole run
   bool append = false;     // --append to the output instead of replacing it
   std::string state_path;  // --state: resumable runs, conditional recrawls
+  std::string config_path;  // --config: the TOML file read, if any
   enum class Progress { kAuto, kOn, kOff } progress = Progress::kAuto;
   // --log-level or --quiet; when neither is given (log_level_set false) the
   // command logs at info on a terminal and at warn elsewhere, so a cron job

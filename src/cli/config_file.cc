@@ -62,10 +62,11 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
             rule += c;
           }
         }
+        rule = std::string(field.str()) + "=" + rule;
         out.args.push_back("--select");
-        out.args.push_back(std::string(field.str()) + "=" + rule);
+        out.args.push_back(rule);
         out.origins.push_back({"--select", "select." + std::string(field.str()),
-                               static_cast<int>(css.source().begin.line)});
+                               static_cast<int>(css.source().begin.line), rule});
       }
       continue;
     }
@@ -91,7 +92,7 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
       if (!node.is_boolean())
         return Status::Error(Where(path, node, key) + "must be true or false");
       if (*node.value<bool>()) out.args.push_back(flag);
-      out.origins.push_back({flag, key, line});
+      out.origins.push_back({flag, key, line, ""});
       continue;
     }
     std::vector<const toml::node*> values;
@@ -106,13 +107,27 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     } else {
       values.push_back(&node);
     }
+    // Options whose values are names, paths or patterns: a number there is
+    // a mistake (`state = 5` would make a file named 5).
+    static const char* const kStringOnly[] = {
+        "--output",  "--state",   "--stats",   "--lock",   "--user-agent", "--url",
+        "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level"};
+    const bool string_only =
+        std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
+    const bool one_by_one = flag == "--include" || flag == "--exclude";
     for (const toml::node* value : values) {
+      if (string_only && !value->is_string()) {
+        return Status::Error(Where(path, *value, key) + "must be a string");
+      }
       std::optional<std::string> text = ScalarText(*value);
       if (!text) return Status::Error(Where(path, *value, key) + "must be a string or a number");
       out.args.push_back(flag);
       out.args.push_back(*text);
+      if (one_by_one) {
+        out.origins.push_back({flag, key, static_cast<int>(value->source().begin.line), *text});
+      }
     }
-    out.origins.push_back({flag, key, line});
+    if (!one_by_one) out.origins.push_back({flag, key, line, ""});
   }
   return out;
 }

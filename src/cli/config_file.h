@@ -18,6 +18,9 @@ struct ConfigArgs {
     std::string option;  // "--workers"
     std::string key;     // "workers"
     int line = 0;
+    // For the repeatable --select, --include and --exclude, one origin per
+    // value, which is checked alone: "title=h1", "/tag/".
+    std::string value;
   };
   std::vector<Origin> origins;
 };
@@ -30,7 +33,8 @@ struct ConfigArgs {
 // file's order and go before the real command line, so that flags given on
 // the command line win (the last value of an option counts). Fails naming
 // the file, line and key: a TOML syntax error, an unknown key, a value of
-// the wrong type.
+// the wrong type (a path, a pattern or the like must be a string: `state = 5`
+// is refused rather than made a file named 5).
 Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app);
 
 }  // namespace forage

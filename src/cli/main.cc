@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <clocale>
 #include <cstdio>
@@ -10,6 +11,8 @@
 #include "cli/cli_options.h"
 #include "cli/progress_line.h"
 #include "cli/run_output.h"
+#include "cli/run_paths.h"
+#include "cli/standard_fds.h"
 #include "cli/stats_file.h"
 #include "core/log.h"
 #include "core/run_lock.h"
@@ -17,6 +20,13 @@
 
 int main(int argc, char** argv) {
   using namespace forage;
+  // First of all: a closed 0, 1 or 2 would be taken by the first pipe or
+  // file the run opens.
+  const Result<StandardFds> standard = StandardFds::ReopenClosed();
+  if (!standard.ok()) {
+    LogError(standard.status().message());
+    return kExitUsage;
+  }
   ParsedCommandLine parsed = ParseCommandLine(argc, argv);
   if (!parsed.config) {
     std::fputs(parsed.text.c_str(), parsed.exit_code == kExitOk ? stdout : stderr);
@@ -31,6 +41,28 @@ int main(int argc, char** argv) {
   // libcurl converts international host names to punycode only under an
   // UTF-8 character type.
   std::setlocale(LC_CTYPE, "C.UTF-8");
+
+  if (standard.value().out_closed && config.output == "-") {
+    LogError("standard output is closed, and the records would go there: give -o PATH");
+    return kExitUsage;
+  }
+  if (standard.value().in_closed &&
+      std::find(config.files.begin(), config.files.end(), "-") != config.files.end()) {
+    LogWarn("standard input is closed: - reads nothing");
+  }
+
+  // Before anything is opened for writing: one file given two jobs (say
+  // --lock urls.txt urls.txt) would be destroyed by the second.
+  if (Status st = CheckPathCollisions(RunPathsOf(config), StatPath); !st.ok()) {
+    LogError(st.message());
+    return kExitUsage;
+  }
+  if (!config.stats_path.empty()) {
+    if (Status st = CheckWritable("--stats", config.stats_path); !st.ok()) {
+      LogError(st.message());
+      return kExitUsage;
+    }
+  }
 
   // The lock comes first: a second run must not so much as read its input.
   RunLock lock;

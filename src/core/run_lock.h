@@ -2,7 +2,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/fd.h"
 #include "forage/status.h"
@@ -12,14 +14,22 @@ namespace forage {
 // --lock: one run at a time over the same files. An flock(2) on PATH, held
 // until the lock is destroyed or the process ends, however it ends (the
 // kernel drops it with the last descriptor, so a killed run leaves no stale
-// lock). The holder writes its pid into the file for the next one to name.
-// Forked fetchers close their copy of the descriptor at once.
+// lock). The holder writes "forage lock pid N" into the file for the next
+// one to name; a file that holds anything else is not taken over, so a
+// data file named by mistake is left intact. Forked fetchers close their
+// copy of the descriptor at once.
 class RunLock {
  public:
   enum class Outcome { kAcquired, kBusy, kError };
   // kBusy: another process holds it; *message names the path and its pid.
-  // kError: the file cannot be opened or locked; *message says why.
+  // kError: the file cannot be opened or locked, or it is not empty and
+  // not a lock file; *message says why.
   static Outcome Acquire(const std::string& path, RunLock* lock, std::string* message);
+
+  // The pid a lock file's first line names ("forage lock pid N", or the
+  // bare "N" earlier versions wrote), or nullopt if the line is not a lock
+  // file's (an empty line included).
+  static std::optional<std::string> HolderOf(std::string_view first_line);
 
  private:
   UniqueFd fd_;

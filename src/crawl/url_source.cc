@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "core/log.h"
 
@@ -55,9 +57,25 @@ Status UrlSource::AddFile(const std::string& path) {
   return {};
 }
 
+// Windows editors start a UTF-8 file with a byte-order mark; it belongs to
+// no URL. A pipe may bring it a byte at a time, so the start is judged only
+// once three bytes (or the end) have arrived.
+void UrlSource::SkipByteOrderMark(Input& in) {
+  static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (in.bom_checked) return;
+  const std::string_view head(in.buffer.data(), std::min(in.buffer.size(), kBom.size()));
+  if (head == kBom) {
+    in.buffer.erase(0, kBom.size());
+  } else if (head == kBom.substr(0, head.size()) && !in.eof) {
+    return;  // a prefix of the mark so far: wait for more
+  }
+  in.bom_checked = true;
+}
+
 int UrlSource::WaitFd() const { return current_ < inputs_.size() ? inputs_[current_].fd : -1; }
 
 bool UrlSource::TakeLine(Input& in, InputLine* line) {
+  SkipByteOrderMark(in);
   for (;;) {
     std::size_t nl = in.buffer.find('\n');
     if (nl == std::string::npos) {

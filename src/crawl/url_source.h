@@ -18,7 +18,8 @@ struct InputLine {
 
 // The seed URLs, read lazily and without blocking: files (one URL a line,
 // '#' comments and blank lines skipped, ASCII whitespace trimmed, CRLF
-// accepted), standard input as "-", and single URLs, in the order added.
+// accepted, a UTF-8 byte-order mark before the first line skipped), standard
+// input as "-", and single URLs, in the order added.
 // Memory stays bounded by one read chunk plus one line, however long the list.
 class UrlSource {
  public:
@@ -46,9 +47,11 @@ class UrlSource {
     bool regular = false;  // regular files never block, so are not polled
     bool eof = false;
     bool skipping = false;  // inside the rest of an over-long line
+    bool bom_checked = false;  // the start was looked at for a byte-order mark
     std::string buffer;
     std::size_t line_no = 0;
   };
+  static void SkipByteOrderMark(Input& in);
   bool TakeLine(Input& in, InputLine* line);
   std::vector<Input> inputs_;
   std::size_t current_ = 0;

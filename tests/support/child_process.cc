@@ -24,7 +24,8 @@ int MillisLeft(Clock::time_point deadline) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& stdin_path) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& stdin_path,
+                           const std::vector<int>& closed) {
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) {
     throw std::runtime_error("pipe failed");
@@ -41,6 +42,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     }
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
+    for (int fd : closed) ::close(fd);
     ::signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);

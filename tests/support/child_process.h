@@ -17,8 +17,11 @@ class ChildProcess {
   using Duration = std::chrono::milliseconds;
 
   // Starts argv[0] (a path) with arguments. stdin is a pipe unless
-  // `stdin_path` names a file to read it from.
-  explicit ChildProcess(const std::vector<std::string>& argv, const std::string& stdin_path = "");
+  // `stdin_path` names a file to read it from. The standard descriptors
+  // (0, 1, 2) listed in `closed` are closed in the child instead (then
+  // out() or err() stays empty).
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::string& stdin_path = "",
+                        const std::vector<int>& closed = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -162,6 +162,55 @@ TEST_CASE("--max-links defaults to 20000 and is read", "[cli]") {
   }
 }
 
+TEST_CASE("Values that would break the run are refused in one short line", "[cli]") {
+  // Issue 15 point 6: each was accepted (NaN passes CLI::Range, strtoull
+  // takes -1 for 2^64 - 1) or refused with a 309-digit range.
+  struct Case {
+    std::vector<std::string> args;
+    const char* expected;  // in the message
+  };
+  std::vector<Case> cases;
+  for (const char* duration : {"--timeout", "--connect-timeout", "--delay", "--retry-wait",
+                               "--parse-timeout", "--stall-timeout"}) {
+    for (const char* bad : {"nan", "NaN", "inf", "-inf", "-1", "1e999", ""}) {
+      cases.push_back({{duration, bad, "x"}, "is not a number of seconds"});
+    }
+  }
+  for (const char* count : {"--max-pages", "--max-text", "--queue-in-memory"}) {
+    cases.push_back({{count, "-1", "x"}, "\"-1\" is negative"});
+  }
+  for (const char* entry : {"h:99999:127.0.0.1", "h:0:127.0.0.1", "h:-1:127.0.0.1",
+                            "h:8o:127.0.0.1", "[::1:80:127.0.0.1", "h:80:"}) {
+    cases.push_back({{"--resolve", entry, "x"}, "is not HOST:PORT:ADDRESS"});
+  }
+  for (const char* agent : {"bot\r\nX-Evil: 1", "bot\n", "bot\r", "b\x01ot", "bot\x7f"}) {
+    cases.push_back({{"--user-agent", agent, "x"}, "--user-agent: must not hold a line break"});
+  }
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    INFO("forage " << joined);
+    ParsedCommandLine p = Parse(c.args);
+    CHECK_FALSE(p.config);
+    CHECK(p.exit_code == kExitUsage);
+    CHECK(p.text.find(c.expected) != std::string::npos);
+    CHECK(p.text.find('\n') == std::string::npos);
+    CHECK(p.text.size() < 200);
+  }
+}
+
+TEST_CASE("Good values next to the refused ones still pass", "[cli]") {
+  ParsedCommandLine p =
+      Parse({"--timeout", "0.5", "--delay", "0", "--max-pages", "0", "--max-text", "1k",
+             "--queue-in-memory", "0", "--resolve", "h:65535:127.0.0.1", "--resolve",
+             "[::1]:80:[::1]", "--user-agent", "bot/1 (+http://x/\tinfo)", "x"});
+  INFO(p.text);
+  REQUIRE(p.config);
+  CHECK(p.config->options.timeout == std::chrono::milliseconds(500));
+  CHECK(p.config->options.max_text == 1024);
+  CHECK(p.config->options.queue_in_memory == 0);
+}
+
 TEST_CASE("Help and version requests exit 0 with text", "[cli]") {
   ParsedCommandLine help = Parse({"--help"});
   CHECK_FALSE(help.config);

@@ -97,6 +97,19 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
       {"[select]\ntitle = 3\n", "f.toml:2: select.title: must be a string"},
       {"[select]\ntitle = \"div >\"\n", "f.toml:2: select.title: --select title: bad selector"},
       {"[select]\na = \"h1\"\n\nb = \"p[\"\n", "f.toml:4: select.b: --select b: bad selector"},
+      {"[select]\ntitle = \"div >\"\n", "bad selector"},
+      // Issue 15 point 6: a number for a path made a file named 5.
+      {"state = 5\n", "f.toml:1: state: must be a string"},
+      {"\noutput = 1.5\n", "f.toml:2: output: must be a string"},
+      {"include = [\"a\", 3]\n", "f.toml:1: include: must be a string"},
+      {"timeout = nan\n", "f.toml:1: timeout: "},
+      {"retry_wait = inf\n", "f.toml:1: retry_wait: "},
+      {"delay = -1\n", "f.toml:1: delay: "},
+      {"max_pages = -1\n", "f.toml:1: max_pages: "},
+      // Bad selectors and patterns are blamed on their own line.
+      {"depth = 1\n[select]\nok = \"h1\"\ntitle = \"div >\"\n", "f.toml:4: select.title: "},
+      {"exclude = [\n  \"/tag/\",\n  \"(\",\n]\n", "f.toml:3: exclude: "},
+      {"\ninclude = \"[a\"\n", "f.toml:2: include: "},
   };
   for (const Case& c : cases) {
     INFO(c.content);

@@ -97,6 +97,59 @@ TEST_CASE("UrlSource cuts a long line however it arrives, and skips long comment
   CHECK(lines[1].where == path + ":4");
 }
 
+TEST_CASE("UrlSource skips a UTF-8 byte-order mark before the first line only", "[url_source]") {
+  // Issue 15: a list saved by a Windows editor made its first URL invalid.
+  test::TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  struct Case {
+    const char* name;
+    std::string content;
+    std::vector<std::string> expected;
+  };
+  const Case cases[] = {
+      {"bom.txt", bom + "http://a/\nhttp://b/\n", {"http://a/", "http://b/"}},
+      {"crlf.txt", bom + "http://a/\r\n", {"http://a/"}},
+      {"comment.txt", bom + "# list\nhttp://a/\n", {"http://a/"}},
+      {"only.txt", bom, {}},
+      {"later.txt", "http://a/\n" + bom + "http://b/\n", {"http://a/", bom + "http://b/"}},
+      {"twice.txt", bom + bom + "http://a/\n", {bom + "http://a/"}},
+      {"partial.txt", "\xEF\xBBhttp://a/\n", {"\xEF\xBBhttp://a/"}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    UrlSource source;
+    REQUIRE(source.AddFile(dir.Write(c.name, c.content)).ok());
+    std::vector<std::string> texts;
+    for (const InputLine& line : ReadAll(source)) texts.push_back(line.text);
+    CHECK(texts == c.expected);
+  }
+}
+
+TEST_CASE("UrlSource skips a byte-order mark that a pipe brings a byte at a time", "[url_source]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  int saved = ::dup(STDIN_FILENO);
+  ::dup2(fds[0], STDIN_FILENO);
+  {
+    UrlSource source;
+    REQUIRE(source.AddFile("-").ok());
+    InputLine line;
+    for (const char* byte : {"\xEF", "\xBB", "\xBF"}) {
+      REQUIRE(::write(fds[1], byte, 1) == 1);
+      CHECK(source.Next(&line) == UrlSource::Poll::kWouldBlock);
+    }
+    REQUIRE(::write(fds[1], "http://x/\n", 10) == 10);
+    REQUIRE(source.Next(&line) == UrlSource::Poll::kLine);
+    CHECK(line.text == "http://x/");
+    CHECK(line.where == "<stdin>:1");
+    ::close(fds[1]);
+    CHECK(source.Next(&line) == UrlSource::Poll::kExhausted);
+  }
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  ::close(fds[0]);
+}
+
 TEST_CASE("UrlSource reports a pipe with no data as would-block", "[url_source]") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
