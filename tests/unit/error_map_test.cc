@@ -61,15 +61,18 @@ TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK(ErrorKindName(ErrorKind::kOutOfScope) == "out_of_scope");
   CHECK(ErrorKindName(ErrorKind::kBlocked) == "blocked");
   CHECK(static_cast<int>(ErrorKind::kBlocked) == 16);
+  CHECK(ErrorKindName(ErrorKind::kRobotsUnavailable) == "robots_unavailable");
+  CHECK(static_cast<int>(ErrorKind::kRobotsUnavailable) == 17);
   CHECK_FALSE(IsFailure(ErrorKind::kRobots));
   CHECK_FALSE(IsFailure(ErrorKind::kBlocked));
   CHECK(IsFailure(ErrorKind::kHttp));
-  for (int i = 0; i <= 16; ++i) {
+  CHECK(IsFailure(ErrorKind::kRobotsUnavailable));
+  for (int i = 0; i <= 17; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(17));
+  CHECK_FALSE(ErrorKindFromNumber(18));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 
