@@ -29,6 +29,7 @@ std::string StatsToJson(const CrawlSummary& s) {
   j["fetcher_restarts"] = s.worker_deaths;
   j["retries"] = s.retries;
   j["robots_denied"] = s.robots_denied;
+  j["held_back_seconds"] = s.held_back;
   j["seen_urls"] = s.seen_urls;
   j["unchanged"] = s.unchanged;
   j["not_due"] = s.not_due;

@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
+#include "crawl/hold_log.h"
 #include "crawl/job_table.h"
 #include "crawl/robots.h"
 #include "crawl/scheduler.h"
@@ -199,6 +200,7 @@ struct Crawler::Impl {
   bool source_done = false;
   bool want_input = false;
   bool pool_lost = false;  // no fetcher can be kept alive any more
+  HoldLog holds;  // how long Retry-After held each host back (CrawlSummary::held_back)
   std::size_t deaths_since_progress = 0;
 };
 
@@ -809,7 +811,10 @@ bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
     wait = milliseconds(static_cast<long long>(base * spread(jitter)));
   }
   const Clock::time_point now = Clock::now();
-  if (r.status == 429 || r.status == 503) scheduler->PauseHost(*job.host, now + wait);
+  if (r.status == 429 || r.status == 503) {
+    scheduler->PauseHost(*job.host, now + wait);
+    if (r.retry_after_s >= 0) holds.Add(*job.host, now, now + wait);
+  }
   LogDebug("retrying " + job.Url() + " in " + std::to_string(wait.count()) + " ms (" +
            std::string(ErrorKindName(r.error)) + ", attempt " + std::to_string(job.attempts + 1) +
            ")");
@@ -1247,6 +1252,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   if (on_progress) ReportProgress(started);
   summary.seen_urls = seen.size();
   summary.seen_set_bytes = seen.MemoryBytes();
+  summary.held_back = holds.Seconds();
   summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return summary;
 }

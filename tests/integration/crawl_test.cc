@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdio>
 #include <set>
 
 #include "support/forage_run.h"
@@ -215,8 +217,6 @@ TEST_CASE("robots.txt answering 5xx disallows the host, 4xx allows it",
   CHECK(missing.Crawl().records.size() == 8);
 }
 
-TEST_CASE("robots.txt is retried before a failure counts", "[crawl][robots][integration]") {
-  // The first answer is a 503, the second the real file.
 // A dead site used to look like a good run: every page "robots", exit 0, no
 // output, and a state that counted them all as done.
 TEST_CASE("Pages robots.txt could not be had for fail the run and are fetched next run",
@@ -267,6 +267,8 @@ TEST_CASE("Pages robots.txt could not be had for fail the run and are fetched ne
   CHECK(Count(c.server->LinesSoFar(), "GOT /robots.txt") == 0);
 }
 
+TEST_CASE("robots.txt is retried before a failure counts", "[crawl][robots][integration]") {
+  // The first answer is a 503, the second the real file.
   RobotsCase c(Files{{"a.test.redirect", "/flaky/robots?fail=1"}});
   ForageRun run = c.Crawl({"--retry-wait", "0.05", "-d", "0"});
   REQUIRE(run.records.size() == 1);
@@ -422,6 +424,28 @@ TEST_CASE("Retry-After is honoured, as seconds or an HTTP date", "[crawl][retry]
   std::vector<double> date_gaps = Gaps(stats, "d.test");
   REQUIRE(date_gaps.size() == 1);
   CHECK(date_gaps[0] >= 950.0);  // an HTTP date has whole seconds: 1 to 2 s away
+}
+
+// A host held back long looks like a hung run; the closing line says why.
+// The run is stopped during the hold: the summary names the hold as asked.
+TEST_CASE("A Retry-After hold over a minute is named in the summary line",
+          "[crawl][retry][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string stats = dir.path() + "/stats.json";
+  const std::string url = server.HostUrl("s.test", "/retry-after/long?secs=120");
+  ChildProcess forage(ForageCommand(Args(
+      {"--no-robots", "--retries", "1", "--log-level", "debug", "--stats", stats, "--url", url},
+      server.Resolve({"s.test"}))));
+  REQUIRE(forage.WaitErr("retrying " + url + " in 120000 ms", 20s));
+  forage.Signal(SIGINT);
+  REQUIRE(forage.Wait(20s) == 130);
+  INFO("stderr: " << forage.err());
+  CHECK(forage.err().find("(interrupted); Retry-After held back s.test for 120 s") !=
+        std::string::npos);
+  const json held = json::parse(ReadFile(stats))["held_back_seconds"];
+  REQUIRE(held.contains("s.test"));
+  CHECK(held["s.test"].get<double>() == Approx(120).margin(1));
 }
 
 TEST_CASE("Pages in legacy charsets come out as UTF-8", "[crawl][charset][integration]") {
