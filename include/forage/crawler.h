@@ -35,6 +35,10 @@ struct CrawlSummary {
   std::uint64_t retries = 0;                       // transfers tried again
   std::uint64_t robots_denied = 0;                 // pages robots.txt refused
   std::uint64_t truncated = 0;  // records with something cut (Record::truncated)
+  // Hosts that a 429 or 503 with Retry-After held back, and for how long in
+  // all (seconds; overlapping holds counted once), as asked: a run stopped
+  // during a hold counts it whole.
+  std::map<std::string, double> held_back;
   // With a state (Crawler::UseState):
   std::uint64_t unchanged = 0;  // 304s to conditional requests (written or not: --changed-only)
   std::uint64_t not_due = 0;    // recorded more recently than --recrawl-after: not fetched

@@ -29,10 +29,14 @@ enum class ErrorKind : std::uint8_t {
   kRobots = 14,            // robots.txt disallows it (not a failure of the run)
   kOutOfScope = 15,        // a redirect led out of the crawl's scope (not a failure either)
   kBlocked = 16,           // the SSRF guard refused the address (not a failure either)
+  // robots.txt could not be had (5xx, timeout, ...), so the URL was not
+  // fetched: a failure, and with a state the next run fetches it again.
+  kRobotsUnavailable = 17,
 };
 
 // Whether records of this kind count as failures for the exit status. URLs
-// skipped by policy (robots, out_of_scope, blocked) do not.
+// skipped by policy (robots, out_of_scope, blocked) do not; robots_unavailable,
+// an error that keeps the URL from being fetched, does.
 FORAGE_API bool IsFailure(ErrorKind kind);
 
 // The record name of `kind`, e.g. "unsupported_scheme"; "none" for kNone.

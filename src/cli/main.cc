@@ -14,6 +14,7 @@
 #include "cli/run_paths.h"
 #include "cli/standard_fds.h"
 #include "cli/stats_file.h"
+#include "cli/summary_line.h"
 #include "core/log.h"
 #include "core/run_lock.h"
 #include "forage/crawler.h"
@@ -145,21 +146,9 @@ int main(int argc, char** argv) {
     return kExitSomeFailed;
   }
   const CrawlSummary& s = run.value();
-  char line[200];
-  std::snprintf(line, sizeof line, "%llu URL(s): %llu ok, %llu failed, %llu skipped in %.2f s%s",
-                static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.ok),
-                static_cast<unsigned long long>(s.failed),
-                static_cast<unsigned long long>(s.skipped), s.seconds,
-                s.interrupted ? " (interrupted)" : "");
-  std::string summary = line;
-  if (out.has_state()) {
-    summary += "; " + std::to_string(s.unchanged) + " unchanged, " + std::to_string(s.not_due) +
-               " not due" +
-               (s.interrupted ? "; the rest stays pending in " + config.state_path : "");
-  }
-  // A good run is silent off a terminal; one with failures, or cut off,
-  // says so (cron mails it).
-  Log(s.failed > 0 || s.interrupted ? LogLevel::kWarn : LogLevel::kInfo, summary);
+  // A good run is silent off a terminal; one with failures, cut off, or
+  // held back long, says so (cron mails it).
+  Log(SummaryLevel(s), FormatSummary(s, out.has_state() ? config.state_path : ""));
   if (!write_stats(s, "")) return kExitSomeFailed;
   if (s.interrupted) return kExitInterrupted;
   return s.failed > 0 ? kExitSomeFailed : kExitOk;

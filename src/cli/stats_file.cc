@@ -32,6 +32,7 @@ std::string StatsToJson(const CrawlSummary& s, const std::string& error) {
   j["retries"] = s.retries;
   j["robots_denied"] = s.robots_denied;
   j["truncated"] = s.truncated;
+  j["held_back_seconds"] = s.held_back;
   j["seen_urls"] = s.seen_urls;
   j["unchanged"] = s.unchanged;
   j["not_due"] = s.not_due;

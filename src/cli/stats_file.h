@@ -10,8 +10,9 @@ namespace forage {
 // The run's statistics as a JSON object: counts (records, ok, failed,
 // skipped, by HTTP status, by error kind), bytes, elapsed seconds, pages per
 // second, results per fetcher, fetcher restarts, retries, robots denials,
-// records with something cut ("truncated"); last "error": null, or what
-// stopped the run (`error`, non-empty: exit status 4 or 1).
+// records with something cut ("truncated"), the hosts Retry-After held back
+// and for how long; last "error": null, or what stopped the run (`error`,
+// non-empty: exit status 4 or 1).
 std::string StatsToJson(const CrawlSummary& summary, const std::string& error = "");
 
 // Writes StatsToJson to `path` (replacing it). Fails naming the path.

@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
+#include "crawl/hold_log.h"
 #include "crawl/job_table.h"
 #include "crawl/robots.h"
 #include "crawl/scheduler.h"
@@ -199,6 +200,7 @@ struct Crawler::Impl {
   bool source_done = false;
   bool want_input = false;
   bool pool_lost = false;  // no fetcher can be kept alive any more
+  HoldLog holds;  // how long Retry-After held each host back (CrawlSummary::held_back)
   std::size_t deaths_since_progress = 0;
 };
 
@@ -303,7 +305,11 @@ void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
     }
   }
   if (state) {
-    outcome.at_ms = UnixMillisNow();
+    // A page robots.txt could not be had for was never looked at: it is
+    // done in this pass (its record is out) but due in the next, whatever
+    // --recrawl-after says.
+    const bool unvisited = record.error && record.error->kind == ErrorKind::kRobotsUnavailable;
+    outcome.at_ms = unvisited ? 0 : UnixMillisNow();
     state->Done(job.key, outcome);
     if (commit_each_record) MaybeCommitState(/*now=*/true);
   }
@@ -809,7 +815,10 @@ bool Crawler::Impl::MaybeRetry(Job& job, const wire::FetchResult& r) {
     wait = milliseconds(static_cast<long long>(base * spread(jitter)));
   }
   const Clock::time_point now = Clock::now();
-  if (r.status == 429 || r.status == 503) scheduler->PauseHost(*job.host, now + wait);
+  if (r.status == 429 || r.status == 503) {
+    scheduler->PauseHost(*job.host, now + wait);
+    if (r.retry_after_s >= 0) holds.Add(*job.host, now, now + wait);
+  }
   LogDebug("retrying " + job.Url() + " in " + std::to_string(wait.count()) + " ms (" +
            std::string(ErrorKindName(r.error)) + ", attempt " + std::to_string(job.attempts + 1) +
            ")");
@@ -879,10 +888,11 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
 
 // robots.txt answered: 2xx gives its rules, 4xx allows everything; a 5xx,
 // timeout or other failure disallows everything for the run (RFC 9309
-// section 2.3.1). When the host cannot be reached at all (DNS, refused, TLS,
-// or an address the SSRF guard refuses) its pages are not fetched either, but
-// they keep that failure's kind rather than "robots", since that is what went
-// wrong.
+// section 2.3.1). That is an error, not the site's policy: those pages get
+// robots_unavailable, which fails the run and which a state fetches again
+// next time. When the host cannot be reached at all (DNS, refused, TLS, or
+// an address the SSRF guard refuses) its pages are not fetched either, but
+// they keep that failure's kind, since that is what went wrong.
 void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
   if (r.error == ErrorKind::kNone && r.status >= 200 && r.status < 300) {
     return ResolveRobots(job, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
@@ -893,12 +903,20 @@ void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
   }
   const bool unreachable = r.error == ErrorKind::kDns || r.error == ErrorKind::kConnect ||
                            r.error == ErrorKind::kTls || r.error == ErrorKind::kBlocked;
-  ResolveRobots(job, RobotsRules::DisallowAll(), unreachable ? r.error : ErrorKind::kRobots,
-                unreachable ? "cannot reach the host for robots.txt: " + r.error_message
-                            : "robots.txt is unavailable (" +
-                                  (r.status ? "HTTP " + std::to_string(r.status)
-                                            : std::string(ErrorKindName(r.error))) +
-                                  "), so the host is off limits for this run");
+  if (unreachable) {
+    return ResolveRobots(job, RobotsRules::DisallowAll(), r.error,
+                         "cannot reach the host for robots.txt: " + r.error_message);
+  }
+  // What went wrong, not the status alone: a robots.txt trickling past
+  // --timeout had answered 200 before it timed out.
+  const std::string what = r.error == ErrorKind::kHttp
+                               ? "HTTP " + std::to_string(r.status)
+                               : std::string(ErrorKindName(r.error)) + ": " + r.error_message;
+  const std::string tries =
+      job.attempts > 0 ? " after " + std::to_string(job.attempts + 1) + " tries" : "";
+  ResolveRobots(job, RobotsRules::DisallowAll(), ErrorKind::kRobotsUnavailable,
+                "robots.txt is unavailable (" + MakeValidUtf8(what) + tries +
+                    "), so the host is off limits for this run");
 }
 
 // `fetch` is the robots.txt job: its origin gets the rules, its host goes on.
@@ -1233,6 +1251,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   auto finish_summary = [&] {
     summary.seen_urls = seen.size();
     summary.seen_set_bytes = seen.MemoryBytes();
+    summary.held_back = holds.Seconds();
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   };
   if (!fatal.ok()) {

@@ -278,8 +278,9 @@ RobotsRules RobotsRules::Parse(std::string_view body, std::string_view user_agen
   Bucket global;
   auto data = std::make_shared<Data>();
   // The state of Google's RobotsMatcher: which kinds the current group is for, whether a
-  // non-user-agent line has been seen since the last user-agent line (so the next user-agent
-  // line starts a new group), and whether any group named the crawler (so "*" is ignored).
+  // group member (a rule or Crawl-delay) has been seen since the last user-agent line (so the
+  // next user-agent line starts a new group), and whether any group named the crawler (so "*"
+  // is ignored).
   bool in_specific = false;
   bool in_global = false;
   bool seen_separator = false;
@@ -309,8 +310,13 @@ RobotsRules RobotsRules::Parse(std::string_view body, std::string_view user_agen
       }
       continue;
     }
-    // Any other key/value line, even an unknown one, ends the run of user-agent lines (Google).
-    seen_separator = true;
+    // Only a group member ends the run of user-agent lines: RFC 9309 section 2.2.4 says other
+    // records (Sitemap, keys forage does not know) must not interfere with the groups, so
+    // "User-agent: a", "Sitemap: ...", "User-agent: b", "Disallow: /" is one group for a and b.
+    // Crawl-delay counts as a member, as the crawlers that honour it read it.
+    if (key == Key::kAllow || key == Key::kDisallow || key == Key::kCrawlDelay) {
+      seen_separator = true;
+    }
     Bucket* bucket = in_specific ? &specific : in_global ? &global : nullptr;
     switch (key) {
       case Key::kAllow:

@@ -25,10 +25,12 @@ class RobotsRules {
   // Parses `body` for the crawler named by `user_agent` (its product token, compared
   // case-insensitively with the product token of each "User-agent:" value).
   //
-  // Groups are one or more user-agent lines followed by other lines; a user-agent line after any
-  // other key/value line starts a new group. Every group matching the token is merged; the "*"
-  // group (also "* anything") applies only if no group matches the token. Lines before the first
-  // user-agent line are ignored (but Sitemap lines count anywhere). Lines: "#" starts a comment,
+  // Groups are one or more user-agent lines followed by their members (Allow, Disallow and
+  // Crawl-delay lines); a user-agent line after a member starts a new group. Sitemap lines and
+  // lines with unknown keys are not members and never end or split a group (RFC 9309 section
+  // 2.2.4). Every group matching the token is merged; the "*" group (also "* anything")
+  // applies only if no group matches the token. Members before the first user-agent line are
+  // ignored (Sitemap lines count anywhere). Lines: "#" starts a comment,
   // whitespace around key and value is optional, a missing colon is tolerated when the line is
   // exactly "key value", keys are case-insensitive prefixes with common typos accepted
   // ("disalow", "dissallow", "useragent", "user agent", "site-map", ...). Empty "Allow:" and

@@ -16,9 +16,13 @@
 
 namespace forage {
 
-// What an IP address is, as far as the guard cares. IPv4-mapped
-// (::ffff:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::)
-// IPv6 addresses are judged by the IPv4 address they carry.
+// What an IP address is, as far as the guard cares. IPv6 addresses that
+// carry an IPv4 address are judged by it: IPv4-mapped (::ffff:0:0/96),
+// IPv4-translated (::ffff:0:0:0/96), IPv4-compatible (::/96 but :: and ::1),
+// NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48, the IPv4 address in
+// the last 32 bits) and 6to4 (2002::/16, bits 16-47). A Teredo address
+// (2001::/32) carries two, the client's (the last 32 bits, inverted) and the
+// server's (bits 32-63): it is public only if both are.
 enum class AddressClass {
   kPublic,       // anything else: a global unicast address
   kUnspecified,  // 0.0.0.0/8, ::
@@ -48,7 +52,8 @@ struct AddressPolicy {
 };
 
 // Why `address` may not be connected to under `policy` (a sentence naming
-// the address and the flag), or nullopt when it may. A family other than
+// the address, the IPv4 address it carries if that decided, and the flag),
+// or nullopt when it may. A family other than
 // IPv4 and IPv6 is refused under deny_private and allowed otherwise.
 std::optional<std::string> RefuseAddress(const AddressPolicy& policy, const sockaddr* address,
                                          socklen_t length);

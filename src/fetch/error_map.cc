@@ -15,6 +15,8 @@ ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit,
       // Input schemes and redirect targets are checked before any request,
       // so from curl this means an answer that is not HTTP ("Received
       // HTTP/0.9 when not allowed"): a broken response.
+    case CURLE_WEIRD_SERVER_REPLY:
+      // An answer that is not valid HTTP ("Invalid Content-Length: value").
       return ErrorKind::kNetwork;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -56,6 +58,14 @@ ErrorKind ClassifyTransfer(CURLcode code, long http_status, bool body_cap_hit,
     default:
       return ErrorKind::kOther;
   }
+}
+
+std::string TransferErrorMessage(CURLcode code, const char* detail, bool head_complete) {
+  if (code == CURLE_OUT_OF_MEMORY && !head_complete) {
+    return "response header too large (a header line over curl's limit of 100 KiB)";
+  }
+  if (detail != nullptr && detail[0] != '\0') return detail;
+  return curl_easy_strerror(code);
 }
 
 }  // namespace forage

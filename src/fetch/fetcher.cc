@@ -37,6 +37,7 @@ struct Transfer {
   std::string body;         // kept only for bodies we will parse
   int keep = -1;            // -1: not decided yet; 0: count only; 1: keep
   bool cap_hit = false;
+  bool head_complete = false;  // the current response's header lines all came
   std::string etag;           // of the current response, trimmed; "" if none
   std::string last_modified;  // likewise
   std::string location;       // likewise: the Location header
@@ -138,7 +139,10 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
   auto* t = static_cast<Transfer*>(user);
   std::size_t n = size * count;
   std::string_view line(data, n);
-  if (line.substr(0, 5) == "HTTP/") {
+  if (line == "\r\n" || line == "\n") {
+    t->head_complete = true;  // a 1xx's head is followed by another
+  } else if (line.substr(0, 5) == "HTTP/") {
+    t->head_complete = false;
     t->bytes = 0;
     t->body.clear();
     t->keep = -1;
@@ -447,7 +451,7 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
                         " bytes after decompression)";
       break;
     default:
-      r.error_message = t.errbuf[0] ? t.errbuf : curl_easy_strerror(code);
+      r.error_message = TransferErrorMessage(code, t.errbuf, t.head_complete);
       break;
   }
   if (t.job.kind == wire::JobKind::kRobots) {

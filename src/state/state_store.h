@@ -91,7 +91,9 @@ class StateStore {
 
   // How a URL's record ended, for Done().
   struct Outcome {
-    std::int64_t at_ms = 0;  // becomes done_ms
+    // Becomes done_ms. 0 for a record that was no visit (robots.txt could
+    // not be had): the next pass fetches the URL whatever --recrawl-after says.
+    std::int64_t at_ms = 0;
     // A 304: the stored validators and links stay as they are. Otherwise
     // they are replaced by the three below ("" and nullopt store nothing).
     bool unchanged = false;

@@ -529,6 +529,30 @@ int FuzzUrl(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+// `body` with a record that is no group member (a Sitemap, or a key forage
+// does not know) after every line break, and before the first line unless
+// that starts with a byte-order mark, which must stay first. RFC 9309 section
+// 2.2.4: such records must not change what the groups say.
+std::string WithOtherRecords(std::string_view body) {
+  static constexpr std::string_view kOthers[] = {"Sitemap: https://example.com/sitemap.xml\n",
+                                                 "X-Unknown-Key: /\n",
+                                                 "Host: example.com\n",
+                                                 "Noindex: /\n",
+                                                 "Clean-param: ref /\n",
+                                                 "Sitemap:\n"};
+  std::size_t next = 0;
+  std::string out;
+  auto other = [&] { out += kOthers[next++ % std::size(kOthers)]; };
+  if (body.empty() || static_cast<unsigned char>(body[0]) != 0xEF) other();
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    out += body[i];
+    const bool line_end =
+        body[i] == '\n' || (body[i] == '\r' && (i + 1 == body.size() || body[i + 1] != '\n'));
+    if (line_end) other();
+  }
+  return out;
+}
+
 int FuzzRobots(const std::uint8_t* data, std::size_t size) {
   std::string_view in = AsView(data, size);
   const std::string_view user_agent = TakeLine(in);
@@ -573,6 +597,21 @@ int FuzzRobots(const std::uint8_t* data, std::size_t size) {
                  "a leading \"/\" changes the answer for " + where);
     }
     FUZZ_CHECK(RobotsRules::AllowAll().IsAllowed(path), where);
+  }
+
+  // Grouping: Sitemap and unknown lines anywhere change no answer and no
+  // delay (as long as the longer body is still read whole).
+  const std::string noisy = WithOtherRecords(body);
+  if (noisy.size() <= RobotsRules::kMaxBytes) {
+    const RobotsRules with_others = RobotsRules::Parse(noisy, user_agent);
+    const std::string where = "user agent " + Printable(user_agent) + ", robots.txt " +
+                              Printable(body) + " and with other records " + Printable(noisy);
+    for (std::string_view path : list) {
+      FUZZ_CHECK(with_others.IsAllowed(path) == rules.IsAllowed(path),
+                 "other records change the answer for path " + Printable(path) + "; " + where);
+    }
+    FUZZ_CHECK(with_others.CrawlDelay() == rules.CrawlDelay(),
+               "other records change the crawl delay; " + where);
   }
   FUZZ_CHECK(RobotsRules::DisallowAll().IsAllowed("/robots.txt") &&
                  !RobotsRules::DisallowAll().IsAllowed("/"),

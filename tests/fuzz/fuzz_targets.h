@@ -54,8 +54,10 @@ int FuzzCharset(const std::uint8_t* data, std::size_t size);
 // and parses to itself; links and canonical forms must be fixed points.
 int FuzzUrl(const std::uint8_t* data, std::size_t size);
 
-// robots.txt: RobotsRules::Parse and IsAllowed. Input: line 1 the User-Agent,
-// line 2 paths separated by spaces, the rest the robots.txt body.
+// robots.txt: RobotsRules::Parse and IsAllowed, and that Sitemap and unknown
+// lines inserted anywhere change no answer (RFC 9309 section 2.2.4). Input:
+// line 1 the User-Agent, line 2 paths separated by spaces, the rest the
+// robots.txt body.
 int FuzzRobots(const std::uint8_t* data, std::size_t size);
 
 // The URL list reader (UrlSource, from a regular file and from a pipe fed in

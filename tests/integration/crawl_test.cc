@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdio>
 #include <set>
 
 #include "support/forage_run.h"
@@ -202,11 +204,67 @@ TEST_CASE("robots.txt groups for forage's product token win over '*'",
 TEST_CASE("robots.txt answering 5xx disallows the host, 4xx allows it",
           "[crawl][robots][integration]") {
   RobotsCase unavailable(Files{{"a.test.status", "503"}});
-  ForageRun run = unavailable.Crawl();
+  ForageRun run = unavailable.Crawl({"--retries", "1", "--retry-wait", "0.05"});
+  // An error, not the site's policy: it fails the run, saying what happened.
+  CHECK(run.exit_code == 1);
   REQUIRE(run.records.size() == 1);
-  CHECK(run.records[0]["error"]["kind"] == "robots");
+  CHECK(run.records[0]["error"]["kind"] == "robots_unavailable");
+  CHECK(run.records[0]["error"]["message"] ==
+        "robots.txt is unavailable (HTTP 503 after 2 tries), so the host is off limits for this "
+        "run");
+  CHECK(Count(unavailable.server->LinesSoFar(), "GOT /site/") == 0);
   RobotsCase missing(Files{{"a.test.status", "404"}});
   CHECK(missing.Crawl().records.size() == 8);
+}
+
+// A dead site used to look like a good run: every page "robots", exit 0, no
+// output, and a state that counted them all as done.
+TEST_CASE("Pages robots.txt could not be had for fail the run and are fetched next run",
+          "[crawl][robots][state][integration]") {
+  // What robots.txt does on the first run: answer 500, or time out.
+  const auto [name, content] =
+      GENERATE(std::pair<std::string, std::string>{"a.test.status", "500"},
+               std::pair<std::string, std::string>{"a.test.redirect", "/stall"});
+  RobotsCase c(Files{{name, content}});
+  TempDir dir;
+  const std::string state = dir.path() + "/state.db";
+  const std::string page = c.server->HostUrl("a.test", "/page/1");
+  // --recrawl-after: a refused page stays done for the day; an unavailable one does not.
+  const std::string refused = c.server->HostUrl("a.test", "/page/9");
+  const std::vector<std::string> flags =
+      Args({"--state", state, "--recrawl-after", "1d", "--timeout", "1", "--retries", "0", "--url",
+            page, "--url", refused},
+           c.server->Resolve({"a.test"}));
+
+  ForageRun first = RunForage(flags);
+  INFO("first run's stderr: " << first.err);
+  CHECK(first.exit_code == 1);
+  REQUIRE(first.records.size() == 2);
+  for (const json& r : first.records) {
+    CHECK(r["error"]["kind"] == "robots_unavailable");
+    const std::string message = r["error"]["message"];
+    CHECK(message.find(name == "a.test.status" ? "(HTTP 500)" : "(timeout: ") != std::string::npos);
+  }
+  CHECK(Count(c.server->LinesSoFar(), "GOT /page/1") == 0);
+
+  // robots.txt answers now, and refuses one of the two pages.
+  std::remove((c.dir.path() + "/" + name).c_str());
+  c.dir.Write("a.test.txt", "User-agent: *\nDisallow: /page/9\n");
+  ForageRun second = RunForage(flags);
+  INFO("second run's stderr: " << second.err);
+  CHECK(second.exit_code == 0);
+  auto by = second.ByUrl();
+  REQUIRE(by.size() == 2);
+  CHECK(by[page]["ok"] == true);
+  CHECK(by[page]["title"] == "Page 1");
+  CHECK(by[refused]["error"]["kind"] == "robots");
+  CHECK(Count(c.server->LinesSoFar(), "GOT /page/1") == 1);
+
+  // A robots refusal is done, like a page fetched: neither is due for a day.
+  ForageRun third = RunForage(flags);
+  CHECK(third.exit_code == 0);
+  CHECK(third.records.empty());
+  CHECK(Count(c.server->LinesSoFar(), "GOT /robots.txt") == 0);
 }
 
 TEST_CASE("robots.txt is retried before a failure counts", "[crawl][robots][integration]") {
@@ -366,6 +424,28 @@ TEST_CASE("Retry-After is honoured, as seconds or an HTTP date", "[crawl][retry]
   std::vector<double> date_gaps = Gaps(stats, "d.test");
   REQUIRE(date_gaps.size() == 1);
   CHECK(date_gaps[0] >= 950.0);  // an HTTP date has whole seconds: 1 to 2 s away
+}
+
+// A host held back long looks like a hung run; the closing line says why.
+// The run is stopped during the hold: the summary names the hold as asked.
+TEST_CASE("A Retry-After hold over a minute is named in the summary line",
+          "[crawl][retry][integration]") {
+  TestServer server;
+  TempDir dir;
+  const std::string stats = dir.path() + "/stats.json";
+  const std::string url = server.HostUrl("s.test", "/retry-after/long?secs=120");
+  ChildProcess forage(ForageCommand(Args(
+      {"--no-robots", "--retries", "1", "--log-level", "debug", "--stats", stats, "--url", url},
+      server.Resolve({"s.test"}))));
+  REQUIRE(forage.WaitErr("retrying " + url + " in 120000 ms", 20s));
+  forage.Signal(SIGINT);
+  REQUIRE(forage.Wait(20s) == 130);
+  INFO("stderr: " << forage.err());
+  CHECK(forage.err().find("(interrupted); Retry-After held back s.test for 120 s") !=
+        std::string::npos);
+  const json held = json::parse(ReadFile(stats))["held_back_seconds"];
+  REQUIRE(held.contains("s.test"));
+  CHECK(held["s.test"].get<double>() == Approx(120).margin(1));
 }
 
 TEST_CASE("Pages in legacy charsets come out as UTF-8", "[crawl][charset][integration]") {

@@ -498,7 +498,46 @@ TEST_CASE("Response headers of 1 MB are a network error", "[fault][integration]"
     CHECK(r["error"]["kind"] == "network");
     CHECK(r["title"].is_null());
   }
+  // curl 7.88 calls an over-long line "Out of memory"; the record says what happened.
+  CHECK(RecordOf(f, one)["error"]["message"] ==
+        "response header too large (a header line over curl's limit of 100 KiB)");
+  CHECK(Contains(RecordOf(f, many)["error"]["message"].get<std::string>(),
+                 "Too large response headers"));
   CHECK(RecordOf(f, fine)["title"] == "many headers");
+}
+
+TEST_CASE("A negative Content-Length is a network error", "[fault][integration]") {
+  FaultServer server;
+  const std::string url = server.Url("/cl-negative");
+  FaultRun f = RunAmongGood(server, {url});
+  CHECK(f.run.exit_code == 1);
+  const json& r = RecordOf(f, url);
+  CHECK(r["error"]["kind"] == "network");  // an answer that is not valid HTTP; was "other"
+  CHECK(Contains(r["error"]["message"].get<std::string>(), "Content-Length"));
+  CHECK(r["title"].is_null());
+}
+
+// A robots.txt that answers 200 and then trickles past --timeout timed out:
+// its record used to say "unavailable (HTTP 200)", as if the status were the
+// trouble, with kind robots and exit 0.
+TEST_CASE("A robots.txt dripping past --timeout is robots_unavailable, saying it timed out",
+          "[fault][robots][integration]") {
+  FaultServer server({"--log-requests", "--robots", "/drip?bytes=100"});
+  const std::string page = OkUrl(server, 1);
+  ForageRun run = RunForage({"-j", "1", "--timeout", "1", "--retries", "0", "--url", page});
+  INFO("forage's stderr: " << run.err);
+  CHECK(run.exit_code == 1);
+  REQUIRE(run.records.size() == 1);
+  const json& r = run.records[0];
+  CHECK(r["error"]["kind"] == "robots_unavailable");
+  const std::string message = r["error"]["message"];
+  CHECK(Contains(message, "robots.txt is unavailable (timeout: "));
+  CHECK(Contains(message, "timed out"));
+  CHECK_FALSE(Contains(message, "HTTP 200"));
+  CHECK(r["fetched_at"].is_null());
+  const std::vector<std::string> log = server.LinesSoFar();
+  CHECK(Requests(log, "/robots.txt") == 1);
+  CHECK(Requests(log, "/ok/") == 0);
 }
 
 // A crawled link over the job ring's 256 KiB (WorkQueue::kCapacityBytes)

@@ -49,6 +49,41 @@ TEST_CASE("Under --deny-private loopback is blocked before connecting, robots.tx
   }
 }
 
+// An IPv4-compatible address (::7f00:1, that is ::127.0.0.1) used to pass
+// --deny-private as a public IPv6 address. Each form is refused before a
+// socket is made, so nothing is sent, whether or not the sandbox routes it.
+TEST_CASE("Under --deny-private IPv6 addresses carrying a loopback IPv4 one are blocked",
+          "[guard][integration]") {
+  TestServer server;
+  const std::string port = std::to_string(server.port());
+  const std::vector<std::string> hosts = {
+      "[::7f00:1]",                              // IPv4-compatible
+      "[::ffff:7f00:1]",                         // IPv4-mapped
+      "[::ffff:0:7f00:1]",                       // IPv4-translated
+      "[64:ff9b::7f00:1]",                       // NAT64, well-known prefix
+      "[64:ff9b:1::7f00:1]",                     // NAT64, local-use prefix
+      "[2002:7f00:1::1]",                        // 6to4
+      "[2001:0:4136:e378:8000:63bf:80ff:fffe]",  // Teredo, client 127.0.0.1
+  };
+  std::vector<std::string> args = {"-j", "1", "--deny-private", "--no-robots"};
+  for (const std::string& host : hosts) {
+    args.push_back("--url");
+    args.push_back("http://" + host + ":" + port + "/page/1");
+  }
+  ForageRun run = RunForage(args);
+  INFO("forage's stderr: " << run.err);
+  CHECK(run.exit_code == 0);
+  REQUIRE(run.records.size() == hosts.size());
+  for (const json& r : run.records) {
+    INFO(r.dump());
+    CHECK(r["error"]["kind"] == "blocked");
+    const std::string message = r["error"]["message"];
+    CHECK(message.find("refused to connect to loopback address ") == 0);
+    CHECK(message.find(", which carries 127.0.0.1 (--deny-private)") != std::string::npos);
+  }
+  CHECK(Requests(server) == 0);
+}
+
 TEST_CASE("The guard judges the address a name resolves to, not the name", "[guard][integration]") {
   TestServer server;
   // A name that resolves to a private address, as a rebinding DNS server

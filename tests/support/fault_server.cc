@@ -13,11 +13,13 @@
 // <target>" for every request (the target cut at 200 bytes; <conn> numbers
 // the connections from 1). Lines on stdin are commands: "mark" prints "MARK"
 // (everything printed before it is complete). EOF on stdin, or any signal
-// that kills it, stops the server.
+// that kills it, stops the server. With --robots TARGET, /robots.txt is
+// answered as TARGET (a path and query of the routes below, e.g.
+// "/drip?bytes=100") would be.
 //
 // Routes (the path picks the fault; query values are percent-decoded):
 //   /ok/N              a good page: title "ok N", a link to /ok/N+1000, Content-Length
-//   /robots.txt        404 (everything allowed)
+//   /robots.txt        404 (everything allowed), unless --robots TARGET
 //   /never             reads the request and never answers (until the client goes)
 //   /drip?bytes=N      200 with Content-Length N (default 100), then a byte a second
 //   /reset-mid-body    200 promising 100000 bytes, sends 20000, then a TCP reset
@@ -25,6 +27,7 @@
 //   /empty             reads the request and closes the connection without a byte
 //   /cl-longer         200 promising 1000 bytes, sends 100, closes
 //   /cl-longer-hold    200 promising 1000 bytes, sends 100, keeps the connection open
+//   /cl-negative       200 with "Content-Length: -1" and a page
 //   /cl-shorter        a page of some 600 bytes sent whole, with a Content-Length of only
 //                      the first kShortPrefix bytes (which hold the title "short"), on a
 //                      connection kept alive: the rest is garbage in front of the next answer;
@@ -88,6 +91,7 @@ thread_local std::string t_surplus;
 
 std::mutex g_out_mu;
 bool g_log_requests = false;
+std::string g_robots_target;  // --robots: what /robots.txt answers as
 std::atomic<long> g_connections{0};
 
 void Say(const std::string& line) {
@@ -368,7 +372,16 @@ After Serve(int fd, const Request& req) {
   const std::string html = "text/html; charset=utf-8";
 
   if (p.rfind("/ok/", 0) == 0) return answer(200, html, OkPage(p.substr(4)));
-  if (p == "/robots.txt") return answer(404, "text/plain", "no robots.txt here\n");
+  if (p == "/robots.txt") {
+    if (!g_robots_target.empty()) {
+      std::optional<Request> as = ParseHead("GET " + g_robots_target + " HTTP/1.1\r\n");
+      if (as && as->path != "/robots.txt") {
+        as->close = req.close;
+        return Serve(fd, *as);
+      }
+    }
+    return answer(404, "text/plain", "no robots.txt here\n");
+  }
   if (p == "/never") {
     WaitPeerGone(fd, -1);
     return After::kClose;
@@ -399,6 +412,11 @@ After Serve(int fd, const Request& req) {
     SendAll(fd, Head(200, html, 1000) + std::string(100, 'x'));
     if (p == "/cl-longer-hold") WaitPeerGone(fd, -1);
     return After::kClose;
+  }
+  if (p == "/cl-negative") {
+    const std::string body = Page("negative", "");
+    return Then(SendAll(
+        fd, "HTTP/1.1 200 OK\r\nContent-Type: " + html + "\r\nContent-Length: -1\r\n\r\n" + body));
   }
   if (p == "/cl-shorter") {
     std::string body = "<!DOCTYPE html><html><head><title>short</title></head>";
@@ -535,6 +553,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--log-requests") {
       g_log_requests = true;
+    } else if (std::string_view(argv[i]) == "--robots" && i + 1 < argc) {
+      g_robots_target = argv[++i];
     } else {
       std::fprintf(stderr, "forage_fault_server: unknown flag %s\n", argv[i]);
       return 2;

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <optional>
 #include <string>
 
 namespace forage {
@@ -92,7 +93,6 @@ TEST_CASE("Addresses are classed at the edges of every range", "[address_guard]"
       {"93.184.216.34", AddressClass::kPublic},
       {"::", AddressClass::kUnspecified},
       {"::1", AddressClass::kLoopback},
-      {"::2", AddressClass::kPublic},
       {"fc00::1", AddressClass::kPrivate},
       {"fdff:ffff::1", AddressClass::kPrivate},
       {"fe00::1", AddressClass::kPublic},
@@ -101,20 +101,75 @@ TEST_CASE("Addresses are classed at the edges of every range", "[address_guard]"
       {"fec0::1", AddressClass::kPrivate},
       {"ff02::1", AddressClass::kMulticast},
       {"2606:2800:220:1::1", AddressClass::kPublic},
-      // IPv6 forms that carry an IPv4 address are judged by it.
-      {"::ffff:127.0.0.1", AddressClass::kLoopback},
-      {"::ffff:169.254.169.254", AddressClass::kLinkLocal},
-      {"::ffff:10.1.2.3", AddressClass::kPrivate},
-      {"::ffff:8.8.8.8", AddressClass::kPublic},
-      {"64:ff9b::192.168.1.1", AddressClass::kPrivate},
-      {"64:ff9b::8.8.8.8", AddressClass::kPublic},
-      {"2002:7f00:1::", AddressClass::kLoopback},
-      {"2002:a9fe:a9fe::1", AddressClass::kLinkLocal},
-      {"2002:808:808::1", AddressClass::kPublic},
   };
   for (const Case& c : cases) {
     INFO(c.ip);
     CHECK(AddressClassName(Class(c.ip)) == std::string(AddressClassName(c.want)));
+  }
+}
+
+// Every IPv6 form that carries an IPv4 address, with public and non-public
+// addresses in it, and the neighbours of each prefix that carry none.
+// ::7f00:1 (IPv4-compatible) used to pass --deny-private as a public address.
+TEST_CASE("IPv6 addresses that carry an IPv4 address are judged by it", "[address_guard]") {
+  struct Case {
+    const char* form;
+    const char* ip;
+    AddressClass want;
+    const char* carried;  // the IPv4 address a refusal names; "" for none
+  };
+  using C = AddressClass;
+  const Case cases[] = {
+      {"mapped", "::ffff:127.0.0.1", C::kLoopback, "127.0.0.1"},
+      {"mapped", "::ffff:10.1.2.3", C::kPrivate, "10.1.2.3"},
+      {"mapped", "::ffff:169.254.169.254", C::kLinkLocal, "169.254.169.254"},
+      {"mapped", "::ffff:0.0.0.0", C::kUnspecified, "0.0.0.0"},
+      {"mapped", "::ffff:8.8.8.8", C::kPublic, ""},
+      {"translated", "::ffff:0:127.0.0.1", C::kLoopback, "127.0.0.1"},
+      {"translated", "::ffff:0:192.168.0.1", C::kPrivate, "192.168.0.1"},
+      {"translated", "::ffff:0:8.8.8.8", C::kPublic, ""},
+      {"compatible", "::7f00:1", C::kLoopback, "127.0.0.1"},
+      {"compatible", "::127.0.0.2", C::kLoopback, "127.0.0.2"},
+      {"compatible", "::a00:1", C::kPrivate, "10.0.0.1"},
+      {"compatible", "::a9fe:a9fe", C::kLinkLocal, "169.254.169.254"},
+      {"compatible", "::e000:1", C::kMulticast, "224.0.0.1"},
+      {"compatible", "::2", C::kUnspecified, "0.0.0.2"},
+      {"compatible", "::808:808", C::kPublic, ""},
+      {"not compatible: unspecified itself", "::", C::kUnspecified, ""},
+      {"not compatible: loopback itself", "::1", C::kLoopback, ""},
+      {"NAT64 well-known", "64:ff9b::127.0.0.1", C::kLoopback, "127.0.0.1"},
+      {"NAT64 well-known", "64:ff9b::192.168.1.1", C::kPrivate, "192.168.1.1"},
+      {"NAT64 well-known", "64:ff9b::8.8.8.8", C::kPublic, ""},
+      {"NAT64 local-use", "64:ff9b:1::127.0.0.1", C::kLoopback, "127.0.0.1"},
+      {"NAT64 local-use", "64:ff9b:1:abcd::10.0.0.1", C::kPrivate, "10.0.0.1"},
+      {"NAT64 local-use", "64:ff9b:1:ffff:ffff:ffff:a9fe:a9fe", C::kLinkLocal, "169.254.169.254"},
+      {"NAT64 local-use", "64:ff9b:1::8.8.8.8", C::kPublic, ""},
+      {"not NAT64", "64:ff9b:2::127.0.0.1", C::kPublic, ""},
+      {"6to4", "2002:7f00:1::", C::kLoopback, "127.0.0.1"},
+      {"6to4", "2002:c0a8:101::1", C::kPrivate, "192.168.1.1"},
+      {"6to4", "2002:a9fe:a9fe::1", C::kLinkLocal, "169.254.169.254"},
+      {"6to4", "2002:808:808::1", C::kPublic, ""},
+      // Teredo: server 65.54.227.120 (4136:e378), client inverted in the last 32 bits.
+      {"Teredo, loopback client", "2001:0:4136:e378:8000:63bf:80ff:fffe", C::kLoopback,
+       "127.0.0.1"},
+      {"Teredo, private client", "2001:0:4136:e378:8000:63bf:3f57:fefe", C::kPrivate,
+       "192.168.1.1"},
+      {"Teredo, private server", "2001:0:a00:1:8000:63bf:f7f7:f7f7", C::kPrivate, "10.0.0.1"},
+      {"Teredo, both public", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", C::kPublic, ""},
+      {"not Teredo", "2001:1::7f00:1", C::kPublic, ""},
+      {"not Teredo", "2001:db8::7f00:1", C::kPublic, ""},
+  };
+  const AddressPolicy deny{true, false};
+  for (const Case& c : cases) {
+    INFO(c.form << ": " << c.ip);
+    CHECK(AddressClassName(Class(c.ip)) == std::string(AddressClassName(c.want)));
+    Address a = Parse(c.ip);
+    std::optional<std::string> why = RefuseAddress(deny, a.get(), a.length);
+    CHECK(why.has_value() == (c.want != C::kPublic));
+    if (why) {
+      const std::string carries = std::string(", which carries ") + c.carried + " (";
+      CHECK((why->find(carries) != std::string::npos) == (*c.carried != 0));
+    }
   }
 }
 

@@ -33,6 +33,7 @@ TEST_CASE("ClassifyTransfer maps curl codes and statuses to error kinds", "[erro
       {CURLE_SEND_ERROR, 0, false, ErrorKind::kNetwork},
       {CURLE_PARTIAL_FILE, 200, false, ErrorKind::kNetwork},
       {CURLE_OUT_OF_MEMORY, 200, false, ErrorKind::kNetwork},  // a header line over 100 KiB
+      {CURLE_WEIRD_SERVER_REPLY, 200, false, ErrorKind::kNetwork},  // "Content-Length: -1"
       {CURLE_SSL_CONNECT_ERROR, 0, false, ErrorKind::kTls},
       {CURLE_PEER_FAILED_VERIFICATION, 0, false, ErrorKind::kTls},
       {CURLE_SSL_CACERT_BADFILE, 0, false, ErrorKind::kTls},
@@ -43,6 +44,20 @@ TEST_CASE("ClassifyTransfer maps curl codes and statuses to error kinds", "[erro
     INFO("curl code " << c.code << " (" << curl_easy_strerror(c.code) << "), status " << c.status);
     CHECK(ClassifyTransfer(c.code, c.status, c.cap) == c.kind);
   }
+}
+
+TEST_CASE("Transfer error messages are curl's, except where they mislead", "[error_map]") {
+  // curl 7.88 calls a header line over 100 KiB "Out of memory".
+  CHECK(TransferErrorMessage(CURLE_OUT_OF_MEMORY, "", false) ==
+        "response header too large (a header line over curl's limit of 100 KiB)");
+  CHECK(TransferErrorMessage(CURLE_OUT_OF_MEMORY, "Out of memory", false) ==
+        "response header too large (a header line over curl's limit of 100 KiB)");
+  // Once the head is complete, it means what it says.
+  CHECK(TransferErrorMessage(CURLE_OUT_OF_MEMORY, "", true) ==
+        curl_easy_strerror(CURLE_OUT_OF_MEMORY));
+  CHECK(TransferErrorMessage(CURLE_WEIRD_SERVER_REPLY, "Invalid Content-Length: value", false) ==
+        "Invalid Content-Length: value");
+  CHECK(TransferErrorMessage(CURLE_RECV_ERROR, "", true) == curl_easy_strerror(CURLE_RECV_ERROR));
 }
 
 TEST_CASE("An address the guard refused is blocked only if the connect failed",
@@ -61,15 +76,18 @@ TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK(ErrorKindName(ErrorKind::kOutOfScope) == "out_of_scope");
   CHECK(ErrorKindName(ErrorKind::kBlocked) == "blocked");
   CHECK(static_cast<int>(ErrorKind::kBlocked) == 16);
+  CHECK(ErrorKindName(ErrorKind::kRobotsUnavailable) == "robots_unavailable");
+  CHECK(static_cast<int>(ErrorKind::kRobotsUnavailable) == 17);
   CHECK_FALSE(IsFailure(ErrorKind::kRobots));
   CHECK_FALSE(IsFailure(ErrorKind::kBlocked));
   CHECK(IsFailure(ErrorKind::kHttp));
-  for (int i = 0; i <= 16; ++i) {
+  CHECK(IsFailure(ErrorKind::kRobotsUnavailable));
+  for (int i = 0; i <= 17; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(17));
+  CHECK_FALSE(ErrorKindFromNumber(18));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 

@@ -347,8 +347,9 @@ TEST_CASE("Groups are chosen by product token, merged, and '*' is a fallback", "
       {"User-agent: forage\n\nUser-agent: b\nDisallow: /x\n", "forage", "/x", false},
       // A user-agent line after a rule starts a new group.
       {"User-agent: forage\nDisallow: /x\nUser-agent: b\nDisallow: /y\n", "forage", "/y", true},
-      // Google: any other key/value line ends the user-agent lines too.
-      {"User-agent: forage\nFoo: bar\nUser-agent: b\nDisallow: /y\n", "forage", "/y", true},
+      // So does a Crawl-delay line, a group member too.
+      {"User-agent: forage\nCrawl-delay: 1\nUser-agent: b\nDisallow: /y\n", "forage", "/y", true},
+      {"User-agent: forage\nCrawl-delay: 1\nUser-agent: b\nDisallow: /y\n", "b", "/y", false},
       // A group for both "*" and the crawler is the crawler's.
       {"User-agent: *\nUser-agent: forage\nDisallow: /x\n", "forage", "/x", false},
       // Google: "*" followed by whitespace and text is still "*".
@@ -359,6 +360,60 @@ TEST_CASE("Groups are chosen by product token, merged, and '*' is a fallback", "
       {"Disallow: /x\nUser-agent: *\nDisallow: /y\n", "forage", "/x", true},
       {"Disallow: /x\nUser-agent: *\nDisallow: /y\n", "forage", "/y", false},
       {"Disallow: /x\n", "forage", "/x", true},
+  };
+  CheckAll(kCases);
+}
+
+// RFC 9309 section 2.2.4: records that are not group members (Sitemap, unknown keys) must not
+// interfere with the groups. They used to end a run of user-agent lines, which gave the first
+// agent an empty group of its own: "User-agent: BarBot / Sitemap: ... / User-agent: * /
+// Disallow: /" let BarBot fetch everything (google/robotstxt ID_LineSyntax_Groups_OtherRules).
+TEST_CASE("Sitemap and unknown lines neither end nor split a group", "[robots]") {
+  constexpr std::string_view kSitemapBetween =
+      "User-agent: BarBot\n"
+      "Sitemap: https://foo.bar/sitemap\n"
+      "User-agent: *\n"
+      "Disallow: /\n";
+  constexpr std::string_view kUnknownBetween =
+      "User-agent: FooBot\n"
+      "Invalid-Unknown-Line: unknown\n"
+      "User-agent: *\n"
+      "Disallow: /\n";
+  constexpr std::string_view kEverywhere =
+      "Sitemap: https://foo.bar/a.xml\n"
+      "User-agent: forage\n"
+      "Host: foo.bar\n"
+      "User-agent: other\n"
+      "Sitemap: https://foo.bar/b.xml\n"
+      "Disallow: /private\n"
+      "Noindex: /x\n"
+      "Allow: /private/ok\n"
+      "Clean-param: ref /\n"
+      "User-agent: *\n"
+      "Disallow: /\n";
+  const Case kCases[] = {
+      {kSitemapBetween, "BarBot", "/", false},
+      {kSitemapBetween, "FooBot", "/", false},
+      {kUnknownBetween, "FooBot", "/", false},
+      {kUnknownBetween, "BarBot", "/", false},
+      // The first agent's group holds the rules after the other lines, for both agents.
+      {kEverywhere, "forage", "/private", false},
+      {kEverywhere, "forage", "/private/ok", true},
+      {kEverywhere, "forage", "/public", true},
+      {kEverywhere, "other", "/private", false},
+      {kEverywhere, "other", "/private/ok", true},
+      {kEverywhere, "third", "/public", false},
+      // A sitemap between a group's rules keeps them in one group; a user-agent line after a
+      // rule still starts a new one, whatever comes between.
+      {"User-agent: forage\nDisallow: /a\nSitemap: /s\nDisallow: /b\n", "forage", "/b", false},
+      {"User-agent: forage\nDisallow: /a\nSitemap: /s\nUser-agent: b\nDisallow: /c\n", "forage",
+       "/c", true},
+      {"User-agent: forage\nDisallow: /a\nFoo: x\nUser-agent: b\nDisallow: /c\n", "b", "/a", true},
+      // Unknown lines and sitemaps between user-agent lines and a blank line: one group.
+      {"User-agent: a\n\nFoo: x\n\nUser-agent: forage\nSitemap: /s\n\nDisallow: /x\n", "a", "/x",
+       false},
+      // A key that only looks like a member (unknown prefix) is no member.
+      {"User-agent: forage\nX-Disallow: /\nUser-agent: b\nDisallow: /x\n", "forage", "/x", false},
   };
   CheckAll(kCases);
 }
