@@ -686,11 +686,15 @@ bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
   fetch.url = job.Url();
   fetch.if_none_match = job.etag;
   fetch.if_modified_since = job.last_modified;
+  // Under a delay the host waits to hear when the request went out. A
+  // robots.txt job follows its redirects inside curl, so its last request
+  // is known to have gone only once it ends (Finished).
+  fetch.report_sent = ready.confirm && !job.robots;
   const std::string frame = wire::EncodeJob(fetch);
   if (frame.size() > WorkQueue::kCapacityBytes) {
     // No ring can ever hold it, and waiting for one would hold up every job
     // behind it for good.
-    scheduler->Finished(ready.host, Clock::now());
+    scheduler->Finished(ready.host, ready.job, Clock::now());
     Fail(ready.job, ErrorKind::kInvalidUrl,
          "job of " + std::to_string(frame.size()) + " bytes is too large to hand to a fetcher");
     return true;
@@ -732,6 +736,15 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
     pool->MarkReady(slot);
     return true;
   }
+  if (std::optional<wire::RequestSent> sent = wire::DecodeSent(payload)) {
+    // The same clock in every process; a time from the future (impossible
+    // but for a bug) must not hold the host back.
+    const Clock::time_point at = std::min(
+        Clock::now(), Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::nanoseconds(sent->sent_ns))));
+    if (jobs.IsAssigned(sent->id, slot)) scheduler->Started(*jobs.Find(sent->id)->host, sent->id, at);
+    return true;
+  }
   std::optional<wire::FetchResult> result = wire::DecodeResult(payload);
   if (!result) return false;
   if (!jobs.IsAssigned(result->id, slot)) {
@@ -742,7 +755,7 @@ bool Crawler::Impl::HandleFrame(std::size_t slot, std::string_view payload) {
   deaths_since_progress = 0;
   ++summary.results_per_fetcher[slot];
   Job& job = *jobs.Find(result->id);
-  scheduler->Finished(*job.host, Clock::now());
+  scheduler->Finished(*job.host, job.id, Clock::now());
   if (!job.first_fetched_at_ms) job.first_fetched_at_ms = result->fetched_at_ms;
   // robots.txt gets the same retries as a page before its answer counts.
   if (MaybeRetry(job, *result)) return true;
@@ -1021,7 +1034,7 @@ void Crawler::Impl::OnDeath(std::size_t slot, const std::string& why, JobId culp
   const Clock::time_point now = Clock::now();
   for (JobId id : held) {
     Job* job = jobs.Find(id);
-    scheduler->Finished(*job->host, now);
+    scheduler->Finished(*job->host, id, now);
     std::string failure;
     if (id == culprit) {
       failure = "parsing the page took longer than --parse-timeout (" +

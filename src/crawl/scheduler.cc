@@ -23,14 +23,26 @@ std::size_t Scheduler::HostIndex(std::string_view host) {
 }
 
 bool Scheduler::CanStart(const Host& h) const {
-  return !h.queue.empty() && h.in_flight < limits_.per_host && (h.blocks == 0 || h.priority > 0);
+  return !h.queue.empty() && h.in_flight < limits_.per_host && !h.unconfirmed &&
+         (h.blocks == 0 || h.priority > 0);
 }
 
-void Scheduler::List(std::size_t index, TimePoint) {
+void Scheduler::Confirm(std::size_t index, TimePoint at) {
+  Host& h = hosts_[index];
+  h.unconfirmed.reset();
+  h.last_start = h.last_start ? std::max(*h.last_start, at) : at;
+  if (h.delay.count() > 0) h.next_start = std::max(h.next_start, at + h.delay);
+}
+
+void Scheduler::List(std::size_t index, TimePoint now) {
   Host& h = hosts_[index];
   if (h.listed || !CanStart(h)) return;
   h.listed = true;
-  ready_.push_back(index);
+  if (h.next_start > now) {
+    waiting_.push({h.next_start, index});
+  } else {
+    ready_.push_back(index);
+  }
 }
 
 void Scheduler::Enqueue(std::uint64_t job, std::string_view host, bool front) {
@@ -85,19 +97,39 @@ std::optional<Scheduler::Ready> Scheduler::NextReady(TimePoint now) {
     if (h.priority > 0) --h.priority;
     --queued_;
     ++h.in_flight;
-    h.last_start = now;
-    if (h.delay.count() > 0) h.next_start = std::max(h.next_start, now + h.delay);
+    if (!h.last_start || *h.last_start < now) h.last_start = now;
+    // The request goes out some time from now: the delay is counted once
+    // it is known when (Started, Finished). Without a delay nothing waits.
+    const bool confirm = h.delay.count() > 0;
+    if (confirm) {
+      h.unconfirmed = job;
+      h.next_start = std::max(h.next_start, now + h.delay);
+    }
     List(i, now);  // to the back of the ring: hosts take turns
-    return Ready{job, h.name};
+    return Ready{job, h.name, confirm};
   }
   return std::nullopt;
 }
 
-void Scheduler::Finished(std::string_view host, TimePoint now) {
+void Scheduler::Started(std::string_view host, std::uint64_t job, TimePoint sent) {
+  auto it = index_.find(std::string(host));
+  if (it == index_.end() || hosts_[it->second].unconfirmed != job) return;
+  Confirm(it->second, sent);
+  List(it->second, sent);
+}
+
+void Scheduler::Finished(std::string_view host, std::uint64_t job, TimePoint now) {
   auto it = index_.find(std::string(host));
   if (it == index_.end()) return;
   Host& h = hosts_[it->second];
   if (h.in_flight > 0) --h.in_flight;
+  // Whatever requests the job made went out before now: a later delay
+  // (Crawl-delay, learnt from this very job's robots.txt) counts from here.
+  if (h.unconfirmed == job) {
+    Confirm(it->second, now);
+  } else if (!h.last_start || *h.last_start < now) {
+    h.last_start = now;
+  }
   List(it->second, now);
 }
 

@@ -43,9 +43,18 @@ class Scheduler {
   struct Ready {
     std::uint64_t job;
     std::string host;
+    // The host has a delay: nothing else starts there until this job's
+    // start is confirmed by Started() or Finished().
+    bool confirm = false;
   };
   std::optional<Ready> NextReady(TimePoint now);
-  void Finished(std::string_view host, TimePoint now);
+  // `job`'s request to `host` had gone out by `sent` (a time taken after the
+  // send, so that it is never early): the host's delay counts from then. A
+  // job already confirmed, or not waiting for it, is ignored.
+  void Started(std::string_view host, std::uint64_t job, TimePoint sent);
+  // `job` no longer holds a transfer slot of `host` (it ended, or its fetcher
+  // died). An unconfirmed start is confirmed as of `now`.
+  void Finished(std::string_view host, std::uint64_t job, TimePoint now);
 
   // The earliest moment a waiting job may become ready: the poll timeout.
   std::optional<TimePoint> NextDeadline() const;
@@ -53,7 +62,8 @@ class Scheduler {
   // Holds back every request to `host` until `until` (a 429 or 503 slowed it).
   void PauseHost(std::string_view host, TimePoint until);
   // Raises `host`'s delay to at least `delay` (robots.txt Crawl-delay),
-  // counted from its last request start.
+  // counted from its last request start as far as known: a confirmed start,
+  // or else the end of the last job that finished (robots.txt, usually).
   void SetHostDelay(std::string_view host, std::chrono::milliseconds delay);
   // Blocks `host` until a matching Unblock (one of its origins' robots.txt
   // is being fetched; blocks count, so two origins of one host each hold it);
@@ -75,7 +85,10 @@ class Scheduler {
     std::size_t priority = 0;  // jobs at the queue's front that may pass a block
     int in_flight = 0;
     TimePoint next_start{};  // delay or pause
+    // The latest time known to be at or after a request start (a confirmed
+    // start, a job's end), or else a job's dispatch.
     std::optional<TimePoint> last_start;
+    std::optional<std::uint64_t> unconfirmed;  // started under a delay, not yet confirmed
     std::chrono::milliseconds delay{0};
     int blocks = 0;
     bool listed = false;  // in ready_ or in waiting_ already
@@ -95,6 +108,9 @@ class Scheduler {
 
   std::size_t HostIndex(std::string_view host);
   bool CanStart(const Host& h) const;
+  // The host's latest request start was at `at` (or before): the delay
+  // counts from then.
+  void Confirm(std::size_t index, TimePoint at);
   // Puts `h` where it belongs: the ready ring, the waiting heap, or nowhere
   // (nothing queued, at its cap, or blocked).
   void List(std::size_t index, TimePoint now);

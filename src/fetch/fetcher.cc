@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -46,6 +47,7 @@ struct Transfer {
   const AddressPolicy* policy = nullptr;  // the fetcher's, for OnOpenSocket
   std::string refused;                    // the SSRF guard's first refusal, if any
   int sockets = 0;                        // sockets the guard let this transfer open
+  std::vector<std::uint64_t>* sending = nullptr;  // the fetcher's, for OnRequest
 };
 
 namespace {
@@ -115,6 +117,14 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* addr
   }
   ++t->sockets;
   return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// Called once the connection is ready and right before the request is
+// written, in the same curl_multi_perform call (curl 7.80 and later).
+int OnRequest(void* user, char*, char*, int, int) {
+  auto* t = static_cast<Transfer*>(user);
+  t->sending->push_back(t->job.id);
+  return CURL_PREREQFUNC_OK;
 }
 
 std::string_view TrimHttpSpace(std::string_view s) {
@@ -189,7 +199,7 @@ UniqueFd OpenBigParseToken(int inherited_fd) {
 }
 
 Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, ParseHook on_parse,
-                                                 UniqueFd big_parse_token) {
+                                                 UniqueFd big_parse_token, SentHook on_sent) {
   CurlMulti multi(curl_multi_init());
   if (!multi) return Status::Error("curl_multi_init failed");
   // Room for every transfer's connection plus some kept alive for reuse.
@@ -201,9 +211,9 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, Pa
     resolve.release();
     resolve.reset(grown);
   }
-  auto fetcher =
-      std::unique_ptr<Fetcher>(new Fetcher(options, std::move(multi), std::move(resolve),
-                                           std::move(on_parse), std::move(big_parse_token)));
+  auto fetcher = std::unique_ptr<Fetcher>(
+      new Fetcher(options, std::move(multi), std::move(resolve), std::move(on_parse),
+                  std::move(big_parse_token), std::move(on_sent)));
   for (const FieldRule& rule : options.select) {
     auto selector = Selector::Parse(rule.css);
     if (!selector.ok()) return selector.status();  // the master checked them all already
@@ -213,12 +223,13 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, Pa
 }
 
 Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve,
-                 ParseHook on_parse, UniqueFd big_parse_token)
+                 ParseHook on_parse, UniqueFd big_parse_token, SentHook on_sent)
     : options_(options),
       policy_{options.deny_private, options.allow_link_local},
       multi_(std::move(multi)),
       resolve_(std::move(resolve)),
       on_parse_(std::move(on_parse)),
+      on_sent_(std::move(on_sent)),
       big_parse_token_(std::move(big_parse_token)) {}
 
 Fetcher::~Fetcher() {
@@ -278,6 +289,11 @@ void Fetcher::Start(wire::FetchJob job) {
   // Through a proxy the socket goes to the proxy, and the guard could not
   // see where the request ends up: --deny-private ignores proxy settings.
   if (policy_.deny_private) curl_easy_setopt(h, CURLOPT_PROXY, "");
+  if (t->job.report_sent) {
+    t->sending = &sending_;
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, OnRequest);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, t.get());
+  }
   // A conditional GET: the server answers 304 if the page is as last fetched.
   if (!robots && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
                   !AddValidator(&t->headers, "If-Modified-Since", t->job.if_modified_since))) {
@@ -307,6 +323,18 @@ void Fetcher::Start(wire::FetchJob job) {
 void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
   int running = 0;
   curl_multi_perform(multi_.get(), &running);
+  if (!sending_.empty()) {
+    // curl writes a request in the same call that announced it, so a time
+    // read now is at or after the sending, never before: the master counts
+    // the host's delay from it. Reported before any parse can hold us up.
+    const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::steady_clock::now().time_since_epoch())
+                                    .count();
+    sent_.clear();
+    for (std::uint64_t id : sending_) sent_.push_back(wire::RequestSent{id, now_ns});
+    sending_.clear();
+    if (on_sent_) on_sent_(sent_);
+  }
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &left)) {
     if (msg->msg != CURLMSG_DONE) continue;

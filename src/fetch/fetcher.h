@@ -51,10 +51,15 @@ class Fetcher {
   // put off for the token is not being parsed: the watch starts when its
   // parse does.
   using ParseHook = std::function<void(std::uint64_t job, bool begin)>;
+  // Called from Perform, before any page is parsed, with the jobs asking
+  // for it (FetchJob::report_sent) whose request went out in that Perform,
+  // each with a time read after the sending.
+  using SentHook = std::function<void(const std::vector<wire::RequestSent>& sent)>;
 
   static Result<std::unique_ptr<Fetcher>> Create(const CrawlOptions& options,
                                                  ParseHook on_parse = nullptr,
-                                                 UniqueFd big_parse_token = {});
+                                                 UniqueFd big_parse_token = {},
+                                                 SentHook on_sent = nullptr);
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;
@@ -91,7 +96,7 @@ class Fetcher {
   enum class Token { kTaken, kBusy, kNone };
 
   Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve, ParseHook on_parse,
-          UniqueFd big_parse_token);
+          UniqueFd big_parse_token, SentHook on_sent);
   CurlEasy TakeHandle();
   // The result of a finished transfer; *parse is set when t.body is an HTML
   // page still to be parsed into it (Parse).
@@ -107,6 +112,9 @@ class Fetcher {
   CurlMulti multi_;
   CurlSlist resolve_;  // --resolve entries, shared by every transfer
   ParseHook on_parse_;
+  SentHook on_sent_;
+  std::vector<std::uint64_t> sending_;  // jobs whose request curl is sending in this Perform
+  std::vector<wire::RequestSent> sent_;  // reused by Perform
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<CurlEasy> idle_;  // reused: fewer allocations, warm TLS session cache
   std::vector<wire::FetchResult> failed_to_start_;

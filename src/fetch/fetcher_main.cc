@@ -118,7 +118,17 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
       queue.EndParse(SteadyMillis());
     }
   };
-  auto created = Fetcher::Create(options, on_parse, OpenBigParseToken(big_parse_fd));
+  // A request's sending is told at once, in one write for the turn: the
+  // master holds its host's next request until it knows, and parses of
+  // other pages must not keep it waiting. A failed write (the master gone)
+  // shows again at the next result.
+  std::string sent_frames;
+  auto on_sent = [&sent_frames, result_fd](const std::vector<wire::RequestSent>& sent) {
+    sent_frames.clear();
+    for (const wire::RequestSent& s : sent) sent_frames += wire::EncodeSent(s);
+    (void)WriteAll(result_fd, sent_frames);
+  };
+  auto created = Fetcher::Create(options, on_parse, OpenBigParseToken(big_parse_fd), on_sent);
   if (!created.ok()) {
     LogError(created.status().message());
     return kExitCannotWork;

@@ -82,6 +82,7 @@ std::string EncodeJob(const FetchJob& job) {
   Writer w(MessageType::kJob);
   w.U64(job.id);
   w.U8(static_cast<std::uint8_t>(job.kind));
+  w.U8(job.report_sent ? 1 : 0);
   w.Str(job.url);
   w.Str(job.if_none_match);
   w.Str(job.if_modified_since);
@@ -171,6 +172,24 @@ std::string EncodeResult(const FetchResult& r) {
   return std::move(w).Finish();
 }
 
+std::string EncodeSent(const RequestSent& sent) {
+  Writer w(MessageType::kSent);
+  w.U64(sent.id);
+  w.U64(static_cast<std::uint64_t>(sent.sent_ns));
+  return std::move(w).Finish();
+}
+
+std::optional<RequestSent> DecodeSent(std::string_view payload) {
+  Reader r(payload);
+  RequestSent out;
+  std::uint64_t ns = 0;
+  if (!ExpectType(r, MessageType::kSent) || !r.U64(&out.id) || !r.U64(&ns) || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  out.sent_ns = static_cast<std::int64_t>(ns);
+  return out;
+}
+
 std::string EncodeReady() { return Writer(MessageType::kReady).Finish(); }
 
 bool IsReady(std::string_view payload) {
@@ -241,13 +260,14 @@ std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload) {
 std::optional<FetchJob> DecodeJob(std::string_view payload) {
   Reader r(payload);
   FetchJob job;
-  std::uint8_t kind;
+  std::uint8_t kind, flags;
   if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.U8(&kind) || kind > 1 ||
-      !r.Str(&job.url) || !r.Str(&job.if_none_match) || !r.Str(&job.if_modified_since) ||
-      !r.AtEnd()) {
+      !r.U8(&flags) || flags > 1 || !r.Str(&job.url) || !r.Str(&job.if_none_match) ||
+      !r.Str(&job.if_modified_since) || !r.AtEnd()) {
     return std::nullopt;
   }
   job.kind = static_cast<JobKind>(kind);
+  job.report_sent = (flags & 1) != 0;
   return job;
 }
 

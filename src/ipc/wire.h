@@ -9,10 +9,16 @@
 // count and its items.
 //
 //   kJob    (master -> fetcher, through the work queue)
-//     u64 job id, u8 job kind (0: page, 1: robots.txt), string url, string
-//     If-None-Match value, string If-Modified-Since value ("": not sent)
+//     u64 job id, u8 job kind (0: page, 1: robots.txt), u8 flags (1: report
+//     the request's sending with kSent), string url, string If-None-Match
+//     value, string If-Modified-Since value ("": not sent)
 //   kReady  (fetcher -> master, through the result pipe, once, first)
 //     nothing: the fetcher can take work
+//   kSent   (fetcher -> master, through the result pipe, before the job's
+//     result; only for jobs whose flags ask, and only if a request went out)
+//     u64 job id, i64 steady-clock (CLOCK_MONOTONIC, shared by every process
+//     of the machine) nanoseconds read after the request was handed to the
+//     kernel
 //   kResult (fetcher -> master, through the result pipe)
 //     u64 job id, u8 error kind, string error message, i32 HTTP status (0:
 //     none), string final url, string content type, u64 bytes, u64 elapsed
@@ -28,8 +34,8 @@
 // Types 1 and 2 were the first layouts, without job kinds and redirects;
 // type 4 had no fields or text; types 3 (job) and 5 (result) had no
 // validators (If-None-Match, If-Modified-Since, ETag, Last-Modified); type
-// 7 (result) had no list of what was cut, and type 8 (fetcher config) no
-// max_links.
+// 7 (result) had no list of what was cut, type 8 (fetcher config) no
+// max_links, and type 6 (job) no flags.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -62,10 +68,11 @@ inline constexpr std::size_t kMaxFieldBytes = 16u << 20;
 inline constexpr std::size_t kMaxTextBytes = 16u << 20;
 
 enum class MessageType : std::uint8_t {
-  kJob = 6,
   kReady = 9,
   kResult = 10,
   kFetcherConfig = 11,
+  kJob = 12,
+  kSent = 13,
 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
@@ -79,6 +86,16 @@ struct FetchJob {
   // (The "= {}" lets {id, kind, url} leave them out without a warning.)
   std::string if_none_match = {};
   std::string if_modified_since = {};
+  // Send a kSent frame once the request has gone out: the master counts its
+  // host's --delay from then (see Scheduler).
+  bool report_sent = false;
+};
+
+// A job's request went out by `sent_ns` (steady clock, nanoseconds since its
+// epoch, read after the send).
+struct RequestSent {
+  std::uint64_t id = 0;
+  std::int64_t sent_ns = 0;
 };
 
 struct FetchResult {
@@ -144,9 +161,11 @@ bool IsReady(std::string_view payload);
 // each part cut is added to `truncated`.
 std::string EncodeJob(const FetchJob& job);
 std::string EncodeResult(const FetchResult& result);
+std::string EncodeSent(const RequestSent& sent);
 
 // Payloads (without the 4-byte header); nullopt if malformed or of another type.
 std::optional<FetchJob> DecodeJob(std::string_view payload);
 std::optional<FetchResult> DecodeResult(std::string_view payload);
+std::optional<RequestSent> DecodeSent(std::string_view payload);
 
 }  // namespace forage::wire

@@ -253,6 +253,11 @@ void CheckPayload(std::string_view payload) {
         wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
     FUZZ_CHECK(again && wire::EncodeResult(*again) == frame, what);
   }
+  if (std::optional<wire::RequestSent> sent = wire::DecodeSent(payload)) {
+    FUZZ_CHECK(wire::EncodeSent(*sent).substr(wire::kFrameHeaderBytes) == payload, what);
+    // Its own type: the master must never take a sending for a result.
+    FUZZ_CHECK(!wire::DecodeResult(payload) && !wire::DecodeJob(payload), what);
+  }
   if (std::optional<wire::FetcherConfig> config = wire::DecodeFetcherConfig(payload)) {
     std::string encoded = wire::EncodeFetcherConfig(*config);
     std::optional<wire::FetcherConfig> again = wire::DecodeFetcherConfig(encoded);
@@ -799,6 +804,8 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   wire::FetchJob conditional{2, wire::JobKind::kPage, "https://example.com/a.html", "\"abc\"",
                              "Tue, 14 Nov 2023 22:13:20 GMT"};
   wire::FetchJob robots_job{3, wire::JobKind::kRobots, "https://example.com/robots.txt"};
+  wire::FetchJob delayed{4, wire::JobKind::kPage, "https://example.com/b.html"};
+  delayed.report_sent = true;
 
   wire::FetcherConfig config;
   config.concurrency = 32;
@@ -817,7 +824,8 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   }
   config_frame += config_payload;
 
-  std::string stream = wire::EncodeReady() + wire::EncodeResult(page) + wire::EncodeResult(failed);
+  std::string stream = wire::EncodeReady() + wire::EncodeSent({42, 123'456'789'012}) +
+                       wire::EncodeResult(page) + wire::EncodeResult(failed);
   std::string torn = wire::EncodeResult(page);
   torn.resize(torn.size() / 2);
   return {
@@ -830,6 +838,8 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
       {"job-page", wire::EncodeJob(job)},
       {"job-conditional", wire::EncodeJob(conditional)},
       {"job-robots", wire::EncodeJob(robots_job)},
+      {"job-report-sent", wire::EncodeJob(delayed)},
+      {"sent", wire::EncodeSent({4, 987'654'321'000})},
       {"fetcher-config", config_frame},
       {"ready", wire::EncodeReady()},
       {"stream-ready-page-error", stream},

@@ -70,8 +70,8 @@ int FuzzUrlList(const std::uint8_t* data, std::size_t size);
 // --config, which also checks the values it gives. Input: the file.
 int FuzzConfig(const std::uint8_t* data, std::size_t size);
 
-// The wire decoders (DecodeResult, DecodeJob, DecodeFetcherConfig, IsReady,
-// which must re-encode to what they decoded) and FrameBuffer (fed a stream in
+// The wire decoders (DecodeResult, DecodeJob, DecodeSent, DecodeFetcherConfig,
+// IsReady, which must re-encode to what they decoded) and FrameBuffer (fed a stream in
 // pieces, which must give the same frames however it is cut). Input: the
 // stream; its first byte also sets the piece sizes.
 int FuzzWire(const std::uint8_t* data, std::size_t size);

@@ -382,6 +382,29 @@ TEST_CASE("The delay spaces request starts to one host", "[crawl][politeness][in
   for (double gap : gaps) CHECK(gap >= 240.0);  // a few ms of scheduling jitter allowed
 }
 
+TEST_CASE("The delay holds between requests' arrivals when a fetcher is busy",
+          "[crawl][politeness][integration]") {
+  // One fetcher, kept busy parsing a deep page (a second or so; much longer
+  // on a loaded machine, which changes nothing here): the
+  // a.test jobs handed to it meanwhile wait in its queue. Were the delay
+  // counted from their dispatch, they would all go out together once the
+  // parse ends.
+  TestServer server;
+  std::vector<std::string> args = {"-j",         "1",  "-c",           "4",
+                                   "--delay",    "0.25", "--no-robots", "--parse-timeout",
+                                   "100",         "--url", server.HostUrl("b.test", "/deep?n=20000")};
+  for (int i = 0; i < 4; ++i) {
+    args.push_back("--url");
+    args.push_back(server.HostUrl("a.test", "/page/" + std::to_string(i)));
+  }
+  ForageRun run = RunForage(Args(args, server.Resolve({"a.test", "b.test"})), "", 110s);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  std::vector<double> gaps = Gaps(server.Stats(), "a.test");
+  REQUIRE(gaps.size() == 3);
+  for (double gap : gaps) CHECK(gap >= 240.0);
+}
+
 TEST_CASE("robots.txt Crawl-delay raises the delay", "[crawl][politeness][robots][integration]") {
   RobotsCase c(Files{{"a.test.txt", "User-agent: *\nCrawl-delay: 0.3\n"}});
   ForageRun run = c.Crawl({"-d", "1"});

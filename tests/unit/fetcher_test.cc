@@ -138,5 +138,53 @@ TEST_CASE("A 304 with a Location is not a redirect", "[fetch][cond]") {
   CHECK(moved.redirect_url == server.Url("/page/1"));
 }
 
+std::int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST_CASE("A job that asks reports its request's sending, before its result", "[fetch][politeness]") {
+  test::TestServer server;
+  std::vector<wire::RequestSent> sent;
+  std::size_t results_at_report = 0;
+  std::vector<wire::FetchResult> done;
+  auto created = Fetcher::Create(CrawlOptions{}, nullptr, {},
+                                 [&](const std::vector<wire::RequestSent>& batch) {
+                                   results_at_report = done.size();
+                                   sent.insert(sent.end(), batch.begin(), batch.end());
+                                 });
+  REQUIRE(created.ok());
+  Fetcher& fetcher = *created.value();
+  wire::FetchJob slow{1, wire::JobKind::kPage, server.Url("/slow/1?ms=300")};
+  slow.report_sent = true;
+  wire::FetchJob quiet{2, wire::JobKind::kPage, server.Url("/page/1")};  // did not ask
+  wire::FetchJob refused{3, wire::JobKind::kPage, "http://127.0.0.1:1/"};  // nothing is sent
+  refused.report_sent = true;
+  const std::int64_t before = SteadyNs();
+  fetcher.Start(slow);
+  fetcher.Start(quiet);
+  fetcher.Start(refused);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (done.size() < 3) {
+    INFO("the fetcher never finished the jobs");
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    fetcher.Perform(&done);
+    if (done.size() < 3) REQUIRE(fetcher.Wait(-1, 100, nullptr).ok());
+  }
+  const std::int64_t after = SteadyNs();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].id == 1);
+  CHECK(sent[0].sent_ns >= before);
+  CHECK(sent[0].sent_ns <= after);
+  // Told while the server still held the answer back, not with the result.
+  for (std::size_t i = 0; i < results_at_report; ++i) CHECK(done[i].id != 1);
+  for (const wire::FetchResult& r : done) {
+    INFO("job " << r.id);
+    CHECK(r.error == (r.id == 3 ? ErrorKind::kConnect : ErrorKind::kNone));
+  }
+  CHECK(server.Stats()["hosts"]["127.0.0.1"]["requests"] == 2);
+}
+
 }  // namespace
 }  // namespace forage

@@ -97,6 +97,7 @@ TEST_CASE("The wire fuzz target takes the frames this build encodes", "[fuzz]") 
     if (name.rfind("job-", 0) == 0) CHECK(wire::DecodeJob(payload));
     if (name == "fetcher-config") CHECK(wire::DecodeFetcherConfig(payload));
     if (name == "ready") CHECK(wire::IsReady(payload));
+    if (name == "sent") CHECK(wire::DecodeSent(payload));
   }
 }
 

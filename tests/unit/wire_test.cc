@@ -135,8 +135,9 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   std::string truncated = old_job;
   truncated[0] = static_cast<char>(wire::MessageType::kJob);
   CHECK_FALSE(wire::DecodeJob(truncated));
-  // With two empty validators it is a valid new job.
-  std::string current = truncated + std::string(8, '\0');
+  // With no flags and two empty validators it is a valid new job.
+  std::string current = truncated.substr(0, 1 + 8 + 1) + std::string(1, '\0') +
+                        truncated.substr(1 + 8 + 1) + std::string(8, '\0');
   auto job = wire::DecodeJob(current);
   REQUIRE(job);
   CHECK(job->id == 42);
@@ -155,8 +156,49 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   const std::size_t validators = 8 + SampleResult().etag.size() + SampleResult().last_modified.size();
   CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4 - validators)));
   CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4)));
-  CHECK(static_cast<int>(wire::MessageType::kJob) == 6);
+  CHECK(static_cast<int>(wire::MessageType::kJob) == 12);
   CHECK(static_cast<int>(wire::MessageType::kResult) == 10);
+}
+
+TEST_CASE("A job's report flag survives a round trip; the flagless layout does not decode",
+          "[wire]") {
+  for (bool report : {false, true}) {
+    wire::FetchJob in{5, wire::JobKind::kPage, "http://h/p"};
+    in.report_sent = report;
+    std::string frame = wire::EncodeJob(in);
+    auto out = wire::DecodeJob(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+    REQUIRE(out);
+    CHECK(out->report_sent == report);
+    CHECK(out->url == "http://h/p");
+  }
+  // Type 6: u64 id, u8 kind, then at once the url and the validators.
+  std::string flagless("\x06", 1);
+  flagless += std::string("\x2a\0\0\0\0\0\0\0", 8) + std::string("\0", 1);
+  flagless += std::string("\x0a\0\0\0", 4) + "http://h/x" + std::string(8, '\0');
+  CHECK_FALSE(wire::DecodeJob(flagless));
+  flagless[0] = static_cast<char>(wire::MessageType::kJob);
+  CHECK_FALSE(wire::DecodeJob(flagless));  // the url's length byte is no flag
+  // Unknown flags are refused, not ignored.
+  std::string frame = wire::EncodeJob({5, wire::JobKind::kPage, "http://h/p"});
+  frame[wire::kFrameHeaderBytes + 1 + 8 + 1] = 2;
+  CHECK_FALSE(wire::DecodeJob(std::string_view(frame).substr(wire::kFrameHeaderBytes)));
+}
+
+TEST_CASE("A request's sending survives a round trip; other frames are not one", "[wire]") {
+  const wire::RequestSent in{0x0102030405060708ull, 9'876'543'210'123};
+  std::string frame = wire::EncodeSent(in);
+  std::string_view payload = std::string_view(frame).substr(wire::kFrameHeaderBytes);
+  auto out = wire::DecodeSent(payload);
+  REQUIRE(out);
+  CHECK(out->id == in.id);
+  CHECK(out->sent_ns == in.sent_ns);
+  for (std::size_t n = 0; n < payload.size(); ++n) CHECK_FALSE(wire::DecodeSent(payload.substr(0, n)));
+  CHECK_FALSE(wire::DecodeSent(std::string(payload) + "x"));
+  CHECK_FALSE(wire::DecodeResult(payload));
+  CHECK_FALSE(wire::IsReady(payload));
+  std::string result = wire::EncodeResult(SampleResult());
+  CHECK_FALSE(wire::DecodeSent(std::string_view(result).substr(wire::kFrameHeaderBytes)));
+  CHECK_FALSE(wire::DecodeSent(std::string_view(wire::EncodeReady()).substr(wire::kFrameHeaderBytes)));
 }
 
 TEST_CASE("Absent title and description stay absent", "[wire]") {
