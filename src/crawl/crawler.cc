@@ -200,6 +200,7 @@ struct Crawler::Impl {
   bool source_done = false;
   bool want_input = false;
   bool pool_lost = false;  // no fetcher can be kept alive any more
+  bool output_failed = false;  // on_record failed: no more records are written
   HoldLog holds;  // how long Retry-After held each host back (CrawlSummary::held_back)
   std::size_t deaths_since_progress = 0;
 };
@@ -295,11 +296,16 @@ void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
     ++summary.by_error[std::string(ErrorKindName(record.error->kind))];
     if (record.error->kind == ErrorKind::kRobots) ++summary.robots_denied;
   }
-  if (!fatal.ok()) return;
+  // Counted, but a failed output takes no more records, and with a state a
+  // run that cannot go on leaves the rest pending there (it keeps its last
+  // commit). Without a state every record is still written, interrupted
+  // ones included.
+  if (output_failed || (state && !fatal.ok())) return;
   if (on_record) {
     Status st = on_record(record);
     if (!st.ok()) {
-      fatal = st;
+      output_failed = true;
+      if (fatal.ok()) fatal = st;
       stopping = true;
       return;
     }
@@ -1128,7 +1134,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   summary = {};
   fatal = {};
   admitted = 0;
-  stopping = source_done = want_input = pool_lost = false;
+  stopping = source_done = want_input = pool_lost = output_failed = false;
   deaths_since_progress = 0;
   seen = SeenSet();
   robots.clear();

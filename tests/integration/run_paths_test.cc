@@ -48,7 +48,7 @@ TEST_CASE("forage refuses one file for two jobs and leaves it intact", "[cli][in
   CHECK(ListDir(dir.path()) == std::vector<std::string>{"out.jsonl", "s.db", "urls.txt"});
 }
 
-TEST_CASE("--lock refuses to take over a file that is not a lock", "[cli][integration]") {
+TEST_CASE("The --lock option refuses to take over a file that is not a lock", "[cli][integration]") {
   TestServer server;
   TempDir dir;
   const std::string data = dir.Write("notes.txt", "keep me\n");

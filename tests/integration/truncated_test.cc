@@ -36,7 +36,7 @@ TEST_CASE("A page past --max-links keeps the first N and says links were cut",
   CHECK(s["truncated"] == 1);
 }
 
-TEST_CASE("--max-links defaults to 20000; 0 keeps every link", "[truncated][integration]") {
+TEST_CASE("The --max-links default is 20000, and 0 keeps every link", "[truncated][integration]") {
   TestServer server;
   const std::string url = server.Url("/manylinks?n=25000");
   ForageRun plain = RunForage({"--no-robots", "--url", url});

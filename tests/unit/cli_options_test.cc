@@ -144,7 +144,7 @@ TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
   }
 }
 
-TEST_CASE("--max-links defaults to 20000 and is read", "[cli]") {
+TEST_CASE("The --max-links option defaults to 20000 and is read", "[cli]") {
   ParsedCommandLine plain = Parse({"x"});
   REQUIRE(plain.config);
   CHECK(plain.config->options.max_links == 20'000);

@@ -18,7 +18,7 @@ TEST_CASE("A lock file is recognised by its first line", "[run_lock]") {
   CHECK_FALSE(RunLock::HolderOf("forage lock pid 12x"));
 }
 
-TEST_CASE("--lock takes a new, empty or lock file and no other", "[run_lock]") {
+TEST_CASE("The --lock option takes a new, empty or lock file and no other", "[run_lock]") {
   test::TempDir dir;
   std::string message;
   for (const char* content : {"", "4242\n", "forage lock pid 4242\n"}) {

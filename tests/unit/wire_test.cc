@@ -160,7 +160,7 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   CHECK(static_cast<int>(wire::MessageType::kResult) == 10);
 }
 
-TEST_CASE("A job's report flag survives a round trip; the flagless layout does not decode",
+TEST_CASE("A job's report flag survives a round trip, and the flagless layout does not decode",
           "[wire]") {
   for (bool report : {false, true}) {
     wire::FetchJob in{5, wire::JobKind::kPage, "http://h/p"};
@@ -184,7 +184,7 @@ TEST_CASE("A job's report flag survives a round trip; the flagless layout does n
   CHECK_FALSE(wire::DecodeJob(std::string_view(frame).substr(wire::kFrameHeaderBytes)));
 }
 
-TEST_CASE("A request's sending survives a round trip; other frames are not one", "[wire]") {
+TEST_CASE("A request's sending survives a round trip, and other frames are not one", "[wire]") {
   const wire::RequestSent in{0x0102030405060708ull, 9'876'543'210'123};
   std::string frame = wire::EncodeSent(in);
   std::string_view payload = std::string_view(frame).substr(wire::kFrameHeaderBytes);
