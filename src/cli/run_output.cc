@@ -4,7 +4,7 @@
 
 #include "core/log.h"
 #include "core/time_format.h"
-#include "out/output_recovery.h"
+#include "output/output_recovery.h"
 
 namespace forage {
 namespace {

@@ -6,8 +6,8 @@
 #include "cli/cli_options.h"
 #include "forage/crawler.h"
 #include "forage/status.h"
-#include "out/output_placement.h"
-#include "out/sink.h"
+#include "output/output_placement.h"
+#include "output/sink.h"
 #include "state/state_store.h"
 
 namespace forage {

@@ -32,8 +32,7 @@
 #include "crawl/seen_set.h"
 #include "crawl/spill_queue.h"
 #include "crawl/url_source.h"
-#include "fetch/fetcher_main.h"
-#include "ipc/fetcher_program.h"
+#include "fetch/fetcher_launcher.h"
 #include "ipc/frame_buffer.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
@@ -1160,17 +1159,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   scheduler.emplace(Scheduler::Limits{options.per_host, options.delay});
 
   SignalScope signals(options.handle_signals);
-  // Fetchers run the fetcher program when there is one: a clean process
-  // whatever threads the caller has. Otherwise they are forked from here.
-  Result<std::unique_ptr<WorkerPool>> created = Status::Error("no pool");
-  if (std::string program = FindFetcherProgram(options.fetcher_program); !program.empty()) {
-    created = WorkerPool::CreateSpawning(workers, std::move(program), FetcherConfigFor(options));
-  } else {
-    const CrawlOptions fetcher_options = options;
-    created = WorkerPool::Create(workers, [fetcher_options](WorkQueue q, int doorbell, int out) {
-      return RunFetcher(fetcher_options, q, doorbell, out);
-    });
-  }
+  Result<std::unique_ptr<WorkerPool>> created = LaunchFetcherPool(workers, options);
   if (!created.ok()) return created.status();
   pool = std::move(created).value();
   buffers.assign(workers, FrameBuffer(wire::kMaxFrameBytes));

@@ -160,7 +160,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
 
 // posix_spawn runs no code of ours in the child: file actions put the
 // descriptors in place, the attributes reset the signal mask and every
-// handler, and the program does the rest (see fetcher_program.cc).
+// handler, and the program does the rest (see fetch/fetcher_process_main.cc).
 Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int result_fd) {
   UniqueFd config(::memfd_create("forage-fetcher-config", MFD_CLOEXEC));
   if (!config) return Status::Error(std::string("memfd_create: ") + std::strerror(errno));
@@ -168,7 +168,7 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   ::lseek(config.get(), 0, SEEK_SET);
   // Copies above the target numbers first, so that no dup2 below can
   // overwrite a descriptor another one still needs.
-  // As fds 3 to 7, in this order (see worker_pool.h and fetcher_program.cc).
+  // As fds 3 to 7, in this order (see worker_pool.h and fetch/fetcher_process_main.cc).
   const int sources[] = {region_->Fd(slot), doorbell_fd, result_fd, config.get(), big_parse_.get()};
   std::vector<UniqueFd> high;
   for (int fd : sources) {

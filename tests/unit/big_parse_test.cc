@@ -25,7 +25,7 @@
 
 #include "core/fd.h"
 #include "fetch/fetcher.h"
-#include "fetch/fetcher_main.h"
+#include "fetch/fetcher_loop.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
 #include "support/forage_run.h"

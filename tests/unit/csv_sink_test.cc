@@ -1,4 +1,4 @@
-#include "out/csv_sink.h"
+#include "output/csv_sink.h"
 
 #include <signal.h>
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/fd.h"
-#include "out/sink.h"
+#include "output/sink.h"
 #include "support/forage_run.h"
 
 namespace forage {

@@ -1,4 +1,4 @@
-#include "out/jsonl_sink.h"
+#include "output/jsonl_sink.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/fd.h"
-#include "out/sink.h"
+#include "output/sink.h"
 #include "support/forage_run.h"
 
 namespace forage {

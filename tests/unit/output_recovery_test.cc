@@ -1,9 +1,9 @@
-#include "out/output_recovery.h"
+#include "output/output_recovery.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "out/sqlite_sink.h"
+#include "output/sqlite_sink.h"
 #include "support/forage_run.h"
 #include "support/raw_sqlite.h"
 

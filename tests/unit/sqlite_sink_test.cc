@@ -1,4 +1,4 @@
-#include "out/sqlite_sink.h"
+#include "output/sqlite_sink.h"
 
 #include <sqlite3.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "out/sink.h"
+#include "output/sink.h"
 #include "support/forage_run.h"
 #include "support/raw_sqlite.h"
 

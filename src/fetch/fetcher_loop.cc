@@ -1,4 +1,4 @@
-#include "fetch/fetcher_main.h"
+#include "fetch/fetcher_loop.h"
 
 #include <curl/curl.h>
 #include <sys/resource.h>

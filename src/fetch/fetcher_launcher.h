@@ -1,8 +1,12 @@
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 
 #include "forage/options.h"
+#include "forage/status.h"
+#include "ipc/worker_pool.h"
 
 namespace forage {
 
@@ -14,5 +18,11 @@ std::string FindFetcherProgram(const std::string& configured);
 // The fetcher program's configuration for a run with `options` (see
 // wire::FetcherConfig), at the current log level.
 std::string FetcherConfigFor(const CrawlOptions& options);
+
+// The pool of `workers` fetcher slots for a run with `options`, not yet
+// started: they run the fetcher program when there is one (a clean process
+// whatever threads the caller has), else they are forked from this process.
+Result<std::unique_ptr<WorkerPool>> LaunchFetcherPool(std::size_t workers,
+                                                      const CrawlOptions& options);
 
 }  // namespace forage

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <utility>
 
-#include "out/csv_sink.h"
-#include "out/jsonl_sink.h"
-#include "out/sink.h"
-#include "out/sqlite_sink.h"
+#include "output/csv_sink.h"
+#include "output/jsonl_sink.h"
+#include "output/sink.h"
+#include "output/sqlite_sink.h"
 
 namespace forage {
 namespace {

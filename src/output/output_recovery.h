@@ -3,7 +3,7 @@
 #include <string>
 
 #include "forage/status.h"
-#include "out/sink.h"
+#include "output/sink.h"
 #include "state/state_store.h"
 
 namespace forage {

@@ -1,4 +1,4 @@
-#include "out/output_recovery.h"
+#include "output/output_recovery.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "ipc/fetcher_program.h"
+#include "fetch/fetcher_launcher.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/log.h"
+#include "fetch/fetcher_loop.h"
 #include "ipc/wire.h"
 
 #ifndef FORAGE_LIBEXEC_DIR
@@ -71,6 +72,16 @@ std::string FetcherConfigFor(const CrawlOptions& options) {
   c.fetcher_memory_mib = options.fetcher_memory_mib;
   c.log_level = static_cast<std::uint8_t>(GetLogLevel());
   return wire::EncodeFetcherConfig(c);
+}
+
+Result<std::unique_ptr<WorkerPool>> LaunchFetcherPool(std::size_t workers,
+                                                      const CrawlOptions& options) {
+  if (std::string program = FindFetcherProgram(options.fetcher_program); !program.empty()) {
+    return WorkerPool::CreateSpawning(workers, std::move(program), FetcherConfigFor(options));
+  }
+  return WorkerPool::Create(workers, [options](WorkQueue q, int doorbell, int out) {
+    return RunFetcher(options, q, doorbell, out);
+  });
 }
 
 }  // namespace forage

@@ -8,7 +8,7 @@
 #include "core/sqlite_ptr.h"
 #include "forage/record.h"
 #include "forage/status.h"
-#include "out/sink.h"
+#include "output/sink.h"
 
 namespace forage {
 

@@ -1,4 +1,4 @@
-#include "out/sqlite_sink.h"
+#include "output/sqlite_sink.h"
 
 #include <sqlite3.h>
 
@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/time_format.h"
-#include "out/jsonl_sink.h"
-#include "out/record_columns.h"
+#include "output/jsonl_sink.h"
+#include "output/record_columns.h"
 #include "parse/charset.h"
 
 namespace forage {

@@ -17,7 +17,7 @@
 
 #include "core/fd.h"
 #include "core/log.h"
-#include "fetch/fetcher_main.h"
+#include "fetch/fetcher_loop.h"
 #include "ipc/wire.h"
 #include "ipc/work_queue.h"
 

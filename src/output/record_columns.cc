@@ -1,7 +1,7 @@
-#include "out/record_columns.h"
+#include "output/record_columns.h"
 
 #include "core/time_format.h"
-#include "out/jsonl_sink.h"
+#include "output/jsonl_sink.h"
 
 namespace forage {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "forage/record.h"
 #include "forage/status.h"
-#include "out/sink.h"
+#include "output/sink.h"
 
 namespace forage {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "forage/record.h"
-#include "out/sink.h"
+#include "output/sink.h"
 
 namespace forage {
 

@@ -1,10 +1,10 @@
-#include "out/csv_sink.h"
+#include "output/csv_sink.h"
 
 #include <optional>
 
 #include "core/time_format.h"
-#include "out/jsonl_sink.h"
-#include "out/record_columns.h"
+#include "output/jsonl_sink.h"
+#include "output/record_columns.h"
 #include "parse/charset.h"
 
 namespace forage {

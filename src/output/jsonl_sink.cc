@@ -1,4 +1,4 @@
-#include "out/jsonl_sink.h"
+#include "output/jsonl_sink.h"
 
 #include <nlohmann/json.hpp>
 

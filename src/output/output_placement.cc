@@ -1,4 +1,4 @@
-#include "out/output_placement.h"
+#include "output/output_placement.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
