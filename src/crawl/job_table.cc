@@ -7,9 +7,10 @@
 namespace forage {
 
 JobId JobTable::Add(Job job) {
-  job.id = next_id_++;
+  if (job.id == 0) job.id = next_id_++;
   JobId id = job.id;
-  jobs_.emplace(id, std::move(job));
+  [[maybe_unused]] bool fresh = jobs_.emplace(id, std::move(job)).second;
+  assert(fresh && "a job id is live in one table at a time");
   return id;
 }
 

@@ -37,6 +37,7 @@ struct Job {
   std::int64_t first_fetched_at_ms = 0;  // when the first hop was sent
   std::uint64_t elapsed_ms = 0;          // of the hops before the current one
   std::optional<std::size_t> slot;       // the fetcher holding it, if any
+  bool claimed = false;  // handed out by the frontier, whose host slot it holds
   // With a state: the URL's key there (its fingerprint), and the validators
   // of its last fetch when it is revisited (sent as If-None-Match and
   // If-Modified-Since).
@@ -52,6 +53,9 @@ struct Job {
 // truth about who holds what. Master only; not thread-safe.
 class JobTable {
  public:
+  // Adds `job` under its id, or under a new one if it has none (0); ids are
+  // unique to the table that made them, so a job taken out of one table
+  // (Complete) can go into another under the same id.
   JobId Add(Job job);
   Job* Find(JobId id);
   bool Empty() const { return jobs_.empty(); }
