@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "support/forage_run.h"
@@ -273,6 +274,10 @@ TEST_CASE("A stopped fetcher is killed and replaced, and its URLs are redone",
   const std::size_t first = err.find("stopped responding");
   REQUIRE(first != std::string::npos);
   CHECK(err.find("stopped responding", first + 1) == std::string::npos);
+  // How long it was silent, in seconds to one decimal ("0.5 s", not "0.50").
+  const std::string silent = err.substr(first, err.find('\n', first) - first);
+  CAPTURE(silent);
+  CHECK(std::regex_search(silent, std::regex(R"(no sign of life for [0-9]+\.[0-9] s, --stall-timeout)")));
 }
 
 }  // namespace

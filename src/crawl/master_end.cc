@@ -1,0 +1,121 @@
+// The end of a run: a stop (a signal, a failure) that cuts the work short,
+// or the normal end once nothing is left; and the state commits on the way.
+
+#include "core/log.h"
+#include "crawl/master.h"
+
+namespace forage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long fetchers get to leave after their doorbells close at the end of a
+// run, and how long killed ones get to be reaped, before SIGKILL / giving up.
+constexpr auto kExitGrace = std::chrono::seconds(5);
+
+}  // namespace
+
+// Interrupt or fatal error: cut all work now. Results already complete in
+// the pipes still count. Without a state every other URL read or found so
+// far gets a record of `kind`; with one they stay pending there.
+void Master::StopNow(ErrorKind kind, const std::string& message) {
+  stopping = true;
+  fetchers->Stop(/*kill=*/true);
+  Drain();
+  unpushed.reset();
+  if (!state) {
+    // The fetchers are gone: what they held ends here too.
+    for (JobId id : jobs.LiveIds()) Fail(jobs.Complete(id), kind, message);
+    return FailAll(kind, message);
+  }
+  const Clock::time_point now = Clock::now();
+  for (JobId id : jobs.LiveIds()) frontier->Finish(jobs.Complete(id), nullptr, now);
+  frontier->DropWaiting();
+}
+
+// Every URL no fetcher holds gets a record of `kind`: those claimed and not
+// yet handed over, then those waiting, in memory and on disk.
+void Master::FailAll(ErrorKind kind, const std::string& message) {
+  for (JobId id : jobs.LiveIds()) {
+    if (jobs.Find(id)->slot) continue;
+    if (unpushed && unpushed->first == id) unpushed.reset();
+    Fail(jobs.Complete(id), kind, message);
+  }
+  while (std::optional<Job> job = frontier->TakeWaiting()) Fail(std::move(*job), kind, message);
+}
+
+void Master::Drain() {
+  const Clock::time_point deadline = Clock::now() + kExitGrace;
+  FetcherSupervisor::Event event;
+  while (fetchers->Drain(deadline, &event)) HandleFrame(event.slot, event.frame);
+}
+
+Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
+  auto finish_summary = [&] {
+    const FrontierCounts counts = frontier->Counts();
+    summary.seen_urls = counts.seen;
+    summary.seen_set_bytes = counts.seen_bytes;
+    summary.not_due = counts.not_due;
+    summary.resumed = counts.resumed;
+    summary.held_back = holds.Seconds();
+    summary.seconds = std::chrono::duration<double>(Clock::now() - run_started).count();
+  };
+  if (!fatal.ok()) {
+    // Every URL admitted and not finished gets its record, as when a signal
+    // stops the run (a full disk under the URLs waiting in a temporary file
+    // loses none of them; see SpillQueue). With a state they stay pending
+    // there instead, and the state is left as last committed: what follows
+    // may not be written. A failed output takes no more records.
+    if (!summary.interrupted) {
+      StopNow(ErrorKind::kInterrupted,
+              "the run stopped before this URL finished: " + fatal.message());
+    }
+    fetchers.reset();
+    finish_summary();
+    return fatal;
+  }
+  if (!summary.interrupted) {
+    // No work left: closed doorbells let the fetchers leave.
+    fetchers->Stop(/*kill=*/false);
+    Drain();
+  }
+  fetchers.reset();
+  if (state) {
+    MaybeCommitState(/*now=*/true);
+    if (!fatal.ok()) {
+      finish_summary();
+      return fatal;
+    }
+  }
+  if (on_progress) ReportProgress();
+  finish_summary();
+  return summary;
+}
+
+// Commits the state when enough has changed or enough time has passed (or
+// `now`): the output is checkpointed first, so the position committed
+// never runs ahead of the records written.
+void Master::MaybeCommitState(bool now) {
+  if (!state || !fatal.ok() || state->Uncommitted() == 0) return;
+  constexpr std::size_t kBatch = 1000;
+  constexpr auto kInterval = std::chrono::seconds(1);
+  if (!now && state->Uncommitted() < kBatch && Clock::now() - last_commit < kInterval) return;
+  if (Status st = CommitState(); !st.ok()) StopFor(st);
+}
+
+Status Master::CommitState() {
+  if (on_checkpoint) {
+    Result<std::int64_t> position = on_checkpoint();
+    if (!position.ok()) return position.status();
+    state->SetOutputPosition(position.value());
+  }
+  last_commit = Clock::now();
+  Status st = state->Commit();
+  if (st.ok()) {
+    LogDebug("state committed; " + std::to_string(summary.records) +
+             " record(s) written by this run");
+  }
+  return st;
+}
+
+}  // namespace forage
