@@ -26,7 +26,8 @@ struct FieldRule {
 // Everything that shapes a run. Each field has the default the command line
 // documents; the CLI only overwrites what the user set.
 struct CrawlOptions {
-  // Fetcher processes forked at start and kept at this size; 0 means one per CPU.
+  // Fetcher processes started with the run (see fetcher_program) and kept at
+  // this size; 0 means one per CPU.
   int workers = 0;
   // Transfers in flight inside each fetcher (its curl multi handle).
   int concurrency = 16;

@@ -5,6 +5,8 @@
 #include <array>
 #include <string>
 
+#include "core/utf8.h"
+
 namespace forage {
 namespace {
 
@@ -18,21 +20,12 @@ constexpr std::array<std::string_view, 5> kNames = {"debug", "info", "warn", "er
 // C1 control (U+0080..U+009F, which some terminals obey as ESC sequences), or
 // 0 if there is none.
 std::size_t PrintableSequence(std::string_view s) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const auto tail = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  const unsigned char c = b(0);
-  if (c >= 0x20 && c < 0x7F) return 1;
-  if (c >= 0xC2 && c <= 0xDF && tail(1)) return c == 0xC2 && b(1) < 0xA0 ? 0 : 2;
-  if (c >= 0xE0 && c <= 0xEF && tail(1) && tail(2)) {
-    if ((c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) >= 0xA0)) return 0;  // overlong, surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4 && tail(1) && tail(2) && tail(3)) {
-    if ((c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90))
-      return 0;  // overlong, > U+10FFFF
-    return 4;
-  }
-  return 0;
+  const Utf8Sequence sequence = FirstUtf8Sequence(s);
+  if (!sequence.valid) return 0;
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (sequence.length == 1) return c >= 0x20 && c < 0x7F ? 1 : 0;      // C0 controls and DEL
+  if (c == 0xC2 && static_cast<unsigned char>(s[1]) < 0xA0) return 0;  // C1 controls
+  return sequence.length;
 }
 
 }  // namespace

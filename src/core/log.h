@@ -20,7 +20,7 @@ bool ParseLogLevel(std::string_view name, LogLevel* level);
 // and bytes that are not valid UTF-8. Valid printable UTF-8 is kept.
 std::string EscapeForTerminal(std::string_view text);
 
-// Set in a fetcher right after fork, e.g. "fetcher 2".
+// Set in a fetcher as it starts, e.g. "fetcher 2".
 void SetLogRole(std::string_view role);
 
 // A line kept at the bottom of a terminal (the progress line): drawn now,

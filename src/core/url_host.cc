@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/percent_encoding.h"
+#include "core/utf8.h"
 
 namespace forage {
 namespace {
@@ -275,44 +276,6 @@ Result<std::string> ParseIpv4(std::string_view input) {
 }
 
 // --- Domains -----------------------------------------------------------------
-
-// Strict UTF-8: no overlong forms, surrogates or values above U+10FFFF.
-bool IsValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra;
-    std::uint32_t cp;
-    if (b >= 0xc2 && b <= 0xdf) {
-      extra = 1;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      extra = 2;
-      cp = b & 0x0f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      extra = 3;
-      cp = b & 0x07;
-    } else {
-      return false;
-    }
-    if (i + static_cast<std::size_t>(extra) >= s.size()) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const auto cont = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-      if ((cont & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cont & 0x3f);
-    }
-    if ((extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (extra == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-      return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
 
 struct Idn2Free {
   void operator()(char* p) const { idn2_free(p); }

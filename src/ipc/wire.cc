@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/utf8.h"
+
 namespace forage::wire {
 namespace {
 
@@ -110,10 +112,7 @@ std::string EncodeResult(const FetchResult& r) {
   };
   // A string part: what fits, cut on a UTF-8 boundary.
   auto take = [&](const std::string& s, std::string_view part) {
-    std::size_t n = std::min(s.size(), budget);
-    if (n < s.size()) {
-      while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    }
+    const std::size_t n = Utf8CutLength(s, budget);
     budget -= n;
     if (n < s.size() || named(part)) cut.emplace_back(part);
     return std::string_view(s).substr(0, n);

@@ -5,10 +5,11 @@
 // Why this design: the obvious Boost.Interprocess tools (message_queue,
 // interprocess_mutex, interprocess_condition) all rest on process-shared
 // pthread mutexes and condition variables. Boost 1.74 makes no mutex robust,
-// and glibc's shared condition variables hang the next signaller once a
-// waiter has been SIGKILLed (see ../shared/PITFALLS.md, EXP 1.1-1.4). A
-// fetcher may die at any instant, so nothing on this path may be a lock a
-// dead process can hold.
+// so a holder SIGKILLed leaves it locked for good; and glibc's shared
+// condition variables hang the next signaller once a waiter has been
+// SIGKILLed inside a wait (glibc bug 21422), so a message_queue whose
+// receiver was killed hangs the sender in send(). A fetcher may die at any
+// instant, so nothing on this path may be a lock a dead process can hold.
 //
 // Instead each fetcher has its own single-producer, single-consumer byte ring
 // (boost::lockfree::spsc_queue with a compile-time capacity, so it holds no
@@ -98,7 +99,7 @@ class WorkQueueRegion {
 
   WorkQueue Queue(std::size_t slot);
   // Empties slot's ring. Master only, and only while no process consumes it
-  // (its fetcher reaped, the replacement not yet forked).
+  // (its fetcher reaped, the replacement not yet started).
   void Reset(std::size_t slot);
 
  private:

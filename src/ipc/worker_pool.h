@@ -20,7 +20,7 @@ namespace forage {
 // inherited big-parse token is WorkerPool::InheritedBigParseFd().
 using FetcherEntry = std::function<int(WorkQueue queue, int doorbell_fd, int result_fd)>;
 
-// The fixed pool of forked fetcher processes and their channels: per slot a
+// The fixed pool of fetcher processes and their channels: per slot a
 // work ring in shared memory, a doorbell pipe (master -> fetcher, wake-ups
 // only) and a result pipe (fetcher -> master, frames). Master process only;
 // not thread-safe. It knows processes, not jobs: which jobs a slot holds is

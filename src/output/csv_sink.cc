@@ -3,9 +3,9 @@
 #include <optional>
 
 #include "core/time_format.h"
+#include "core/utf8.h"
 #include "output/jsonl_sink.h"
 #include "output/record_columns.h"
-#include "parse/charset.h"
 
 namespace forage {
 namespace {

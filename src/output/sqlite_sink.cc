@@ -5,16 +5,15 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/time_format.h"
+#include "core/utf8.h"
 #include "output/jsonl_sink.h"
 #include "output/record_columns.h"
-#include "parse/charset.h"
 
 namespace forage {
 namespace {
@@ -51,51 +50,6 @@ std::string InsertSql(const SinkOptions& options) {
   }
   return "INSERT INTO pages (" + names + ") VALUES (" + params + ")";
 }
-
-// Binds parameters 1, 2, ... in turn. Texts are kept here, alive until the
-// statement has run, so sqlite need not copy them (SQLITE_STATIC); the
-// destructor clears the bindings before they go.
-class Binder {
- public:
-  explicit Binder(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Binder() { sqlite3_clear_bindings(stmt_); }
-  Binder(const Binder&) = delete;
-  Binder& operator=(const Binder&) = delete;
-
-  void Text(std::string_view value) {
-    const std::string& kept = texts_.emplace_back(MakeValidUtf8(value));
-    Check(
-        sqlite3_bind_text64(stmt_, next_++, kept.data(), kept.size(), SQLITE_STATIC, SQLITE_UTF8));
-  }
-  void Text(const std::string& value) { Text(std::string_view(value)); }
-  void Text(const std::optional<std::string>& value) {
-    if (value) {
-      Text(std::string_view(*value));
-    } else {
-      Null();
-    }
-  }
-  void Int(std::int64_t value) { Check(sqlite3_bind_int64(stmt_, next_++, value)); }
-  void Int(const std::optional<int>& value) {
-    if (value) {
-      Int(std::int64_t{*value});
-    } else {
-      Null();
-    }
-  }
-  void Null() { Check(sqlite3_bind_null(stmt_, next_++)); }
-  // SQLITE_OK, or the first failure's code.
-  int rc() const { return rc_; }
-
- private:
-  void Check(int rc) {
-    if (rc_ == SQLITE_OK) rc_ = rc;
-  }
-  sqlite3_stmt* stmt_;
-  int next_ = 1;
-  int rc_ = SQLITE_OK;
-  std::deque<std::string> texts_;  // a deque never moves its elements
-};
 
 }  // namespace
 
@@ -137,15 +91,11 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
   if (Status st = exec(CreateTableSql(options), "create table pages"); !st.ok()) return st;
   std::set<std::string, std::less<>> existing;
   {
-    sqlite3_stmt* info_raw = nullptr;
-    if (sqlite3_prepare_v2(db.get(), "SELECT name FROM pragma_table_info('pages')", -1, &info_raw,
-                           nullptr) != SQLITE_OK) {
-      return fail(db.get(), "read the columns of pages");
-    }
-    StmtPtr info(info_raw);
-    while ((rc = sqlite3_step(info.get())) == SQLITE_ROW) {
-      const unsigned char* name = sqlite3_column_text(info.get(), 0);
-      if (name) existing.emplace(reinterpret_cast<const char*>(name));
+    StmtPtr info = PrepareStatement(db.get(), "SELECT name FROM pragma_table_info('pages')");
+    if (!info) return fail(db.get(), "read the columns of pages");
+    SqliteRun names(info.get());
+    while ((rc = names.Step()) == SQLITE_ROW) {
+      if (!names.IsNullAt(0)) existing.emplace(names.TextAt(0));
     }
     if (rc != SQLITE_DONE) return fail(db.get(), "read the columns of pages");
   }  // finalized before the schema changes
@@ -164,13 +114,8 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
   }
   // Prepared before COMMIT, so that a table whose columns do not fit (the
   // message names the first missing one) is left untouched.
-  sqlite3_stmt* insert_raw = nullptr;
-  std::string insert_sql = InsertSql(options);
-  if (sqlite3_prepare_v3(db.get(), insert_sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_raw,
-                         nullptr) != SQLITE_OK) {
-    return fail(db.get(), "prepare insert");
-  }
-  StmtPtr insert(insert_raw);
+  StmtPtr insert = PrepareStatement(db.get(), InsertSql(options), /*persistent=*/true);
+  if (!insert) return fail(db.get(), "prepare insert");
   if (Status st = exec("COMMIT", "commit"); !st.ok()) return st;
   return std::unique_ptr<SqliteSink>(
       new SqliteSink(path, options, std::move(db), std::move(insert), std::move(now)));
@@ -205,36 +150,37 @@ Status SqliteSink::Write(const Record& r) {
     in_transaction_ = true;
   }
   {
-    Binder bind(insert_.get());
+    // The texts, made valid UTF-8, stay here until the row is inserted: the
+    // run binds them without a copy. (A deque never moves its elements.)
+    std::deque<std::string> texts;
+    SqliteRun insert(insert_.get());
     for (const RecordCell& cell : RecordCells(r, options_)) {
       switch (cell.kind) {
         case RecordCell::Kind::kText:
-          bind.Text(cell.text);
+          insert.Text(texts.emplace_back(MakeValidUtf8(cell.text)));
           break;
         case RecordCell::Kind::kInteger:
-          bind.Int(cell.number);
+          insert.Int(cell.number);
           break;
         case RecordCell::Kind::kBool:
-          bind.Int(cell.number);
+          insert.Int(cell.number);
           break;
         case RecordCell::Kind::kNull:
-          bind.Null();
+          insert.Null();
           break;
       }
     }
-    if (bind.rc() != SQLITE_OK) {
+    if (insert.bind_result() != SQLITE_OK) {
       // sqlite3_errmsg describes the failed bind (say, "string or blob too big").
       return Error("insert");
     }
-    int rc = sqlite3_step(insert_.get());
-    if (rc != SQLITE_DONE) {
+    if (insert.Step() != SQLITE_DONE) {
       Status st = Error("insert");  // errmsg describes the failed step
-      sqlite3_reset(insert_.get());
+      insert.Reset();
       in_transaction_ = sqlite3_get_autocommit(db_.get()) == 0;  // some errors roll back
       if (!in_transaction_) pending_rows_ = 0;
       return st;
     }
-    sqlite3_reset(insert_.get());
   }
   ++pending_rows_;
   if (pending_rows_ >= kBatchRows || now_() - last_commit_ >= kBatchInterval) {
@@ -248,14 +194,11 @@ Result<std::int64_t> SqliteSink::Checkpoint() {
   if (in_transaction_) {
     if (Status st = Commit(); !st.ok()) return st;
   }
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), "SELECT max(rowid) FROM pages", -1, &raw, nullptr) !=
-      SQLITE_OK) {
-    return Error("checkpoint");
-  }
-  StmtPtr last(raw);
-  if (sqlite3_step(last.get()) != SQLITE_ROW) return Error("checkpoint");
-  return static_cast<std::int64_t>(sqlite3_column_int64(last.get(), 0));
+  StmtPtr last = PrepareStatement(db_.get(), "SELECT max(rowid) FROM pages");
+  if (!last) return Error("checkpoint");
+  SqliteRun max_rowid(last.get());
+  if (max_rowid.Step() != SQLITE_ROW) return Error("checkpoint");
+  return max_rowid.IntAt(0);
 }
 
 Status SqliteSink::Close() {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace forage {
 namespace {
 
@@ -548,93 +550,10 @@ class Prescanner {
   std::size_t pos_ = 0;
 };
 
-// ---------------------------------------------------------------------------------------------
-// UTF-8 validation
-
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
-
-// Examines the UTF-8 sequence starting at p[0] (n > 0 bytes available). Returns its length and
-// sets *valid. For an invalid sequence the length is that of its maximal subpart: the longest
-// prefix that could start a well-formed sequence (at least 1 byte), per Unicode Table 3-7.
-std::size_t Utf8Step(const unsigned char* p, std::size_t n, bool* valid) {
-  const unsigned char lead = p[0];
-  if (lead < 0x80) {
-    *valid = true;
-    return 1;
-  }
-  std::size_t trail_bytes;
-  unsigned char low = 0x80;   // the allowed range of the first trail byte, which excludes
-  unsigned char high = 0xBF;  // overlongs, surrogates and code points above U+10FFFF
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    trail_bytes = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    trail_bytes = 2;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    trail_bytes = 3;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    *valid = false;  // 80..C1 (continuation or overlong lead) or F5..FF
-    return 1;
-  }
-  for (std::size_t i = 1; i <= trail_bytes; ++i) {
-    if (i >= n || p[i] < low || p[i] > high) {
-      *valid = false;
-      return i;
-    }
-    low = 0x80;
-    high = 0xBF;
-  }
-  *valid = true;
-  return trail_bytes + 1;
-}
-
-// Index of the first byte of the first invalid sequence in s, or s.size() if s is valid.
-std::size_t FirstInvalidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // Most markup is ASCII: check eight bytes at a time.
-    if (i + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    bool valid;
-    const std::size_t length = Utf8Step(p + i, n - i, &valid);
-    if (!valid) return i;
-    i += length;
-  }
-  return n;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
-
-// Appends `code_point` (a Unicode scalar value) as UTF-8.
-void AppendCodePoint(char32_t code_point, std::string* out) {
-  if (code_point < 0x80) {
-    out->push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
-}
 
 // --- Single-byte encodings: a table lookup per byte.
 
@@ -663,16 +582,9 @@ struct Utf8Table {
 constexpr Utf8Table MakeUtf8Table(const SingleByteTable& table) {
   Utf8Table utf8;
   for (int i = 0; i < 128; ++i) {
-    const char32_t c = table.high[i];
-    if (c < 0x800) {
-      utf8.size[i] = 2;
-      utf8.bytes[i] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F)), 0};
-    } else {
-      utf8.size[i] = 3;
-      utf8.bytes[i] = {static_cast<char>(0xE0 | (c >> 12)),
-                       static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-                       static_cast<char>(0x80 | (c & 0x3F))};
-    }
+    char encoded[4] = {};
+    utf8.size[i] = static_cast<std::uint8_t>(EncodeUtf8(table.high[i], encoded));
+    utf8.bytes[i] = {encoded[0], encoded[1], encoded[2]};
   }
   return utf8;
 }
@@ -752,7 +664,7 @@ std::string DecodeUtf16(std::string_view input, bool big_endian) {
       const char16_t lead = *lead_surrogate;
       lead_surrogate.reset();
       if (unit >= 0xDC00 && unit <= 0xDFFF) {
-        AppendCodePoint(0x10000 + ((lead - 0xD800) << 10) + (unit - 0xDC00), &out);
+        AppendUtf8(0x10000 + ((lead - 0xD800) << 10) + (unit - 0xDC00), &out);
         continue;
       }
       // An unpaired lead surrogate; the unit after it is read again on its own.
@@ -765,7 +677,7 @@ std::string DecodeUtf16(std::string_view input, bool big_endian) {
     } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
       out.append(kReplacement);  // a trail surrogate without a lead
     } else {
-      AppendCodePoint(unit, &out);
+      AppendUtf8(unit, &out);
     }
   }
   // The end of input inside a unit or after a lead surrogate is one error, not two.
@@ -899,7 +811,7 @@ std::string DecodeWithIconv(std::string_view input, iconv_t cd, Quirk quirk) {
     const auto byte = static_cast<unsigned char>(*in_ptr);
     if (const auto code_point = QuirkCodePoint(quirk, byte)) {
       std::string encoded;
-      AppendCodePoint(*code_point, &encoded);
+      AppendUtf8(*code_point, &encoded);
       append(encoded);
     } else {
       append(kReplacement);
@@ -982,27 +894,6 @@ std::string ToUtf8(std::string_view body, const Encoding& encoding) {
   }
   // An iconv without the converter: windows-1252 is wrong for the page but never fails.
   return DecodeSingleByte(body, *FindSingleByte("windows-1252"));
-}
-
-std::string MakeValidUtf8(std::string_view s) {
-  std::size_t i = FirstInvalidUtf8(s);
-  if (i == s.size()) return std::string(s);
-  std::string out;
-  out.reserve(s.size() + s.size() / 4 + 3);
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t run_start = 0;  // start of the valid bytes not yet copied
-  while (i < s.size()) {
-    bool valid;
-    const std::size_t length = Utf8Step(p + i, s.size() - i, &valid);
-    if (!valid) {
-      out.append(s.data() + run_start, i - run_start);
-      out.append(kReplacement);
-      run_start = i + length;
-    }
-    i += length;
-  }
-  out.append(s.data() + run_start, s.size() - run_start);
-  return out;
 }
 
 }  // namespace forage

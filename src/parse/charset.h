@@ -5,6 +5,10 @@
 #include <string>
 #include <string_view>
 
+// MakeValidUtf8, which ToUtf8 applies to UTF-8 bodies, lives with the other
+// UTF-8 routines.
+#include "core/utf8.h"
+
 namespace forage {
 
 // How a body's encoding was decided.
@@ -40,18 +44,12 @@ std::optional<std::string> EncodingForLabel(std::string_view label);
 //    generated from the standard's indexes (single_byte_tables.inc); unmapped bytes -> U+FFFD;
 //  - UTF-16LE/BE: unpaired surrogates -> U+FFFD, an odd last byte -> one U+FFFD;
 //  - replacement: a non-empty body -> a single U+FFFD, an empty one -> "";
-//  - UTF-8: only repaired (see MakeValidUtf8);
+//  - UTF-8: only repaired (see MakeValidUtf8 in core/utf8.h);
 //  - the multi-byte CJK encodings: glibc iconv with the converter closest to the standard's
 //    index; invalid bytes -> U+FFFD (one per byte skipped), a truncated sequence at the end ->
 //    one U+FFFD.
 // A name that is no label, or a CJK encoding iconv cannot open, is decoded as windows-1252.
 // The result is always valid UTF-8. Linear in the size of `body`.
 std::string ToUtf8(std::string_view body, const Encoding& encoding);
-
-// Returns `s` with every invalid UTF-8 sequence (bad lead or continuation bytes, overlong forms,
-// surrogates U+D800..U+DFFF, code points above U+10FFFF, truncated sequences) replaced by
-// U+FFFD, one per maximal invalid subpart as the Unicode Standard (3.9) and the WHATWG UTF-8
-// decoder do. Valid input is returned unchanged. Linear time.
-std::string MakeValidUtf8(std::string_view s);
 
 }  // namespace forage

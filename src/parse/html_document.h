@@ -38,9 +38,10 @@ class ParseArena {
 
 // A parsed HTML document. Parsing uses max_errors = 0, because gumbo 0.10.1
 // copies its stack of open elements for every parse error it records, which
-// is quadratic in time and memory on hostile nesting (see PITFALLS.md,
-// section 5). The input should be UTF-8; gumbo replaces invalid bytes with
-// U+FFFD.
+// is quadratic in time and memory on hostile nesting: 20,000 nested <div>s
+// take 10.7 s and 3 GiB with the default options, 0.7 s and 4 MiB with
+// max_errors = 0 (upstream gumbo-parser issue 391). The input should be
+// UTF-8; gumbo replaces invalid bytes with U+FFFD.
 //
 // With an arena, the tree lives in it: the document must not outlive the
 // arena's next Reset(), which the destructor performs. Without one, gumbo's

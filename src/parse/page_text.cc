@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace forage {
 namespace {
 
@@ -143,11 +145,8 @@ class TextBuilder {
 
   std::string Finish() && {
     if (full()) {
-      // Back off over UTF-8 continuation bytes (10xxxxxx) so that the byte
-      // after the cut begins a character.
-      std::size_t cut = max_bytes_;
-      while (cut > 0 && (static_cast<unsigned char>(out_[cut]) & 0xC0) == 0x80) --cut;
-      out_.resize(cut);
+      // Cut before the character that crosses the limit, not inside it.
+      out_.resize(Utf8CutLength(out_, max_bytes_));
       // Text proper has no ASCII whitespace left in it: what is at the end
       // now is a separator that the cut stranded.
       while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\t' || out_.back() == '\n')) {

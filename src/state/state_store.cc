@@ -65,56 +65,10 @@ std::set<OpenState>& OpenStates() {
 
 using StmtPtr = SqliteStmt;
 
-// One use of a prepared statement: binds parameters 1, 2, ... in turn, and
-// on destruction resets the statement (ending its read, if it was reading)
-// and clears the bindings. Texts are bound SQLITE_STATIC: the caller's
-// strings outlive the Bound.
-class Bound {
- public:
-  explicit Bound(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Bound() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Bound(const Bound&) = delete;
-  Bound& operator=(const Bound&) = delete;
-
-  Bound& Int(std::int64_t value) {
-    Check(sqlite3_bind_int64(stmt_, next_++, value));
-    return *this;
-  }
-  Bound& Text(std::string_view value) {
-    Check(sqlite3_bind_text64(stmt_, next_++, value.data(), value.size(), SQLITE_STATIC,
-                              SQLITE_UTF8));
-    return *this;
-  }
-  // "" binds NULL.
-  Bound& TextOrNull(std::string_view value) {
-    if (value.empty()) {
-      Check(sqlite3_bind_null(stmt_, next_++));
-      return *this;
-    }
-    return Text(value);
-  }
-  // The next row: SQLITE_ROW, SQLITE_DONE, or an error (also a failed bind's).
-  int Step() { return rc_ != SQLITE_OK ? rc_ : sqlite3_step(stmt_); }
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  void Check(int rc) {
-    if (rc_ == SQLITE_OK) rc_ = rc;
-  }
-  sqlite3_stmt* stmt_;
-  int next_ = 1;
-  int rc_ = SQLITE_OK;
-};
-
-// Column `i` as text, "" for NULL.
-std::string_view TextAt(sqlite3_stmt* stmt, int i) {
-  const unsigned char* p = sqlite3_column_text(stmt, i);
-  if (p == nullptr) return {};
-  return {reinterpret_cast<const char*>(p),
-          static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))};
+// "" binds NULL: the state stores an absent parent or validator as NULL.
+std::optional<std::string_view> NullIfEmpty(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  return value;
 }
 
 }  // namespace
@@ -188,11 +142,11 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, Op
     return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK || noted();
   };
   auto read_int = [&](const char* sql, std::int64_t* value) {
-    sqlite3_stmt* stmt_raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_raw, nullptr) != SQLITE_OK) return noted();
-    StmtPtr stmt(stmt_raw);
-    if (sqlite3_step(stmt.get()) != SQLITE_ROW) return noted();
-    *value = sqlite3_column_int64(stmt.get(), 0);
+    StmtPtr stmt = PrepareStatement(db, sql);
+    if (!stmt) return noted();
+    SqliteRun run(stmt.get());
+    if (run.Step() != SQLITE_ROW) return noted();
+    *value = run.IntAt(0);
     return true;
   };
 
@@ -274,10 +228,8 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, Op
       {&stmts->set_output_position, "UPDATE output SET position = ?2 WHERE pass = ?1"},
   };
   for (const auto& [stmt, sql] : sqls) {
-    sqlite3_stmt* stmt_raw = nullptr;
-    rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_raw, nullptr);
-    stmt->reset(stmt_raw);
-    if (rc != SQLITE_OK) {
+    *stmt = PrepareStatement(db, sql, /*persistent=*/true);
+    if (!*stmt) {
       noted();
       return sqlite_fail(std::string("prepare \"") + sql + "\"");
     }
@@ -311,7 +263,7 @@ bool StateStore::InTransaction() const { return sqlite3_get_autocommit(db_.get()
 
 bool StateStore::BeginTransaction() {
   if (InTransaction()) return true;
-  Bound begin(stmts_->begin.get());
+  SqliteRun begin(stmts_->begin.get());
   if (begin.Step() != SQLITE_DONE) {
     NoteError("begin");
     return false;
@@ -324,19 +276,19 @@ Result<StateStore::Pass> StateStore::BeginPass(std::int64_t now_ms) {
   if (first_error_.ok() && BeginTransaction()) {
     bool found = false;
     {
-      Bound last(stmts_->last_pass.get());
+      SqliteRun last(stmts_->last_pass.get());
       int rc = last.Step();
-      if (rc == SQLITE_ROW && sqlite3_column_type(last.get(), 2) == SQLITE_NULL) {
+      if (rc == SQLITE_ROW && last.IsNullAt(2)) {
         found = true;
-        pass.id = sqlite3_column_int64(last.get(), 0);
-        pass.started_ms = sqlite3_column_int64(last.get(), 1);
+        pass.id = last.IntAt(0);
+        pass.started_ms = last.IntAt(1);
         pass.resumed = true;
       } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         NoteError("read the last pass");
       }
     }
     if (first_error_.ok() && !found) {
-      Bound insert(stmts_->insert_pass.get());
+      SqliteRun insert(stmts_->insert_pass.get());
       if (insert.Int(now_ms).Step() == SQLITE_DONE) {
         pass.id = sqlite3_last_insert_rowid(db_.get());
         pass.started_ms = now_ms;
@@ -345,9 +297,9 @@ Result<StateStore::Pass> StateStore::BeginPass(std::int64_t now_ms) {
       }
     }
     if (first_error_.ok()) {
-      Bound next(stmts_->next_seq.get());
+      SqliteRun next(stmts_->next_seq.get());
       if (next.Int(pass.id).Step() == SQLITE_ROW) {
-        next_seq_ = sqlite3_column_int64(next.get(), 0);
+        next_seq_ = next.IntAt(0);
       } else {
         NoteError("read the pass's URLs");
       }
@@ -361,14 +313,14 @@ Result<StateStore::Pass> StateStore::BeginPass(std::int64_t now_ms) {
 Status StateStore::FinishPass(std::int64_t now_ms) {
   assert(pass_id_ != 0 && "BeginPass first");
   if (first_error_.ok() && BeginTransaction()) {
-    Bound finish(stmts_->finish_pass.get());
+    SqliteRun finish(stmts_->finish_pass.get());
     if (finish.Int(pass_id_).Int(now_ms).Step() != SQLITE_DONE) NoteError("finish the pass");
   }
   return Commit();
 }
 
 std::optional<StateStore::Known> StateStore::Find(std::uint64_t fingerprint) {
-  Bound find(stmts_->find.get());
+  SqliteRun find(stmts_->find.get());
   int rc = find.Int(ToSql(fingerprint)).Step();
   if (rc != SQLITE_ROW) {
     // A read that fails says nothing of the URL, but the caller would take
@@ -376,29 +328,27 @@ std::optional<StateStore::Known> StateStore::Find(std::uint64_t fingerprint) {
     if (rc != SQLITE_DONE) NoteError("find a URL");
     return std::nullopt;
   }
-  sqlite3_stmt* s = find.get();
   Known known;
   // done_pass is NULL (read as 0) until the URL is first recorded; pass ids start at 1.
-  if (sqlite3_column_int64(s, 0) == pass_id_) {
-    known.stage =
-        sqlite3_column_int64(s, 1) == pass_id_ ? Known::Stage::kDone : Known::Stage::kPending;
+  if (find.IntAt(0) == pass_id_) {
+    known.stage = find.IntAt(1) == pass_id_ ? Known::Stage::kDone : Known::Stage::kPending;
   }
-  known.done_ms = sqlite3_column_int64(s, 2);
-  known.etag = TextAt(s, 3);
-  known.last_modified = TextAt(s, 4);
-  known.has_links = sqlite3_column_int64(s, 5) != 0;
+  known.done_ms = find.IntAt(2);
+  known.etag = find.TextAt(3);
+  known.last_modified = find.TextAt(4);
+  known.has_links = find.IntAt(5) != 0;
   return known;
 }
 
 std::vector<std::string> StateStore::Links(std::uint64_t fingerprint) {
   std::vector<std::string> links;
-  Bound find(stmts_->links.get());
+  SqliteRun find(stmts_->links.get());
   int rc = find.Int(ToSql(fingerprint)).Step();
   if (rc != SQLITE_ROW) {
     if (rc != SQLITE_DONE) NoteError("read a URL's links");
     return links;
   }
-  std::string_view joined = TextAt(find.get(), 0);
+  std::string_view joined = find.TextAt(0);
   while (!joined.empty()) {
     std::size_t end = joined.find('\n');
     links.emplace_back(joined.substr(0, end));
@@ -414,11 +364,11 @@ void StateStore::Admit(std::uint64_t fingerprint, const std::string& url, int de
   // still comes to Commit() and hears of the failure.
   ++uncommitted_;
   if (!first_error_.ok() || !BeginTransaction()) return;  // rolled back at Commit() anyway
-  Bound admit(stmts_->admit.get());
+  SqliteRun admit(stmts_->admit.get());
   admit.Int(ToSql(fingerprint))
       .Text(url)
       .Int(depth)
-      .TextOrNull(parent)
+      .TextOrNull(NullIfEmpty(parent))
       .Int(pass_id_)
       .Int(next_seq_++);
   if (admit.Step() != SQLITE_DONE) NoteError("admit a URL");
@@ -429,17 +379,17 @@ void StateStore::Done(std::uint64_t fingerprint, const Outcome& outcome) {
   ++uncommitted_;
   if (!first_error_.ok() || !BeginTransaction()) return;
   if (outcome.unchanged) {
-    Bound done(stmts_->done_unchanged.get());
+    SqliteRun done(stmts_->done_unchanged.get());
     done.Int(ToSql(fingerprint)).Int(pass_id_).Int(outcome.at_ms);
     if (done.Step() != SQLITE_DONE) NoteError("record a URL");
     return;
   }
-  Bound done(stmts_->done.get());
+  SqliteRun done(stmts_->done.get());
   done.Int(ToSql(fingerprint))
       .Int(pass_id_)
       .Int(outcome.at_ms)
-      .TextOrNull(outcome.etag)
-      .TextOrNull(outcome.last_modified);
+      .TextOrNull(NullIfEmpty(outcome.etag))
+      .TextOrNull(NullIfEmpty(outcome.last_modified));
   if (outcome.links) {
     links_buf_.clear();
     for (const std::string& link : *outcome.links) {
@@ -449,25 +399,24 @@ void StateStore::Done(std::uint64_t fingerprint, const Outcome& outcome) {
     }
     done.Text(links_buf_);  // "" for no links, which is not NULL
   } else {
-    done.TextOrNull({});
+    done.Null();
   }
   if (done.Step() != SQLITE_DONE) NoteError("record a URL");
 }
 
 Status StateStore::ForEachInPass(const std::function<void(const PassUrl&)>& visit) {
-  Bound each(stmts_->for_each.get());
+  SqliteRun each(stmts_->for_each.get());
   // A nested call would reset the statement under the outer one.
   assert(!sqlite3_stmt_busy(each.get()) && "ForEachInPass inside ForEachInPass");
   each.Int(pass_id_);
   PassUrl row;  // reused, so its strings keep their capacity
   int rc;
   while ((rc = each.Step()) == SQLITE_ROW) {
-    sqlite3_stmt* s = each.get();
-    row.fingerprint = FromSql(sqlite3_column_int64(s, 0));
-    row.url = TextAt(s, 1);
-    row.depth = sqlite3_column_int(s, 2);
-    row.parent = TextAt(s, 3);
-    row.done = sqlite3_column_int64(s, 4) == pass_id_;
+    row.fingerprint = FromSql(each.IntAt(0));
+    row.url = each.TextAt(1);
+    row.depth = static_cast<int>(each.IntAt(2));
+    row.parent = each.TextAt(3);
+    row.done = each.IntAt(4) == pass_id_;
     visit(row);
   }
   if (rc != SQLITE_DONE) return Error("read the pass's URLs");
@@ -475,18 +424,17 @@ Status StateStore::ForEachInPass(const std::function<void(const PassUrl&)>& visi
 }
 
 std::optional<StateStore::Output> StateStore::LastOutput() {
-  Bound last(stmts_->last_output.get());
+  SqliteRun last(stmts_->last_output.get());
   int rc = last.Int(pass_id_).Step();
   if (rc != SQLITE_ROW) {
     if (rc != SQLITE_DONE) NoteError("read the pass's output");
     return std::nullopt;
   }
-  sqlite3_stmt* s = last.get();
   Output output;
-  output.path = TextAt(s, 0);
-  output.write_path = TextAt(s, 1);
-  output.format = TextAt(s, 2);
-  output.position = sqlite3_column_int64(s, 3);
+  output.path = last.TextAt(0);
+  output.write_path = last.TextAt(1);
+  output.format = last.TextAt(2);
+  output.position = last.IntAt(3);
   return output;
 }
 
@@ -494,7 +442,7 @@ void StateStore::SetOutput(const Output& output) {
   assert(pass_id_ != 0 && "BeginPass first");
   ++uncommitted_;
   if (!first_error_.ok() || !BeginTransaction()) return;
-  Bound set(stmts_->set_output.get());
+  SqliteRun set(stmts_->set_output.get());
   set.Int(pass_id_)
       .Text(output.path)
       .Text(output.write_path)
@@ -507,7 +455,7 @@ void StateStore::SetOutputPosition(std::int64_t position) {
   assert(pass_id_ != 0 && "BeginPass first");
   ++uncommitted_;
   if (!first_error_.ok() || !BeginTransaction()) return;
-  Bound set(stmts_->set_output_position.get());
+  SqliteRun set(stmts_->set_output_position.get());
   if (set.Int(pass_id_).Int(position).Step() != SQLITE_DONE) {
     NoteError("set the pass's output position");
   }
@@ -516,13 +464,13 @@ void StateStore::SetOutputPosition(std::int64_t position) {
 Status StateStore::Commit() {
   Status result = std::exchange(first_error_, Status());
   if (result.ok() && InTransaction()) {
-    Bound commit(stmts_->commit.get());
+    SqliteRun commit(stmts_->commit.get());
     if (commit.Step() != SQLITE_DONE) result = Error("commit");
   }
   // A failed change or COMMIT may leave the transaction open (busy, say),
   // or may have rolled it back already.
   if (!result.ok() && InTransaction()) {
-    Bound rollback(stmts_->rollback.get());
+    SqliteRun rollback(stmts_->rollback.get());
     (void)rollback.Step();
   }
   uncommitted_ = 0;

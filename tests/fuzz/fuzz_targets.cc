@@ -19,6 +19,7 @@
 #include "core/fd.h"
 #include "core/url.h"
 #include "core/url_host.h"
+#include "core/utf8.h"
 #include "core/whatwg_url.h"
 #include "crawl/robots.h"
 #include "crawl/url_source.h"

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "support/forage_run.h"
+#include "support/raw_sqlite.h"
 
 namespace forage::test {
 namespace {
@@ -115,18 +116,14 @@ TEST_CASE("SQLite output has a pages table with a row per record", "[output][int
   }
   ForageRun run = RunForage(args);
   CHECK(run.exit_code == 0);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*), sum(ok), min(fields) FROM pages", -1, &st,
-                             nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(st, 0) == 30);
-  CHECK(sqlite3_column_int(st, 1) == 30);
-  json fields = json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+  test::Db db = test::OpenRaw(db_path, SQLITE_OPEN_READONLY);
+  test::Stmt st = test::Prepare(db.get(), "SELECT count(*), sum(ok), min(fields) FROM pages");
+  SqliteRun row(st.get());
+  REQUIRE(row.Step() == SQLITE_ROW);
+  CHECK(row.IntAt(0) == 30);
+  CHECK(row.IntAt(1) == 30);
+  json fields = json::parse(row.TextAt(2));
   CHECK(fields["h"].size() == 1);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
 }
 
 TEST_CASE("A sink that fails stops the run with a message and status 1", "[output][integration]") {

@@ -28,11 +28,9 @@ inline Db OpenRaw(const std::string& path,
 }
 
 inline Stmt Prepare(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-  Stmt stmt(raw);
+  Stmt stmt = PrepareStatement(db, sql);
   INFO(sql << ": " << sqlite3_errmsg(db));
-  REQUIRE(rc == SQLITE_OK);
+  REQUIRE(stmt);
   return stmt;
 }
 
@@ -48,8 +46,9 @@ inline void Exec(sqlite3* db, const std::string& sql) {
 // The first column of the first row of `sql`.
 inline std::int64_t QueryInt(sqlite3* db, const std::string& sql) {
   Stmt stmt = Prepare(db, sql);
-  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
-  return sqlite3_column_int64(stmt.get(), 0);
+  SqliteRun run(stmt.get());
+  REQUIRE(run.Step() == SQLITE_ROW);
+  return run.IntAt(0);
 }
 
 }  // namespace forage::test

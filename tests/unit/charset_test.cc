@@ -554,12 +554,9 @@ std::string ReadWhole(const std::filesystem::path& path) {
 }
 
 std::string Utf8Of(char32_t c) {
-  if (c < 0x80) return std::string(1, static_cast<char>(c));
-  if (c < 0x800) {
-    return {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
-  }
-  return {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-          static_cast<char>(0x80 | (c & 0x3F))};
+  std::string out;
+  AppendUtf8(c, &out);
+  return out;
 }
 
 // Catch2 2 has no SKIP: without the data this test says so in a warning and checks nothing.

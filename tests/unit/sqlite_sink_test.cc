@@ -115,11 +115,13 @@ TEST_CASE("SQLite output: 1,234 rows over several batches, read back", "[sqlite]
                      "elapsed_ms, title, description, links, fields, error_kind, error_message, "
                      "fetched_at, typeof(ok), typeof(bytes), unchanged, typeof(unchanged) "
                      "FROM pages WHERE url = ?1");
+  std::string url;                 // bound without a copy: kept until the next load
+  std::optional<SqliteRun> query;  // one run of `row` per load
   auto load = [&](int i) {
-    sqlite3_reset(row.get());
-    std::string url = "http://h/" + std::to_string(i);
-    sqlite3_bind_text(row.get(), 1, url.c_str(), -1, SQLITE_TRANSIENT);
-    REQUIRE(sqlite3_step(row.get()) == SQLITE_ROW);
+    query.reset();
+    url = "http://h/" + std::to_string(i);
+    query.emplace(row.get());
+    REQUIRE(query->Text(url).Step() == SQLITE_ROW);
   };
   sqlite3_stmt* s = row.get();
 

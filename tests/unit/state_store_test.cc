@@ -50,14 +50,10 @@ constexpr std::int64_t kApplicationId = 0x666F7267;
 
 
 std::string QueryText(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-  Stmt stmt(raw);
-  INFO(sql << ": " << sqlite3_errmsg(db));
-  REQUIRE(rc == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt.get()) == SQLITE_ROW);
-  const unsigned char* p = sqlite3_column_text(stmt.get(), 0);
-  return p ? reinterpret_cast<const char*>(p) : "";
+  Stmt stmt = test::Prepare(db, sql);
+  SqliteRun run(stmt.get());
+  REQUIRE(run.Step() == SQLITE_ROW);
+  return std::string(run.TextAt(0));
 }
 
 // --- The store ----------------------------------------------------------------
