@@ -252,7 +252,8 @@ void Crawler::Impl::ReportProgress(Clock::time_point started) {
 
 bool Crawler::Impl::HasRoom() const {
   for (std::size_t i = 0; i < pool->size(); ++i) {
-    if (pool->Ready(i) && jobs.AssignedTo(i) < static_cast<std::size_t>(options.concurrency)) {
+    if (pool->Ready(i) &&
+        jobs.AssignedTo(i) < static_cast<std::size_t>(options.fetch.concurrency)) {
       return true;
     }
   }
@@ -279,7 +280,7 @@ void Crawler::Impl::Emit(JobId id, Record record, StateStore::Outcome outcome) {
   record.ok = !record.error.has_value();
   if (!record.fetched_at_ms && job.first_fetched_at_ms)
     record.fetched_at_ms = job.first_fetched_at_ms;
-  for (const FieldRule& rule : options.select) record.fields.try_emplace(rule.name);
+  for (const FieldRule& rule : options.fetch.extract.select) record.fields.try_emplace(rule.name);
   ++summary.records;
   if (!record.truncated.empty()) ++summary.truncated;
   summary.bytes += record.bytes;
@@ -331,7 +332,7 @@ void Crawler::Impl::Fail(JobId id, ErrorKind kind, std::string message) {
 // bounded memory. Bad lines complete at once with their error record.
 void Crawler::Impl::Fill() {
   Unspill();
-  const std::size_t window = workers * static_cast<std::size_t>(options.concurrency) * 2 + 64;
+  const std::size_t window = workers * static_cast<std::size_t>(options.fetch.concurrency) * 2 + 64;
   want_input = false;
   // URLs waiting on disk count as queued: the input waits for a crawl's
   // queue as before, however long that queue is.
@@ -677,7 +678,7 @@ void Crawler::Impl::Dispatch() {
 }
 
 bool Crawler::Impl::PushTo(const Scheduler::Ready& ready) {
-  const auto limit = static_cast<std::size_t>(options.concurrency);
+  const auto limit = static_cast<std::size_t>(options.fetch.concurrency);
   std::size_t best = pool->size();
   for (std::size_t i = 0; i < pool->size(); ++i) {
     if (!pool->Ready(i) || jobs.AssignedTo(i) >= limit) continue;
@@ -913,8 +914,8 @@ void Crawler::Impl::FollowRedirect(Job& job, wire::FetchResult& r) {
 // they keep that failure's kind, since that is what went wrong.
 void Crawler::Impl::HandleRobots(const Job& job, const wire::FetchResult& r) {
   if (r.error == ErrorKind::kNone && r.status >= 200 && r.status < 300) {
-    return ResolveRobots(job, RobotsRules::Parse(r.body, options.user_agent), ErrorKind::kRobots,
-                         "robots.txt disallows this URL");
+    return ResolveRobots(job, RobotsRules::Parse(r.body, options.fetch.user_agent),
+                         ErrorKind::kRobots, "robots.txt disallows this URL");
   }
   if (r.error == ErrorKind::kNone || (r.error == ErrorKind::kHttp && r.status < 500)) {
     return ResolveRobots(job, RobotsRules::AllowAll(), ErrorKind::kRobots, "");
@@ -982,7 +983,7 @@ void Crawler::Impl::WatchFetchers() {
       OnDeath(i, "was stuck parsing a page; " + pool->Reap(i), p.job);
     } else if (pool->Ready(i) && jobs.AssignedTo(i) > 0) {
       const Clock::duration silent = now - LastSignOfLife(i);
-      if (silent < options.stall_timeout) continue;
+      if (silent < options.fetch.stall_timeout) continue;
       ::kill(pool->Pid(i), SIGKILL);
       OnDeath(i, "stopped responding (no sign of life for " +
                      std::to_string(std::chrono::duration<double>(silent).count()).substr(0, 4) +
@@ -1013,7 +1014,7 @@ std::optional<Clock::time_point> Crawler::Impl::WatchDeadline() {
       at = std::min(
           at, Clock::time_point{std::chrono::milliseconds(p.since_ms) + options.parse_timeout});
     } else if (pool->Ready(i)) {
-      at = std::min(at, LastSignOfLife(i) + options.stall_timeout);
+      at = std::min(at, LastSignOfLife(i) + options.fetch.stall_timeout);
     }
     if (!out || at < *out) out = at;
   }
@@ -1146,13 +1147,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   spilled_any = false;
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());
-  if (options.concurrency < 1) return Status::Error("concurrency must be at least 1");
-  if (options.per_host < 1) return Status::Error("per-host must be at least 1");
-  for (const FieldRule& rule : options.select) {
-    auto selector = Selector::Parse(rule.css);
-    if (!selector.ok())
-      return Status::Error("--select " + rule.name + ": " + selector.status().message());
-  }
+  if (Status st = ValidateOptions(options); !st.ok()) return st;
   auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
   if (!filter.ok()) return filter.status();
   scope.emplace(std::move(filter).value());
