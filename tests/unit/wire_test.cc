@@ -401,4 +401,34 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK_FALSE(IsReady(bytes));
 }
 
+TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults whole", "[wire]") {
+  using namespace wire;
+  const FetchSettings defaults;
+  LogLevel level = LogLevel::kInfo;
+  std::optional<FetchSettings> back =
+      DecodeFetcherConfig(EncodeFetcherConfig(defaults, LogLevel::kOff), &level);
+  REQUIRE(back);
+  CHECK(level == LogLevel::kOff);
+  CHECK(back->concurrency == defaults.concurrency);
+  CHECK(back->timeout == defaults.timeout);
+  CHECK(back->connect_timeout == defaults.connect_timeout);
+  CHECK(back->user_agent == defaults.user_agent);
+  CHECK(back->max_bytes == defaults.max_bytes);
+  CHECK(back->resolve.empty());
+  CHECK_FALSE(back->deny_private);
+  CHECK_FALSE(back->allow_link_local);
+  CHECK(back->stall_timeout == defaults.stall_timeout);
+  CHECK(back->fetcher_memory_mib == FetchSettings::kAutoFetcherMemory);
+  CHECK(back->extract.select.empty());
+  CHECK(back->extract.text == defaults.extract.text);
+  CHECK(back->extract.max_text == defaults.extract.max_text);
+  CHECK(back->extract.max_links == defaults.extract.max_links);
+  // The log level byte sits after max_links; a value past kOff is no level.
+  std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
+  const std::size_t at = bytes.size() - (1 + 8 + 8) - 1;
+  REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
+  bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
+  CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
+}
+
 }  // namespace forage
