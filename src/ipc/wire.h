@@ -14,11 +14,12 @@
 //     timeout ms, u64 connect_timeout ms, string user_agent, u64 max_bytes,
 //     list<string> resolve, list<rule> extract.select where a rule is string
 //     name, string css, string attr, u8 extract.text, u64 extract.max_text,
-//     u64 extract.max_links, u8 log level (LogLevel), u8 address guard flags
-//     (1: deny_private, 2: allow_link_local), u64 stall_timeout ms, u64
-//     fetcher_memory_mib (all ones: FetchSettings::kAutoFetcherMemory).
-//     Signed values (concurrency, durations) travel as their two's
-//     complement.
+//     u64 extract.max_links, u8 log level (LogLevel, 0 debug to 4 off), u8
+//     address guard flags (1: deny_private, 2: allow_link_local), u64
+//     stall_timeout ms, u64 fetcher_memory_mib (all ones:
+//     FetchSettings::kAutoFetcherMemory). Signed values (concurrency,
+//     durations) travel as their two's complement. A field added to
+//     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
 //     u64 job id, u8 job kind (0: page, 1: robots.txt), u8 flags (1: report
 //     the request's sending with kSent), string url, string If-None-Match
