@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     links = 0;
     for (const Page& p : pages) {
       Encoding encoding = SniffEncoding(p.body, type);
-      PageData page = ExtractPage(ToUtf8(p.body, encoding), p.url, &arena);
+      ExtractedPage page = ExtractPage(ToUtf8(p.body, encoding), p.url, &arena);
       wire::FetchResult r;
       r.final_url = p.url;
       r.status = 200;
@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
         g_sink += doc.root() != nullptr;
       }
       auto t1 = Clock::now();
-      PageData page = ExtractPage(utf8[i], pages[i].url, &arena);
+      ExtractedPage page = ExtractPage(utf8[i], pages[i].url, &arena);
       whole += Clock::now() - t1;
       gumbo += t1 - t0;
       wire::FetchResult r;

@@ -9,6 +9,7 @@
 //
 // Crawler::Run() starts its fetchers as the installed program
 // libexec/forage/forage-fetcher, so a program with threads may call it too.
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -24,8 +25,10 @@ bool PrintExtracted() {
       "<html><head><title>Hello,\n forage</title></head><body>"
       "<a href=\"docs/\">docs</a> <a href=\"https://example.org/x#part\">x</a>"
       "<a href=\"mailto:someone@example.com\">mail</a></body></html>";
+  // Default ExtractSettings (no --select rules, no text); the page's
+  // Content-Type, as a server would send it, names its charset.
   forage::Result<forage::ExtractedPage> page =
-      forage::ExtractHtml(kPage, "https://example.com/start/");
+      forage::ExtractHtml(kPage, "https://example.com/start/", {}, "text/html; charset=utf-8");
   if (!page.ok()) {
     std::fprintf(stderr, "embed: %s\n", page.status().message().c_str());
     return false;
@@ -49,6 +52,12 @@ int main(int argc, char** argv) {
   forage::CrawlOptions options;  // the forage command's defaults
   options.depth = 1;
   options.workers = 2;
+  options.fetch.timeout = std::chrono::seconds(20);  // options.fetch: what each fetcher is given
+  // The forage command's checks of its options; Run() makes them too.
+  if (forage::Status st = forage::ValidateOptions(options); !st.ok()) {
+    std::fprintf(stderr, "embed: %s\n", st.message().c_str());
+    return 2;
+  }
   forage::Crawler crawler(options);
   for (int i = 1; i < argc; ++i) crawler.AddSeed(argv[i]);
   crawler.OnAdmit([](std::string_view url, int depth) {

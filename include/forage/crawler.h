@@ -61,8 +61,8 @@ struct CrawlProgress {
 };
 
 // Runs a scrape: a master loop in the calling thread and a fixed pool of
-// forked fetcher processes. Every URL given as a seed yields exactly one
-// Record, in order of completion.
+// fetcher processes. Every URL given as a seed yields exactly one Record, in
+// order of completion.
 //
 // Processes: Run() starts its fetchers as the program forage-fetcher with
 // posix_spawn (see CrawlOptions::fetcher_program), so they are clean processes

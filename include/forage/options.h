@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "forage/version.h"
+#include "forage/export.h"
+#include "forage/fetch_settings.h"
+#include "forage/status.h"
 
 namespace forage {
 
@@ -15,29 +17,16 @@ namespace forage {
 // List), or any.
 enum class ScopeMode { kHost, kDomain, kAny };
 
-// --select NAME=CSS[@attr]: record field NAME lists, for every element the
-// CSS selector matches, its text, or the value of attribute `attr`.
-struct FieldRule {
-  std::string name;
-  std::string css;
-  std::string attr;  // empty: the element's text
-};
-
 // Everything that shapes a run. Each field has the default the command line
 // documents; the CLI only overwrites what the user set.
 struct CrawlOptions {
   // Fetcher processes started with the run (see fetcher_program) and kept at
   // this size; 0 means one per CPU.
   int workers = 0;
-  // Transfers in flight inside each fetcher (its curl multi handle).
-  int concurrency = 16;
-  // Limit on a whole transfer, redirects and body included.
-  std::chrono::milliseconds timeout{30'000};
-  // Limit on connecting (DNS, TCP and TLS) for each connection.
-  std::chrono::milliseconds connect_timeout{10'000};
-  std::string user_agent = std::string("forage/") + kVersion;
-  // Largest body accepted, counted after decompression; more gives too_large.
-  std::uint64_t max_bytes = 10ull << 20;
+  // What each fetcher process is given, whole: transfers in flight, time
+  // and size limits, User-Agent, --resolve, the address guard, the stall
+  // heartbeat, its memory limit and what it extracts of a page.
+  FetchSettings fetch;
 
   // Crawling. Links on a page at depth d are followed while d + 1 <= depth.
   int depth = 0;
@@ -67,44 +56,6 @@ struct CrawlOptions {
   // A fetcher busy parsing one page for longer than this is killed and the
   // page recorded as worker_crash (gumbo is slow on hostile nesting).
   std::chrono::milliseconds parse_timeout{10'000};
-  // A fetcher holding work that shows no sign of life for this long (its
-  // heartbeat, stamped at least once a second, or results on its pipe) has
-  // stopped (SIGSTOP, a deadlock): it is killed and replaced, and its URLs
-  // are requeued as after any fetcher death.
-  std::chrono::milliseconds stall_timeout{30'000};
-  // The most memory (MiB) each fetcher process may take, as RLIMIT_DATA:
-  // a hostile page that makes the parser's tree explode kills its fetcher
-  // rather than the machine; the fetcher is replaced and the page, killing
-  // a second one, gets worker_crash. kAutoFetcherMemory: 256 MiB plus
-  // (2 x concurrency + 32) x max_bytes, room for every body in flight and
-  // for the tree of the biggest page; 0: no limit. Not applied in builds
-  // with AddressSanitizer, whose shadow memory it would count.
-  static constexpr std::uint64_t kAutoFetcherMemory = ~std::uint64_t{0};
-  std::uint64_t fetcher_memory_mib = kAutoFetcherMemory;
-  // "HOST:PORT:ADDRESS" entries sending a host's connections to an address,
-  // as curl's --resolve does (tests use it to name several local hosts).
-  std::vector<std::string> resolve;
-  // The SSRF guard, applied to the address of every connection as it is
-  // made (after DNS, on every redirect hop): deny_private refuses loopback,
-  // private, link-local, multicast, reserved and unspecified addresses (and
-  // ignores proxy settings, since through a proxy the guard cannot see where
-  // a request goes); without it, link-local addresses (169.254.0.0/16, where
-  // clouds serve instance metadata, and fe80::/10) are still refused unless
-  // allow_link_local. A refused URL's record has kind "blocked".
-  bool deny_private = false;
-  bool allow_link_local = false;
-
-  // Extraction, for HTML pages.
-  std::vector<FieldRule> select;
-  bool text = false;                 // add the page's visible text to records
-  std::size_t max_text = 64 * 1024;  // ... cut to this many bytes
-  // Links a record keeps: the first max_links distinct ones (0: no limit).
-  // Those past it are neither recorded nor followed, and the record says
-  // "links" in its `truncated` list. Extraction stops there, so a page of a
-  // million links costs a fetcher and the master no more than one of
-  // max_links. A record's links, its --select values and its text are also
-  // kept within 16 MiB each, whatever the limits, and named when cut.
-  std::size_t max_links = 20'000;
 
   // Incremental runs (with a state, see Crawler::UseState). A new pass
   // fetches a URL recorded by an earlier pass only when that was at least
@@ -131,5 +82,16 @@ struct CrawlOptions {
 
 // The name the API documentation uses: every setting of a run.
 using Options = CrawlOptions;
+
+// Whether `options` describe a run the library can make: counts at least 1
+// where a run needs one (fetch.concurrency, per_host), no negative count or
+// duration, --include/--exclude patterns and --select rules that compile,
+// well-formed --resolve entries, a User-Agent that is not empty and holds
+// no control character but tab. The first problem found fails it, with a
+// message naming the setting by its command-line flag, e.g. "--resolve:
+// "x" is not HOST:PORT:ADDRESS (PORT 1 to 65535)". Crawler::Run() checks
+// the same before it starts anything; the forage command checks it as
+// usage (exit status 2). Any thread may call it.
+FORAGE_API Status ValidateOptions(const CrawlOptions& options);
 
 }  // namespace forage

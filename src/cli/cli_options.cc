@@ -14,7 +14,7 @@
 #include "cli/config_file.h"
 #include "crawl/scope.h"
 #include "forage/version.h"
-#include "parse/selector.h"
+#include "parse/field_rules.h"
 
 namespace forage {
 namespace {
@@ -66,29 +66,6 @@ CLI::Validator NotNegative() {
                    : std::string();
       },
       "");
-}
-
-// HOST:PORT:ADDRESS as curl's --resolve takes it (HOST may be a bracketed
-// IPv6 address); the port must be one.
-bool IsResolveEntry(std::string_view entry) {
-  std::size_t host_end = entry[0] == '[' ? entry.find("]:") : entry.find(':');
-  if (host_end == std::string_view::npos || host_end == 0) return false;
-  if (entry[0] == '[') ++host_end;
-  std::size_t port_end = entry.find(':', host_end + 1);
-  if (port_end == std::string_view::npos || port_end + 1 == entry.size()) return false;
-  std::string_view port = entry.substr(host_end + 1, port_end - host_end - 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  return ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
-}
-
-// A header value must not carry a line break (it would add headers of its
-// own) nor any other control character but tab.
-bool IsHeaderValue(std::string_view text) {
-  return std::none_of(text.begin(), text.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && u != '\t') || u == 0x7f;
-  });
 }
 
 // "--config FILE" or "--config=FILE" in argv, found before the real parse
@@ -179,9 +156,8 @@ Result<FieldRule> ParseFieldRule(std::string_view text) {
     for (char& c : rule.attr) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   rule.css = std::string(css);
-  auto selector = Selector::Parse(rule.css);
-  if (!selector.ok()) {
-    return Status::Error("--select " + rule.name + ": " + selector.status().message());
+  if (auto compiled = CompileFieldRule(rule); !compiled.ok()) {
+    return Status::Error("--" + compiled.status().message());
   }
   return rule;
 }
@@ -190,13 +166,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   CliConfig config;
   CrawlOptions& o = config.options;
   const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  double timeout_s = static_cast<double>(o.timeout.count()) / 1000.0;
-  double connect_timeout_s = static_cast<double>(o.connect_timeout.count()) / 1000.0;
+  double timeout_s = static_cast<double>(o.fetch.timeout.count()) / 1000.0;
+  double connect_timeout_s = static_cast<double>(o.fetch.connect_timeout.count()) / 1000.0;
   std::string log_level;  // empty: info on a terminal, warn elsewhere (cron mails any output)
   std::string recrawl_after = "0";
   double delay_s = 0, retry_wait_s = static_cast<double>(o.retry_wait.count()) / 1000.0;
   double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
-  double stall_timeout_s = static_cast<double>(o.stall_timeout.count()) / 1000.0;
+  double stall_timeout_s = static_cast<double>(o.fetch.stall_timeout.count()) / 1000.0;
   std::string fetcher_memory = "auto";
   std::string scope = "host";
   bool no_robots = false;
@@ -229,7 +205,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "fetcher processes (default: CPU count, here " + std::to_string(cpus) + ")")
       ->check(CLI::Range(1, 1024))
       ->type_name("N");
-  app.add_option("-c,--concurrency", o.concurrency, "transfers in flight per fetcher")
+  app.add_option("-c,--concurrency", o.fetch.concurrency, "transfers in flight per fetcher")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000))
       ->type_name("N");
@@ -243,10 +219,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->capture_default_str()
       ->check(Seconds(0.001, 86400.0))
       ->type_name("S");
-  app.add_option("--user-agent", o.user_agent, "User-Agent header")
+  app.add_option("--user-agent", o.fetch.user_agent, "User-Agent header")
       ->capture_default_str()
       ->type_name("UA");
-  app.add_option("--max-bytes", o.max_bytes,
+  app.add_option("--max-bytes", o.fetch.max_bytes,
                  "largest body accepted, after decompression (suffixes k, M, G: 1024-based)")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false))
@@ -320,28 +296,28 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                    : "--fetcher-memory: \"" + text + "\" is not a number of MiB or auto";
       })
       ->type_name("MIB|auto");
-  app.add_option("--resolve", o.resolve,
+  app.add_option("--resolve", o.fetch.resolve,
                  "send HOST:PORT to ADDRESS instead of resolving it, as curl's --resolve "
                  "(repeatable)")
       ->allow_extra_args(false)
       ->type_name("HOST:PORT:ADDRESS");
-  app.add_flag("--deny-private", o.deny_private,
+  app.add_flag("--deny-private", o.fetch.deny_private,
                "refuse to connect to loopback, private, link-local, multicast and reserved "
                "addresses (kind \"blocked\"); ignores proxy settings");
-  app.add_flag("--allow-link-local", o.allow_link_local,
+  app.add_flag("--allow-link-local", o.fetch.allow_link_local,
                "connect to link-local addresses (169.254.0.0/16, fe80::/10), refused by default");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NAME=CSS[@attr]");
-  app.add_flag("--text", o.text, "add the page's visible text to each record");
-  app.add_option("--max-text", o.max_text, "cut the text to this many bytes")
+  app.add_flag("--text", o.fetch.extract.text, "add the page's visible text to each record");
+  app.add_option("--max-text", o.fetch.extract.max_text, "cut the text to this many bytes")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false))
       ->transform(NotNegative())  // added last, run first: on the text as given
       ->type_name("N");
-  app.add_option("--max-links", o.max_links,
+  app.add_option("--max-links", o.fetch.extract.max_links,
                  "keep (and follow) at most this many links of a page (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber)
@@ -424,9 +400,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     out.text = UsageLine(what);
     return out;
   }
-  // Patterns and selectors are checked here, so that a bad one is a usage
-  // error before anything starts; the file's first, one by one, to name
-  // the line a bad one stands on.
+  // The file's patterns and selectors are checked first, one by one, to
+  // name the line a bad one stands on; ValidateOptions, below, checks every
+  // one again with the rest of the options.
   for (const ConfigArgs::Origin& origin : from_file.origins) {
     Status bad;
     if (origin.option == "--include" || origin.option == "--exclude") {
@@ -443,11 +419,6 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       return out;
     }
   }
-  if (auto filter = ScopeFilter::Create(ScopeMode::kAny, o.include, o.exclude); !filter.ok()) {
-    out.exit_code = kExitUsage;
-    out.text = UsageLine(filter.status().message());
-    return out;
-  }
   for (const std::string& text : select) {
     auto rule = ParseFieldRule(text);
     if (!rule.ok()) {
@@ -455,7 +426,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       out.text = UsageLine(rule.status().message());
       return out;
     }
-    o.select.push_back(std::move(rule).value());
+    o.fetch.extract.select.push_back(std::move(rule).value());
   }
   if (progress && no_progress) {
     out.exit_code = kExitUsage;
@@ -470,24 +441,6 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     out.text = UsageLine("no input: give URL list FILEs, '-' for standard input, or --url URL");
     return out;
   }
-  if (o.user_agent.empty()) {
-    out.exit_code = kExitUsage;
-    out.text = UsageLine("--user-agent: must not be empty");
-    return out;
-  }
-  if (!IsHeaderValue(o.user_agent)) {
-    out.exit_code = kExitUsage;
-    out.text = UsageLine("--user-agent: must not hold a line break or other control character");
-    return out;
-  }
-  for (const std::string& entry : o.resolve) {
-    if (entry.empty() || !IsResolveEntry(entry)) {
-      out.exit_code = kExitUsage;
-      out.text =
-          UsageLine("--resolve: \"" + entry + "\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)");
-      return out;
-    }
-  }
   o.workers = workers;
   o.scope = scope == "domain" ? ScopeMode::kDomain
             : scope == "any"  ? ScopeMode::kAny
@@ -496,12 +449,19 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.delay = ToMillis(delay_s);
   o.retry_wait = ToMillis(retry_wait_s);
   o.parse_timeout = ToMillis(parse_timeout_s);
-  o.stall_timeout = ToMillis(stall_timeout_s);
-  o.fetcher_memory_mib =
-      fetcher_memory == "auto" ? CrawlOptions::kAutoFetcherMemory : std::stoull(fetcher_memory);
-  o.timeout = ToMillis(timeout_s);
-  o.connect_timeout = ToMillis(connect_timeout_s);
+  o.fetch.stall_timeout = ToMillis(stall_timeout_s);
+  o.fetch.fetcher_memory_mib =
+      fetcher_memory == "auto" ? FetchSettings::kAutoFetcherMemory : std::stoull(fetcher_memory);
+  o.fetch.timeout = ToMillis(timeout_s);
+  o.fetch.connect_timeout = ToMillis(connect_timeout_s);
   o.recrawl_after = ParseDuration(recrawl_after).value();
+  // What the library needs of the options (patterns that compile, a
+  // User-Agent fit for a header, --resolve entries, ...): usage errors too.
+  if (Status st = ValidateOptions(o); !st.ok()) {
+    out.exit_code = kExitUsage;
+    out.text = UsageLine(st.message());
+    return out;
+  }
   if (!log_level.empty()) {
     ParseLogLevel(log_level, &config.log_level);
     config.log_level_set = true;

@@ -46,7 +46,7 @@ Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config, int*
   }
 
   SinkOptions sink_options;
-  sink_options.with_text = config.options.text;
+  sink_options.with_text = config.options.fetch.extract.text;
   sink_options.append = config.append;
   sink_options.resume = !recovered.adopt.empty();
   // A file output is written beside its path and moved into place at the

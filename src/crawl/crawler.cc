@@ -27,7 +27,6 @@
 #include "crawl/signal_scope.h"
 #include "fetch/fetcher_launcher.h"
 #include "ipc/work_queue.h"
-#include "parse/selector.h"
 
 namespace forage {
 namespace {
@@ -42,7 +41,7 @@ Result<std::unique_ptr<FetcherSupervisor>> StartPool(const CrawlOptions& options
   if (!pool.ok()) return pool.status();
   return std::unique_ptr<FetcherSupervisor>(std::make_unique<PoolSupervisor>(
       std::move(pool).value(),
-      PoolSupervisor::Limits{options.parse_timeout, options.stall_timeout}));
+      PoolSupervisor::Limits{options.parse_timeout, options.fetch.stall_timeout}));
 }
 
 }  // namespace
@@ -123,13 +122,7 @@ Status Master::Prepare() {
   holds = HoldLog();
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());
-  if (options.concurrency < 1) return Status::Error("concurrency must be at least 1");
-  if (options.per_host < 1) return Status::Error("per-host must be at least 1");
-  for (const FieldRule& rule : options.select) {
-    auto selector = Selector::Parse(rule.css);
-    if (!selector.ok())
-      return Status::Error("--select " + rule.name + ": " + selector.status().message());
-  }
+  if (Status st = ValidateOptions(options); !st.ok()) return st;
   Ended resumed_ended;
   auto made = LocalFrontier::Create(options, state, on_admit, &resumed_ended);
   if (!made.ok()) return made.status();
@@ -224,7 +217,7 @@ void Master::Fill() {
   Ended ended;
   frontier->Refill(&ended);
   EmitEnded(ended);
-  const std::size_t window = workers * static_cast<std::size_t>(options.concurrency) * 2 + 64;
+  const std::size_t window = workers * static_cast<std::size_t>(options.fetch.concurrency) * 2 + 64;
   want_input = false;
   // URLs waiting on disk count as waiting: the input waits for a crawl's
   // queue as before, however long that queue is.
@@ -264,7 +257,7 @@ void Master::Dispatch() {
 }
 
 bool Master::PushTo(JobId id, bool confirm) {
-  const auto limit = static_cast<std::size_t>(options.concurrency);
+  const auto limit = static_cast<std::size_t>(options.fetch.concurrency);
   std::size_t best = fetchers->size();
   for (std::size_t i = 0; i < fetchers->size(); ++i) {
     if (!fetchers->Ready(i) || jobs.AssignedTo(i) >= limit) continue;
@@ -298,7 +291,8 @@ bool Master::PushTo(JobId id, bool confirm) {
 
 bool Master::HasRoom() const {
   for (std::size_t i = 0; i < fetchers->size(); ++i) {
-    if (fetchers->Ready(i) && jobs.AssignedTo(i) < static_cast<std::size_t>(options.concurrency)) {
+    if (fetchers->Ready(i) &&
+        jobs.AssignedTo(i) < static_cast<std::size_t>(options.fetch.concurrency)) {
       return true;
     }
   }
@@ -343,7 +337,7 @@ void Master::Emit(Job job, Record record, StateStore::Outcome outcome) {
   record.ok = !record.error.has_value();
   if (!record.fetched_at_ms && job.first_fetched_at_ms)
     record.fetched_at_ms = job.first_fetched_at_ms;
-  for (const FieldRule& rule : options.select) record.fields.try_emplace(rule.name);
+  for (const FieldRule& rule : options.fetch.extract.select) record.fields.try_emplace(rule.name);
   Tally(record, &summary);
   // Counted, but a failed output takes no more records, and with a state a
   // run that cannot go on leaves the rest pending there (it keeps its last

@@ -5,7 +5,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
-#include "parse/charset.h"
+#include "core/utf8.h"
 
 namespace forage {
 

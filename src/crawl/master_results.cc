@@ -62,7 +62,7 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
   Ended ended;
   if (job.robots) {
     RobotsVerdict verdict = JudgeRobots(r.error, r.status, r.error_message, r.body,
-                                        options.user_agent, job.attempts);
+                                        options.fetch.user_agent, job.attempts);
     frontier->PutRobots(std::move(job), std::move(verdict), now, &ended);
     return EmitEnded(ended);
   }

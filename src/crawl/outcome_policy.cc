@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/utf8.h"
 #include "core/whatwg_url.h"
-#include "parse/charset.h"
 
 namespace forage {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "parse/charset.h"
+#include "core/utf8.h"
 
 namespace forage {
 

@@ -21,7 +21,6 @@
 #include "core/url.h"
 #include "fetch/address_guard.h"
 #include "fetch/error_map.h"
-#include "parse/charset.h"
 #include "parse/extractor.h"
 
 namespace forage {
@@ -198,34 +197,31 @@ UniqueFd OpenBigParseToken(int inherited_fd) {
   return own;
 }
 
-Result<std::unique_ptr<Fetcher>> Fetcher::Create(const CrawlOptions& options, ParseHook on_parse,
+Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchSettings& settings, ParseHook on_parse,
                                                  UniqueFd big_parse_token, SentHook on_sent) {
+  Result<std::vector<CompiledField>> fields = CompileFieldRules(settings.extract.select);
+  if (!fields.ok()) return fields.status();
   CurlMulti multi(curl_multi_init());
   if (!multi) return Status::Error("curl_multi_init failed");
   // Room for every transfer's connection plus some kept alive for reuse.
-  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency) * 2);
+  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(settings.concurrency) * 2);
   CurlSlist resolve;
-  for (const std::string& entry : options.resolve) {
+  for (const std::string& entry : settings.resolve) {
     curl_slist* grown = curl_slist_append(resolve.get(), entry.c_str());
     if (!grown) return Status::Error("out of memory");
     resolve.release();
     resolve.reset(grown);
   }
-  auto fetcher = std::unique_ptr<Fetcher>(
-      new Fetcher(options, std::move(multi), std::move(resolve), std::move(on_parse),
-                  std::move(big_parse_token), std::move(on_sent)));
-  for (const FieldRule& rule : options.select) {
-    auto selector = Selector::Parse(rule.css);
-    if (!selector.ok()) return selector.status();  // the master checked them all already
-    fetcher->fields_.push_back(CompiledField{rule.name, std::move(selector).value(), rule.attr});
-  }
-  return fetcher;
+  return std::unique_ptr<Fetcher>(new Fetcher(settings, std::move(fields).value(), std::move(multi),
+                                              std::move(resolve), std::move(on_parse),
+                                              std::move(big_parse_token), std::move(on_sent)));
 }
 
-Fetcher::Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve,
-                 ParseHook on_parse, UniqueFd big_parse_token, SentHook on_sent)
-    : options_(options),
-      policy_{options.deny_private, options.allow_link_local},
+Fetcher::Fetcher(const FetchSettings& settings, std::vector<CompiledField> fields, CurlMulti multi,
+                 CurlSlist resolve, ParseHook on_parse, UniqueFd big_parse_token, SentHook on_sent)
+    : settings_(settings),
+      fields_(std::move(fields)),
+      policy_{settings.deny_private, settings.allow_link_local},
       multi_(std::move(multi)),
       resolve_(std::move(resolve)),
       on_parse_(std::move(on_parse)),
@@ -248,7 +244,7 @@ void Fetcher::Start(wire::FetchJob job) {
   auto t = std::make_unique<Transfer>();
   t->job = std::move(job);
   const bool robots = t->job.kind == wire::JobKind::kRobots;
-  t->max_bytes = robots ? kRobotsMaxBytes : options_.max_bytes;
+  t->max_bytes = robots ? kRobotsMaxBytes : settings_.max_bytes;
   t->truncate = robots;
   t->fetched_at_ms = UnixMillisNow();
   t->easy = TakeHandle();
@@ -279,10 +275,10 @@ void Fetcher::Start(wire::FetchJob job) {
   curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
   if (resolve_) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_.get());
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+                   static_cast<long>(settings_.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_USERAGENT, settings_.user_agent.c_str());
   t->policy = &policy_;
   curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, t.get());
@@ -492,22 +488,19 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
 }
 
 void Fetcher::Parse(wire::FetchResult& r, const std::string& body) {
-  // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
-  // charset, then a <meta> prescan, else windows-1252.
-  Encoding encoding = SniffEncoding(body, r.content_type);
-  // Extraction stops at what a result frame may carry, so a page of a
-  // million links costs no more than one of --max-links.
-  ExtractOptions extra{&fields_,
-                       options_.text,
-                       std::min<std::size_t>(options_.max_text, wire::kMaxTextBytes - 4),
-                       options_.max_links,
-                       wire::kMaxLinkBytes,
-                       wire::kMaxFieldBytes};
-  PageData page = ExtractPage(ToUtf8(body, encoding), r.final_url, &arena_, extra);
+  ExtractedPage page =
+      ExtractBody(body, r.content_type, r.final_url, settings_.extract, fields_, &arena_);
   r.title = std::move(page.title);
   r.description = std::move(page.description);
   r.links = std::move(page.links);
-  r.fields = std::move(page.fields);
+  // In the rules' order, as the frame carries them (and cuts the last ones
+  // first); a name two rules share goes once, with what the page keeps.
+  for (const CompiledField& field : fields_) {
+    auto it = page.fields.find(field.name);
+    if (it == page.fields.end()) continue;
+    r.fields.emplace_back(field.name, std::move(it->second));
+    page.fields.erase(it);
+  }
   r.text = std::move(page.text);
   r.truncated = std::move(page.truncated);
 }

@@ -12,10 +12,10 @@
 #include "core/curl_ptr.h"
 #include "core/fd.h"
 #include "fetch/address_guard.h"
-#include "forage/options.h"
+#include "forage/fetch_settings.h"
 #include "forage/status.h"
 #include "ipc/wire.h"
-#include "parse/extractor.h"
+#include "parse/field_rules.h"
 #include "parse/html_document.h"
 
 namespace forage {
@@ -56,7 +56,9 @@ class Fetcher {
   // each with a time read after the sending.
   using SentHook = std::function<void(const std::vector<wire::RequestSent>& sent)>;
 
-  static Result<std::unique_ptr<Fetcher>> Create(const CrawlOptions& options,
+  // Fails if a --select rule does not compile (ValidateOptions has checked
+  // them already in the master) or curl cannot start.
+  static Result<std::unique_ptr<Fetcher>> Create(const FetchSettings& settings,
                                                  ParseHook on_parse = nullptr,
                                                  UniqueFd big_parse_token = {},
                                                  SentHook on_sent = nullptr);
@@ -95,8 +97,8 @@ class Fetcher {
   };
   enum class Token { kTaken, kBusy, kNone };
 
-  Fetcher(const CrawlOptions& options, CurlMulti multi, CurlSlist resolve, ParseHook on_parse,
-          UniqueFd big_parse_token, SentHook on_sent);
+  Fetcher(const FetchSettings& settings, std::vector<CompiledField> fields, CurlMulti multi,
+          CurlSlist resolve, ParseHook on_parse, UniqueFd big_parse_token, SentHook on_sent);
   CurlEasy TakeHandle();
   // The result of a finished transfer; *parse is set when t.body is an HTML
   // page still to be parsed into it (Parse).
@@ -107,8 +109,9 @@ class Fetcher {
   Token TryTakeToken();
   void ReleaseToken();
 
-  CrawlOptions options_;
-  AddressPolicy policy_;  // from options_: --deny-private, --allow-link-local
+  FetchSettings settings_;
+  std::vector<CompiledField> fields_;  // settings_.extract.select, compiled once
+  AddressPolicy policy_;               // from settings_: --deny-private, --allow-link-local
   CurlMulti multi_;
   CurlSlist resolve_;  // --resolve entries, shared by every transfer
   ParseHook on_parse_;
@@ -121,7 +124,6 @@ class Fetcher {
   UniqueFd big_parse_token_;           // own open file description; invalid: none
   std::deque<PendingParse> deferred_;  // big pages waiting for the token, in order
   ParseArena arena_;                   // one parse at a time, so one arena serves them all
-  std::vector<CompiledField> fields_;  // --select, compiled once
 };
 
 // This process's own open file description of the big-parse token open as

@@ -54,34 +54,17 @@ std::string FindFetcherProgram(const std::string& configured) {
   return "";
 }
 
-std::string FetcherConfigFor(const CrawlOptions& options) {
-  wire::FetcherConfig c;
-  c.concurrency = options.concurrency;
-  c.timeout_ms = options.timeout.count();
-  c.connect_timeout_ms = options.connect_timeout.count();
-  c.user_agent = options.user_agent;
-  c.max_bytes = options.max_bytes;
-  c.resolve = options.resolve;
-  for (const FieldRule& rule : options.select) c.select.push_back({rule.name, rule.css, rule.attr});
-  c.text = options.text;
-  c.max_text = options.max_text;
-  c.max_links = options.max_links;
-  c.deny_private = options.deny_private;
-  c.allow_link_local = options.allow_link_local;
-  c.stall_timeout_ms = options.stall_timeout.count();
-  c.fetcher_memory_mib = options.fetcher_memory_mib;
-  c.log_level = static_cast<std::uint8_t>(GetLogLevel());
-  return wire::EncodeFetcherConfig(c);
-}
-
 Result<std::unique_ptr<WorkerPool>> LaunchFetcherPool(std::size_t workers,
                                                       const CrawlOptions& options) {
   if (std::string program = FindFetcherProgram(options.fetcher_program); !program.empty()) {
-    return WorkerPool::CreateSpawning(workers, std::move(program), FetcherConfigFor(options));
+    return WorkerPool::CreateSpawning(workers, std::move(program),
+                                      wire::EncodeFetcherConfig(options.fetch, GetLogLevel()));
   }
-  return WorkerPool::Create(workers, [options](WorkQueue q, int doorbell, int out) {
-    return RunFetcher(options, q, doorbell, out);
-  });
+  // A forked fetcher has the settings in its copy of this process.
+  return WorkerPool::Create(workers,
+                            [settings = options.fetch](WorkQueue q, int doorbell, int out) {
+                              return RunFetcher(settings, q, doorbell, out);
+                            });
 }
 
 }  // namespace forage

@@ -15,13 +15,11 @@ namespace forage {
 // not an executable file is returned as is, for the start to fail naming it.
 std::string FindFetcherProgram(const std::string& configured);
 
-// The fetcher program's configuration for a run with `options` (see
-// wire::FetcherConfig), at the current log level.
-std::string FetcherConfigFor(const CrawlOptions& options);
-
 // The pool of `workers` fetcher slots for a run with `options`, not yet
 // started: they run the fetcher program when there is one (a clean process
-// whatever threads the caller has), else they are forked from this process.
+// whatever threads the caller has), given options.fetch and the current log
+// level as their configuration; else they are forked from this process and
+// run RunFetcher with options.fetch.
 Result<std::unique_ptr<WorkerPool>> LaunchFetcherPool(std::size_t workers,
                                                       const CrawlOptions& options);
 

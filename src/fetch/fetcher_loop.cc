@@ -52,11 +52,11 @@ std::string* g_out_of_memory_line = nullptr;
 // --fetcher-memory, as RLIMIT_DATA (heap and private writable mappings: what
 // a parse tree takes) rather than RLIMIT_AS, which also counts address space
 // merely reserved, such as glibc's per-thread malloc arenas.
-void LimitMemory(const CrawlOptions& options) {
-  std::uint64_t mib = options.fetcher_memory_mib;
-  if (mib == CrawlOptions::kAutoFetcherMemory) {
-    const std::uint64_t bodies = 2 * static_cast<std::uint64_t>(options.concurrency) + 32;
-    mib = 256 + bodies * ((options.max_bytes + (1u << 20) - 1) >> 20);
+void LimitMemory(const FetchSettings& settings) {
+  std::uint64_t mib = settings.fetcher_memory_mib;
+  if (mib == FetchSettings::kAutoFetcherMemory) {
+    const std::uint64_t bodies = 2 * static_cast<std::uint64_t>(settings.concurrency) + 32;
+    mib = 256 + bodies * ((settings.max_bytes + (1u << 20) - 1) >> 20);
   }
   if (mib == 0) return;
   if (kAddressSanitizer) {
@@ -98,13 +98,13 @@ bool DrainDoorbell(int fd) {
 
 }  // namespace
 
-int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, int result_fd,
+int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, int result_fd,
                int big_parse_fd) {
   if (Status st = SetNonBlocking(doorbell_fd, true); !st.ok()) {
     LogError("doorbell: " + st.message());
     return kExitCannotWork;
   }
-  LimitMemory(options);
+  LimitMemory(settings);
   // Each fetcher initialises libcurl for itself, after the fork: the master
   // never creates a curl handle, so nothing curl owns was copied into us.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -128,7 +128,7 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
     for (const wire::RequestSent& s : sent) sent_frames += wire::EncodeSent(s);
     (void)WriteAll(result_fd, sent_frames);
   };
-  auto created = Fetcher::Create(options, on_parse, OpenBigParseToken(big_parse_fd), on_sent);
+  auto created = Fetcher::Create(settings, on_parse, OpenBigParseToken(big_parse_fd), on_sent);
   if (!created.ok()) {
     LogError(created.status().message());
     return kExitCannotWork;
@@ -139,12 +139,12 @@ int RunFetcher(const CrawlOptions& options, WorkQueue queue, int doorbell_fd, in
   // requests behind --delay's back.
   queue.Heartbeat(SteadyMillis());
   if (!WriteAll(result_fd, wire::EncodeReady()).ok()) return 0;
-  const auto concurrency = static_cast<std::size_t>(options.concurrency);
+  const auto concurrency = static_cast<std::size_t>(settings.concurrency);
   // The loop comes round, and stamps the heartbeat, at least four times per
   // --stall-timeout (at least once a second), so that only a fetcher that
   // really stopped is taken for one.
   const int beat_ms =
-      static_cast<int>(std::clamp<std::int64_t>(options.stall_timeout.count() / 4, 25, 1000));
+      static_cast<int>(std::clamp<std::int64_t>(settings.stall_timeout.count() / 4, 25, 1000));
   std::string payload;
   std::vector<wire::FetchResult> finished;
   std::string frames;

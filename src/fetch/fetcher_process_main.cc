@@ -2,9 +2,9 @@
 // with posix_spawn (see WorkerPool). A fresh process image, so an embedding
 // program's threads and locks never reach it. Not for running by hand.
 //
-// It finds, as WorkerPool::CreateSpawning documents: fd 3 its ring's memfd,
-// fd 4 its doorbell, fd 5 its result pipe, fd 6 its configuration, fd 7 the
-// pool's big-parse token; and the arguments "--master PID --slot N".
+// It finds its ring, doorbell, result pipe, configuration and the pool's
+// big-parse token at the descriptors ipc/fetcher_fds.h names, and the
+// arguments "--master PID --slot N".
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -13,38 +13,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "core/fd.h"
 #include "core/log.h"
 #include "fetch/fetcher_loop.h"
+#include "ipc/fetcher_fds.h"
 #include "ipc/wire.h"
 #include "ipc/work_queue.h"
-
-namespace {
-
-constexpr int kRingFd = 3, kDoorbellFd = 4, kResultFd = 5, kConfigFd = 6, kBigParseFd = 7;
-
-forage::CrawlOptions OptionsFrom(const forage::wire::FetcherConfig& c) {
-  forage::CrawlOptions o;
-  o.concurrency = c.concurrency;
-  o.timeout = std::chrono::milliseconds(c.timeout_ms);
-  o.connect_timeout = std::chrono::milliseconds(c.connect_timeout_ms);
-  o.user_agent = c.user_agent;
-  o.max_bytes = c.max_bytes;
-  o.resolve = c.resolve;
-  for (const auto& [name, css, attr] : c.select) o.select.push_back({name, css, attr});
-  o.text = c.text;
-  o.max_text = c.max_text;
-  o.max_links = c.max_links;
-  o.deny_private = c.deny_private;
-  o.allow_link_local = c.allow_link_local;
-  o.stall_timeout = std::chrono::milliseconds(c.stall_timeout_ms);
-  o.fetcher_memory_mib = c.fetcher_memory_mib;
-  return o;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace forage;
@@ -63,23 +40,24 @@ int main(int argc, char** argv) {
   std::string bytes;
   char buf[4096];
   for (;;) {
-    ssize_t n = ReadSome(kConfigFd, buf, sizeof buf);
+    ssize_t n = ReadSome(fetcher_fds::kConfig, buf, sizeof buf);
     if (n <= 0) break;
     bytes.append(buf, static_cast<std::size_t>(n));
   }
-  ::close(kConfigFd);
-  std::optional<wire::FetcherConfig> config = wire::DecodeFetcherConfig(bytes);
-  if (!config) {
+  ::close(fetcher_fds::kConfig);
+  LogLevel log_level = LogLevel::kInfo;
+  std::optional<FetchSettings> settings = wire::DecodeFetcherConfig(bytes, &log_level);
+  if (!settings) {
     LogError("unreadable configuration from the master");
     return 3;
   }
-  SetLogLevel(static_cast<LogLevel>(config->log_level));
-  auto region = WorkQueueRegion::Attach(kRingFd);
-  ::close(kRingFd);  // the mapping stays
+  SetLogLevel(log_level);
+  auto region = WorkQueueRegion::Attach(fetcher_fds::kRing);
+  ::close(fetcher_fds::kRing);  // the mapping stays
   if (!region.ok()) {
     LogError(region.status().message());
     return 3;
   }
-  return RunFetcher(OptionsFrom(*config), region.value()->Queue(0), kDoorbellFd, kResultFd,
-                    kBigParseFd);
+  return RunFetcher(*settings, region.value()->Queue(0), fetcher_fds::kDoorbell,
+                    fetcher_fds::kResult, fetcher_fds::kBigParse);
 }

@@ -196,64 +196,69 @@ bool IsReady(std::string_view payload) {
          static_cast<std::uint8_t>(payload[0]) == static_cast<std::uint8_t>(MessageType::kReady);
 }
 
-std::string EncodeFetcherConfig(const FetcherConfig& c) {
+std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   Writer w(MessageType::kFetcherConfig);
-  w.U32(static_cast<std::uint32_t>(c.concurrency));
-  w.U64(static_cast<std::uint64_t>(c.timeout_ms));
-  w.U64(static_cast<std::uint64_t>(c.connect_timeout_ms));
-  w.Str(c.user_agent);
-  w.U64(c.max_bytes);
-  w.U32(static_cast<std::uint32_t>(c.resolve.size()));
-  for (const std::string& entry : c.resolve) w.Str(entry);
-  w.U32(static_cast<std::uint32_t>(c.select.size()));
-  for (const auto& rule : c.select) {
-    for (const std::string& part : rule) w.Str(part);
+  w.U32(static_cast<std::uint32_t>(s.concurrency));
+  w.U64(static_cast<std::uint64_t>(s.timeout.count()));
+  w.U64(static_cast<std::uint64_t>(s.connect_timeout.count()));
+  w.Str(s.user_agent);
+  w.U64(s.max_bytes);
+  w.U32(static_cast<std::uint32_t>(s.resolve.size()));
+  for (const std::string& entry : s.resolve) w.Str(entry);
+  w.U32(static_cast<std::uint32_t>(s.extract.select.size()));
+  for (const FieldRule& rule : s.extract.select) {
+    w.Str(rule.name);
+    w.Str(rule.css);
+    w.Str(rule.attr);
   }
-  w.U8(c.text ? 1 : 0);
-  w.U64(c.max_text);
-  w.U64(c.max_links);
-  w.U8(c.log_level);
-  w.U8(static_cast<std::uint8_t>((c.deny_private ? 1 : 0) | (c.allow_link_local ? 2 : 0)));
-  w.U64(static_cast<std::uint64_t>(c.stall_timeout_ms));
-  w.U64(c.fetcher_memory_mib);
+  w.U8(s.extract.text ? 1 : 0);
+  w.U64(s.extract.max_text);
+  w.U64(s.extract.max_links);
+  w.U8(static_cast<std::uint8_t>(log_level));
+  w.U8(static_cast<std::uint8_t>((s.deny_private ? 1 : 0) | (s.allow_link_local ? 2 : 0)));
+  w.U64(static_cast<std::uint64_t>(s.stall_timeout.count()));
+  w.U64(s.fetcher_memory_mib);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
 
-std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload) {
+std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLevel* log_level) {
   Reader r(payload);
-  FetcherConfig c;
+  FetchSettings s;
   std::uint32_t concurrency = 0, n = 0;
   std::uint64_t timeout = 0, connect_timeout = 0;
-  std::uint8_t text = 0;
   if (!ExpectType(r, MessageType::kFetcherConfig) || !r.U32(&concurrency) || !r.U64(&timeout) ||
-      !r.U64(&connect_timeout) || !r.Str(&c.user_agent) || !r.U64(&c.max_bytes) || !r.U32(&n)) {
+      !r.U64(&connect_timeout) || !r.Str(&s.user_agent) || !r.U64(&s.max_bytes) || !r.U32(&n) ||
+      n > r.Left() / 4) {
     return std::nullopt;
   }
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (!r.Str(&c.resolve.emplace_back())) return std::nullopt;
+  s.resolve.resize(n);
+  for (std::string& entry : s.resolve) {
+    if (!r.Str(&entry)) return std::nullopt;
   }
-  if (!r.U32(&n)) return std::nullopt;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    auto& rule = c.select.emplace_back();
-    for (std::string& part : rule) {
-      if (!r.Str(&part)) return std::nullopt;
-    }
+  if (!r.U32(&n) || n > r.Left() / 12) return std::nullopt;
+  s.extract.select.resize(n);
+  for (FieldRule& rule : s.extract.select) {
+    if (!r.Str(&rule.name) || !r.Str(&rule.css) || !r.Str(&rule.attr)) return std::nullopt;
   }
-  std::uint8_t guard = 0;
-  std::uint64_t stall = 0;
-  if (!r.U8(&text) || !r.U64(&c.max_text) || !r.U64(&c.max_links) || !r.U8(&c.log_level) || !r.U8(&guard) || guard > 3 ||
-      !r.U64(&stall) || !r.U64(&c.fetcher_memory_mib) || !r.AtEnd()) {
+  std::uint8_t text = 0, level = 0, guard = 0;
+  std::uint64_t max_text = 0, max_links = 0, stall = 0;
+  if (!r.U8(&text) || !r.U64(&max_text) || !r.U64(&max_links) || !r.U8(&level) ||
+      level > static_cast<std::uint8_t>(LogLevel::kOff) || !r.U8(&guard) || guard > 3 ||
+      !r.U64(&stall) || !r.U64(&s.fetcher_memory_mib) || !r.AtEnd()) {
     return std::nullopt;
   }
-  c.stall_timeout_ms = static_cast<std::int64_t>(stall);
-  c.deny_private = (guard & 1) != 0;
-  c.allow_link_local = (guard & 2) != 0;
-  c.concurrency = static_cast<int>(concurrency);
-  c.timeout_ms = static_cast<std::int64_t>(timeout);
-  c.connect_timeout_ms = static_cast<std::int64_t>(connect_timeout);
-  c.text = text != 0;
-  return c;
+  s.concurrency = static_cast<int>(concurrency);
+  s.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout));
+  s.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(connect_timeout));
+  s.deny_private = (guard & 1) != 0;
+  s.allow_link_local = (guard & 2) != 0;
+  s.stall_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(stall));
+  s.extract.text = text != 0;
+  s.extract.max_text = static_cast<std::size_t>(max_text);
+  s.extract.max_links = static_cast<std::size_t>(max_links);
+  if (log_level) *log_level = static_cast<LogLevel>(level);
+  return s;
 }
 
 std::optional<FetchJob> DecodeJob(std::string_view payload) {

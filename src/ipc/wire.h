@@ -8,6 +8,18 @@
 // little-endian; a string is a u32 length and its bytes; a list is a u32
 // count and its items.
 //
+//   kFetcherConfig (master -> fetcher program, once, as the payload alone
+//     in a memfd at fetcher_fds::kConfig; see WorkerPool)
+//     the run's FetchSettings and the log level: u32 concurrency, u64
+//     timeout ms, u64 connect_timeout ms, string user_agent, u64 max_bytes,
+//     list<string> resolve, list<rule> extract.select where a rule is string
+//     name, string css, string attr, u8 extract.text, u64 extract.max_text,
+//     u64 extract.max_links, u8 log level (LogLevel, 0 debug to 4 off), u8
+//     address guard flags (1: deny_private, 2: allow_link_local), u64
+//     stall_timeout ms, u64 fetcher_memory_mib (all ones:
+//     FetchSettings::kAutoFetcherMemory). Signed values (concurrency,
+//     durations) travel as their two's complement. A field added to
+//     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
 //     u64 job id, u8 job kind (0: page, 1: robots.txt), u8 flags (1: report
 //     the request's sending with kSent), string url, string If-None-Match
@@ -40,7 +52,6 @@
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,7 +59,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/log.h"
 #include "forage/error_kind.h"
+#include "forage/fetch_settings.h"
 
 namespace forage::wire {
 
@@ -58,7 +71,7 @@ inline constexpr std::size_t kFrameHeaderBytes = 4;
 inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
 // The most a fetcher's extraction puts in one result: its links, its
 // --select values (all fields together), its --text; each string counted
-// with its 4-byte length, as the frame carries it (ExtractOptions). With
+// with its 4-byte length, as the frame carries it (see ExtractPage). With
 // title and description that leaves 16 MiB, more than a page of --max-bytes
 // at its default can give them, so at the documented limits a result always
 // fits its frame. EncodeResult still makes any result fit, cutting what
@@ -127,27 +140,12 @@ struct FetchResult {
   std::vector<std::string> truncated;
 };
 
-// What a fetcher started as its own program (forage-fetcher) needs of the
-// run's options: the fields the fetcher uses, and the log level.
-struct FetcherConfig {
-  int concurrency = 16;
-  std::int64_t timeout_ms = 0;
-  std::int64_t connect_timeout_ms = 0;
-  std::string user_agent;
-  std::uint64_t max_bytes = 0;
-  std::vector<std::string> resolve;
-  std::vector<std::array<std::string, 3>> select;  // name, css, attr
-  bool text = false;
-  std::uint64_t max_text = 0;
-  std::uint64_t max_links = 0;
-  std::uint8_t log_level = 1;
-  bool deny_private = false;
-  bool allow_link_local = false;
-  std::int64_t stall_timeout_ms = 0;
-  std::uint64_t fetcher_memory_mib = 0;
-};
-std::string EncodeFetcherConfig(const FetcherConfig& config);  // a payload, no header
-std::optional<FetcherConfig> DecodeFetcherConfig(std::string_view payload);
+// The fetcher program's configuration: a run's FetchSettings, whole, and
+// the log level the master runs at (a payload, no header; see
+// fetch/fetcher_process_main.cc). Decoding gives nullopt for a malformed
+// payload or one of another type, and sets *log_level otherwise.
+std::string EncodeFetcherConfig(const FetchSettings& settings, LogLevel log_level);
+std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLevel* log_level);
 
 // The frame a fetcher sends once, before any result, when it can take work:
 // a payload of the type byte alone.

@@ -15,14 +15,10 @@
 #include <vector>
 
 #include "core/log.h"
+#include "ipc/fetcher_fds.h"
 
 namespace forage {
 namespace {
-
-// A forked fetcher's descriptors (a spawned one's are in SpawnProgram).
-constexpr int kDoorbellFd = 3;
-constexpr int kResultFd = 4;
-constexpr int kBigParseFd = 5;
 
 // Set in a forked fetcher only, before its entry runs.
 int g_inherited_big_parse_fd = -1;
@@ -129,27 +125,31 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   ::signal(SIGPIPE, SIG_IGN);
   ::signal(SIGCHLD, SIG_DFL);
 
-  // Keep exactly our three descriptors (at fixed numbers) and stderr. Move
-  // them out of the way first so that the dup2s cannot clobber each other.
-  int doorbell = ::fcntl(doorbell_fd, F_DUPFD, 10);
-  int result = ::fcntl(result_fd, F_DUPFD, 10);
-  int big_parse = ::fcntl(big_parse_.get(), F_DUPFD, 10);
+  // Keep exactly our three descriptors (at the numbers every fetcher finds
+  // them at, fetcher_fds.h) and stderr. Move them out of the way first so
+  // that the dup2s cannot clobber each other.
+  int doorbell = ::fcntl(doorbell_fd, F_DUPFD, fetcher_fds::kEnd);
+  int result = ::fcntl(result_fd, F_DUPFD, fetcher_fds::kEnd);
+  int big_parse = ::fcntl(big_parse_.get(), F_DUPFD, fetcher_fds::kEnd);
   if (doorbell < 0 || result < 0 || big_parse < 0) ::_exit(70);
-  ::dup2(doorbell, kDoorbellFd);
-  ::dup2(result, kResultFd);
-  ::dup2(big_parse, kBigParseFd);
-  ::close_range(kBigParseFd + 1, ~0U, 0);
+  ::dup2(doorbell, fetcher_fds::kDoorbell);
+  ::dup2(result, fetcher_fds::kResult);
+  ::dup2(big_parse, fetcher_fds::kBigParse);
+  // A forked fetcher has no ring or config descriptor: those numbers stay closed.
+  ::close(fetcher_fds::kRing);
+  ::close(fetcher_fds::kConfig);
+  ::close_range(fetcher_fds::kEnd, ~0U, 0);
   int devnull = ::open("/dev/null", O_RDWR);
   if (devnull >= 0) {
     ::dup2(devnull, STDIN_FILENO);
     ::dup2(devnull, STDOUT_FILENO);
-    if (devnull > kBigParseFd) ::close(devnull);
+    if (devnull > STDERR_FILENO) ::close(devnull);
   }
-  g_inherited_big_parse_fd = kBigParseFd;
+  g_inherited_big_parse_fd = fetcher_fds::kBigParse;
   SetLogRole("fetcher " + std::to_string(slot));
   int code = 70;
   try {
-    code = entry_(region_->Queue(slot), kDoorbellFd, kResultFd);
+    code = entry_(region_->Queue(slot), fetcher_fds::kDoorbell, fetcher_fds::kResult);
   } catch (const std::exception& e) {
     LogError(std::string("unexpected exception: ") + e.what());
   } catch (...) {
@@ -168,11 +168,18 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   ::lseek(config.get(), 0, SEEK_SET);
   // Copies above the target numbers first, so that no dup2 below can
   // overwrite a descriptor another one still needs.
-  // As fds 3 to 7, in this order (see worker_pool.h and fetch/fetcher_process_main.cc).
-  const int sources[] = {region_->Fd(slot), doorbell_fd, result_fd, config.get(), big_parse_.get()};
+  struct Placed {
+    int source;
+    int target;  // as the program finds it (fetcher_fds.h)
+  };
+  const Placed placed[] = {{region_->Fd(slot), fetcher_fds::kRing},
+                           {doorbell_fd, fetcher_fds::kDoorbell},
+                           {result_fd, fetcher_fds::kResult},
+                           {config.get(), fetcher_fds::kConfig},
+                           {big_parse_.get(), fetcher_fds::kBigParse}};
   std::vector<UniqueFd> high;
-  for (int fd : sources) {
-    high.emplace_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
+  for (const Placed& p : placed) {
+    high.emplace_back(::fcntl(p.source, F_DUPFD_CLOEXEC, fetcher_fds::kEnd));
     if (!high.back()) return Status::Error(std::string("fcntl: ") + std::strerror(errno));
   }
   posix_spawn_file_actions_t actions;
@@ -180,9 +187,9 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   for (std::size_t i = 0; i < high.size(); ++i) {
-    posix_spawn_file_actions_adddup2(&actions, high[i].get(), 3 + static_cast<int>(i));
+    posix_spawn_file_actions_adddup2(&actions, high[i].get(), placed[i].target);
   }
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3 + static_cast<int>(high.size()));
+  posix_spawn_file_actions_addclosefrom_np(&actions, fetcher_fds::kEnd);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, all;

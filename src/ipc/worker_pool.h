@@ -32,10 +32,12 @@ using FetcherEntry = std::function<int(WorkQueue queue, int doorbell_fd, int res
 //   fork leaves the lock held forever in the child).
 // - as its own program (forage-fetcher), started with posix_spawn, so that no
 //   code runs in a copy of the host at all: safe whatever threads the
-//   embedding program has. It gets its ring's memfd as fd 3, its doorbell as
-//   fd 4, its result pipe as fd 5, its configuration (a memfd holding
-//   wire::EncodeFetcherConfig) as fd 6 and the pool's big-parse token as
-//   fd 7, and "--master PID --slot N" as arguments.
+//   embedding program has. It gets its ring's memfd, its doorbell, its
+//   result pipe, its configuration (a memfd holding
+//   wire::EncodeFetcherConfig's payload) and the pool's big-parse token at
+//   the numbers fetcher_fds.h names, and "--master PID --slot N" as
+//   arguments. A forked fetcher finds its doorbell, result pipe and token at
+//   the same numbers.
 //
 // The big-parse token is one memfd ("forage-big-parse") for the whole pool,
 // made here: a fetcher about to parse a big page takes an flock on it (see
@@ -100,7 +102,8 @@ class WorkerPool {
   int BigParseFd() const { return big_parse_.get(); }
   // In a forked fetcher: the big-parse token it inherited (an fd at a fixed
   // number, sharing the master's open file description). -1 in any other
-  // process, a spawned fetcher included (it finds the token as fd 7).
+  // process, a spawned fetcher included (it finds the token at
+  // fetcher_fds::kBigParse).
   static int InheritedBigParseFd();
 
  private:

@@ -7,6 +7,8 @@
 #include <unordered_set>
 
 #include "core/url.h"
+#include "ipc/wire.h"
+#include "parse/charset.h"
 #include "parse/html_document.h"
 #include "parse/page_text.h"
 
@@ -50,21 +52,21 @@ bool Fits(std::size_t bytes, std::size_t limit, std::size_t* used) {
   return true;
 }
 
-// Resolves `hrefs` in order into `links`, distinct, within the limits of
-// `extra`; true if a link was left out for them.
+// Resolves `hrefs` in order into `links`, distinct, within max_links and
+// the links' byte budget; true if a link was left out for them.
 bool CollectLinks(const std::vector<const char*>& hrefs, const UrlResolver& resolver,
-                  const ExtractOptions& extra, std::vector<std::string>* links) {
+                  std::size_t max_links, std::vector<std::string>* links) {
   // The set views the strings in *links, which never reallocates: it has
   // room for every href, or for max_links.
   std::size_t room = hrefs.size();
-  if (extra.max_links > 0) room = std::min(room, extra.max_links);
+  if (max_links > 0) room = std::min(room, max_links);
   links->reserve(room);
   std::unordered_set<std::string_view> seen;
   std::size_t bytes = 0;
   for (const char* href : hrefs) {
     std::optional<std::string> link = resolver.ResolveLink(href);
     if (!link || seen.count(*link) > 0) continue;
-    if (links->size() == room || !Fits(link->size(), extra.max_link_bytes, &bytes)) return true;
+    if (links->size() == room || !Fits(link->size(), wire::kMaxLinkBytes, &bytes)) return true;
     links->push_back(std::move(*link));
     seen.insert(links->back());
   }
@@ -89,36 +91,48 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
-PageData ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
-                     const ExtractOptions& extra) {
-  PageData page;
+ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
+                          std::string_view url, const ExtractSettings& settings,
+                          const std::vector<CompiledField>& fields, ParseArena* arena) {
+  // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
+  // charset, then a <meta> prescan, else windows-1252.
+  return ExtractPage(ToUtf8(body, SniffEncoding(body, content_type)), url, arena, settings, fields);
+}
+
+ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
+                          const ExtractSettings& settings,
+                          const std::vector<CompiledField>& fields) {
+  ExtractedPage page;
   HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
   std::vector<std::string> fields_cut;
-  if (extra.fields) {
-    std::size_t field_bytes = 0;
-    for (const CompiledField& field : *extra.fields) {
-      std::vector<std::string> values;
-      for (const GumboNode* node : field.selector.MatchAll(doc.root())) {
-        std::string value;
-        if (field.attr.empty()) {
-          value = ElementText(node);
-        } else if (const char* attr = Attribute(node->v.element, field.attr.c_str())) {
-          value = attr;
-        } else {
-          continue;
-        }
-        if (!Fits(value.size(), extra.max_field_bytes, &field_bytes)) {
-          fields_cut.push_back("fields." + field.name);
-          break;
-        }
-        values.push_back(std::move(value));
+  std::size_t field_bytes = 0;
+  for (const CompiledField& field : fields) {
+    std::vector<std::string> values;
+    for (const GumboNode* node : field.selector.MatchAll(doc.root())) {
+      std::string value;
+      if (field.attr.empty()) {
+        value = ElementText(node);
+      } else if (const char* attr = Attribute(node->v.element, field.attr.c_str())) {
+        value = attr;
+      } else {
+        continue;
       }
-      page.fields.emplace_back(field.name, std::move(values));
+      if (!Fits(value.size(), wire::kMaxFieldBytes, &field_bytes)) {
+        fields_cut.push_back("fields." + field.name);
+        break;
+      }
+      values.push_back(std::move(value));
     }
+    page.fields[field.name] = std::move(values);
   }
   bool text_cut = false;
-  if (extra.text) page.text = VisibleText(doc.root(), extra.max_text, &text_cut);
+  if (settings.text) {
+    // Extraction stops at what a result frame may carry: the text with its
+    // 4-byte length within kMaxTextBytes.
+    const std::size_t max_text = std::min<std::size_t>(settings.max_text, wire::kMaxTextBytes - 4);
+    page.text = VisibleText(doc.root(), max_text, &text_cut);
+  }
 
   std::optional<std::string> base_href;
   std::vector<const char*> hrefs;
@@ -174,7 +188,8 @@ PageData ExtractPage(std::string_view html, std::string_view document_url, Parse
     if (base.ok()) based.emplace(std::move(base).value());
   }
   const UrlResolver& resolver = based ? *based : document;
-  const bool links_cut = resolver.valid() && CollectLinks(hrefs, resolver, extra, &page.links);
+  const bool links_cut =
+      resolver.valid() && CollectLinks(hrefs, resolver, settings.max_links, &page.links);
   // Named in record order.
   if (links_cut) page.truncated.push_back("links");
   for (std::string& name : fields_cut) page.truncated.push_back(std::move(name));

@@ -212,7 +212,7 @@ Result<Report> RunEncodingSuite(const std::filesystem::path& dir, Differences& d
           const std::string label = label_json.get<std::string>();
           for (const bool by_meta : {false, true}) {
             const std::string id = label + (by_meta ? " by <meta>" : " by Content-Type");
-            settings.content_type = by_meta ? "text/html" : "text/html; charset=" + label;
+            const std::string content_type = by_meta ? "text/html" : "text/html; charset=" + label;
             const std::string head = by_meta ? "<meta charset=\"" + label + "\">" : "";
             std::string body;
             Sample expect;
@@ -241,7 +241,8 @@ Result<Report> RunEncodingSuite(const std::filesystem::path& dir, Differences& d
               expect = *sample;
               body = Page(head, expect);
             }
-            Result<ExtractedPage> page = ExtractHtml(body, "http://conformance.invalid/", settings);
+            Result<ExtractedPage> page =
+                ExtractHtml(body, "http://conformance.invalid/", settings, content_type);
             if (!page.ok()) return page.status();
             const std::vector<std::string>& got = page.value().fields["x"];
             if (whole_replacement) {

@@ -102,7 +102,7 @@ Result<Report> RunSelectorSuite(const std::filesystem::path& dir, Differences& d
       // The markup is Unicode text (some cases hold U+FFFD); undeclared, its
       // UTF-8 would be sniffed as windows-1252, as HTML says for a page
       // without a charset.
-      settings.content_type = "text/html; charset=utf-8";
+      const std::string content_type = "text/html; charset=utf-8";
       if (rule.ok()) settings.select.push_back(rule.value());
 
       if (c.contains("raises")) {
@@ -114,7 +114,8 @@ Result<Report> RunSelectorSuite(const std::filesystem::path& dir, Differences& d
           continue;
         }
         bool refused = !rule.ok();
-        if (!refused) refused = !ExtractHtml("<p>", "http://conformance.invalid/", settings).ok();
+        if (!refused)
+          refused = !ExtractHtml("<p>", "http://conformance.invalid/", settings, content_type).ok();
         Count(group, differences, report.suite, id, refused, "accepted the selector");
         continue;
       }
@@ -148,8 +149,8 @@ Result<Report> RunSelectorSuite(const std::filesystem::path& dir, Differences& d
         Count(group, differences, report.suite, id, false, "refused: " + rule.status().message());
         continue;
       }
-      Result<ExtractedPage> page =
-          ExtractHtml(c.at("markup").get<std::string>(), "http://conformance.invalid/", settings);
+      Result<ExtractedPage> page = ExtractHtml(
+          c.at("markup").get<std::string>(), "http://conformance.invalid/", settings, content_type);
       if (!page.ok()) {
         Count(group, differences, report.suite, id, !outside.empty(),
               "refused: " + page.status().message());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +28,7 @@
 #include "ipc/wire.h"
 #include "parse/charset.h"
 #include "parse/extractor.h"
+#include "parse/field_rules.h"
 #include "parse/html_document.h"
 #include "parse/selector.h"
 
@@ -259,10 +261,14 @@ void CheckPayload(std::string_view payload) {
     // Its own type: the master must never take a sending for a result.
     FUZZ_CHECK(!wire::DecodeResult(payload) && !wire::DecodeJob(payload), what);
   }
-  if (std::optional<wire::FetcherConfig> config = wire::DecodeFetcherConfig(payload)) {
-    std::string encoded = wire::EncodeFetcherConfig(*config);
-    std::optional<wire::FetcherConfig> again = wire::DecodeFetcherConfig(encoded);
-    FUZZ_CHECK(again && wire::EncodeFetcherConfig(*again) == encoded, what);
+  LogLevel level = LogLevel::kInfo;
+  if (std::optional<FetchSettings> settings = wire::DecodeFetcherConfig(payload, &level)) {
+    std::string encoded = wire::EncodeFetcherConfig(*settings, level);
+    LogLevel level_again = LogLevel::kInfo;
+    std::optional<FetchSettings> again = wire::DecodeFetcherConfig(encoded, &level_again);
+    FUZZ_CHECK(
+        again && level_again == level && wire::EncodeFetcherConfig(*again, level_again) == encoded,
+        what);
   }
   FUZZ_CHECK(wire::IsReady(payload) == (payload == wire::EncodeReady().substr(4)), what);
 }
@@ -354,13 +360,13 @@ int FuzzHtml(const std::uint8_t* data, std::size_t size) {
       css = line.substr(0, tab);
       attr = line.substr(tab + 1);
     }
-    Result<Selector> selector = Selector::Parse(css);
-    if (!selector.ok()) {
-      FUZZ_CHECK(!selector.status().message().empty(), "no message for " + Printable(css));
+    Result<CompiledField> field = CompileFieldRule(
+        FieldRule{"f" + std::to_string(fields.size()), std::string(css), std::string(attr)});
+    if (!field.ok()) {
+      FUZZ_CHECK(!field.status().message().empty(), "no message for " + Printable(css));
       continue;
     }
-    fields.push_back(CompiledField{"f" + std::to_string(fields.size()), std::move(selector).value(),
-                                   std::string(attr)});
+    fields.push_back(std::move(field).value());
   }
   // What the fetcher hands over is UTF-8 (ToUtf8's output); FuzzCharset
   // covers the decoding.
@@ -369,8 +375,11 @@ int FuzzHtml(const std::uint8_t* data, std::size_t size) {
   const std::size_t max_text = size % 2 ? 1 + size % 97 : 64 * 1024;
   // One arena for every parse, as a fetcher has.
   static ParseArena arena;
-  ExtractOptions extra{&fields, true, max_text};
-  PageData page = ExtractPage(html, url, &arena, extra);
+  ExtractSettings settings;
+  settings.text = true;
+  settings.max_text = max_text;
+  settings.max_links = 0;
+  ExtractedPage page = ExtractPage(html, url, &arena, settings, fields);
 
   // gumbo 0.10.1 turns some numeric character references out of Unicode's
   // range ("&#5555555555") into a stray byte such as 0xE3 rather than U+FFFD,
@@ -392,8 +401,10 @@ int FuzzHtml(const std::uint8_t* data, std::size_t size) {
                  std::to_string(max_text));
   FUZZ_CHECK(page.fields.size() == fields.size(), "fields missing");
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    FUZZ_CHECK(page.fields[i].first == fields[i].name, "fields out of order");
-    for (const std::string& value : page.fields[i].second) {
+    auto it = page.fields.find(fields[i].name);
+    FUZZ_CHECK(it != page.fields.end(), "field " + fields[i].name + " missing");
+    if (it == page.fields.end()) continue;
+    for (const std::string& value : it->second) {
       FUZZ_CHECK(!check_utf8 || IsValidUtf8(value), "field value " + Printable(value));
     }
   }
@@ -721,8 +732,8 @@ int FuzzConfig(const std::uint8_t* data, std::size_t size) {
   }
   const CrawlOptions& o = parsed.config->options;
   FUZZ_CHECK(o.workers >= 1 && o.workers <= 1024, "workers " + std::to_string(o.workers));
-  FUZZ_CHECK(o.concurrency >= 1 && o.concurrency <= 1000,
-             "concurrency " + std::to_string(o.concurrency));
+  FUZZ_CHECK(o.fetch.concurrency >= 1 && o.fetch.concurrency <= 1000,
+             "concurrency " + std::to_string(o.fetch.concurrency));
   FUZZ_CHECK(!parsed.config->urls.empty() && parsed.config->urls.back() == "http://example.com/",
              "the command line's --url is not the last; " + what);
   return 0;
@@ -808,17 +819,22 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   wire::FetchJob delayed{4, wire::JobKind::kPage, "https://example.com/b.html"};
   delayed.report_sent = true;
 
-  wire::FetcherConfig config;
+  FetchSettings config;
   config.concurrency = 32;
-  config.timeout_ms = 30000;
-  config.connect_timeout_ms = 10000;
+  config.timeout = std::chrono::milliseconds(30000);
+  config.connect_timeout = std::chrono::milliseconds(10000);
   config.user_agent = "forage/0.1.0";
   config.max_bytes = 10u << 20;
   config.resolve = {"example.com:443:127.0.0.1"};
-  config.select = {{"price", "span.price", "data-value"}, {"h", "h1, h2", ""}};
-  config.text = true;
-  config.max_text = 65536;
-  std::string config_payload = wire::EncodeFetcherConfig(config);
+  config.extract.select = {{"price", "span.price", "data-value"}, {"h", "h1, h2", ""}};
+  config.extract.text = true;
+  config.extract.max_text = 65536;
+  // Zeros where the committed seed (corpus/wire/fetcher-config) has them,
+  // so that these bytes are that seed.
+  config.extract.max_links = 0;
+  config.stall_timeout = std::chrono::milliseconds(0);
+  config.fetcher_memory_mib = 0;
+  std::string config_payload = wire::EncodeFetcherConfig(config, LogLevel::kInfo);
   std::string config_frame(wire::kFrameHeaderBytes, '\0');
   for (std::size_t i = 0; i < wire::kFrameHeaderBytes; ++i) {
     config_frame[i] = static_cast<char>((config_payload.size() >> (8 * i)) & 0xff);

@@ -22,7 +22,7 @@ namespace {
 CrawlOptions LibraryOptions() {
   CrawlOptions o;
   o.workers = 2;
-  o.concurrency = 4;
+  o.fetch.concurrency = 4;
   o.per_host = 100;          // every URL is on the one test host
   o.handle_signals = false;  // the test process keeps its own signals
   return o;

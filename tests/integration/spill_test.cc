@@ -130,7 +130,7 @@ TEST_CASE("Progress counts the URLs waiting on disk as pending", "[spill][crawle
   const std::vector<std::string> flags = HoldTree(server, &expected);
   CrawlOptions o;
   o.workers = 2;
-  o.concurrency = 4;
+  o.fetch.concurrency = 4;
   o.depth = 1;
   o.queue_in_memory = 5;
   o.handle_signals = false;  // the test process keeps its own signals

@@ -57,7 +57,7 @@ struct WatchedFetcher {
 
   explicit WatchedFetcher(UniqueFd token) {
     auto created = Fetcher::Create(
-        CrawlOptions{}, [this](std::uint64_t job, bool begin) { watch.emplace_back(job, begin); },
+        FetchSettings{}, [this](std::uint64_t job, bool begin) { watch.emplace_back(job, begin); },
         std::move(token));
     REQUIRE(created.ok());
     fetcher = std::move(created).value();
@@ -267,9 +267,9 @@ TEST_CASE("Forked fetchers share the pool's token, each on a description of its 
 
 TEST_CASE("A forked fetcher's RunFetcher finds the token it inherited and reopens it",
           "[fetch][big][work_queue]") {
-  const CrawlOptions options;
-  auto created = WorkerPool::Create(1, [options](WorkQueue q, int doorbell, int out) {
-    return RunFetcher(options, q, doorbell, out);
+  const FetchSettings settings;
+  auto created = WorkerPool::Create(1, [settings](WorkQueue q, int doorbell, int out) {
+    return RunFetcher(settings, q, doorbell, out);
   });
   REQUIRE(created.ok());
   WorkerPool& pool = *created.value();

@@ -15,11 +15,11 @@ TEST_CASE("Defaults match the documented ones", "[cli]") {
   REQUIRE(p.config);
   const CrawlOptions& o = p.config->options;
   CHECK(o.workers >= 1);
-  CHECK(o.concurrency == 16);
-  CHECK(o.timeout == std::chrono::seconds(30));
-  CHECK(o.connect_timeout == std::chrono::seconds(10));
-  CHECK(o.max_bytes == 10u << 20);
-  CHECK(o.user_agent.rfind("forage/", 0) == 0);
+  CHECK(o.fetch.concurrency == 16);
+  CHECK(o.fetch.timeout == std::chrono::seconds(30));
+  CHECK(o.fetch.connect_timeout == std::chrono::seconds(10));
+  CHECK(o.fetch.max_bytes == 10u << 20);
+  CHECK(o.fetch.user_agent.rfind("forage/", 0) == 0);
   CHECK(o.queue_in_memory == 100'000);
   CHECK(p.config->output == "-");
   CHECK(p.config->files == std::vector<std::string>{"urls.txt"});
@@ -53,11 +53,11 @@ TEST_CASE("Every option is read", "[cli]") {
   REQUIRE(p.config);
   const CrawlOptions& o = p.config->options;
   CHECK(o.workers == 3);
-  CHECK(o.concurrency == 64);
-  CHECK(o.timeout == std::chrono::milliseconds(2500));
-  CHECK(o.connect_timeout == std::chrono::milliseconds(500));
-  CHECK(o.user_agent == "bot/1");
-  CHECK(o.max_bytes == 2u << 20);
+  CHECK(o.fetch.concurrency == 64);
+  CHECK(o.fetch.timeout == std::chrono::milliseconds(2500));
+  CHECK(o.fetch.connect_timeout == std::chrono::milliseconds(500));
+  CHECK(o.fetch.user_agent == "bot/1");
+  CHECK(o.fetch.max_bytes == 2u << 20);
   CHECK(p.config->output == "out.jsonl");
   CHECK(p.config->urls == std::vector<std::string>{"http://a/", "http://b/"});
   CHECK(p.config->files == std::vector<std::string>{"a.txt", "-"});
@@ -147,13 +147,13 @@ TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
 TEST_CASE("The --max-links option defaults to 20000 and is read", "[cli]") {
   ParsedCommandLine plain = Parse({"x"});
   REQUIRE(plain.config);
-  CHECK(plain.config->options.max_links == 20'000);
+  CHECK(plain.config->options.fetch.extract.max_links == 20'000);
   ParsedCommandLine set = Parse({"--max-links", "5", "x"});
   REQUIRE(set.config);
-  CHECK(set.config->options.max_links == 5);
+  CHECK(set.config->options.fetch.extract.max_links == 5);
   ParsedCommandLine none = Parse({"--max-links", "0", "x"});
   REQUIRE(none.config);
-  CHECK(none.config->options.max_links == 0);
+  CHECK(none.config->options.fetch.extract.max_links == 0);
   for (const char* bad : {"-1", "many", ""}) {
     INFO("--max-links " << bad);
     ParsedCommandLine p = Parse({"--max-links", bad, "x"});
@@ -206,8 +206,8 @@ TEST_CASE("Good values next to the refused ones still pass", "[cli]") {
              "[::1]:80:[::1]", "--user-agent", "bot/1 (+http://x/\tinfo)", "x"});
   INFO(p.text);
   REQUIRE(p.config);
-  CHECK(p.config->options.timeout == std::chrono::milliseconds(500));
-  CHECK(p.config->options.max_text == 1024);
+  CHECK(p.config->options.fetch.timeout == std::chrono::milliseconds(500));
+  CHECK(p.config->options.fetch.extract.max_text == 1024);
   CHECK(p.config->options.queue_in_memory == 0);
 }
 

@@ -25,11 +25,11 @@ TEST_CASE("The example config holds every default", "[config]") {
   REQUIRE(plain.config);
   const CrawlOptions& a = from_file.config->options;
   const CrawlOptions& b = plain.config->options;
-  CHECK(a.concurrency == b.concurrency);
-  CHECK(a.timeout == b.timeout);
-  CHECK(a.connect_timeout == b.connect_timeout);
-  CHECK(a.user_agent == b.user_agent);
-  CHECK(a.max_bytes == b.max_bytes);
+  CHECK(a.fetch.concurrency == b.fetch.concurrency);
+  CHECK(a.fetch.timeout == b.fetch.timeout);
+  CHECK(a.fetch.connect_timeout == b.fetch.connect_timeout);
+  CHECK(a.fetch.user_agent == b.fetch.user_agent);
+  CHECK(a.fetch.max_bytes == b.fetch.max_bytes);
   CHECK(a.depth == b.depth);
   CHECK(a.scope == b.scope);
   CHECK(a.max_pages == b.max_pages);
@@ -40,9 +40,9 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.retries == b.retries);
   CHECK(a.retry_wait == b.retry_wait);
   CHECK(a.parse_timeout == b.parse_timeout);
-  CHECK(a.text == b.text);
-  CHECK(a.max_text == b.max_text);
-  CHECK(a.max_links == b.max_links);
+  CHECK(a.fetch.extract.text == b.fetch.extract.text);
+  CHECK(a.fetch.extract.max_text == b.fetch.extract.max_text);
+  CHECK(a.fetch.extract.max_links == b.fetch.extract.max_links);
   CHECK(a.recrawl_after == b.recrawl_after);
   CHECK(a.changed_only == b.changed_only);
   CHECK(from_file.config->append == plain.config->append);
@@ -61,14 +61,14 @@ TEST_CASE("The command line wins over the config file", "[config]") {
   INFO(p.text);
   REQUIRE(p.config);
   CHECK(p.config->options.workers == 3);       // from the file
-  CHECK(p.config->options.concurrency == 32);  // the flag wins
+  CHECK(p.config->options.fetch.concurrency == 32);  // the flag wins
   CHECK(p.config->options.depth == 2);
   CHECK(p.config->urls == std::vector<std::string>{"http://a/", "http://b/"});  // lists add up
   CHECK(p.config->files == std::vector<std::string>{"list.txt"});
-  REQUIRE(p.config->options.select.size() == 2);
-  CHECK(p.config->options.select[0].name == "price");  // toml++ keeps keys sorted
-  CHECK(p.config->options.select[0].attr == "data-v");
-  CHECK(p.config->options.select[1].css == "h1");
+  REQUIRE(p.config->options.fetch.extract.select.size() == 2);
+  CHECK(p.config->options.fetch.extract.select[0].name == "price");  // toml++ keeps keys sorted
+  CHECK(p.config->options.fetch.extract.select[0].attr == "data-v");
+  CHECK(p.config->options.fetch.extract.select[1].css == "h1");
 }
 
 TEST_CASE("Config input files that look like options stay files", "[config]") {
@@ -134,14 +134,14 @@ TEST_CASE("A NUL in a config file's selector is U+FFFD and cuts nothing short", 
   ParsedCommandLine p = Parse({"--config", file, "x.txt"});
   INFO(p.text);
   REQUIRE(p.config);
-  REQUIRE(p.config->options.select.size() == 1);
-  const FieldRule& rule = p.config->options.select[0];
+  REQUIRE(p.config->options.fetch.extract.select.size() == 1);
+  const FieldRule& rule = p.config->options.fetch.extract.select[0];
   CHECK(rule.css == "p[id=\"\xEF\xBF\xBDpre\"]");
   CHECK(rule.attr == "id");
   ExtractSettings settings;
-  settings.select = p.config->options.select;
-  settings.content_type = "text/html; charset=utf-8";
-  auto page = ExtractHtml("<p id=\"&#0;pre\">a</p><p id=\"pre\">b</p>", "http://h/", settings);
+  settings.select = p.config->options.fetch.extract.select;
+  auto page = ExtractHtml("<p id=\"&#0;pre\">a</p><p id=\"pre\">b</p>", "http://h/", settings,
+                          "text/html; charset=utf-8");
   REQUIRE(page.ok());
   CHECK(page.value().fields.at("nul") == std::vector<std::string>{"\xEF\xBF\xBDpre"});
 

@@ -197,7 +197,7 @@ struct Run {
   explicit Run(int depth, int workers = 2) {
     options.depth = depth;
     options.workers = workers;
-    options.concurrency = 4;
+    options.fetch.concurrency = 4;
     options.handle_signals = false;
     options.retries = 0;
   }
@@ -248,7 +248,7 @@ TEST_CASE("Master: a fetcher dying with work gives its URLs to the replacement",
   Run run(1);
   // One job a fetcher: a death then counts against that job alone (a job
   // held through two deaths fails, whoever caused them).
-  run.options.concurrency = 1;
+  run.options.fetch.concurrency = 1;
   run.site["http://a.test/"].links = {"http://a.test/1", "http://a.test/2", "http://a.test/3"};
   run.site["http://a.test/2"].kills = 1;  // once: fetched again, fine
   run.site["http://a.test/3"].kills = 2;  // twice: worker_crash
@@ -315,7 +315,7 @@ TEST_CASE("Master: a redirect is followed as a new hop, a loop ends the record",
 TEST_CASE("Master: a stop drains what the fetchers had written, the rest is interrupted",
           "[master]") {
   Run run(0, 1);
-  run.options.concurrency = 3;
+  run.options.fetch.concurrency = 3;
   run.site["http://a.test/held"].held = true;  // in flight when the stop comes
   std::vector<std::string> seeds = {"http://a.test/held"};
   for (int i = 0; i < 19; ++i) seeds.push_back("http://a.test/" + std::to_string(i));

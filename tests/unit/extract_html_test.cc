@@ -30,9 +30,8 @@ TEST_CASE("ExtractHtml extracts a page as a fetch would", "[api]") {
 }
 
 TEST_CASE("ExtractHtml decodes the page's charset", "[api]") {
-  ExtractSettings settings;
-  settings.content_type = "text/html; charset=iso-8859-1";
-  auto page = ExtractHtml("<title>caf\xe9</title>", "http://x.test/", settings);
+  auto page =
+      ExtractHtml("<title>caf\xe9</title>", "http://x.test/", {}, "text/html; charset=iso-8859-1");
   REQUIRE(page.ok());
   CHECK(page.value().title == "caf\xc3\xa9");
 }

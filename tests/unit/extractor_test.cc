@@ -58,7 +58,7 @@ const char kArticle[] = R"html(<!DOCTYPE html>
 )html";
 
 TEST_CASE("ExtractPage reads title, description and links of an article page", "[extractor]") {
-  PageData page = ExtractPage(kArticle, "https://example.com/blog/post.html");
+  ExtractedPage page = ExtractPage(kArticle, "https://example.com/blog/post.html");
   CHECK(page.title == "Rust & C++: a comparison");
   CHECK(page.description == "Which one, and why");
   const Links expected = {
@@ -83,7 +83,7 @@ TEST_CASE("ExtractPage resolves links against the first <base href>", "[extracto
     <base href="/ignored/">
   </head><body><a href="intro.html">i</a><a href="/abs">a</a><a href="../up">u</a>
   </body></html>)";
-  PageData page = ExtractPage(html, "http://example.com/index.html");
+  ExtractedPage page = ExtractPage(html, "http://example.com/index.html");
   CHECK(page.links == Links{"http://example.com/docs/v2/intro.html", "http://example.com/abs",
                             "http://example.com/docs/up"});
 }
@@ -98,7 +98,7 @@ TEST_CASE("ExtractPage takes a <base href> of any scheme, as browsers do", "[ext
     const std::string html = std::string("<base href=\"") + base +
                              "\"><a href=\"a.html\">a</a><a href=\"/b\">b</a>"
                              "<a href=\"https://other.example/c#d\">c</a>";
-    PageData page = ExtractPage(html, "http://example.com/dir/");
+    ExtractedPage page = ExtractPage(html, "http://example.com/dir/");
     CHECK(page.links == Links{"https://other.example/c"});
   }
 }
@@ -109,11 +109,11 @@ TEST_CASE("ExtractPage falls back to the page's URL when <base href> fails", "[e
     INFO(base);
     const std::string html =
         std::string("<base href=\"") + base + "\"><base href=\"/second/\"><a href=a.html>a</a>";
-    PageData page = ExtractPage(html, "http://example.com/dir/");
+    ExtractedPage page = ExtractPage(html, "http://example.com/dir/");
     CHECK(page.links == Links{"http://example.com/dir/a.html"});
   }
   // An IDN base is taken, in punycode.
-  PageData idn = ExtractPage(
+  ExtractedPage idn = ExtractPage(
       "<base href=\"//b\xc3\xbc"
       "cher.example/p/\"><a href=q>q</a>",
       "https://example.com/");
@@ -125,25 +125,25 @@ TEST_CASE("ExtractPage drops links the URL Standard refuses and encodes the rest
     <a href="http://a&#x3000;b/">3</a><a href="http://&#x4F60;&#x597D;&#x4F60;&#x597D;">4</a>
     <a href="http://&#xFF27;&#xFF4F;.com">5</a><a href="/s?q=a b">6</a>
     <a href='/p"<>`{}?"<>`{}'>7</a>)";
-  PageData page = ExtractPage(html, "http://example.com/");
+  ExtractedPage page = ExtractPage(html, "http://example.com/");
   CHECK(page.links == Links{"http://xn--6qqa088eba/", "http://go.com/",
                             "http://example.com/s?q=a%20b",
                             "http://example.com/p%22%3C%3E%60%7B%7D?%22%3C%3E`{}"});
 }
 
 TEST_CASE("ExtractPage reports absent title and description as absent", "[extractor]") {
-  PageData page = ExtractPage("<p>no head at all <a href=x>x</a>", "http://h/");
+  ExtractedPage page = ExtractPage("<p>no head at all <a href=x>x</a>", "http://h/");
   CHECK_FALSE(page.title);
   CHECK_FALSE(page.description);
   CHECK(page.links == Links{"http://h/x"});
-  PageData empty_title = ExtractPage("<title></title>", "http://h/");
+  ExtractedPage empty_title = ExtractPage("<title></title>", "http://h/");
   CHECK(empty_title.title == "");
 }
 
 TEST_CASE("ExtractPage survives broken and binary-ish markup", "[extractor]") {
   std::string junk = "<html><<title>>x</title><a href='/a' <a href=\"/b\">";
   junk += std::string("\0\xff\xfe<a href=/c>", 13);
-  PageData page = ExtractPage(junk, "http://h/");
+  ExtractedPage page = ExtractPage(junk, "http://h/");
   CHECK(page.title == ">x");
   for (const std::string& link : page.links) CHECK(link.rfind("http://h/", 0) == 0);
 }
@@ -155,7 +155,7 @@ TEST_CASE("ExtractPage handles deep nesting without recursion", "[extractor]") {
   for (int i = 0; i < 5000; ++i) html += "<div>";
   html += "<a href=/bottom>b</a>";
   auto start = std::chrono::steady_clock::now();
-  PageData page = ExtractPage(html, "http://h/");
+  ExtractedPage page = ExtractPage(html, "http://h/");
   CHECK(page.title == "deep");
   CHECK(page.links == Links{"http://h/bottom"});
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
@@ -163,9 +163,9 @@ TEST_CASE("ExtractPage handles deep nesting without recursion", "[extractor]") {
 
 TEST_CASE("An arena reused across pages gives the same results as malloc", "[extractor]") {
   ParseArena arena;
-  PageData plain = ExtractPage(kArticle, "https://example.com/blog/post.html");
+  ExtractedPage plain = ExtractPage(kArticle, "https://example.com/blog/post.html");
   for (int i = 0; i < 50; ++i) {
-    PageData pooled = ExtractPage(kArticle, "https://example.com/blog/post.html", &arena);
+    ExtractedPage pooled = ExtractPage(kArticle, "https://example.com/blog/post.html", &arena);
     CHECK(pooled.title == plain.title);
     CHECK(pooled.description == plain.description);
     CHECK(pooled.links == plain.links);

@@ -28,7 +28,7 @@ wire::FetchResult FetchOne(Fetcher& fetcher, wire::FetchJob job) {
 }
 
 std::unique_ptr<Fetcher> MakeFetcher() {
-  auto fetcher = Fetcher::Create(CrawlOptions{});
+  auto fetcher = Fetcher::Create(FetchSettings{});
   REQUIRE(fetcher.ok());
   return std::move(fetcher).value();
 }
@@ -149,7 +149,7 @@ TEST_CASE("A job that asks reports its request's sending, before its result", "[
   std::vector<wire::RequestSent> sent;
   std::size_t results_at_report = 0;
   std::vector<wire::FetchResult> done;
-  auto created = Fetcher::Create(CrawlOptions{}, nullptr, {},
+  auto created = Fetcher::Create(FetchSettings{}, nullptr, {},
                                  [&](const std::vector<wire::RequestSent>& batch) {
                                    results_at_report = done.size();
                                    sent.insert(sent.end(), batch.begin(), batch.end());

@@ -95,7 +95,8 @@ TEST_CASE("The wire fuzz target takes the frames this build encodes", "[fuzz]") 
     const std::string_view payload = std::string_view(bytes).substr(wire::kFrameHeaderBytes);
     if (name.rfind("result-", 0) == 0) CHECK(wire::DecodeResult(payload));
     if (name.rfind("job-", 0) == 0) CHECK(wire::DecodeJob(payload));
-    if (name == "fetcher-config") CHECK(wire::DecodeFetcherConfig(payload));
+    LogLevel level = LogLevel::kInfo;
+    if (name == "fetcher-config") CHECK(wire::DecodeFetcherConfig(payload, &level));
     if (name == "ready") CHECK(wire::IsReady(payload));
     if (name == "sent") CHECK(wire::DecodeSent(payload));
   }

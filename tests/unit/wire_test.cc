@@ -354,49 +354,81 @@ TEST_CASE("A result at the documented limits fits its frame whole", "[wire][heav
 }  // namespace
 TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   using namespace wire;
-  FetcherConfig c;
+  FetchSettings c;
   c.concurrency = 7;
-  c.timeout_ms = 1500;
-  c.connect_timeout_ms = 250;
+  c.timeout = std::chrono::milliseconds(1500);
+  c.connect_timeout = std::chrono::milliseconds(250);
   c.user_agent = "bot/1";
   c.max_bytes = 1u << 20;
   c.resolve = {"a.test:80:127.0.0.1", "b.test:443:::1"};
-  c.select = {{"price", "span.price", "data-value"}, {"h", "h1", ""}};
-  c.text = true;
-  c.max_text = 4096;
-  c.max_links = 77;
-  c.log_level = 3;
+  c.extract.select = {{"price", "span.price", "data-value"}, {"h", "h1", ""}};
+  c.extract.text = true;
+  c.extract.max_text = 4096;
+  c.extract.max_links = 77;
+  const LogLevel log_level = LogLevel::kError;
   c.deny_private = true;
-  c.stall_timeout_ms = 2500;
-  c.fetcher_memory_mib = CrawlOptions::kAutoFetcherMemory;
-  std::optional<FetcherConfig> back = DecodeFetcherConfig(EncodeFetcherConfig(c));
+  c.stall_timeout = std::chrono::milliseconds(2500);
+  c.fetcher_memory_mib = FetchSettings::kAutoFetcherMemory;
+  LogLevel level = LogLevel::kInfo;
+  std::optional<FetchSettings> back =
+      DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
   REQUIRE(back);
   CHECK(back->concurrency == 7);
-  CHECK(back->timeout_ms == 1500);
-  CHECK(back->connect_timeout_ms == 250);
+  CHECK(back->timeout == std::chrono::milliseconds(1500));
+  CHECK(back->connect_timeout == std::chrono::milliseconds(250));
   CHECK(back->user_agent == "bot/1");
   CHECK(back->max_bytes == 1u << 20);
   CHECK(back->resolve == c.resolve);
-  CHECK(back->select == c.select);
-  CHECK(back->text);
-  CHECK(back->max_text == 4096);
-  CHECK(back->max_links == 77);
-  CHECK(back->log_level == 3);
+  CHECK(back->extract.select == c.extract.select);
+  CHECK(back->extract.text);
+  CHECK(back->extract.max_text == 4096);
+  CHECK(back->extract.max_links == 77);
+  CHECK(level == LogLevel::kError);
   CHECK(back->deny_private);
-  CHECK(back->stall_timeout_ms == 2500);
-  CHECK(back->fetcher_memory_mib == CrawlOptions::kAutoFetcherMemory);
+  CHECK(back->stall_timeout == std::chrono::milliseconds(2500));
+  CHECK(back->fetcher_memory_mib == FetchSettings::kAutoFetcherMemory);
   CHECK_FALSE(back->allow_link_local);
   c.deny_private = false;
   c.allow_link_local = true;
-  back = DecodeFetcherConfig(EncodeFetcherConfig(c));
+  back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
   REQUIRE(back);
   CHECK_FALSE(back->deny_private);
   CHECK(back->allow_link_local);
-  std::string bytes = EncodeFetcherConfig(c);
-  CHECK_FALSE(DecodeFetcherConfig(bytes.substr(0, bytes.size() - 1)));
-  CHECK_FALSE(DecodeFetcherConfig(bytes + "x"));
+  std::string bytes = EncodeFetcherConfig(c, log_level);
+  CHECK_FALSE(DecodeFetcherConfig(bytes.substr(0, bytes.size() - 1), &level));
+  CHECK_FALSE(DecodeFetcherConfig(bytes + "x", &level));
   CHECK(IsReady(EncodeReady().substr(kFrameHeaderBytes)));
   CHECK_FALSE(IsReady(bytes));
+}
+
+TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults whole", "[wire]") {
+  using namespace wire;
+  const FetchSettings defaults;
+  LogLevel level = LogLevel::kInfo;
+  std::optional<FetchSettings> back =
+      DecodeFetcherConfig(EncodeFetcherConfig(defaults, LogLevel::kOff), &level);
+  REQUIRE(back);
+  CHECK(level == LogLevel::kOff);
+  CHECK(back->concurrency == defaults.concurrency);
+  CHECK(back->timeout == defaults.timeout);
+  CHECK(back->connect_timeout == defaults.connect_timeout);
+  CHECK(back->user_agent == defaults.user_agent);
+  CHECK(back->max_bytes == defaults.max_bytes);
+  CHECK(back->resolve.empty());
+  CHECK_FALSE(back->deny_private);
+  CHECK_FALSE(back->allow_link_local);
+  CHECK(back->stall_timeout == defaults.stall_timeout);
+  CHECK(back->fetcher_memory_mib == FetchSettings::kAutoFetcherMemory);
+  CHECK(back->extract.select.empty());
+  CHECK(back->extract.text == defaults.extract.text);
+  CHECK(back->extract.max_text == defaults.extract.max_text);
+  CHECK(back->extract.max_links == defaults.extract.max_links);
+  // The log level byte sits after max_links; a value past kOff is no level.
+  std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
+  const std::size_t at = bytes.size() - (1 + 8 + 8) - 1;
+  REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
+  bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
+  CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
 }
 
 }  // namespace forage

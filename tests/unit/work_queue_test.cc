@@ -1,17 +1,21 @@
 #include "ipc/work_queue.h"
 
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "core/fd.h"
+#include "ipc/fetcher_fds.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
 #include "support/forage_run.h"
@@ -81,6 +85,50 @@ int EchoConsumer(WorkQueue queue, int doorbell, int out) {
     }
     if (test::AwaitDoorbell(doorbell)) return 0;
   }
+}
+
+// A forked fetcher's stand-in that reports, as one line on its result
+// pipe, the descriptors it was given and every descriptor it has open.
+int DescriptorProbe(WorkQueue, int doorbell, int out) {
+  std::string line = "given " + std::to_string(doorbell) + " " + std::to_string(out) + " " +
+                     std::to_string(WorkerPool::InheritedBigParseFd()) + "; open";
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return 3;
+  std::set<int> open;
+  while (const dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    const int fd = std::atoi(entry->d_name);
+    if (fd != ::dirfd(dir)) open.insert(fd);
+  }
+  ::closedir(dir);
+  for (int fd : open) line += " " + std::to_string(fd);
+  return WriteAll(out, line).ok() ? 0 : 3;
+}
+
+TEST_CASE("A forked fetcher finds its channels at the numbers fetcher_fds.h names, and no more",
+          "[work_queue]") {
+  auto created = WorkerPool::Create(1, DescriptorProbe);
+  REQUIRE(created.ok());
+  WorkerPool& pool = *created.value();
+  REQUIRE(pool.Spawn(0).ok());
+  std::string line;
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    REQUIRE(Clock::now() < deadline);
+    pollfd p{pool.ResultFd(0), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) >= 0);
+    char buf[256];
+    const ssize_t n = ReadSome(pool.ResultFd(0), buf, sizeof buf);
+    if (n == 0) break;  // the probe is done
+    if (n > 0) line.append(buf, static_cast<std::size_t>(n));
+  }
+  CHECK(pool.Reap(0) == "exited with status 0");
+  using namespace fetcher_fds;
+  // The same numbers as the fetcher program's (3, the ring, and 6, the
+  // configuration, are the program's alone), stdin, stdout and stderr.
+  CHECK(line == "given " + std::to_string(kDoorbell) + " " + std::to_string(kResult) + " " +
+                    std::to_string(kBigParse) + "; open 0 1 2 " + std::to_string(kDoorbell) + " " +
+                    std::to_string(kResult) + " " + std::to_string(kBigParse));
 }
 
 TEST_CASE("A consumer SIGKILLed at any moment loses no job and never stalls the producer",

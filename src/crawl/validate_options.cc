@@ -1,0 +1,85 @@
+// ValidateOptions (include/forage/options.h): what a run needs of its
+// options, checked once for the command line and for embedding programs.
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "crawl/scope.h"
+#include "forage/options.h"
+#include "parse/field_rules.h"
+
+namespace forage {
+namespace {
+
+// HOST:PORT:ADDRESS as curl's --resolve takes it (HOST may be a bracketed
+// IPv6 address); the port must be one.
+bool IsResolveEntry(std::string_view entry) {
+  if (entry.empty()) return false;
+  std::size_t host_end = entry[0] == '[' ? entry.find("]:") : entry.find(':');
+  if (host_end == std::string_view::npos || host_end == 0) return false;
+  if (entry[0] == '[') ++host_end;
+  std::size_t port_end = entry.find(':', host_end + 1);
+  if (port_end == std::string_view::npos || port_end + 1 == entry.size()) return false;
+  std::string_view port = entry.substr(host_end + 1, port_end - host_end - 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
+}
+
+// A header value must not carry a line break (it would add headers of its
+// own) nor any other control character but tab.
+bool IsHeaderValue(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && u != '\t') || u == 0x7f;
+  });
+}
+
+}  // namespace
+
+Status ValidateOptions(const CrawlOptions& options) {
+  const FetchSettings& fetch = options.fetch;
+  if (fetch.concurrency < 1) return Status::Error("concurrency must be at least 1");
+  if (options.per_host < 1) return Status::Error("per-host must be at least 1");
+  const std::pair<const char*, int> counts[] = {
+      {"--workers", options.workers}, {"--depth", options.depth}, {"--retries", options.retries}};
+  for (const auto& [flag, value] : counts) {
+    if (value < 0) return Status::Error(std::string(flag) + ": must not be negative");
+  }
+  const std::pair<const char*, std::chrono::milliseconds> durations[] = {
+      {"--timeout", fetch.timeout},
+      {"--connect-timeout", fetch.connect_timeout},
+      {"--stall-timeout", fetch.stall_timeout},
+      {"--delay", options.delay},
+      {"--retry-wait", options.retry_wait},
+      {"--parse-timeout", options.parse_timeout},
+      {"--recrawl-after", options.recrawl_after}};
+  for (const auto& [flag, value] : durations) {
+    if (value.count() < 0) return Status::Error(std::string(flag) + ": must not be negative");
+  }
+  // The same order as the command line has always checked them in.
+  if (auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
+      !filter.ok()) {
+    return filter.status();
+  }
+  if (auto fields = CompileFieldRules(fetch.extract.select); !fields.ok()) {
+    return Status::Error("--" + fields.status().message());
+  }
+  if (fetch.user_agent.empty()) return Status::Error("--user-agent: must not be empty");
+  if (!IsHeaderValue(fetch.user_agent)) {
+    return Status::Error("--user-agent: must not hold a line break or other control character");
+  }
+  for (const std::string& entry : fetch.resolve) {
+    if (!IsResolveEntry(entry)) {
+      return Status::Error("--resolve: \"" + entry +
+                           "\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)");
+    }
+  }
+  return Status();
+}
+
+}  // namespace forage
