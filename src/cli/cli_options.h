@@ -5,21 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/exit_status.h"
 #include "core/log.h"
 #include "forage/options.h"
 #include "forage/status.h"
 
 namespace forage {
-
-// Exit statuses of the forage command (documented in the README).
-enum ExitCode : int {
-  kExitOk = 0,            // every record is ok
-  kExitSomeFailed = 1,    // the run finished, some records are errors
-  kExitUsage = 2,         // bad flag or value, missing input file, unwritable output
-  kExitLocked = 3,        // --lock is held by another run
-  kExitFatal = 4,         // the run could not go on (no fetcher could start, output failed)
-  kExitInterrupted = 130  // SIGINT or SIGTERM
-};
 
 // What the command line asks for.
 struct CliConfig {

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/errno_status.h"
 #include "core/fd.h"
 #include "core/log.h"
 #include "core/time_format.h"
@@ -1146,12 +1147,11 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   spilled_any = false;
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());
-  if (options.concurrency < 1) return Status::Error("concurrency must be at least 1");
-  if (options.per_host < 1) return Status::Error("per-host must be at least 1");
+  if (options.concurrency < 1) return Status::InvalidArgument("concurrency must be at least 1");
+  if (options.per_host < 1) return Status::InvalidArgument("per-host must be at least 1");
   for (const FieldRule& rule : options.select) {
     auto selector = Selector::Parse(rule.css);
-    if (!selector.ok())
-      return Status::Error("--select " + rule.name + ": " + selector.status().message());
+    if (!selector.ok()) return selector.status().Prefixed("--select " + rule.name);
   }
   auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
   if (!filter.ok()) return filter.status();
@@ -1169,7 +1169,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
   for (std::size_t i = 0; i < workers; ++i) {
     if (Status st = pool->Spawn(i); !st.ok()) {
       pool.reset();
-      return Status::Error("cannot start fetcher processes: " + st.message());
+      return st.Prefixed("cannot start fetcher processes");
     }
   }
   last_commit = Clock::now();
@@ -1237,7 +1237,7 @@ Result<CrawlSummary> Crawler::Impl::Run() {
     int ready = ::poll(fds.data(), fds.size(), timeout);
     if (ready < 0) {
       if (errno == EINTR) continue;
-      fatal = Status::Error(std::string("poll: ") + std::strerror(errno));
+      fatal = ErrnoStatus("poll", errno);
       break;
     }
     for (std::size_t k = 0; k < n_slots && !stopping; ++k) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errno_status.h"
 #include "core/log.h"
 
 namespace forage {
@@ -55,7 +56,7 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Make(std::size_t size, FetcherEn
   // Empty: only its locks matter (see the class comment).
   UniqueFd big_parse(::memfd_create("forage-big-parse", MFD_CLOEXEC));
   if (!big_parse) {
-    return Status::Error(std::string("memfd_create (big-parse token): ") + std::strerror(errno));
+    return ErrnoStatus("memfd_create (big-parse token)", errno);
   }
   return std::unique_ptr<WorkerPool>(new WorkerPool(std::move(region).value(), std::move(big_parse),
                                                     size, std::move(entry), std::move(program),
@@ -102,7 +103,7 @@ Status WorkerPool::Spawn(std::size_t slot) {
     pid_t master = ::getpid();
     std::fflush(nullptr);  // a buffered stdio line would otherwise be written twice
     pid = ::fork();
-    if (pid < 0) return Status::Error(std::string("fork: ") + std::strerror(errno));
+    if (pid < 0) return ErrnoStatus("fork", errno);
     if (pid == 0) RunChild(slot, doorbell.value().read.get(), results.value().write.get(), master);
   }
   s.pid = pid;
@@ -163,7 +164,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
 // handler, and the program does the rest (see fetch/fetcher_process_main.cc).
 Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int result_fd) {
   UniqueFd config(::memfd_create("forage-fetcher-config", MFD_CLOEXEC));
-  if (!config) return Status::Error(std::string("memfd_create: ") + std::strerror(errno));
+  if (!config) return ErrnoStatus("memfd_create", errno);
   if (Status st = WriteAll(config.get(), config_); !st.ok()) return st;
   ::lseek(config.get(), 0, SEEK_SET);
   // Copies above the target numbers first, so that no dup2 below can
@@ -173,7 +174,7 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   std::vector<UniqueFd> high;
   for (int fd : sources) {
     high.emplace_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
-    if (!high.back()) return Status::Error(std::string("fcntl: ") + std::strerror(errno));
+    if (!high.back()) return ErrnoStatus("fcntl", errno);
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -201,8 +202,7 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    return Status::Error("cannot start the fetcher program " + program_ + ": " +
-                         std::strerror(rc));
+    return ErrnoStatus("cannot start the fetcher program " + program_, rc);
   }
   return pid;
 }

@@ -18,7 +18,7 @@ Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
   for (const FieldRule& rule : settings.select) {
     auto selector = Selector::Parse(rule.css);
     if (!selector.ok()) {
-      return Status::Error("select " + rule.name + ": " + selector.status().message());
+      return selector.status().Prefixed("select " + rule.name);
     }
     fields.push_back(CompiledField{rule.name, std::move(selector).value(), rule.attr});
   }
