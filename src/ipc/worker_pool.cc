@@ -16,6 +16,7 @@
 
 #include "core/errno_status.h"
 #include "core/log.h"
+#include "fetch/fetcher_exit.h"
 
 namespace forage {
 namespace {
@@ -33,7 +34,7 @@ std::string DescribeWaitStatus(int status) {
     return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
            strsignal(WTERMSIG(status)) + ")";
   }
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status)) return DescribeFetcherExit(WEXITSTATUS(status));
   return "ended";
 }
 
@@ -120,7 +121,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   // us, which is the master's only thread; the getppid check closes the race
   // with a master that died before the prctl.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != master) ::_exit(0);
+  if (::getppid() != master) ::_exit(kFetcherExitDone);
 
   sigset_t none;
   sigemptyset(&none);
@@ -135,7 +136,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   int doorbell = ::fcntl(doorbell_fd, F_DUPFD, 10);
   int result = ::fcntl(result_fd, F_DUPFD, 10);
   int big_parse = ::fcntl(big_parse_.get(), F_DUPFD, 10);
-  if (doorbell < 0 || result < 0 || big_parse < 0) ::_exit(70);
+  if (doorbell < 0 || result < 0 || big_parse < 0) ::_exit(kFetcherExitSoftware);
   ::dup2(doorbell, kDoorbellFd);
   ::dup2(result, kResultFd);
   ::dup2(big_parse, kBigParseFd);
@@ -148,7 +149,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   }
   g_inherited_big_parse_fd = kBigParseFd;
   SetLogRole("fetcher " + std::to_string(slot));
-  int code = 70;
+  int code = kFetcherExitSoftware;
   try {
     code = entry_(region_->Queue(slot), kDoorbellFd, kResultFd);
   } catch (const std::exception& e) {
