@@ -22,7 +22,10 @@ struct CliConfig {
   std::string stats_path;  // --stats: write the run's statistics as JSON here
   std::string lock_path;   // --lock: hold an flock here for the whole run
   bool append = false;     // --append to the output instead of replacing it
-  std::string state_path;  // --state: resumable runs, conditional recrawls
+  // --state: resumable runs, conditional recrawls. Not options.state_path:
+  // the command opens the state itself, to keep its output file in step
+  // with it (see RunOutput).
+  std::string state_path;
   std::string config_path;  // --config: the TOML file read, if any
   enum class Progress { kAuto, kOn, kOff } progress = Progress::kAuto;
   // --log-level or --quiet; when neither is given (log_level_set false) the

@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "core/time_format.h"
+#include "crawl/crawler_internals.h"
 #include "output/output_recovery.h"
 
 namespace forage {
@@ -72,11 +73,18 @@ Status RunOutput::Attach(Crawler& crawler) {
     if (!position.ok()) return position.status();
     mark = {config_.output, placement_->write_path(), std::string(FormatName(format_)),
             position.value()};
-    crawler.OnCheckpoint([this] { return sink_->Checkpoint(); });
+    // Each commit stores how much of the file its records fill, for a
+    // resuming run to cut the file back to.
+    crawler.OnCommit([this] {
+      Result<std::int64_t> position = sink_->Checkpoint();
+      if (!position.ok()) return position.status();
+      state_->SetOutputPosition(position.value());
+      return Status();
+    });
   }
   state_->SetOutput(mark);
   if (Status st = state_->Commit(); !st.ok()) return st;
-  crawler.UseState(state_.get(), /*commit_each_record=*/!file);
+  CrawlerInternals::UseState(crawler, state_.get(), /*commit_each_record=*/!file);
   return {};
 }
 

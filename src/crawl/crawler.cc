@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
+#include "crawl/crawler_internals.h"
 #include "crawl/hold_log.h"
 #include "crawl/job_table.h"
 #include "crawl/robots.h"
@@ -160,7 +161,7 @@ struct Crawler::Impl {
   std::function<bool(std::string_view, int)> on_admit;
   StateStore* state = nullptr;
   bool commit_each_record = false;
-  std::function<Result<std::int64_t>()> on_checkpoint;
+  std::function<Status()> on_commit;
   Clock::time_point last_commit{};
   std::chrono::milliseconds progress_every{250};
   Clock::time_point next_progress{};
@@ -221,14 +222,36 @@ void Crawler::OnProgress(std::function<void(const CrawlProgress&)> callback,
   impl_->on_progress = std::move(callback);
   impl_->progress_every = std::max(every, std::chrono::milliseconds(1));
 }
-void Crawler::UseState(StateStore* state, bool commit_each_record) {
-  impl_->state = state;
-  impl_->commit_each_record = commit_each_record;
+void CrawlerInternals::UseState(Crawler& crawler, StateStore* state, bool commit_each_record) {
+  crawler.impl_->state = state;
+  crawler.impl_->commit_each_record = commit_each_record;
 }
-void Crawler::OnCheckpoint(std::function<Result<std::int64_t>()> checkpoint) {
-  impl_->on_checkpoint = std::move(checkpoint);
+void Crawler::OnCommit(std::function<Status()> commit) { impl_->on_commit = std::move(commit); }
+
+Result<CrawlSummary> Crawler::Run() {
+  if (impl_->options.state_path.empty()) return impl_->Run();
+  // CrawlOptions::state_path: this run holds the state and its pass itself.
+  // Records go to OnRecord, which cannot be cut back, so a commit comes
+  // after OnCommit has made them durable, and a kill repeats at most what
+  // came after the last commit.
+  if (impl_->state) {
+    return Status::InvalidArgument(
+        "CrawlOptions::state_path is set, and a state is in use already");
+  }
+  auto opened = StateStore::Open(impl_->options.state_path);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<StateStore> store = std::move(opened).value();
+  if (auto pass = store->BeginPass(UnixMillisNow()); !pass.ok()) return pass.status();
+  impl_->state = store.get();
+  impl_->commit_each_record = false;
+  Result<CrawlSummary> run = impl_->Run();
+  impl_->state = nullptr;
+  // Every record of the pass is out and committed: the next run begins anew.
+  if (run.ok() && !run.value().interrupted) {
+    if (Status st = store->FinishPass(UnixMillisNow()); !st.ok()) return st;
+  }
+  return run;
 }
-Result<CrawlSummary> Crawler::Run() { return impl_->Run(); }
 
 const CrawlSummary& Crawler::LastSummary() const { return impl_->summary; }
 
@@ -611,10 +634,8 @@ void Crawler::Impl::MaybeCommitState(bool now) {
 }
 
 Status Crawler::Impl::CommitState() {
-  if (on_checkpoint) {
-    Result<std::int64_t> position = on_checkpoint();
-    if (!position.ok()) return position.status();
-    state->SetOutputPosition(position.value());
+  if (on_commit) {
+    if (Status st = on_commit(); !st.ok()) return st;
   }
   last_commit = Clock::now();
   Status st = state->Commit();
