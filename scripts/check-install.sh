@@ -3,7 +3,9 @@
 # build-install/), installs it into a temporary prefix, builds
 # examples/embed against that prefix with CMake (find_package, the shared
 # library and the static one) and with pkg-config, and runs the programs on a
-# crawl of the local test server.
+# crawl of the local test server; then builds examples/state and runs it with
+# a state: a run stopped after a record, the run that resumes its pass, and
+# a new pass in which nothing is due yet.
 #
 # The test server comes from the test build: $FORAGE_TEST_SERVER (relative
 # to the repository), else build-test/tests/forage_test_server. scripts/test.sh
@@ -70,6 +72,11 @@ if readelf -d "$tmp/embed-static/embed" | grep -q 'libforage\.so'; then
   fail "the forage::forage_static build links libforage.so"
 fi
 
+step "building examples/state with find_package(forage)"
+cmake -S examples/state -B "$tmp/state" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
+  >/dev/null
+cmake --build "$tmp/state" >/dev/null
+
 step "building examples/embed with pkg-config"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # shellcheck disable=SC2046  # pkg-config prints several words on purpose
@@ -82,7 +89,7 @@ step "running the programs on a local crawl"
 mkfifo "$tmp/server.in" "$tmp/server.out"
 "$server_bin" <"$tmp/server.in" >"$tmp/server.out" &
 server_pid=$!
-# shellcheck disable=SC2034  # server_in is only held open
+# server_in also tells the server to answer held pages (examples/state).
 exec {server_in}>"$tmp/server.in" {server_out}<"$tmp/server.out"
 read -r -t 30 -u "$server_out" word port || fail "the test server printed no port"
 [[ $word == PORT ]] || fail "the test server said '$word $port', not PORT"
@@ -127,3 +134,43 @@ check_run "embed (CMake, libforage.so)" "$tmp/embed/embed"
 check_run "embed (CMake, libforage.a)" "$tmp/embed-static/embed"
 LD_LIBRARY_PATH=$prefix/lib check_run "embed (pkg-config, libforage.so)" "$tmp/embed-pc"
 step "ok: installed forage builds and runs examples/embed"
+
+# examples/state. The held page keeps the first run from ending before it is
+# stopped, after its first record: the held page and whatever else was not
+# recorded stay pending in the state, for the second run.
+state_seeds=("$base/page/21" "$base/page/22" "$base/hold/state" "$base/page/23" "$base/page/24")
+# run_state OUT ARGS...: runs examples/state on the seeds with the state.
+run_state() {
+  local out=$1 status=0
+  shift
+  timeout 60 "$tmp/state/state" "$tmp/crawl.state" "$@" "${state_seeds[@]}" >"$out" \
+    2>"$tmp/state.err" || status=$?
+  if ((status != 0)); then
+    cat "$out" "$tmp/state.err" >&2
+    fail "examples/state $* exited with status $status"
+  fi
+}
+run_state "$tmp/state.1" --stop-after 1
+grep -q ' interrupted 1$' "$tmp/state.1" || {
+  cat "$tmp/state.1" >&2
+  fail "examples/state --stop-after 1 was not stopped"
+}
+echo release >&"$server_in"  # the held page, and every later one, is answered
+run_state "$tmp/state.2"
+grep -q ' interrupted 0$' "$tmp/state.2" || {
+  cat "$tmp/state.2" >&2
+  fail "examples/state did not finish the pass it resumed"
+}
+for url in "${state_seeds[@]}"; do
+  n=$(cat "$tmp/state.1" "$tmp/state.2" | grep -cxF -- "$url 200" || true)
+  if ((n != 1)); then
+    cat "$tmp/state.1" "$tmp/state.2" >&2
+    fail "examples/state recorded $url $n times across a stopped run and the one resuming it"
+  fi
+done
+run_state "$tmp/state.3" --recrawl-after 3600
+if ! grep -qxF "records 0 resumed 0 not_due 5 unchanged 0 interrupted 0" "$tmp/state.3"; then
+  cat "$tmp/state.3" >&2
+  fail "examples/state fetched again pages it recorded less than an hour ago"
+fi
+step "ok: installed forage runs examples/state: stopped, resumed, nothing due"

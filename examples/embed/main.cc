@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
             : record.title.value_or("-");
     std::printf("%s %s %s\n", record.url.c_str(), status.c_str(), title.c_str());
     // A failed Status stops the run, and Run() returns it.
-    if (std::fflush(stdout) != 0) return forage::Status::Error("cannot write to standard output");
+    if (std::fflush(stdout) != 0) return forage::Status::IOError("cannot write to standard output");
     return forage::Status();
   });
 

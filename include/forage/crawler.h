@@ -16,8 +16,6 @@
 
 namespace forage {
 
-class StateStore;  // src/state/state_store.h
-
 // What a finished run amounts to.
 struct CrawlSummary {
   std::uint64_t records = 0;  // one per scheduled URL
@@ -39,7 +37,7 @@ struct CrawlSummary {
   // all (seconds; overlapping holds counted once), as asked: a run stopped
   // during a hold counts it whole.
   std::map<std::string, double> held_back;
-  // With a state (Crawler::UseState):
+  // With a state (CrawlOptions::state_path):
   std::uint64_t unchanged = 0;  // 304s to conditional requests (written or not: --changed-only)
   std::uint64_t not_due = 0;    // recorded more recently than --recrawl-after: not fetched
   std::uint64_t resumed = 0;    // URLs an unfinished pass had left pending, taken up again
@@ -62,7 +60,7 @@ struct CrawlProgress {
 
 // Runs a scrape: a master loop in the calling thread and a fixed pool of
 // fetcher processes. Every URL given as a seed yields exactly one Record, in
-// order of completion.
+// order of completion (with a state, one in its pass: see Run()).
 //
 // Processes: Run() starts its fetchers as the program forage-fetcher with
 // posix_spawn (see CrawlOptions::fetcher_program), so they are clean processes
@@ -102,28 +100,27 @@ class FORAGE_API Crawler {
   void OnProgress(std::function<void(const CrawlProgress&)> callback,
                   std::chrono::milliseconds every);
 
-  // Keeps the run's frontier and outcomes in `state` (--state), which the
-  // caller opened and keeps alive over Run(), and on which it has called
-  // BeginPass(). Run() then resumes the pass's pending URLs, skips the URLs
-  // it recorded already, sends the stored validators when it revisits a URL
-  // recorded in an earlier pass, and leaves URLs it did not finish pending
-  // instead of writing "interrupted" records for them. Run() commits the
-  // state as it goes and at its end, but never finishes the pass: the caller
-  // calls FinishPass() once the records are safely published.
-  //
-  // Commits come in batches (about one a second); with `commit_each_record`
-  // one follows each record, for outputs that cannot be cut back to a
-  // checkpoint (a pipe): a master killed between the two then repeats at
-  // most that one record on resuming.
-  void UseState(StateStore* state, bool commit_each_record);
-
-  // With a state: called just before each state commit, once every record
-  // so far is written; returns the output's position to commit with them
-  // (see StateStore::SetOutputPosition). A failure stops the run.
-  void OnCheckpoint(std::function<Result<std::int64_t>()> checkpoint);
+  // With a state (CrawlOptions::state_path): called in the master just
+  // before each commit of the state, once every record so far has been
+  // handed to OnRecord. Make those records durable here (flush and sync a
+  // file, commit a transaction): once the commit follows, no run of the pass
+  // delivers them again. A failed Status stops the run, and that commit
+  // does not happen. See docs/api.md, "Resumable runs".
+  void OnCommit(std::function<Status()> commit);
 
   // Runs to completion. Fails only when the run itself cannot go on (no
-  // fetcher can be started, a record callback failed).
+  // fetcher can be started, a record callback or OnCommit failed, the state
+  // cannot be opened or written); the Status's code says which kind.
+  //
+  // With CrawlOptions::state_path, Run() opens the state (creating it if
+  // need be) and holds its lock until it returns: a state another run holds
+  // fails at once with kBusy. It resumes the pass an earlier run left
+  // unfinished (its pending URLs first; those it recorded are not fetched
+  // again and get no record) or begins a new one, commits as it goes (about
+  // once a second) and at the end of a run that completes or is stopped
+  // (one that fails keeps its last commit), and finishes the pass when the
+  // run completes (not when it is stopped or fails: the next Run() resumes
+  // it). recrawl_after and changed_only then apply (see CrawlOptions).
   Result<CrawlSummary> Run();
 
   // The counts of the last Run(), also when it failed (what was recorded up
@@ -134,6 +131,7 @@ class FORAGE_API Crawler {
   void RequestStop();
 
  private:
+  friend struct CrawlerInternals;  // src/crawl/crawler_internals.h: the forage command's hooks
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

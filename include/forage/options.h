@@ -57,10 +57,16 @@ struct CrawlOptions {
   // page recorded as worker_crash (gumbo is slow on hostile nesting).
   std::chrono::milliseconds parse_timeout{10'000};
 
-  // Incremental runs (with a state, see Crawler::UseState). A new pass
-  // fetches a URL recorded by an earlier pass only when that was at least
-  // `recrawl_after` ago (0: always), sending If-None-Match/If-Modified-Since
-  // from the stored ETag/Last-Modified; a URL not yet due gets no record.
+  // --state: the SQLite file (created if missing) that makes runs
+  // resumable and recrawls cheap; empty: none. Crawler::Run() opens and
+  // locks it, resumes the pass a stopped or killed run left, and finishes
+  // the pass when a run completes (see Crawler::Run and OnCommit).
+  std::string state_path;
+  // Incremental runs (with a state). A new pass fetches a URL recorded by
+  // an earlier pass only when that was at least `recrawl_after` ago (0:
+  // always), sending If-None-Match/If-Modified-Since from the stored
+  // ETag/Last-Modified; a URL not yet due gets no record (its stored links
+  // are followed as if it had been fetched).
   std::chrono::milliseconds recrawl_after{0};
   // A 304 to such a request (the page is unchanged) yields no record.
   bool changed_only = false;
@@ -79,9 +85,6 @@ struct CrawlOptions {
   // signals itself sets this to false and calls Crawler::RequestStop().
   bool handle_signals = true;
 };
-
-// The name the API documentation uses: every setting of a run.
-using Options = CrawlOptions;
 
 // Whether `options` describe a run the library can make: counts at least 1
 // where a run needs one (fetch.concurrency, per_host), no negative count or

@@ -94,7 +94,7 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   double value = 0;
   std::istringstream in{std::string(number)};
   if (number.empty() || !(in >> value) || !in.eof()) {
-    return Status::Error(quoted + " is not a duration (say 90s, 30m, 12h or 7d)");
+    return Status::InvalidArgument(quoted + " is not a duration (say 90s, 30m, 12h or 7d)");
   }
   double scale = 0;  // milliseconds per unit
   if (unit.empty() || unit == "s") scale = 1e3;
@@ -103,19 +103,19 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (unit == "h") scale = 3600e3;
   if (unit == "d") scale = 86400e3;
   if (scale == 0) {
-    return Status::Error(quoted + ": unknown unit \"" + std::string(unit) +
-                         "\" (use ms, s, m, h or d)");
+    return Status::InvalidArgument(quoted + ": unknown unit \"" + std::string(unit) +
+                                   "\" (use ms, s, m, h or d)");
   }
   const double ms = value * scale;
-  if (ms > 1e15) return Status::Error(quoted + " is too long");
+  if (ms > 1e15) return Status::InvalidArgument(quoted + " is too long");
   return std::chrono::milliseconds(static_cast<long long>(std::llround(ms)));
 }
 
 Result<FieldRule> ParseFieldRule(std::string_view text) {
   std::size_t eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {
-    return Status::Error("--select \"" + std::string(text) +
-                         "\": expected NAME=CSS or NAME=CSS@attr");
+    return Status::InvalidArgument("--select \"" + std::string(text) +
+                                   "\": expected NAME=CSS or NAME=CSS@attr");
   }
   FieldRule rule;
   rule.name = std::string(text.substr(0, eq));
@@ -150,14 +150,14 @@ Result<FieldRule> ParseFieldRule(std::string_view text) {
     rule.attr = std::string(css.substr(at + 1));
     css = css.substr(0, at);
     if (rule.attr.empty() || !std::all_of(rule.attr.begin(), rule.attr.end(), IsAttrNameChar)) {
-      return Status::Error("--select \"" + std::string(text) + "\": \"" + rule.attr +
-                           "\" is not an attribute name");
+      return Status::InvalidArgument("--select \"" + std::string(text) + "\": \"" + rule.attr +
+                                     "\" is not an attribute name");
     }
     for (char& c : rule.attr) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   rule.css = std::string(css);
   if (auto compiled = CompileFieldRule(rule); !compiled.ok()) {
-    return Status::Error("--" + compiled.status().message());
+    return Status::InvalidArgument("--" + compiled.status().message());
   }
   return rule;
 }

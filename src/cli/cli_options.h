@@ -5,21 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/exit_status.h"
 #include "core/log.h"
 #include "forage/options.h"
 #include "forage/status.h"
 
 namespace forage {
-
-// Exit statuses of the forage command (documented in the README).
-enum ExitCode : int {
-  kExitOk = 0,            // every record is ok
-  kExitSomeFailed = 1,    // the run finished, some records are errors
-  kExitUsage = 2,         // bad flag or value, missing input file, unwritable output
-  kExitLocked = 3,        // --lock is held by another run
-  kExitFatal = 4,         // the run could not go on (no fetcher could start, output failed)
-  kExitInterrupted = 130  // SIGINT or SIGTERM
-};
 
 // What the command line asks for.
 struct CliConfig {
@@ -31,7 +22,10 @@ struct CliConfig {
   std::string stats_path;  // --stats: write the run's statistics as JSON here
   std::string lock_path;   // --lock: hold an flock here for the whole run
   bool append = false;     // --append to the output instead of replacing it
-  std::string state_path;  // --state: resumable runs, conditional recrawls
+  // --state: resumable runs, conditional recrawls. Not options.state_path:
+  // the command opens the state itself, to keep its output file in step
+  // with it (see RunOutput).
+  std::string state_path;
   std::string config_path;  // --config: the TOML file read, if any
   enum class Progress { kAuto, kOn, kOff } progress = Progress::kAuto;
   // --log-level or --quiet; when neither is given (log_level_set false) the

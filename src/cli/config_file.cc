@@ -32,8 +32,9 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return Status::Error(path + ":" + std::to_string(where.line) + ":" +
-                         std::to_string(where.column) + ": " + std::string(e.description()));
+    return Status::InvalidArgument(path + ":" + std::to_string(where.line) + ":" +
+                                   std::to_string(where.column) + ": " +
+                                   std::string(e.description()));
   }
   ConfigArgs out;
   for (auto&& [raw_key, node] : root) {
@@ -44,12 +45,13 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     if (name == "select") {
       const toml::table* fields = node.as_table();
       if (!fields)
-        return Status::Error(Where(path, node, key) + "must be a table of NAME = \"CSS\"");
+        return Status::InvalidArgument(Where(path, node, key) +
+                                       "must be a table of NAME = \"CSS\"");
       for (auto&& [field, css] : *fields) {
         std::optional<std::string> text = css.is_string() ? ScalarText(css) : std::nullopt;
         if (!text) {
-          return Status::Error(Where(path, css, "select." + std::string(field.str())) +
-                               "must be a string (\"CSS\" or \"CSS@attr\")");
+          return Status::InvalidArgument(Where(path, css, "select." + std::string(field.str())) +
+                                         "must be a string (\"CSS\" or \"CSS@attr\")");
         }
         // The rule reaches the option parser as a C string, which a NUL (TOML
         // allows "\u0000") would cut short; CSS reads U+0000 as U+FFFD anyway
@@ -72,9 +74,11 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     }
     if (name == "input") {
       const toml::array* files = node.as_array();
-      if (!files) return Status::Error(Where(path, node, key) + "must be an array of file names");
+      if (!files)
+        return Status::InvalidArgument(Where(path, node, key) + "must be an array of file names");
       for (const toml::node& file : *files) {
-        if (!file.is_string()) return Status::Error(Where(path, file, key) + "must hold strings");
+        if (!file.is_string())
+          return Status::InvalidArgument(Where(path, file, key) + "must hold strings");
         std::string name = *file.value<std::string>();
         // A name that looks like an option ("--version", "-x.txt") must stay
         // a file to the command-line parser; "./" names the same file.
@@ -86,11 +90,11 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     const CLI::Option* option = name == "config" || name == "help" || name == "version"
                                     ? nullptr
                                     : app.get_option_no_throw("--" + name);
-    if (!option) return Status::Error(Where(path, node, key) + "no such option");
+    if (!option) return Status::InvalidArgument(Where(path, node, key) + "no such option");
     const std::string flag = "--" + name;
     if (option->get_expected_max() == 0) {  // a flag
       if (!node.is_boolean())
-        return Status::Error(Where(path, node, key) + "must be true or false");
+        return Status::InvalidArgument(Where(path, node, key) + "must be true or false");
       if (*node.value<bool>()) out.args.push_back(flag);
       out.origins.push_back({flag, key, line, ""});
       continue;
@@ -101,7 +105,7 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
                                                 "--select"};
       if (std::find(std::begin(kRepeatable), std::end(kRepeatable), flag) ==
           std::end(kRepeatable)) {
-        return Status::Error(Where(path, node, key) + "takes one value, not an array");
+        return Status::InvalidArgument(Where(path, node, key) + "takes one value, not an array");
       }
       for (const toml::node& item : *list) values.push_back(&item);
     } else {
@@ -117,10 +121,11 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     const bool one_by_one = flag == "--include" || flag == "--exclude";
     for (const toml::node* value : values) {
       if (string_only && !value->is_string()) {
-        return Status::Error(Where(path, *value, key) + "must be a string");
+        return Status::InvalidArgument(Where(path, *value, key) + "must be a string");
       }
       std::optional<std::string> text = ScalarText(*value);
-      if (!text) return Status::Error(Where(path, *value, key) + "must be a string or a number");
+      if (!text)
+        return Status::InvalidArgument(Where(path, *value, key) + "must be a string or a number");
       out.args.push_back(flag);
       out.args.push_back(*text);
       if (one_by_one) {

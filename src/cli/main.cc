@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/cli_options.h"
+#include "cli/exit_status.h"
 #include "cli/progress_line.h"
 #include "cli/run_output.h"
 #include "cli/run_paths.h"
@@ -21,13 +22,16 @@
 
 int main(int argc, char** argv) {
   using namespace forage;
+  // Every failure is logged once and becomes the exit status its code and
+  // stage call for (cli/exit_status.h).
+  auto fail = [](const Status& failure, RunStage stage) {
+    LogError(failure.message());
+    return ExitStatusFor(failure, stage);
+  };
   // First of all: a closed 0, 1 or 2 would be taken by the first pipe or
   // file the run opens.
   const Result<StandardFds> standard = StandardFds::ReopenClosed();
-  if (!standard.ok()) {
-    LogError(standard.status().message());
-    return kExitUsage;
-  }
+  if (!standard.ok()) return fail(standard.status(), RunStage::kSetup);
   ParsedCommandLine parsed = ParseCommandLine(argc, argv);
   if (!parsed.config) {
     std::fputs(parsed.text.c_str(), parsed.exit_code == kExitOk ? stdout : stderr);
@@ -44,8 +48,9 @@ int main(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "C.UTF-8");
 
   if (standard.value().out_closed && config.output == "-") {
-    LogError("standard output is closed, and the records would go there: give -o PATH");
-    return kExitUsage;
+    return fail(Status::InvalidArgument(
+                    "standard output is closed, and the records would go there: give -o PATH"),
+                RunStage::kSetup);
   }
   if (standard.value().in_closed &&
       std::find(config.files.begin(), config.files.end(), "-") != config.files.end()) {
@@ -55,60 +60,39 @@ int main(int argc, char** argv) {
   // Before anything is opened for writing: one file given two jobs (say
   // --lock urls.txt urls.txt) would be destroyed by the second.
   if (Status st = CheckPathCollisions(RunPathsOf(config), StatPath); !st.ok()) {
-    LogError(st.message());
-    return kExitUsage;
+    return fail(st, RunStage::kSetup);
   }
   if (!config.stats_path.empty()) {
     if (Status st = CheckWritable("--stats", config.stats_path); !st.ok()) {
-      LogError(st.message());
-      return kExitUsage;
+      return fail(st, RunStage::kSetup);
     }
   }
 
   // The lock comes first: a second run must not so much as read its input.
   RunLock lock;
   if (!config.lock_path.empty()) {
-    std::string message;
-    switch (RunLock::Acquire(config.lock_path, &lock, &message)) {
-      case RunLock::Outcome::kAcquired:
-        break;
-      case RunLock::Outcome::kBusy:
-        LogError(message);
-        return kExitLocked;
-      case RunLock::Outcome::kError:
-        LogError(message);
-        return kExitUsage;
-    }
+    Result<RunLock> acquired = RunLock::Acquire(config.lock_path);
+    if (!acquired.ok()) return fail(acquired.status(), RunStage::kSetup);
+    lock = std::move(acquired).value();
   }
 
   // From here every exit writes --stats, or leaves none: never an earlier
   // run's, which a cron job would take for this one's.
   if (!config.stats_path.empty()) {
     if (Status st = RemoveStatsFile(config.stats_path); !st.ok()) {
-      LogError(st.message());
-      return kExitUsage;
+      return fail(st, RunStage::kSetup);
     }
   }
 
   Crawler crawler(config.options);
   for (std::string& url : config.urls) crawler.AddSeed(std::move(url));
   for (const std::string& file : config.files) {
-    if (Status st = crawler.AddSeedFile(file); !st.ok()) {
-      LogError(st.message());
-      return kExitUsage;
-    }
+    if (Status st = crawler.AddSeedFile(file); !st.ok()) return fail(st, RunStage::kSetup);
   }
-  int exit_code = kExitUsage;
-  auto output = RunOutput::Open(config, &exit_code);
-  if (!output.ok()) {
-    LogError(output.status().message());
-    return exit_code;
-  }
+  auto output = RunOutput::Open(config);
+  if (!output.ok()) return fail(output.status(), RunStage::kSetup);
   RunOutput& out = *output.value();
-  if (Status st = out.Attach(crawler); !st.ok()) {
-    LogError(st.message());
-    return kExitUsage;
-  }
+  if (Status st = out.Attach(crawler); !st.ok()) return fail(st, RunStage::kSetup);
 
   const bool progress =
       config.progress == CliConfig::Progress::kOn ||
@@ -123,33 +107,23 @@ int main(int argc, char** argv) {
     SetStatusLine("");
     std::fputc('\n', stderr);
   }
-  Status closed = out.Finish(run);
+  // An output that failed stopped the run, and is the failure to report.
+  const Status published = out.Finish(run);
   // The stats of a run that failed say so, and count what it recorded.
   auto write_stats = [&](const CrawlSummary& s, const std::string& error) {
-    if (config.stats_path.empty()) return true;
-    if (Status st = WriteStatsFile(config.stats_path, s, error); !st.ok()) {
-      LogError(st.message());
-      return false;
-    }
-    return true;
+    if (config.stats_path.empty()) return Status();
+    return WriteStatsFile(config.stats_path, s, error);
   };
-  if (!run.ok()) {
-    // Options were checked before the run; what stops it now is a sink that
-    // failed (status 1) or a run that could not go on.
-    LogError(run.status().message());
-    write_stats(crawler.LastSummary(), run.status().message());
-    return out.sink_failed() ? kExitSomeFailed : kExitFatal;
+  const CrawlSummary& s = run.ok() ? run.value() : crawler.LastSummary();
+  if (!published.ok() || !run.ok()) {
+    const Status& failure = !published.ok() ? published : run.status();
+    const int status = fail(failure, !published.ok() ? RunStage::kPublish : RunStage::kCrawl);
+    if (Status st = write_stats(s, failure.message()); !st.ok()) LogError(st.message());
+    return status;
   }
-  if (!closed.ok()) {
-    LogError(closed.message());
-    write_stats(run.value(), closed.message());
-    return kExitSomeFailed;
-  }
-  const CrawlSummary& s = run.value();
   // A good run is silent off a terminal; one with failures, cut off, or
   // held back long, says so (cron mails it).
   Log(SummaryLevel(s), FormatSummary(s, out.has_state() ? config.state_path : ""));
-  if (!write_stats(s, "")) return kExitSomeFailed;
-  if (s.interrupted) return kExitInterrupted;
-  return s.failed > 0 ? kExitSomeFailed : kExitOk;
+  if (Status st = write_stats(s, ""); !st.ok()) return fail(st, RunStage::kPublish);
+  return ExitStatusFor(s);
 }

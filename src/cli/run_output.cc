@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "core/time_format.h"
+#include "crawl/crawler_internals.h"
 #include "output/output_recovery.h"
 
 namespace forage {
@@ -18,8 +19,7 @@ bool IsRegularFile(const std::string& path) {
 
 RunOutput::~RunOutput() = default;
 
-Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config, int* exit_code) {
-  *exit_code = kExitUsage;
+Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config) {
   auto format = ChooseFormat(config.format, config.output);
   if (!format.ok()) return format.status();
   std::unique_ptr<RunOutput> out(new RunOutput(config, format.value()));
@@ -28,12 +28,8 @@ Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config, int*
   // killed before publishing its output left it for this one.
   RecoveredOutput recovered;
   if (!config.state_path.empty()) {
-    StateStore::OpenError why = StateStore::OpenError::kNone;
-    auto opened = StateStore::Open(config.state_path, &why);
-    if (!opened.ok()) {
-      if (why == StateStore::OpenError::kBusy) *exit_code = kExitLocked;
-      return opened.status();
-    }
+    auto opened = StateStore::Open(config.state_path);
+    if (!opened.ok()) return opened.status();
     out->state_ = std::move(opened).value();
     auto pass = out->state_->BeginPass(UnixMillisNow());
     if (!pass.ok()) return pass.status();
@@ -55,8 +51,7 @@ Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config, int*
       std::make_unique<OutputPlacement>(config.output, config.append, recovered.adopt);
   auto sink = OpenSink(out->format_, out->placement_->write_path(), sink_options);
   if (!sink.ok()) {
-    return Status::Error("cannot open the output " + config.output + ": " +
-                         sink.status().message());
+    return sink.status().Prefixed("cannot open the output " + config.output);
   }
   out->sink_ = std::move(sink).value();
   return out;
@@ -65,7 +60,7 @@ Result<std::unique_ptr<RunOutput>> RunOutput::Open(const CliConfig& config, int*
 Status RunOutput::Attach(Crawler& crawler) {
   crawler.OnRecord([this](const Record& record) {
     Status st = sink_->Write(record);
-    sink_failed_ = !st.ok();
+    if (!st.ok() && write_error_.ok()) write_error_ = st;
     return st;
   });
   if (!state_) return {};
@@ -78,11 +73,18 @@ Status RunOutput::Attach(Crawler& crawler) {
     if (!position.ok()) return position.status();
     mark = {config_.output, placement_->write_path(), std::string(FormatName(format_)),
             position.value()};
-    crawler.OnCheckpoint([this] { return sink_->Checkpoint(); });
+    // Each commit stores how much of the file its records fill, for a
+    // resuming run to cut the file back to.
+    crawler.OnCommit([this] {
+      Result<std::int64_t> position = sink_->Checkpoint();
+      if (!position.ok()) return position.status();
+      state_->SetOutputPosition(position.value());
+      return Status();
+    });
   }
   state_->SetOutput(mark);
   if (Status st = state_->Commit(); !st.ok()) return st;
-  crawler.UseState(state_.get(), /*commit_each_record=*/!file);
+  CrawlerInternals::UseState(crawler, state_.get(), /*commit_each_record=*/!file);
   return {};
 }
 
@@ -90,17 +92,20 @@ Status RunOutput::Finish(const Result<CrawlSummary>& run) {
   Status closed = sink_->Close();
   if (state_ && !run.ok()) {
     placement_->Keep();
-    return closed;
+    // A close that fails too changes nothing: the file is kept either way,
+    // and the run's (or the write's) failure is the one to report.
+    return write_error_;
   }
-  if (closed.ok() && !sink_failed_) closed = placement_->Commit();
-  if (sink_failed_ && placement_->temporary()) {
+  if (closed.ok() && write_error_.ok()) closed = placement_->Commit();
+  if (!write_error_.ok() && placement_->temporary()) {
     // Half an output must not replace a whole one (the next cron job reads it).
     LogWarn(config_.output +
             " is left as it was: this run's records could not all be "
             "written, so none were published");
   }
+  if (!run.ok()) return write_error_;
   // The pass is over once its records are published.
-  if (state_ && run.ok() && closed.ok() && !run.value().interrupted) {
+  if (state_ && closed.ok() && !run.value().interrupted) {
     closed = state_->FinishPass(UnixMillisNow());
   }
   return closed;

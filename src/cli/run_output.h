@@ -20,9 +20,8 @@ class RunOutput {
  public:
   // Opens the state (resuming or beginning its pass, and cutting back or
   // taking up what a killed run of the pass left), then the sink. On failure
-  // the Status says what and where and *exit_code is kExitLocked (the state
-  // is in use) or kExitUsage.
-  static Result<std::unique_ptr<RunOutput>> Open(const CliConfig& config, int* exit_code);
+  // the Status says what and where; kBusy: another run holds the state.
+  static Result<std::unique_ptr<RunOutput>> Open(const CliConfig& config);
   ~RunOutput();
   RunOutput(const RunOutput&) = delete;
   RunOutput& operator=(const RunOutput&) = delete;
@@ -37,10 +36,13 @@ class RunOutput {
   // the previous file in place). With a state, a run that failed keeps its
   // file for the next run to take up, as a killed one would, and a run
   // that finished its pass ends the pass once the records are published.
+  //
+  // Fails with the output's own failure: a record it could not take (which
+  // stopped the run), else, for a run that did not fail, closing or
+  // publishing the file or ending the pass. For a run that failed otherwise
+  // it returns ok: the run's failure is the one to report.
   Status Finish(const Result<CrawlSummary>& run);
 
-  // Whether writing a record failed (the run then stops, status 1).
-  bool sink_failed() const { return sink_failed_; }
   bool has_state() const { return state_ != nullptr; }
 
  private:
@@ -51,7 +53,7 @@ class RunOutput {
   std::unique_ptr<StateStore> state_;
   std::unique_ptr<OutputPlacement> placement_;
   std::unique_ptr<RecordSink> sink_;
-  bool sink_failed_ = false;
+  Status write_error_;  // the first record the sink could not take
 };
 
 }  // namespace forage

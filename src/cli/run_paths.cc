@@ -47,8 +47,8 @@ Status CheckPathCollisions(const std::vector<RunPath>& paths, const StatFunction
     const RunPath& other = *it->second;
     if (added || (!run_path.written && !other.written)) continue;
     // Nothing is opened yet: say it before the second job destroys the first's file.
-    return Status::Error(other.what + " " + other.path + " and " + run_path.what + " " +
-                         run_path.path + " are the same file; give each its own");
+    return Status::InvalidArgument(other.what + " " + other.path + " and " + run_path.what + " " +
+                                   run_path.path + " are the same file; give each its own");
   }
   return {};
 }
@@ -73,7 +73,7 @@ std::vector<RunPath> RunPathsOf(const CliConfig& config) {
 
 Status CheckWritable(const std::string& option, const std::string& path) {
   auto refuse = [&](const std::string& why) {
-    return Status::Error("cannot write " + option + " " + path + ": " + why);
+    return Status::InvalidArgument("cannot write " + option + " " + path + ": " + why);
   };
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {

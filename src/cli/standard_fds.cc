@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/errno_status.h"
 #include "core/fd.h"
 
 namespace forage {
@@ -21,16 +22,16 @@ Result<StandardFds> StandardFds::ReopenClosed() {
     // fetcher program inherits like any other.
     int null = ::open("/dev/null", O_RDWR);
     if (null < 0) {
-      return Status::Error("descriptor " + std::to_string(fd) +
-                           " is closed and /dev/null cannot be opened: " + std::strerror(errno));
+      return ErrnoStatus(
+          "descriptor " + std::to_string(fd) + " is closed and /dev/null cannot be opened", errno);
     }
     // The lowest free number comes back, which is `fd` since the ones below
     // it are open by now; dup2 only in case.
     if (null != fd) {
       UniqueFd extra(null);
       if (::dup2(null, fd) < 0) {
-        return Status::Error("descriptor " + std::to_string(fd) +
-                             " is closed and cannot be reopened: " + std::strerror(errno));
+        return ErrnoStatus("descriptor " + std::to_string(fd) + " is closed and cannot be reopened",
+                           errno);
       }
     }
   }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/errno_status.h"
 #include "core/fd.h"
 
 namespace forage {
@@ -45,9 +46,9 @@ std::string StatsToJson(const CrawlSummary& s, const std::string& error) {
 Status WriteStatsFile(const std::string& path, const CrawlSummary& summary,
                       const std::string& error) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return Status::Error("cannot write --stats " + path + ": " + std::strerror(errno));
+  if (!fd) return ErrnoStatus("cannot write --stats " + path, errno);
   if (Status st = WriteAll(fd.get(), StatsToJson(summary, error)); !st.ok()) {
-    return Status::Error("cannot write --stats " + path + ": " + st.message());
+    return st.Prefixed("cannot write --stats " + path);
   }
   return {};
 }
@@ -58,7 +59,7 @@ Status RemoveStatsFile(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return Status::Error("cannot replace --stats " + path + ": " + std::strerror(errno));
+    return ErrnoStatus("cannot replace --stats " + path, errno);
   }
   return {};
 }

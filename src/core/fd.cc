@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/errno_status.h"
+
 namespace forage {
 
 void UniqueFd::Reset(int fd) {
@@ -17,17 +19,17 @@ void UniqueFd::Reset(int fd) {
 Result<Pipe> MakePipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return Status::Error(std::string("pipe: ") + std::strerror(errno));
+    return ErrnoStatus("pipe", errno);
   }
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
 Status SetNonBlocking(int fd, bool on) {
   int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0) return Status::Error(std::string("fcntl: ") + std::strerror(errno));
+  if (flags < 0) return ErrnoStatus("fcntl", errno);
   flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
   if (::fcntl(fd, F_SETFL, flags) != 0) {
-    return Status::Error(std::string("fcntl: ") + std::strerror(errno));
+    return ErrnoStatus("fcntl", errno);
   }
   return {};
 }
@@ -40,7 +42,7 @@ Status WriteAll(int fd, std::string_view data, std::size_t* written) {
       if (errno == EINTR) continue;
       const int error = errno;
       if (written) *written = done;
-      return Status::Error(std::strerror(error));
+      return ErrnoStatus("", error);
     }
     done += static_cast<std::size_t>(n);
   }

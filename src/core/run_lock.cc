@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/errno_status.h"
+
 namespace forage {
 namespace {
 
@@ -46,38 +48,32 @@ std::optional<std::string> RunLock::HolderOf(std::string_view content) {
   return std::nullopt;
 }
 
-RunLock::Outcome RunLock::Acquire(const std::string& path, RunLock* lock, std::string* message) {
+Result<RunLock> RunLock::Acquire(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd) {
-    *message = "--lock " + path + ": " + std::strerror(errno);
-    return Outcome::kError;
-  }
+  if (!fd) return ErrnoStatus("--lock " + path, errno);
   const bool locked = ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0;
-  if (!locked && errno != EWOULDBLOCK) {
-    *message = "--lock " + path + ": " + std::strerror(errno);
-    return Outcome::kError;
-  }
+  if (!locked && errno != EWOULDBLOCK) return ErrnoStatus("--lock " + path, errno);
   // A file with something else in it is somebody's data named by mistake
   // (`--lock urls.txt urls.txt`): it is never truncated.
   bool longer = false;
   const std::string content = FirstLine(fd.get(), &longer);
   const std::optional<std::string> holder = longer ? std::nullopt : HolderOf(content);
   if (!holder && (longer || !content.empty())) {
-    *message = "--lock " + path +
-               ": the file exists and is not a forage lock file; name a new or a lock file";
-    return Outcome::kError;
+    return Status::InvalidArgument(
+        "--lock " + path +
+        ": the file exists and is not a forage lock file; name a new or a lock file");
   }
   if (!locked) {
-    *message = "another run holds the lock " + path +
-               (holder && !holder->empty() ? " (pid " + *holder + ")" : std::string());
-    return Outcome::kBusy;
+    return Status::Busy("another run holds the lock " + path +
+                        (holder && !holder->empty() ? " (pid " + *holder + ")" : std::string()));
   }
   std::string mark = std::string(kMark) + std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), mark.data(), mark.size(), 0) < 0) {
     // The lock holds all the same; only the courtesy of naming us is lost.
   }
-  lock->fd_ = std::move(fd);
-  return Outcome::kAcquired;
+  RunLock lock;
+  lock.fd_ = std::move(fd);
+  return lock;
 }
 
 }  // namespace forage

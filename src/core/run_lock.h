@@ -20,11 +20,14 @@ namespace forage {
 // copy of the descriptor at once.
 class RunLock {
  public:
-  enum class Outcome { kAcquired, kBusy, kError };
-  // kBusy: another process holds it; *message names the path and its pid.
-  // kError: the file cannot be opened or locked, or it is not empty and
-  // not a lock file; *message says why.
-  static Outcome Acquire(const std::string& path, RunLock* lock, std::string* message);
+  RunLock() = default;  // holds nothing
+
+  // Takes the lock at `path`, creating the file if need be. Fails with
+  // kBusy when another process holds it (the message names the path and its
+  // pid); kInvalidArgument when the file is not empty and not a lock file
+  // (it is left untouched); the open's or flock's code when the file cannot
+  // be opened or locked.
+  static Result<RunLock> Acquire(const std::string& path);
 
   // The pid a lock file's first line names ("forage lock pid N", or the
   // bare "N" earlier versions wrote), or nullopt if the line is not a lock

@@ -252,19 +252,19 @@ Result<std::string> ParseIpv4(std::string_view input) {
   std::size_t count = 0;
   for (;;) {
     const std::size_t dot = input.find('.');
-    if (count == 4) return Status::Error("an IPv4 address has more than four parts");
+    if (count == 4) return Status::InvalidArgument("an IPv4 address has more than four parts");
     std::optional<std::uint64_t> number = ParseIpv4Number(input.substr(0, dot));
-    if (!number) return Status::Error("an IPv4 address part is not a number");
+    if (!number) return Status::InvalidArgument("an IPv4 address part is not a number");
     numbers[count++] = *number;
     if (dot == std::string_view::npos) break;
     input.remove_prefix(dot + 1);
   }
   for (std::size_t i = 0; i + 1 < count; ++i) {
-    if (numbers[i] > 255) return Status::Error("an IPv4 address part is above 255");
+    if (numbers[i] > 255) return Status::InvalidArgument("an IPv4 address part is above 255");
   }
   std::uint64_t ipv4 = numbers[count - 1];
   if (ipv4 >= (std::uint64_t{1} << (8 * (5 - count)))) {
-    return Status::Error("an IPv4 address is out of range");
+    return Status::InvalidArgument("an IPv4 address is out of range");
   }
   for (std::size_t i = 0; i + 1 < count; ++i) ipv4 += numbers[i] << (8 * (3 - i));
   std::string out;
@@ -300,10 +300,10 @@ Result<std::string> DomainToAsciiIdna(std::string_view domain) {
   // NUL away from libidn2's C strings.
   for (char ch : domain) {
     if (IsForbiddenDomainCodePoint(static_cast<unsigned char>(ch))) {
-      return Status::Error("the host holds a forbidden code point");
+      return Status::InvalidArgument("the host holds a forbidden code point");
     }
   }
-  if (!IsValidUtf8(domain)) return Status::Error("the host is not UTF-8");
+  if (!IsValidUtf8(domain)) return Status::InvalidArgument("the host is not UTF-8");
   std::string out;
   std::size_t begin = 0;
   for (std::size_t i = 0;; ++i) {
@@ -319,8 +319,8 @@ Result<std::string> DomainToAsciiIdna(std::string_view domain) {
       const int rc = idn2_to_ascii_8z(std::string(label).c_str(), &raw, IDN2_NONTRANSITIONAL);
       std::unique_ptr<char, Idn2Free> converted(raw);
       if (rc != IDN2_OK) {
-        return Status::Error(std::string("IDNA refuses a label of the host (") +
-                             idn2_strerror_name(rc) + ")");
+        return Status::InvalidArgument(std::string("IDNA refuses a label of the host (") +
+                                       idn2_strerror_name(rc) + ")");
       }
       out += converted.get();
     }
@@ -354,10 +354,10 @@ Result<std::string> DomainToAscii(std::string_view domain) {
     if (!converted.ok()) return converted;
     out = std::move(converted).value();
   }
-  if (out.empty()) return Status::Error("the host is empty");
+  if (out.empty()) return Status::InvalidArgument("the host is empty");
   for (char ch : out) {
     if (IsForbiddenDomainCodePoint(static_cast<unsigned char>(ch))) {
-      return Status::Error("the host holds a forbidden code point");
+      return Status::InvalidArgument("the host holds a forbidden code point");
     }
   }
   return out;
@@ -368,7 +368,7 @@ Result<std::string> DomainToAscii(std::string_view domain) {
 Result<std::string> ParseOpaqueHost(std::string_view input) {
   for (char ch : input) {
     if (IsForbiddenHostCodePoint(static_cast<unsigned char>(ch))) {
-      return Status::Error("the host holds a forbidden code point");
+      return Status::InvalidArgument("the host holds a forbidden code point");
     }
   }
   std::string out;
@@ -381,14 +381,14 @@ Result<std::string> ParseOpaqueHost(std::string_view input) {
 Result<std::string> ParseHost(std::string_view input, bool opaque) {
   if (!input.empty() && input.front() == '[') {
     if (input.back() != ']' || input.size() < 2) {
-      return Status::Error("an IPv6 address lacks its closing \"]\"");
+      return Status::InvalidArgument("an IPv6 address lacks its closing \"]\"");
     }
     std::optional<Ipv6Address> address = ParseIpv6(input.substr(1, input.size() - 2));
-    if (!address) return Status::Error("invalid IPv6 address");
+    if (!address) return Status::InvalidArgument("invalid IPv6 address");
     return SerializeIpv6(*address);
   }
   if (opaque) return ParseOpaqueHost(input);
-  if (input.empty()) return Status::Error("the host is empty");
+  if (input.empty()) return Status::InvalidArgument("the host is empty");
   Result<std::string> domain = input.find('%') == std::string_view::npos
                                    ? DomainToAscii(input)
                                    : DomainToAscii(PercentDecode(input));

@@ -264,8 +264,9 @@ Result<WhatwgUrl> WhatwgUrlParser::Run() {
 
       case State::kNoScheme:
         if (!base_ || (base_->opaque_path_ && c != '#')) {
-          return Status::Error(base_ ? "a relative reference to a URL that cannot be a base"
-                                     : "no scheme (and no base URL)");
+          return Status::InvalidArgument(base_
+                                             ? "a relative reference to a URL that cannot be a base"
+                                             : "no scheme (and no base URL)");
         }
         if (base_->opaque_path_) {  // and c is "#"
           CopySchemeFromBase();
@@ -372,7 +373,8 @@ Result<WhatwgUrl> WhatwgUrlParser::Run() {
           }
           buffer_start_ = p_ + 1;
         } else if (c == kEof || c == '/' || c == '?' || c == '#' || (special() && c == '\\')) {
-          if (at_sign_seen_ && buffer_start_ == p_) return Status::Error("userinfo but no host");
+          if (at_sign_seen_ && buffer_start_ == p_)
+            return Status::InvalidArgument("userinfo but no host");
           p_ = buffer_start_ - 1;
           state_ = State::kHost;
         }
@@ -380,7 +382,7 @@ Result<WhatwgUrl> WhatwgUrlParser::Run() {
 
       case State::kHost:
         if (c == ':' && !inside_brackets_) {
-          if (buffer_start_ == p_) return Status::Error("a port but no host");
+          if (buffer_start_ == p_) return Status::InvalidArgument("a port but no host");
           Result<std::string> host = ParseHost(Range(buffer_start_, p_), !special());
           if (!host.ok()) return host.status();
           url_.host_ = std::move(host).value();
@@ -388,7 +390,7 @@ Result<WhatwgUrl> WhatwgUrlParser::Run() {
           port_value_ = 0;
           port_digits_ = false;
         } else if (c == kEof || c == '/' || c == '?' || c == '#' || (special() && c == '\\')) {
-          if (special() && buffer_start_ == p_) return Status::Error("no host");
+          if (special() && buffer_start_ == p_) return Status::InvalidArgument("no host");
           Result<std::string> host = ParseHost(Range(buffer_start_, p_), !special());
           if (!host.ok()) return host.status();
           url_.host_ = std::move(host).value();
@@ -407,14 +409,14 @@ Result<WhatwgUrl> WhatwgUrlParser::Run() {
           port_digits_ = true;
         } else if (c == kEof || c == '/' || c == '?' || c == '#' || (special() && c == '\\')) {
           if (port_digits_) {
-            if (port_value_ > 65535) return Status::Error("the port is above 65535");
+            if (port_value_ > 65535) return Status::InvalidArgument("the port is above 65535");
             url_.port_ =
                 port_value_ == DefaultPort(url_.type_) ? -1 : static_cast<int>(port_value_);
           }
           state_ = State::kPathStart;
           --p_;
         } else {
-          return Status::Error("the port is not a number");
+          return Status::InvalidArgument("the port is not a number");
         }
         break;
 

@@ -17,8 +17,10 @@
 #include <cstring>
 #include <thread>
 
+#include "core/errno_status.h"
 #include "core/log.h"
 #include "core/time_format.h"
+#include "crawl/crawler_internals.h"
 #include "crawl/local_frontier.h"
 #include "crawl/master.h"
 #include "crawl/outcome_policy.h"
@@ -75,14 +77,36 @@ void Crawler::OnProgress(std::function<void(const CrawlProgress&)> callback,
   impl_->on_progress = std::move(callback);
   impl_->progress_every = std::max(every, std::chrono::milliseconds(1));
 }
-void Crawler::UseState(StateStore* state, bool commit_each_record) {
-  impl_->state = state;
-  impl_->commit_each_record = commit_each_record;
+void CrawlerInternals::UseState(Crawler& crawler, StateStore* state, bool commit_each_record) {
+  crawler.impl_->state = state;
+  crawler.impl_->commit_each_record = commit_each_record;
 }
-void Crawler::OnCheckpoint(std::function<Result<std::int64_t>()> checkpoint) {
-  impl_->on_checkpoint = std::move(checkpoint);
+void Crawler::OnCommit(std::function<Status()> commit) { impl_->on_commit = std::move(commit); }
+
+Result<CrawlSummary> Crawler::Run() {
+  if (impl_->options.state_path.empty()) return impl_->Run();
+  // CrawlOptions::state_path: this run holds the state and its pass itself.
+  // Records go to OnRecord, which cannot be cut back, so a commit comes
+  // after OnCommit has made them durable, and a kill repeats at most what
+  // came after the last commit.
+  if (impl_->state) {
+    return Status::InvalidArgument(
+        "CrawlOptions::state_path is set, and a state is in use already");
+  }
+  auto opened = StateStore::Open(impl_->options.state_path);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<StateStore> store = std::move(opened).value();
+  if (auto pass = store->BeginPass(UnixMillisNow()); !pass.ok()) return pass.status();
+  impl_->state = store.get();
+  impl_->commit_each_record = false;
+  Result<CrawlSummary> run = impl_->Run();
+  impl_->state = nullptr;
+  // Every record of the pass is out and committed: the next run begins anew.
+  if (run.ok() && !run.value().interrupted) {
+    if (Status st = store->FinishPass(UnixMillisNow()); !st.ok()) return st;
+  }
+  return run;
 }
-Result<CrawlSummary> Crawler::Run() { return impl_->Run(); }
 
 const CrawlSummary& Crawler::LastSummary() const { return impl_->summary; }
 
@@ -186,7 +210,7 @@ int Master::PollOnce(SignalScope& signals) {
   }
   if (::poll(fds.data(), fds.size(), timeout) < 0) {
     if (errno == EINTR) return 0;
-    StopFor(Status::Error(std::string("poll: ") + std::strerror(errno)));
+    StopFor(ErrnoStatus("poll", errno));
     return -1;
   }
   fetchers->Collect(fds.data(), n_fetchers);

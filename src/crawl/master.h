@@ -43,7 +43,7 @@ struct Master {
   std::function<bool(std::string_view, int)> on_admit;
   StateStore* state = nullptr;
   bool commit_each_record = false;
-  std::function<Result<std::int64_t>()> on_checkpoint;
+  std::function<Status()> on_commit;  // before each state commit
   std::chrono::milliseconds progress_every{250};
   // The fetchers: by default a PoolSupervisor over forage-fetcher processes.
   SupervisorFactory make_supervisor;

@@ -104,10 +104,8 @@ void Master::MaybeCommitState(bool now) {
 }
 
 Status Master::CommitState() {
-  if (on_checkpoint) {
-    Result<std::int64_t> position = on_checkpoint();
-    if (!position.ok()) return position.status();
-    state->SetOutputPosition(position.value());
+  if (on_commit) {
+    if (Status st = on_commit(); !st.ok()) return st;
   }
   last_commit = Clock::now();
   Status st = state->Commit();

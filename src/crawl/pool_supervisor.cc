@@ -32,7 +32,7 @@ PoolSupervisor::~PoolSupervisor() = default;
 Status PoolSupervisor::Start() {
   for (std::size_t i = 0; i < pool_->size(); ++i) {
     if (Status st = pool_->Spawn(i); !st.ok()) {
-      return Status::Error("cannot start fetcher processes: " + st.message());
+      return st.Prefixed("cannot start fetcher processes");
     }
   }
   return Status();

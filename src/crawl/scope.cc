@@ -36,7 +36,7 @@ std::vector<std::unique_ptr<RE2>> Compile(const std::vector<std::string>& source
   for (const std::string& source : sources) {
     auto re = std::make_unique<RE2>(source, options);
     if (!re->ok()) {
-      *error = Status::Error(std::string(flag) + " \"" + source + "\": " + re->error());
+      *error = Status::InvalidArgument(std::string(flag) + " \"" + source + "\": " + re->error());
       return {};
     }
     out.push_back(std::move(re));

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/errno_status.h"
+
 namespace forage {
 namespace {
 
@@ -68,9 +70,10 @@ SpillQueue::SpillQueue(std::string dir) : dir_(std::move(dir)) {
   }
 }
 
-Status SpillQueue::Fail(const std::string& what, int err) {
-  error_ = Status::Error("the temporary file in " + dir_ + " holding queued URLs: " + what + ": " +
-                         std::strerror(err));
+Status SpillQueue::Fail(const std::string& what, int err) { return Fail(ErrnoStatus(what, err)); }
+
+Status SpillQueue::Fail(const Status& why) {
+  error_ = why.Prefixed("the temporary file in " + dir_ + " holding queued URLs");
   return error_;
 }
 
@@ -102,8 +105,8 @@ Status SpillQueue::Push(const Entry& entry) {
   const std::size_t body = 1 + 4 + 8 + 4 + entry.url.size() + 4 + entry.parent.size() + 4 +
                            entry.scope_root.size();
   if (body > std::numeric_limits<std::uint32_t>::max()) {
-    return Status::Error("a queued URL of " + std::to_string(entry.url.size()) +
-                         " bytes is too long to keep");
+    return Status::InvalidArgument("a queued URL of " + std::to_string(entry.url.size()) +
+                                   " bytes is too long to keep");
   }
   Append(entry);
   return write_buffer_.size() >= kBufferBytes ? Flush() : Status();
@@ -185,7 +188,7 @@ Status SpillQueue::Need(std::size_t n) {
       write_buffer_.clear();
     } else {
       readable_ = false;
-      return Fail("fewer bytes than queued URLs", EIO);  // a bug; not worth a crash
+      return Fail(Status::Corrupt("fewer bytes than queued URLs"));  // a bug; not worth a crash
     }
   }
   return {};
@@ -193,7 +196,7 @@ Status SpillQueue::Need(std::size_t n) {
 
 Status SpillQueue::Pop(Entry* entry) {
   if (!readable_) return error_;
-  if (count_ == 0) return Status::Error("no URL is queued in the temporary file");
+  if (count_ == 0) return Status::NotFound("no URL is queued in the temporary file");
   if (Status st = Need(4); !st.ok()) return st;
   std::uint32_t body;
   std::memcpy(&body, read_buffer_.data() + read_pos_, 4);
@@ -209,7 +212,7 @@ Status SpillQueue::Pop(Entry* entry) {
   if (whole && !(flags & kSameRoot)) whole = GetString(&p, end, &last_root_popped_);
   if (!whole || p != end) {
     readable_ = false;
-    return Fail("an entry is damaged", EIO);
+    return Fail(Status::Corrupt("an entry is damaged"));
   }
   entry->depth = static_cast<int>(depth);
   entry->parent = last_parent_popped_;

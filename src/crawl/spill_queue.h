@@ -63,7 +63,10 @@ class SpillQueue {
   // Makes at least `n` unread bytes available in read_buffer_, from the
   // file first, then from write_buffer_ (which holds what follows it).
   Status Need(std::size_t n);
+  // Records a failure in error_ and returns it, naming the file:
+  // "what: strerror(err)" coded from errno, or `why` with its code.
   Status Fail(const std::string& what, int err);
+  Status Fail(const Status& why);
   void Append(const Entry& entry);
 
   std::string dir_;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/errno_status.h"
 #include "core/log.h"
 
 namespace forage {
@@ -45,12 +46,12 @@ Status UrlSource::AddFile(const std::string& path) {
   } else {
     in.name = path;
     in.owned.Reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in.owned) return Status::Error(path + ": " + std::strerror(errno));
+    if (!in.owned) return ErrnoStatus(path, errno);
     in.fd = in.owned.get();
   }
   struct stat st {};
   if (::fstat(in.fd, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return Status::Error(path + ": is a directory");
+    if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a directory");
     in.regular = S_ISREG(st.st_mode);
   }
   inputs_.push_back(std::move(in));

@@ -43,12 +43,12 @@ bool IsHeaderValue(std::string_view text) {
 
 Status ValidateOptions(const CrawlOptions& options) {
   const FetchSettings& fetch = options.fetch;
-  if (fetch.concurrency < 1) return Status::Error("concurrency must be at least 1");
-  if (options.per_host < 1) return Status::Error("per-host must be at least 1");
+  if (fetch.concurrency < 1) return Status::InvalidArgument("concurrency must be at least 1");
+  if (options.per_host < 1) return Status::InvalidArgument("per-host must be at least 1");
   const std::pair<const char*, int> counts[] = {
       {"--workers", options.workers}, {"--depth", options.depth}, {"--retries", options.retries}};
   for (const auto& [flag, value] : counts) {
-    if (value < 0) return Status::Error(std::string(flag) + ": must not be negative");
+    if (value < 0) return Status::InvalidArgument(std::string(flag) + ": must not be negative");
   }
   const std::pair<const char*, std::chrono::milliseconds> durations[] = {
       {"--timeout", fetch.timeout},
@@ -59,7 +59,7 @@ Status ValidateOptions(const CrawlOptions& options) {
       {"--parse-timeout", options.parse_timeout},
       {"--recrawl-after", options.recrawl_after}};
   for (const auto& [flag, value] : durations) {
-    if (value.count() < 0) return Status::Error(std::string(flag) + ": must not be negative");
+    if (value.count() < 0) return Status::InvalidArgument(std::string(flag) + ": must not be negative");
   }
   // The same order as the command line has always checked them in.
   if (auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
@@ -67,15 +67,15 @@ Status ValidateOptions(const CrawlOptions& options) {
     return filter.status();
   }
   if (auto fields = CompileFieldRules(fetch.extract.select); !fields.ok()) {
-    return Status::Error("--" + fields.status().message());
+    return Status::InvalidArgument("--" + fields.status().message());
   }
-  if (fetch.user_agent.empty()) return Status::Error("--user-agent: must not be empty");
+  if (fetch.user_agent.empty()) return Status::InvalidArgument("--user-agent: must not be empty");
   if (!IsHeaderValue(fetch.user_agent)) {
-    return Status::Error("--user-agent: must not hold a line break or other control character");
+    return Status::InvalidArgument("--user-agent: must not hold a line break or other control character");
   }
   for (const std::string& entry : fetch.resolve) {
     if (!IsResolveEntry(entry)) {
-      return Status::Error("--resolve: \"" + entry +
+      return Status::InvalidArgument("--resolve: \"" + entry +
                            "\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)");
     }
   }

@@ -202,13 +202,13 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchSettings& settings, 
   Result<std::vector<CompiledField>> fields = CompileFieldRules(settings.extract.select);
   if (!fields.ok()) return fields.status();
   CurlMulti multi(curl_multi_init());
-  if (!multi) return Status::Error("curl_multi_init failed");
+  if (!multi) return Status::ResourceExhausted("curl_multi_init failed");
   // Room for every transfer's connection plus some kept alive for reuse.
   curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(settings.concurrency) * 2);
   CurlSlist resolve;
   for (const std::string& entry : settings.resolve) {
     curl_slist* grown = curl_slist_append(resolve.get(), entry.c_str());
-    if (!grown) return Status::Error("out of memory");
+    if (!grown) return Status::ResourceExhausted("out of memory");
     resolve.release();
     resolve.reset(grown);
   }
@@ -510,8 +510,11 @@ Status Fetcher::Wait(int extra_fd, int timeout_ms, bool* extra_ready) {
   int numfds = 0;
   CURLMcode rc = curl_multi_poll(multi_.get(), extra_fd >= 0 ? &extra : nullptr,
                                  extra_fd >= 0 ? 1u : 0u, timeout_ms, &numfds);
+  if (rc == CURLM_OUT_OF_MEMORY) {
+    return Status::ResourceExhausted(std::string("curl_multi_poll: ") + curl_multi_strerror(rc));
+  }
   if (rc != CURLM_OK)
-    return Status::Error(std::string("curl_multi_poll: ") + curl_multi_strerror(rc));
+    return Status::IOError(std::string("curl_multi_poll: ") + curl_multi_strerror(rc));
   if (extra_ready) *extra_ready = extra.revents != 0;
   return {};
 }

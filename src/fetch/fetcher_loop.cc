@@ -15,12 +15,11 @@
 #include "core/fd.h"
 #include "core/log.h"
 #include "fetch/fetcher.h"
+#include "fetch/fetcher_exit.h"
 #include "ipc/wire.h"
 
 namespace forage {
 namespace {
-
-constexpr int kExitCannotWork = 3;
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kAddressSanitizer = true;
@@ -46,7 +45,7 @@ std::string* g_out_of_memory_line = nullptr;
     [[maybe_unused]] ssize_t n =
         ::write(STDERR_FILENO, g_out_of_memory_line->data(), g_out_of_memory_line->size());
   }
-  ::_exit(kExitOutOfMemory);
+  ::_exit(kFetcherExitOutOfMemory);
 }
 
 // --fetcher-memory, as RLIMIT_DATA (heap and private writable mappings: what
@@ -102,14 +101,14 @@ int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, 
                int big_parse_fd) {
   if (Status st = SetNonBlocking(doorbell_fd, true); !st.ok()) {
     LogError("doorbell: " + st.message());
-    return kExitCannotWork;
+    return kFetcherExitCannotWork;
   }
   LimitMemory(settings);
   // Each fetcher initialises libcurl for itself, after the fork: the master
   // never creates a curl handle, so nothing curl owns was copied into us.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     LogError("curl_global_init failed");
-    return kExitCannotWork;
+    return kFetcherExitCannotWork;
   }
   auto on_parse = [&queue](std::uint64_t job, bool begin) {
     if (begin) {
@@ -131,14 +130,14 @@ int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, 
   auto created = Fetcher::Create(settings, on_parse, OpenBigParseToken(big_parse_fd), on_sent);
   if (!created.ok()) {
     LogError(created.status().message());
-    return kExitCannotWork;
+    return kFetcherExitCannotWork;
   }
   Fetcher& fetcher = *created.value();
   // Ready: the master hands this fetcher work only from now on, so that a
   // slow start (a program loading its libraries) does not delay the first
   // requests behind --delay's back.
   queue.Heartbeat(SteadyMillis());
-  if (!WriteAll(result_fd, wire::EncodeReady()).ok()) return 0;
+  if (!WriteAll(result_fd, wire::EncodeReady()).ok()) return kFetcherExitDone;
   const auto concurrency = static_cast<std::size_t>(settings.concurrency);
   // The loop comes round, and stamps the heartbeat, at least four times per
   // --stall-timeout (at least once a second), so that only a fetcher that
@@ -158,7 +157,7 @@ int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, 
       std::optional<wire::FetchJob> job = wire::DecodeJob(payload);
       if (!job) {
         LogError("corrupt job frame in the work queue");
-        return kExitCannotWork;
+        return kFetcherExitCannotWork;
       }
       fetcher.Start(std::move(*job));
     }
@@ -170,11 +169,11 @@ int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, 
       finished.clear();
       // Blocking write: a full pipe is back-pressure from a busy master.
       // Failure (EPIPE) means the master is gone, and so is our purpose.
-      if (!WriteAll(result_fd, frames).ok()) return 0;
+      if (!WriteAll(result_fd, frames).ok()) return kFetcherExitDone;
     }
     // A page put off for the big-parse token counts as in flight, so a
     // closed doorbell never ends a fetcher that still holds one.
-    if (closed && fetcher.InFlight() == 0) return 0;
+    if (closed && fetcher.InFlight() == 0) return kFetcherExitDone;
     // curl_multi_poll reports POLLIN but not POLLHUP on the extra fd, so the
     // doorbell is read after every wake-up rather than only when flagged.
     // While pages wait for the token, nothing would wake us when it is
@@ -182,7 +181,7 @@ int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, 
     const int timeout_ms = fetcher.Deferred() > 0 ? kDeferredRetryMs : beat_ms;
     if (Status st = fetcher.Wait(closed ? -1 : doorbell_fd, timeout_ms, nullptr); !st.ok()) {
       LogError(st.message());
-      return kExitCannotWork;
+      return kFetcherExitCannotWork;
     }
     if (!closed) closed = DrainDoorbell(doorbell_fd);
   }

@@ -6,15 +6,14 @@
 
 namespace forage {
 
-// The exit status of a fetcher that ran out of memory (--fetcher-memory).
-inline constexpr int kExitOutOfMemory = 4;
-
 // A fetcher process's whole life, with the run's `settings` as the master
 // gave them: takes jobs from `queue` while it has room for them (woken by
 // bytes on `doorbell_fd`), runs them on a Fetcher and writes each result as
-// a frame to `result_fd`. Returns the exit code: 0 when the doorbell closes
-// with nothing left to do or the master is gone, 3 when it cannot work at
-// all. The caller _exit()s with it.
+// a frame to `result_fd`. Returns the exit code (fetch/fetcher_exit.h):
+// kFetcherExitDone when the doorbell closes with nothing left to do or the
+// master is gone, kFetcherExitCannotWork when it cannot work at all. The
+// caller _exit()s with it. Out of memory, it _exit()s with
+// kFetcherExitOutOfMemory itself.
 //
 // `big_parse_fd` is the pool's big-parse token as this process got it (see
 // WorkerPool); the fetcher reopens it for an open file description of its

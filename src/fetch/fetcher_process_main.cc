@@ -18,6 +18,7 @@
 
 #include "core/fd.h"
 #include "core/log.h"
+#include "fetch/fetcher_exit.h"
 #include "fetch/fetcher_loop.h"
 #include "ipc/fetcher_fds.h"
 #include "ipc/wire.h"
@@ -27,12 +28,12 @@ int main(int argc, char** argv) {
   using namespace forage;
   if (argc != 5 || std::strcmp(argv[1], "--master") != 0 || std::strcmp(argv[3], "--slot") != 0) {
     std::fputs("forage-fetcher: this program is started by forage, not by hand\n", stderr);
-    return 2;
+    return kFetcherExitUsage;
   }
   // Die with the master; the getppid check closes the race with a master
   // that died before the prctl.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != static_cast<pid_t>(std::atol(argv[2]))) return 0;
+  if (::getppid() != static_cast<pid_t>(std::atol(argv[2]))) return kFetcherExitDone;
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGPIPE, SIG_IGN);
   SetLogRole(std::string("fetcher ") + argv[4]);
@@ -49,14 +50,14 @@ int main(int argc, char** argv) {
   std::optional<FetchSettings> settings = wire::DecodeFetcherConfig(bytes, &log_level);
   if (!settings) {
     LogError("unreadable configuration from the master");
-    return 3;
+    return kFetcherExitCannotWork;
   }
   SetLogLevel(log_level);
   auto region = WorkQueueRegion::Attach(fetcher_fds::kRing);
   ::close(fetcher_fds::kRing);  // the mapping stays
   if (!region.ok()) {
     LogError(region.status().message());
-    return 3;
+    return kFetcherExitCannotWork;
   }
   return RunFetcher(*settings, region.value()->Queue(0), fetcher_fds::kDoorbell,
                     fetcher_fds::kResult, fetcher_fds::kBigParse);

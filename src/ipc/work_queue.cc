@@ -1,9 +1,9 @@
 #include "ipc/work_queue.h"
 
-#include <atomic>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/interprocess/exceptions.hpp>
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/mapped_region.hpp>
@@ -13,6 +13,7 @@
 #include <cstring>
 #include <new>
 
+#include "core/errno_status.h"
 #include "core/fd.h"
 #include "ipc/wire.h"
 
@@ -104,7 +105,10 @@ Status MapRing(int fd, boost::interprocess::mapped_region* region) {
     *region = boost::interprocess::mapped_region(file, boost::interprocess::read_write, 0,
                                                  kSlotBytes);
   } catch (const boost::interprocess::interprocess_exception& e) {
-    return Status::Error(std::string("cannot map shared memory for a work queue: ") + e.what());
+    // Mapping a memfd this process just made fails for want of memory or
+    // address space.
+    return Status::ResourceExhausted(std::string("cannot map shared memory for a work queue: ") +
+                                     e.what());
   }
   return {};
 }
@@ -116,8 +120,7 @@ Result<std::unique_ptr<WorkQueueRegion>> WorkQueueRegion::Create(std::size_t slo
   for (Mapping& m : mappings) {
     m.fd.Reset(::memfd_create("forage-work-queue", MFD_CLOEXEC));
     if (!m.fd || ::ftruncate(m.fd.get(), static_cast<off_t>(kSlotBytes)) != 0) {
-      return Status::Error(std::string("cannot make shared memory for the work queues: ") +
-                           std::strerror(errno));
+      return ErrnoStatus("cannot make shared memory for the work queues", errno);
     }
     if (Status st = MapRing(m.fd.get(), &m.region); !st.ok()) return st;
     // Touch every page now: where memory is short, a failure shows here

@@ -14,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "core/errno_status.h"
 #include "core/log.h"
 #include "ipc/fetcher_fds.h"
+#include "fetch/fetcher_exit.h"
 
 namespace forage {
 namespace {
@@ -28,7 +30,7 @@ std::string DescribeWaitStatus(int status) {
     return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
            strsignal(WTERMSIG(status)) + ")";
   }
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status)) return DescribeFetcherExit(WEXITSTATUS(status));
   return "ended";
 }
 
@@ -51,7 +53,7 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Make(std::size_t size, FetcherEn
   // Empty: only its locks matter (see the class comment).
   UniqueFd big_parse(::memfd_create("forage-big-parse", MFD_CLOEXEC));
   if (!big_parse) {
-    return Status::Error(std::string("memfd_create (big-parse token): ") + std::strerror(errno));
+    return ErrnoStatus("memfd_create (big-parse token)", errno);
   }
   return std::unique_ptr<WorkerPool>(new WorkerPool(std::move(region).value(), std::move(big_parse),
                                                     size, std::move(entry), std::move(program),
@@ -98,7 +100,7 @@ Status WorkerPool::Spawn(std::size_t slot) {
     pid_t master = ::getpid();
     std::fflush(nullptr);  // a buffered stdio line would otherwise be written twice
     pid = ::fork();
-    if (pid < 0) return Status::Error(std::string("fork: ") + std::strerror(errno));
+    if (pid < 0) return ErrnoStatus("fork", errno);
     if (pid == 0) RunChild(slot, doorbell.value().read.get(), results.value().write.get(), master);
   }
   s.pid = pid;
@@ -115,7 +117,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   // us, which is the master's only thread; the getppid check closes the race
   // with a master that died before the prctl.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != master) ::_exit(0);
+  if (::getppid() != master) ::_exit(kFetcherExitDone);
 
   sigset_t none;
   sigemptyset(&none);
@@ -131,7 +133,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   int doorbell = ::fcntl(doorbell_fd, F_DUPFD, fetcher_fds::kEnd);
   int result = ::fcntl(result_fd, F_DUPFD, fetcher_fds::kEnd);
   int big_parse = ::fcntl(big_parse_.get(), F_DUPFD, fetcher_fds::kEnd);
-  if (doorbell < 0 || result < 0 || big_parse < 0) ::_exit(70);
+  if (doorbell < 0 || result < 0 || big_parse < 0) ::_exit(kFetcherExitSoftware);
   ::dup2(doorbell, fetcher_fds::kDoorbell);
   ::dup2(result, fetcher_fds::kResult);
   ::dup2(big_parse, fetcher_fds::kBigParse);
@@ -147,7 +149,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   }
   g_inherited_big_parse_fd = fetcher_fds::kBigParse;
   SetLogRole("fetcher " + std::to_string(slot));
-  int code = 70;
+  int code = kFetcherExitSoftware;
   try {
     code = entry_(region_->Queue(slot), fetcher_fds::kDoorbell, fetcher_fds::kResult);
   } catch (const std::exception& e) {
@@ -163,7 +165,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
 // handler, and the program does the rest (see fetch/fetcher_process_main.cc).
 Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int result_fd) {
   UniqueFd config(::memfd_create("forage-fetcher-config", MFD_CLOEXEC));
-  if (!config) return Status::Error(std::string("memfd_create: ") + std::strerror(errno));
+  if (!config) return ErrnoStatus("memfd_create", errno);
   if (Status st = WriteAll(config.get(), config_); !st.ok()) return st;
   ::lseek(config.get(), 0, SEEK_SET);
   // Copies above the target numbers first, so that no dup2 below can
@@ -180,7 +182,7 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   std::vector<UniqueFd> high;
   for (const Placed& p : placed) {
     high.emplace_back(::fcntl(p.source, F_DUPFD_CLOEXEC, fetcher_fds::kEnd));
-    if (!high.back()) return Status::Error(std::string("fcntl: ") + std::strerror(errno));
+    if (!high.back()) return ErrnoStatus("fcntl", errno);
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -208,8 +210,7 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    return Status::Error("cannot start the fetcher program " + program_ + ": " +
-                         std::strerror(rc));
+    return ErrnoStatus("cannot start the fetcher program " + program_, rc);
   }
   return pid;
 }

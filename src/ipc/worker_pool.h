@@ -16,7 +16,8 @@
 namespace forage {
 
 // What a forked fetcher runs: given its queue, the read end of its doorbell
-// and the write end of its result pipe, it returns an exit code. Its
+// and the write end of its result pipe, it returns an exit code (a
+// FetcherExit, fetch/fetcher_exit.h). Its
 // inherited big-parse token is WorkerPool::InheritedBigParseFd().
 using FetcherEntry = std::function<int(WorkQueue queue, int doorbell_fd, int result_fd)>;
 
@@ -88,7 +89,9 @@ class WorkerPool {
 
   // After EOF (or to get rid of a misbehaving fetcher): makes sure the child
   // is dead, reaps it, closes the slot's pipes and returns how it ended, e.g.
-  // "killed by signal 9" or "exited with status 0".
+  // "killed by signal 9 (Killed)", "exited with status 0", or, for a status
+  // fetch/fetcher_exit.h names, "exited with status 4, out of memory
+  // (--fetcher-memory)".
   std::string Reap(std::size_t slot);
 
   // No more work: closes every doorbell, so idle fetchers exit.

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/errno_status.h"
+
 namespace forage {
 
 OutputPlacement::OutputPlacement(const std::string& path, bool append, const std::string& adopt)
@@ -35,8 +37,7 @@ OutputPlacement::~OutputPlacement() {
 Status OutputPlacement::Commit() {
   if (!temporary_) return {};
   if (std::rename(write_path_.c_str(), path_.c_str()) != 0) {
-    return Status::Error("cannot move the output into place at " + path_ + ": " +
-                         std::strerror(errno));
+    return ErrnoStatus("cannot move the output into place at " + path_, errno);
   }
   temporary_ = false;
   return {};

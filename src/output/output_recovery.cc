@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/errno_status.h"
 #include "core/log.h"
 #include "core/sqlite_ptr.h"
+#include "core/sqlite_status.h"
 
 namespace forage {
 namespace {
@@ -24,8 +26,9 @@ Status TruncateRows(const std::string& path, std::int64_t last_row) {
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
   SqliteDb db(raw);
   auto fail = [&](const char* what) {
-    return Status::Error(path + ": " + what + ": " +
-                         (db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));
+    const int code = db ? sqlite3_errcode(db.get()) : rc;
+    return SqliteStatus(
+        code, path + ": " + what + ": " + (db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));
   };
   if (rc != SQLITE_OK) return fail("open");
   sqlite3_busy_timeout(db.get(), 5000);
@@ -41,8 +44,7 @@ Status TruncateRows(const std::string& path, std::int64_t last_row) {
 Status TruncateOutput(OutputFormat format, const std::string& path, std::int64_t position) {
   if (format == OutputFormat::kSqlite) return TruncateRows(path, position);
   if (::truncate(path.c_str(), position) != 0) {
-    return Status::Error(path + ": cannot cut back to the committed records: " +
-                         std::strerror(errno));
+    return ErrnoStatus(path + ": cannot cut back to the committed records", errno);
   }
   return {};
 }
@@ -63,8 +65,8 @@ Result<RecoveredOutput> RecoverOutput(const StateStore::Output& left, const std:
     return out;
   }
   if (std::rename(left.write_path.c_str(), left.path.c_str()) != 0) {
-    return Status::Error("cannot move the output of the cut-off run into place at " + left.path +
-                         ": " + std::strerror(errno));
+    return ErrnoStatus("cannot move the output of the cut-off run into place at " + left.path,
+                       errno);
   }
   out.published = left.path;
   LogWarn("the records of the cut-off run are now at " + left.path +

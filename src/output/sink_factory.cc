@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/errno_status.h"
 #include "output/csv_sink.h"
 #include "output/jsonl_sink.h"
 #include "output/sink.h"
@@ -59,8 +60,8 @@ Result<OutputFormat> ChooseFormat(std::string_view format_flag, std::string_view
     } else if (format_flag == "sqlite") {
       format = OutputFormat::kSqlite;
     } else {
-      return Status::Error("unknown output format \"" + std::string(format_flag) +
-                           "\" (expected jsonl, csv or sqlite)");
+      return Status::InvalidArgument("unknown output format \"" + std::string(format_flag) +
+                                     "\" (expected jsonl, csv or sqlite)");
     }
   } else if (!IsStdout(path)) {
     std::string ext = Extension(path);
@@ -70,7 +71,9 @@ Result<OutputFormat> ChooseFormat(std::string_view format_flag, std::string_view
       format = OutputFormat::kSqlite;
     }
   }
-  if (format == OutputFormat::kSqlite && IsStdout(path)) return Status::Error(kSqliteNeedsFile);
+  if (format == OutputFormat::kSqlite && IsStdout(path)) {
+    return Status::InvalidArgument(kSqliteNeedsFile);
+  }
   return format;
 }
 
@@ -80,16 +83,18 @@ Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::str
     case OutputFormat::kJsonl:
       return Boxed(JsonlSink::Open(path, options));
     case OutputFormat::kCsv:
-      if (options.append) return Status::Error("--append works with jsonl and sqlite output");
+      if (options.append) {
+        return Status::InvalidArgument("--append works with jsonl and sqlite output");
+      }
       return Boxed(CsvSink::Open(path, options));
     case OutputFormat::kSqlite: {
-      if (IsStdout(path)) return Status::Error(kSqliteNeedsFile);
+      if (IsStdout(path)) return Status::InvalidArgument(kSqliteNeedsFile);
       Result<std::unique_ptr<SqliteSink>> sink = SqliteSink::Open(path, options);
       if (!sink.ok()) return sink.status();
       return std::unique_ptr<RecordSink>(std::move(sink).value());
     }
   }
-  return Status::Error("unknown output format");
+  return Status::InvalidArgument("unknown output format");
 }
 
 std::string_view FormatName(OutputFormat format) {
@@ -105,10 +110,10 @@ std::string_view FormatName(OutputFormat format) {
 }
 
 Result<std::int64_t> OutputFile::Position() const {
-  if (fd_ < 0) return Status::Error(where_ + ": closed");
+  if (fd_ < 0) return Status::InvalidArgument(where_ + ": closed");
   struct stat st {};
   if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::Error(where_ + ": not a regular file");
+    return Status::NotSupported(where_ + ": not a regular file");
   }
   // Records are written whole, at the end (appending) or one after another
   // from the start (truncated): the size is where writing stands.
@@ -116,15 +121,15 @@ Result<std::int64_t> OutputFile::Position() const {
 }
 
 Result<bool> OutputFile::EndLastLine() {
-  if (fd_ < 0) return Status::Error(where_ + ": closed");
+  if (fd_ < 0) return Status::InvalidArgument(where_ + ": closed");
   struct stat st {};
   if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return false;
   // The descriptor is write-only: the last byte is read through another.
   UniqueFd reader(::open(("/proc/self/fd/" + std::to_string(fd_)).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!reader) return Status::Error(where_ + ": cannot read its end: " + std::strerror(errno));
+  if (!reader) return ErrnoStatus(where_ + ": cannot read its end", errno);
   char last = 0;
   if (::pread(reader.get(), &last, 1, st.st_size - 1) != 1) {
-    return Status::Error(where_ + ": cannot read its end: " + std::strerror(errno));
+    return ErrnoStatus(where_ + ": cannot read its end", errno);
   }
   if (last == '\n') return false;
   if (Status written = Write("\n"); !written.ok()) return written;
@@ -135,7 +140,7 @@ Result<OutputFile> OutputFile::Open(const std::string& path, bool append) {
   if (IsStdout(path)) return OutputFile(UniqueFd(), STDOUT_FILENO, kStdoutName);
   const int mode = append ? O_APPEND : O_TRUNC;
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | mode | O_CLOEXEC, 0644));
-  if (!fd) return Status::Error(path + ": " + std::strerror(errno));
+  if (!fd) return ErrnoStatus(path, errno);
   int raw = fd.get();
   return OutputFile(std::move(fd), raw, path);
 }
@@ -155,11 +160,11 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
 }
 
 Status OutputFile::Write(std::string_view data) {
-  if (fd_ < 0) return Status::Error(where_ + ": write after close");
+  if (fd_ < 0) return Status::InvalidArgument(where_ + ": write after close");
   std::size_t written = 0;
   if (Status st = WriteAll(fd_, data, &written); !st.ok()) {
     if (written > 0) CutTornRecord(written);
-    return Status::Error(where_ + ": write: " + st.message());
+    return st.Prefixed(where_ + ": write");
   }
   return {};
 }
@@ -183,7 +188,7 @@ Status OutputFile::Close() {
   // close(2) can report a deferred write error (NFS, quota); it must not be
   // retried on EINTR on Linux.
   if (::close(owned_.Release()) != 0 && errno != EINTR) {
-    return Status::Error(where_ + ": close: " + std::strerror(errno));
+    return ErrnoStatus(where_ + ": close", errno);
   }
   return {};
 }

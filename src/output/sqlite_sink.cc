@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sqlite_status.h"
 #include "core/time_format.h"
 #include "core/utf8.h"
 #include "output/jsonl_sink.h"
@@ -65,7 +66,8 @@ SqliteSink::SqliteSink(std::string path, const SinkOptions& options, DbPtr db, S
 Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
                                                      const SinkOptions& options, Now now) {
   auto fail = [&path](sqlite3* db, const std::string& what) {
-    return Status::Error(path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    if (!db) return Status::ResourceExhausted(path + ": " + what + ": out of memory");
+    return SqliteStatus(sqlite3_errcode(db), path + ": " + what + ": " + sqlite3_errmsg(db));
   };
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -124,7 +126,8 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path,
 SqliteSink::~SqliteSink() { (void)Close(); }
 
 Status SqliteSink::Error(const std::string& what) const {
-  return Status::Error(path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
+  return SqliteStatus(sqlite3_errcode(db_.get()),
+                      path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
 }
 
 Status SqliteSink::Exec(const char* sql, const std::string& what) {
@@ -144,7 +147,7 @@ Status SqliteSink::Commit() {
 }
 
 Status SqliteSink::Write(const Record& r) {
-  if (!db_) return Status::Error(path_ + ": write after close");
+  if (!db_) return Status::InvalidArgument(path_ + ": write after close");
   if (!in_transaction_) {
     if (Status st = Exec("BEGIN IMMEDIATE", "begin"); !st.ok()) return st;
     in_transaction_ = true;
@@ -190,7 +193,7 @@ Status SqliteSink::Write(const Record& r) {
 }
 
 Result<std::int64_t> SqliteSink::Checkpoint() {
-  if (!db_) return Status::Error(path_ + ": checkpoint after close");
+  if (!db_) return Status::InvalidArgument(path_ + ": checkpoint after close");
   if (in_transaction_) {
     if (Status st = Commit(); !st.ok()) return st;
   }
@@ -212,7 +215,7 @@ Status SqliteSink::Close() {
   insert_.reset();
   sqlite3* db = db_.release();
   if (sqlite3_close(db) != SQLITE_OK) {
-    if (st.ok()) st = Status::Error(path_ + ": close: " + sqlite3_errmsg(db));
+    if (st.ok()) st = SqliteStatus(sqlite3_errcode(db), path_ + ": close: " + sqlite3_errmsg(db));
     sqlite3_close_v2(db);  // frees it once whatever still holds it is done
   }
   return st;

@@ -7,7 +7,7 @@ namespace forage {
 Result<CompiledField> CompileFieldRule(const FieldRule& rule) {
   Result<Selector> selector = Selector::Parse(rule.css);
   if (!selector.ok()) {
-    return Status::Error("select " + rule.name + ": " + selector.status().message());
+    return Status::InvalidArgument("select " + rule.name + ": " + selector.status().message());
   }
   return CompiledField{rule.name, std::move(selector).value(), rule.attr};
 }

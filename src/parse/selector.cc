@@ -1056,14 +1056,15 @@ Result<Selector> Selector::Parse(std::string_view css) {
   const std::string input = ReplaceNul(css);
   const Uncommented source = RemoveComments(input);
   if (source.glued) {
-    return Status::Error("bad selector \"" + input +
-                         "\": a comment between two names, which CSS keeps apart, at offset " +
-                         std::to_string(*source.glued));
+    return Status::InvalidArgument(
+        "bad selector \"" + input +
+        "\": a comment between two names, which CSS keeps apart, at offset " +
+        std::to_string(*source.glued));
   }
   auto compiled = std::make_shared<Compiled>();
   Parser parser(source);
   if (!parser.Run(compiled.get())) {
-    return Status::Error("bad selector \"" + input + "\": " + parser.error());
+    return Status::InvalidArgument("bad selector \"" + input + "\": " + parser.error());
   }
   return Selector(std::move(compiled));
 }

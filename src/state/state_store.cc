@@ -15,6 +15,9 @@
 #include <string_view>
 #include <utility>
 
+#include "core/errno_status.h"
+#include "core/sqlite_status.h"
+
 namespace forage {
 namespace {
 
@@ -80,13 +83,7 @@ struct StateStore::Statements {
   StmtPtr last_output, set_output, set_output_position;
 };
 
-
-Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, OpenError* why) {
-  if (why) *why = OpenError::kNone;
-  auto fail = [&](OpenError kind, const std::string& message) {
-    if (why) *why = kind;
-    return Status::Error(path + ": " + message);
-  };
+Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
   std::unique_ptr<StateStore> store(new StateStore());
   store->path_ = path;
 
@@ -96,18 +93,18 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, Op
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 &&
         OpenStates().count({::getpid(), st.st_dev, st.st_ino}) > 0) {
-      return fail(OpenError::kBusy, "another forage run is using this state");
+      return Status::Busy(path + ": another forage run is using this state");
     }
     store->lock_ = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (!store->lock_) return fail(OpenError::kIo, std::strerror(errno));
+    if (!store->lock_) return ErrnoStatus(path, errno);
     if (::flock(store->lock_.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno == EWOULDBLOCK) {
-        return fail(OpenError::kBusy, "another forage run is using this state");
+        return Status::Busy(path + ": another forage run is using this state");
       }
-      return fail(OpenError::kIo, std::string("lock: ") + std::strerror(errno));
+      return ErrnoStatus(path + ": lock", errno);
     }
     if (::fstat(store->lock_.get(), &st) != 0) {
-      return fail(OpenError::kIo, std::string("stat: ") + std::strerror(errno));
+      return ErrnoStatus(path + ": stat", errno);
     }
     store->registered_ = OpenState(::getpid(), st.st_dev, st.st_ino);
     OpenStates().insert(*store->registered_);
@@ -130,8 +127,8 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, Op
   };
   auto sqlite_fail = [&](const std::string& what) {
     // A file that is not SQLite at all. (SQLite says so at the first read.)
-    if (error_code == SQLITE_NOTADB) return fail(OpenError::kNotState, "not a forage state file");
-    return fail(OpenError::kIo, what + ": " + error_message);
+    if (error_code == SQLITE_NOTADB) return Status::Corrupt(path + ": not a forage state file");
+    return SqliteStatus(error_code, path + ": " + what + ": " + error_message);
   };
   if (rc != SQLITE_OK) {
     noted();
@@ -161,16 +158,16 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, Op
   }
   const bool fresh = application_id == 0 && version == 0 && objects == 0;
   if (!fresh && application_id != kApplicationId) {
-    return fail(OpenError::kNotState,
-                "not a forage state file (an SQLite database of something else)");
+    return Status::Corrupt(path +
+                           ": not a forage state file (an SQLite database of something else)");
   }
   if (version > kSchemaVersion) {
-    return fail(OpenError::kNewer, "this state was written by a newer forage (state schema " +
-                                       std::to_string(version) + "; this forage reads up to " +
-                                       std::to_string(kSchemaVersion) + ")");
+    return Status::NotSupported(path + ": this state was written by a newer forage (state schema " +
+                                std::to_string(version) + "; this forage reads up to " +
+                                std::to_string(kSchemaVersion) + ")");
   }
   if (!fresh && version < 1) {  // our id, yet no schema: we never write that
-    return fail(OpenError::kNotState, "not a forage state file (no state schema version)");
+    return Status::Corrupt(path + ": not a forage state file (no state schema version)");
   }
 
   // journal_mode answers with the mode in effect, which stays the old one
@@ -252,7 +249,8 @@ StateStore::~StateStore() {
 }
 
 Status StateStore::Error(const std::string& what) const {
-  return Status::Error(path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
+  return SqliteStatus(sqlite3_errcode(db_.get()),
+                      path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
 }
 
 void StateStore::NoteError(const char* what) {

@@ -37,18 +37,16 @@ class StateStore {
   // Version 2: adds per URL the validators (etag, last_modified) and links.
   static constexpr int kSchemaVersion = 2;
 
-  // Why Open failed, for the exit status: kBusy is 3 (another run), the rest 2.
-  enum class OpenError { kNone, kBusy, kNewer, kNotState, kIo };
-
   // Opens the state at `path`, creating it (schema kSchemaVersion, WAL,
   // synchronous=NORMAL) if the file is missing or empty, migrating an older
   // schema in one transaction, and taking an exclusive flock(2) on the file
   // for as long as the store lives. Failures say what and where, naming the
-  // path: a state written by a newer forage names both versions; a file that
-  // is not a forage state (another SQLite database, not SQLite at all) says
-  // so; a state in use by another run is kBusy.
-  static Result<std::unique_ptr<StateStore>> Open(const std::string& path,
-                                                  OpenError* why = nullptr);
+  // path, with a code: kBusy for a state in use by another run (or another
+  // StateStore in this process); kNotSupported for a state written by a
+  // newer forage (naming both versions); kCorrupt for a file that is not a
+  // forage state (another SQLite database, not SQLite at all); else the
+  // code of the failed call (kIOError, kNotFound, ...).
+  static Result<std::unique_ptr<StateStore>> Open(const std::string& path);
   ~StateStore();
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;

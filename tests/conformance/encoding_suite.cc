@@ -274,7 +274,7 @@ Result<Report> RunEncodingSuite(const std::filesystem::path& dir, Differences& d
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error("encodings.json: " + std::string(e.what()));
+    return Status::Corrupt("encodings.json: " + std::string(e.what()));
   }
   report.unmet_differences = differences.Unmet(report.suite);
   return report;

@@ -66,7 +66,7 @@ Result<Report> RunRobotsSuite(const std::filesystem::path& dir, Differences& dif
                 " by " + Quote(body));
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error("robots_google_cases.json: " + std::string(e.what()));
+    return Status::Corrupt("robots_google_cases.json: " + std::string(e.what()));
   }
   report.unmet_differences = differences.Unmet(report.suite);
   return report;

@@ -167,7 +167,7 @@ Result<Report> RunSelectorSuite(const std::filesystem::path& dir, Differences& d
                 ", expected " + nlohmann::json(expected).dump());
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error("soupsieve_cases.json: " + std::string(e.what()));
+    return Status::Corrupt("soupsieve_cases.json: " + std::string(e.what()));
   }
   report.unmet_differences = differences.Unmet(report.suite);
   return report;

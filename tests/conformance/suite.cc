@@ -8,7 +8,7 @@ namespace forage::conformance {
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot read " + path.string());
+  if (!in) return Status::IOError("cannot read " + path.string());
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
@@ -28,7 +28,7 @@ Result<Differences> Differences::Load(const std::filesystem::path& path) {
           entry.at("reason").get<std::string>();
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(path.string() + ": " + e.what());
+    return Status::Corrupt(path.string() + ": " + e.what());
   }
   return differences;
 }

@@ -113,7 +113,7 @@ Result<Report> RunUrlSuite(const std::filesystem::path& dir, Differences& differ
       Count(group, differences, report.suite, id, passed, detail);
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error("urltestdata.json: " + std::string(e.what()));
+    return Status::Corrupt("urltestdata.json: " + std::string(e.what()));
   }
   report.unmet_differences = differences.Unmet(report.suite);
   return report;

@@ -58,11 +58,12 @@ TEST_CASE("A failing record callback ends the run with its Status", "[crawler][i
   int calls = 0;
   crawler.OnRecord([&](const Record&) {
     ++calls;
-    return Status::Error("disk full");
+    return Status::IOError("disk full");
   });
   auto run = crawler.Run();
   REQUIRE_FALSE(run.ok());
   CHECK(run.status().message() == "disk full");
+  CHECK(run.status().IsIOError());  // the callback's own Status, code and all
   CHECK(calls == 1);  // nothing more is offered to a sink that failed
 }
 

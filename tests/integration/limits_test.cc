@@ -51,6 +51,9 @@ TEST_CASE("A page whose parse outgrows --fetcher-memory costs only that page",
   }
   CHECK(run.err.find("out of memory: this fetcher reached --fetcher-memory (96 MiB)") !=
         std::string::npos);
+  // The master names the death by its exit status (fetch/fetcher_exit.h).
+  CHECK(run.err.find("exited with status 4, out of memory (--fetcher-memory)") !=
+        std::string::npos);
 }
 
 TEST_CASE("The same page parses with the automatic limit", "[limits][integration]") {

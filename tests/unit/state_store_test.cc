@@ -31,7 +31,6 @@ using test::Exec;
 using test::OpenRaw;
 using test::QueryInt;
 using test::Stmt;
-using OpenError = StateStore::OpenError;
 using Stage = StateStore::Known::Stage;
 
 // Schema 1 as state_store.cc creates it (kSchemaV1), to build an old state.
@@ -59,21 +58,18 @@ std::string QueryText(sqlite3* db, const std::string& sql) {
 // --- The store ----------------------------------------------------------------
 
 std::unique_ptr<StateStore> OpenOk(const std::string& path) {
-  OpenError why = OpenError::kIo;
-  auto store = StateStore::Open(path, &why);
+  auto store = StateStore::Open(path);
   INFO((store.ok() ? std::string() : store.status().message()));
   REQUIRE(store.ok());
-  CHECK(why == OpenError::kNone);
   REQUIRE(store.value()->path() == path);
   return std::move(store).value();
 }
 
 // The message of an Open that must fail with `expected`.
-std::string OpenFails(const std::string& path, OpenError expected) {
-  OpenError why = OpenError::kNone;
-  auto store = StateStore::Open(path, &why);
+std::string OpenFails(const std::string& path, StatusCode expected) {
+  auto store = StateStore::Open(path);
   REQUIRE_FALSE(store.ok());
-  CHECK(static_cast<int>(why) == static_cast<int>(expected));
+  CHECK(StatusCodeName(store.status().code()) == StatusCodeName(expected));
   return store.status().message();
 }
 
@@ -514,7 +510,7 @@ TEST_CASE("A state written by a newer forage is refused naming both schema versi
     Exec(db.get(), "PRAGMA application_id = " + std::to_string(kApplicationId));
     Exec(db.get(), "PRAGMA user_version = 3");
   }
-  std::string message = OpenFails(path, OpenError::kNewer);
+  std::string message = OpenFails(path, StatusCode::kNotSupported);
   CHECK(message == path +
                        ": this state was written by a newer forage (state schema 3; this forage "
                        "reads up to 2)");
@@ -524,7 +520,7 @@ TEST_CASE("A state written by a newer forage is refused naming both schema versi
   CHECK(QueryText(db.get(), "PRAGMA journal_mode") == "delete");
   // And no lock is left behind.
   db.reset();
-  CHECK(OpenFails(path, OpenError::kNewer) == message);
+  CHECK(OpenFails(path, StatusCode::kNotSupported) == message);
 }
 
 TEST_CASE("Another SQLite database is not taken for a state", "[state]") {
@@ -541,7 +537,7 @@ TEST_CASE("Another SQLite database is not taken for a state", "[state]") {
       Exec(db.get(), "PRAGMA user_version = 2");
     }
   }
-  CHECK(OpenFails(path, OpenError::kNotState) ==
+  CHECK(OpenFails(path, StatusCode::kCorrupt) ==
         path + ": not a forage state file (an SQLite database of something else)");
   Db db = OpenRaw(path);
   CHECK(QueryText(db.get(), "PRAGMA journal_mode") == "delete");
@@ -553,7 +549,7 @@ TEST_CASE("A file that is not SQLite is not a state", "[state]") {
   const std::string content = GENERATE(std::string("not a database\n"), std::string(8192, 'x'),
                                        std::string("SQLite format 3") + std::string(200, '\0'));
   const std::string path = dir.Write("state.db", content);
-  CHECK(OpenFails(path, OpenError::kNotState) == path + ": not a forage state file");
+  CHECK(OpenFails(path, StatusCode::kCorrupt) == path + ": not a forage state file");
   CHECK(test::ReadFile(path) == content);
 }
 
@@ -566,18 +562,17 @@ TEST_CASE("A state in use by another run is busy until that run lets go", "[stat
   CommitOk(*first);
 
   // In this process,
-  CHECK(OpenFails(path, OpenError::kBusy) == path + ": another forage run is using this state");
+  CHECK(OpenFails(path, StatusCode::kBusy) == path + ": another forage run is using this state");
   // and in another one.
   int status = InChild([&] {
-    OpenError why = OpenError::kNone;
-    auto other = StateStore::Open(path, &why);
+    auto other = StateStore::Open(path);
     if (other.ok()) return 100;
     if (other.status().message() != path + ": another forage run is using this state") return 101;
-    return static_cast<int>(why);
+    return static_cast<int>(other.status().code());
   });
   INFO("wait status " << status);
   REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == static_cast<int>(OpenError::kBusy));
+  CHECK(WEXITSTATUS(status) == static_cast<int>(StatusCode::kBusy));
 
   // The refused opens did not disturb the first store.
   first->Admit(2, "https://a.test/2", 1, "https://a.test/");
@@ -607,9 +602,10 @@ TEST_CASE("A state in use by another run is busy until that run lets go", "[stat
 
 TEST_CASE("A state that cannot be opened says why", "[state]") {
   test::TempDir dir;
-  std::string message = OpenFails(dir.path() + "/missing/state.db", OpenError::kIo);
+  std::string message = OpenFails(dir.path() + "/missing/state.db", StatusCode::kNotFound);
   CHECK(message == dir.path() + "/missing/state.db: No such file or directory");
-  message = OpenFails(dir.path(), OpenError::kIo);
+  // open(2) of a directory for writing: EISDIR, a directory named as a file.
+  message = OpenFails(dir.path(), StatusCode::kInvalidArgument);
   CHECK(message.rfind(dir.path() + ": ", 0) == 0);
 }
 

@@ -1,0 +1,38 @@
+#include "cli/exit_status.h"
+
+namespace forage {
+
+int ExitStatusFor(const Status& failure, RunStage stage) {
+  // Each code is named, so that a new one cannot slip through unmapped
+  // (-Wswitch).
+  switch (failure.code()) {
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kBusy:
+      // Only --lock and --state say busy: another run holds them.
+      return kExitLocked;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kIOError:
+    case StatusCode::kCorrupt:
+    case StatusCode::kNotSupported:
+    case StatusCode::kResourceExhausted:
+      break;
+  }
+  switch (stage) {
+    case RunStage::kSetup:
+      return kExitUsage;
+    case RunStage::kCrawl:
+      return kExitFatal;
+    case RunStage::kPublish:
+      return kExitSomeFailed;
+  }
+  return kExitFatal;
+}
+
+int ExitStatusFor(const CrawlSummary& summary) {
+  if (summary.interrupted) return kExitInterrupted;
+  return summary.failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace forage
