@@ -188,7 +188,8 @@ void Master::Loop(SignalScope& signals) {
 // frontier's next deadline (when a fetcher has room), a watch, a progress
 // report or a state commit due; then what came. -1: the loop cannot go on.
 int Master::PollOnce(SignalScope& signals) {
-  std::vector<pollfd> fds;
+  std::vector<pollfd>& fds = poll_fds;
+  fds.clear();
   fetchers->AddPollFds(&fds);
   const std::size_t n_fetchers = fds.size();
   bool any_running = false;
@@ -323,10 +324,10 @@ bool Master::HasRoom() const {
   return false;
 }
 
-std::vector<std::size_t> Master::Held() const {
-  std::vector<std::size_t> held(fetchers->size());
-  for (std::size_t i = 0; i < held.size(); ++i) held[i] = jobs.AssignedTo(i);
-  return held;
+const std::vector<std::size_t>& Master::Held() {
+  held_.resize(fetchers->size());
+  for (std::size_t i = 0; i < held_.size(); ++i) held_[i] = jobs.AssignedTo(i);
+  return held_;
 }
 
 std::optional<Clock::time_point> Master::Deadline() {

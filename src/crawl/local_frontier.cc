@@ -323,24 +323,28 @@ void LocalFrontier::Sent(const Job& job, TimePoint at) {
   if (job.claimed) scheduler_.Started(*job.host, job.id, at);
 }
 
+// The claim on `job` is over: its host's slot frees (the job itself may go
+// on waiting, as after a retry or a redirect).
+void LocalFrontier::EndClaim(Job* job, TimePoint now) {
+  if (job->claimed) scheduler_.Finished(*job->host, job->id, now);
+  job->claimed = false;
+  job->slot.reset();
+}
+
 void LocalFrontier::Finish(const Job& job, const StateStore::Outcome* recorded, TimePoint now) {
   if (job.claimed) scheduler_.Finished(*job.host, job.id, now);
   if (recorded && state_ && !job.robots) state_->Done(job.key, *recorded);
 }
 
 void LocalFrontier::RetryAt(Job job, TimePoint at, TimePoint now) {
-  if (job.claimed) scheduler_.Finished(*job.host, job.id, now);
-  job.claimed = false;
-  job.slot.reset();
+  EndClaim(&job, now);
   const std::shared_ptr<const std::string> host = job.host;
   const bool front = job.robots;
   scheduler_.EnqueueAt(waiting_.Add(std::move(job)), *host, at, front);
 }
 
 void LocalFrontier::Return(Job job, TimePoint now) {
-  if (job.claimed) scheduler_.Finished(*job.host, job.id, now);
-  job.claimed = false;
-  job.slot.reset();
+  EndClaim(&job, now);
   const std::shared_ptr<const std::string> host = job.host;
   const bool front = job.robots;
   scheduler_.Enqueue(waiting_.Add(std::move(job)), *host, front);
@@ -351,9 +355,7 @@ void LocalFrontier::Return(Job job, TimePoint now) {
 // already seen ends the record there, without a second fetch.
 std::optional<Frontier::Stopped> LocalFrontier::Redirect(Job job, std::string_view location,
                                                          TimePoint now, Ended* ended) {
-  if (job.claimed) scheduler_.Finished(*job.host, job.id, now);
-  job.claimed = false;
-  job.slot.reset();
+  EndClaim(&job, now);
   RedirectDecision next = DecideRedirect(&job, location, scope_);
   if (!next.target) return Stopped{std::move(job), RecordError{next.error, std::move(next.message)}};
   if (!seen_.Insert(UrlFingerprint(next.target->url))) return Stopped{std::move(job), std::nullopt};
@@ -366,7 +368,7 @@ std::optional<Frontier::Stopped> LocalFrontier::Redirect(Job job, std::string_vi
 // The host's queue may hold pages of its other origins too: only this
 // origin's are judged by these rules (origins are interned: compare pointers).
 void LocalFrontier::PutRobots(Job fetch, RobotsVerdict verdict, TimePoint now, Ended* ended) {
-  if (fetch.claimed) scheduler_.Finished(*fetch.host, fetch.id, now);
+  EndClaim(&fetch, now);
   const std::string& host = *fetch.host;
   if (verdict.crawl_delay) scheduler_.SetHostDelay(host, *verdict.crawl_delay);
   Robots& robots = robots_[*fetch.origin];

@@ -80,6 +80,7 @@ class LocalFrontier final : public Frontier {
   std::size_t Spilled() const { return spill_.size() + resumed_.size(); }
   bool PopSpilled(SpillQueue::Entry* entry, bool* from_state);
   Job JobOfSpilled(SpillQueue::Entry& entry, bool from_state, std::optional<CanonicalUrl>* url);
+  void EndClaim(Job* job, TimePoint now);
   void Fail(const Status& st);
   std::shared_ptr<const std::string> Intern(std::string_view name);
 

@@ -67,7 +67,8 @@ struct Master {
   void Redirected(Job job, const wire::FetchResult& result, Clock::time_point now);
   void OnDeath(const FetcherSupervisor::Event& death);
   void Respawn(std::size_t slot);
-  std::vector<std::size_t> Held() const;
+  // How many jobs each fetcher slot holds, in held_ (reused every turn).
+  const std::vector<std::size_t>& Held();
   std::optional<Clock::time_point> Deadline();
   void StopNow(ErrorKind kind, const std::string& message);
   void FailAll(ErrorKind kind, const std::string& message);
@@ -99,6 +100,9 @@ struct Master {
   Clock::time_point started{};
   Clock::time_point last_commit{};
   Clock::time_point next_progress{};
+  // Reused by every turn of the loop rather than allocated anew.
+  std::vector<pollfd> poll_fds;
+  std::vector<std::size_t> held_;
 };
 
 }  // namespace forage
