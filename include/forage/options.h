@@ -71,6 +71,29 @@ struct CrawlOptions {
   // A 304 to such a request (the page is unchanged) yields no record.
   bool changed_only = false;
 
+  // A crawl shared by several masters ("nodes", on this machine or others)
+  // through Redis: "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]" or
+  // "unix:///PATH[?db=N]"; empty: this process crawls alone. The nodes
+  // started with the same crawl_id share one seen set, one queue per host,
+  // politeness (per_host, delay, Crawl-delay, pauses), robots.txt per origin,
+  // retries and --max-pages; each writes its own records, exactly once over
+  // all of them whatever node dies. The settings that must agree (per_host,
+  // delay, depth, scope, include, exclude, max_pages, robots,
+  // fetch.user_agent) are stored by the first node, and a node that brings
+  // different ones is refused. Not with state_path. See README, "Many
+  // machines".
+  std::string frontier;
+  // The crawl's name: 1 to 100 of A-Z a-z 0-9 . _ - (required with frontier).
+  std::string crawl_id;
+  // This node's name within the crawl, same characters; empty: the host
+  // name and the process id. A node restarted with its id after it died
+  // carries on its output where the crawl has it.
+  std::string node_id;
+  // How long a node's claims outlive its last heartbeat (sent every third
+  // of it): a node that dies, or is stopped or cut off for longer, has its
+  // URLs handed to the others after this long.
+  std::chrono::milliseconds lease_ttl{30'000};
+
   // The fetcher program (forage-fetcher) each fetcher process runs. Empty:
   // $FORAGE_FETCHER, else forage-fetcher beside the running program or in
   // ../libexec/forage/ from it or from libforage.so, else the installed

@@ -170,6 +170,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   double connect_timeout_s = static_cast<double>(o.fetch.connect_timeout.count()) / 1000.0;
   std::string log_level;  // empty: info on a terminal, warn elsewhere (cron mails any output)
   std::string recrawl_after = "0";
+  std::string lease_ttl = "30s";
   double delay_s = 0, retry_wait_s = static_cast<double>(o.retry_wait.count()) / 1000.0;
   double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
   double stall_timeout_s = static_cast<double>(o.fetch.stall_timeout.count()) / 1000.0;
@@ -192,7 +193,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       "guard); 1 some records failed, or records could not be written; 2 usage error;\n"
       "3 --lock or --state held by another run; 4 the run could not go on (no fetcher\n"
       "process could run, the state or the temporary file of queued URLs could not be\n"
-      "written); 130 interrupted (SIGINT or SIGTERM).");
+      "written, Redis was lost for longer than --lease-ttl); 130 interrupted (SIGINT\n"
+      "or SIGTERM).");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
   // A flag given twice takes its last value, as with curl and wget (so a
   // wrapper script's defaults can be overridden); lists accumulate.
@@ -344,6 +346,26 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
         return d.ok() ? std::string() : d.status().message();
       })
       ->type_name("DURATION");
+  app.add_option("--frontier", o.frontier,
+                 "share the crawl with other forage processes through Redis at URL "
+                 "(redis://HOST:PORT[/DB] or unix:///PATH); see README, \"Many machines\"")
+      ->type_name("URL");
+  app.add_option("--crawl-id", o.crawl_id,
+                 "with --frontier: the shared crawl's name (A-Z a-z 0-9 . _ -)")
+      ->type_name("NAME");
+  app.add_option("--node-id", o.node_id,
+                 "with --frontier: this process's name in the crawl (default: host name and "
+                 "pid); restarted with it, a node carries on its output")
+      ->type_name("ID");
+  app.add_option("--lease-ttl", lease_ttl,
+                 "with --frontier: how long this node's URLs outlive its last heartbeat "
+                 "before other nodes take them (units s, m, h, d)")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        Result<std::chrono::milliseconds> d = ParseDuration(text);
+        return d.ok() ? std::string() : d.status().message();
+      })
+      ->type_name("DURATION");
   app.add_flag("--changed-only", o.changed_only,
                "with --state: write no record for a page the server says is unchanged (304)");
   app.add_flag("--append", config.append,
@@ -436,7 +458,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   config.progress = progress      ? CliConfig::Progress::kOn
                     : no_progress ? CliConfig::Progress::kOff
                                   : CliConfig::Progress::kAuto;
-  if (config.files.empty() && config.urls.empty()) {
+  // A node of a shared crawl may take no input: it works on what others admit.
+  if (config.files.empty() && config.urls.empty() && o.frontier.empty()) {
     out.exit_code = kExitUsage;
     out.text = UsageLine("no input: give URL list FILEs, '-' for standard input, or --url URL");
     return out;
@@ -455,6 +478,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.fetch.timeout = ToMillis(timeout_s);
   o.fetch.connect_timeout = ToMillis(connect_timeout_s);
   o.recrawl_after = ParseDuration(recrawl_after).value();
+  o.lease_ttl = ParseDuration(lease_ttl).value();
   // What the library needs of the options (patterns that compile, a
   // User-Agent fit for a header, --resolve entries, ...): usage errors too.
   if (Status st = ValidateOptions(o); !st.ok()) {

@@ -115,7 +115,8 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     // a mistake (`state = 5` would make a file named 5).
     static const char* const kStringOnly[] = {
         "--output",  "--state",   "--stats",   "--lock",   "--user-agent", "--url",
-        "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level"};
+        "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level",
+        "--frontier"};
     const bool string_only =
         std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
     const bool one_by_one = flag == "--include" || flag == "--exclude";

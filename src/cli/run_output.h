@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/cli_options.h"
+#include "crawl/crawler_internals.h"
 #include "forage/crawler.h"
 #include "forage/status.h"
 #include "output/output_placement.h"
@@ -15,8 +16,11 @@ namespace forage {
 // Where one run of the forage command writes, and with --state how its
 // records and the state are kept in step: the sink behind its placement
 // (a temporary file renamed into place at the end), and the state whose
-// pass the run resumes or begins. Master only.
-class RunOutput {
+// pass the run resumes or begins. With --frontier the crawl keeps the
+// output's marks instead (NodeOutput): the sink is opened once the node has
+// joined, carrying on from where the crawl says its last run stood. Master
+// only.
+class RunOutput final : public NodeOutput {
  public:
   // Opens the state (resuming or beginning its pass, and cutting back or
   // taking up what a killed run of the pass left), then the sink. On failure
@@ -45,8 +49,15 @@ class RunOutput {
 
   bool has_state() const { return state_ != nullptr; }
 
+  // NodeOutput, for --frontier. A mark is JSON: the -o path, the file
+  // really written, the format and the checkpoint position.
+  Status Resume(const std::string& mark) override;
+  Result<std::string> Mark() override;
+  bool MarkEachRecord() const override { return !file_; }
+
  private:
   RunOutput(const CliConfig& config, OutputFormat format) : config_(config), format_(format) {}
+  Status OpenSinkFor(const RecoveredOutput& recovered);
 
   const CliConfig& config_;
   OutputFormat format_;
@@ -54,6 +65,7 @@ class RunOutput {
   std::unique_ptr<OutputPlacement> placement_;
   std::unique_ptr<RecordSink> sink_;
   Status write_error_;  // the first record the sink could not take
+  bool file_ = false;   // the output is a file that can be cut back to a checkpoint
 };
 
 }  // namespace forage

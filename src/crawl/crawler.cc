@@ -77,6 +77,9 @@ void Crawler::OnProgress(std::function<void(const CrawlProgress&)> callback,
   impl_->on_progress = std::move(callback);
   impl_->progress_every = std::max(every, std::chrono::milliseconds(1));
 }
+void CrawlerInternals::UseNodeOutput(Crawler& crawler, NodeOutput* output) {
+  crawler.impl_->node_output = output;
+}
 void CrawlerInternals::UseState(Crawler& crawler, StateStore* state, bool commit_each_record) {
   crawler.impl_->state = state;
   crawler.impl_->commit_each_record = commit_each_record;
@@ -148,9 +151,14 @@ Status Master::Prepare() {
                                 : std::max(1u, std::thread::hardware_concurrency());
   if (Status st = ValidateOptions(options); !st.ok()) return st;
   Ended resumed_ended;
-  auto made = LocalFrontier::Create(options, state, on_admit, &resumed_ended);
-  if (!made.ok()) return made.status();
-  frontier = std::move(made).value();
+  node = nullptr;
+  if (!options.frontier.empty()) {
+    if (Status st = JoinCrawl(); !st.ok()) return st;
+  } else {
+    auto made = LocalFrontier::Create(options, state, on_admit, &resumed_ended);
+    if (!made.ok()) return made.status();
+    frontier = std::move(made).value();
+  }
   auto pool = make_supervisor ? make_supervisor(workers) : StartPool(options, workers);
   if (!pool.ok()) return pool.status();
   fetchers = std::move(pool).value();
@@ -168,7 +176,10 @@ Status Master::Prepare() {
 void Master::Loop(SignalScope& signals) {
   while (!stopping) {
     Fill();
-    if (pool_lost) {
+    if (pool_lost && node) {
+      // The crawl's other nodes take what this one cannot fetch.
+      StopFor(Status::ResourceExhausted(kNoFetcher));
+    } else if (pool_lost) {
       FailAll(ErrorKind::kWorkerCrash, kNoFetcher);
     } else {
       Dispatch();
@@ -218,6 +229,7 @@ int Master::PollOnce(SignalScope& signals) {
   FetcherSupervisor::Event event;
   while (!stopping && fetchers->Next(&event)) HandleEvent(event);
   MaybeCommitState(/*now=*/false);
+  MaybeMark(/*now=*/false);
   if (!stopping) {
     fetchers->Watch(Clock::now(), Held());
     while (!stopping && fetchers->Next(&event)) HandleEvent(event);
@@ -259,6 +271,7 @@ void Master::Fill() {
     }
     if (got == UrlSource::Poll::kExhausted) {
       source_done = true;
+      if (node) node->InputDone();
       break;
     }
     frontier->AdmitListed(line, &ended);
@@ -269,9 +282,11 @@ void Master::Fill() {
 // Hands claimed jobs to the least-loaded fetchers with room.
 void Master::Dispatch() {
   const Clock::time_point now = Clock::now();
-  while (HasRoom()) {
+  while (HasRoom() && !stopping) {
     if (!unpushed) {
-      std::optional<Claim> claim = frontier->ClaimNext(now);
+      Ended ended;
+      std::optional<Claim> claim = frontier->ClaimNext(now, Room(), &ended);
+      EmitEnded(ended);
       if (!claim) return;
       const bool confirm = claim->confirm;
       unpushed.emplace(jobs.Add(std::move(claim->job)), confirm);
@@ -314,6 +329,16 @@ bool Master::PushTo(JobId id, bool confirm) {
   return true;
 }
 
+// Jobs the fetchers that can take work could take now.
+std::size_t Master::Room() const {
+  std::size_t room = 0;
+  const auto limit = static_cast<std::size_t>(options.fetch.concurrency);
+  for (std::size_t i = 0; i < fetchers->size(); ++i) {
+    if (fetchers->Ready(i) && jobs.AssignedTo(i) < limit) room += limit - jobs.AssignedTo(i);
+  }
+  return room;
+}
+
 bool Master::HasRoom() const {
   for (std::size_t i = 0; i < fetchers->size(); ++i) {
     if (fetchers->Ready(i) &&
@@ -340,6 +365,10 @@ std::optional<Clock::time_point> Master::Deadline() {
   if (HasRoom()) sooner(frontier->NextDeadline());
   // An idle master still commits what it has within the interval.
   if (state && state->Uncommitted() > 0) sooner(last_commit + std::chrono::seconds(1));
+  if (node) {
+    sooner(node->UpkeepDeadline());
+    if (node->Unmarked() > 0) sooner(last_mark + std::chrono::seconds(1));
+  }
   return out;
 }
 
@@ -363,6 +392,7 @@ void Master::Emit(Job job, Record record, StateStore::Outcome outcome) {
   if (!record.fetched_at_ms && job.first_fetched_at_ms)
     record.fetched_at_ms = job.first_fetched_at_ms;
   for (const FieldRule& rule : options.fetch.extract.select) record.fields.try_emplace(rule.name);
+  if (node) return EmitShared(std::move(job), std::move(record));
   Tally(record, &summary);
   // Counted, but a failed output takes no more records, and with a state a
   // run that cannot go on leaves the rest pending there (it keeps its last

@@ -96,6 +96,12 @@ class Frontier {
   virtual Admission AdmitListed(const InputLine& line, Ended* ended) = 0;
   // A link found on `from`.
   virtual Admission AdmitLink(const LinkSource& from, const std::string& link, Ended* ended) = 0;
+  // All the links found on `from`, in order (a shared frontier admits them
+  // in one round trip).
+  virtual void AdmitLinks(const LinkSource& from, const std::vector<std::string>& links,
+                          Ended* ended) {
+    for (const std::string& link : links) AdmitLink(from, link, ended);
+  }
   // The links stored with a page's last full fetch (a 304 revisit follows them).
   virtual std::vector<std::string> KnownLinks(const Job& page) = 0;
   // Whether --max-pages admits nothing more.
@@ -108,8 +114,10 @@ class Frontier {
   virtual void Refill(Ended* ended) = 0;
   // The next job allowed to start at `now`, or nullopt if none is ready yet
   // ("none ready" is not "none left": see Counts().waiting). Held until it is
-  // handed back.
-  virtual std::optional<Claim> ClaimNext(TimePoint now) = 0;
+  // handed back. `room`: how many jobs the caller could take now (a shared
+  // frontier claims that many in one round trip). Claimed jobs that end
+  // without a fetch (robots.txt refuses them) go to `ended`, still held.
+  virtual std::optional<Claim> ClaimNext(TimePoint now, std::size_t room, Ended* ended) = 0;
   // The earliest moment a waiting job may become ready: the poll timeout.
   virtual std::optional<TimePoint> NextDeadline() const = 0;
   // The claimed job's request had gone out by `at` (see Scheduler::Started).

@@ -38,6 +38,7 @@ struct Job {
   std::uint64_t elapsed_ms = 0;          // of the hops before the current one
   std::optional<std::size_t> slot;       // the fetcher holding it, if any
   bool claimed = false;  // handed out by the frontier, whose host slot it holds
+  std::uint64_t lease = 0;  // a shared frontier's lease token for the claim
   // With a state: the URL's key there (its fingerprint), and the validators
   // of its last fetch when it is revisited (sent as If-None-Match and
   // If-Modified-Since).

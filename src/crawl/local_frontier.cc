@@ -307,7 +307,7 @@ void LocalFrontier::Fail(const Status& st) {
   if (status_.ok()) status_ = st;
 }
 
-std::optional<Claim> LocalFrontier::ClaimNext(TimePoint now) {
+std::optional<Claim> LocalFrontier::ClaimNext(TimePoint now, std::size_t, Ended*) {
   std::optional<Scheduler::Ready> ready = scheduler_.NextReady(now);
   if (!ready) return std::nullopt;
   Claim claim{waiting_.Complete(ready->job), ready->confirm};

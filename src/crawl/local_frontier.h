@@ -42,7 +42,7 @@ class LocalFrontier final : public Frontier {
   // queue_in_memory wait there (oldest first: the resumed pass before links
   // found since).
   void Refill(Ended* ended) override;
-  std::optional<Claim> ClaimNext(TimePoint now) override;
+  std::optional<Claim> ClaimNext(TimePoint now, std::size_t room, Ended* ended) override;
   std::optional<TimePoint> NextDeadline() const override;
   void Sent(const Job& job, TimePoint at) override;
 

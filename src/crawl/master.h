@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/fd.h"
+#include "crawl/crawl_node.h"
+#include "crawl/crawler_internals.h"
 #include "crawl/fetcher_supervisor.h"
 #include "crawl/frontier.h"
 #include "crawl/hold_log.h"
@@ -43,7 +45,8 @@ struct Master {
   std::function<bool(std::string_view, int)> on_admit;
   StateStore* state = nullptr;
   bool commit_each_record = false;
-  std::function<Status()> on_commit;  // before each state commit
+  std::function<Status()> on_commit;  // before each state commit, and each node mark
+  NodeOutput* node_output = nullptr;  // see CrawlerInternals::UseNodeOutput
   std::chrono::milliseconds progress_every{250};
   // The fetchers: by default a PoolSupervisor over forage-fetcher processes.
   SupervisorFactory make_supervisor;
@@ -78,12 +81,20 @@ struct Master {
   void EmitEnded(Ended& ended);
   void MaybeCommitState(bool now);
   Status CommitState();
+  Status JoinCrawl();
+  void EmitShared(Job job, Record record);
+  void MaybeMark(bool now);
+  void LeaveCrawl();
+  std::size_t Room() const;
   void ReportProgress();
   void StopFor(const Status& st);
 
   // --- Per run ----------------------------------------------------------------------
   std::size_t workers = 1;
   std::unique_ptr<Frontier> frontier;
+  // The frontier as a node of a shared crawl (CrawlOptions::frontier), or
+  // nullptr when this master crawls alone.
+  CrawlNode* node = nullptr;
   std::unique_ptr<FetcherSupervisor> fetchers;
   JobTable jobs;  // claimed from the frontier: held by a slot, or about to be
   // Claimed, not yet in a ring (its fetcher's ring was full).
@@ -99,6 +110,7 @@ struct Master {
   std::size_t deaths_since_progress = 0;
   Clock::time_point started{};
   Clock::time_point last_commit{};
+  Clock::time_point last_mark{};
   Clock::time_point next_progress{};
   // Reused by every turn of the loop rather than allocated anew.
   std::vector<pollfd> poll_fds;

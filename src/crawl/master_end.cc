@@ -23,11 +23,13 @@ void Master::StopNow(ErrorKind kind, const std::string& message) {
   fetchers->Stop(/*kill=*/true);
   Drain();
   unpushed.reset();
-  if (!state) {
+  if (!state && !node) {
     // The fetchers are gone: what they held ends here too.
     for (JobId id : jobs.LiveIds()) Fail(jobs.Complete(id), kind, message);
     return FailAll(kind, message);
   }
+  // With a state the rest stays pending there; a node of a shared crawl
+  // hands it back to the crawl's other nodes.
   const Clock::time_point now = Clock::now();
   for (JobId id : jobs.LiveIds()) frontier->Finish(jobs.Complete(id), nullptr, now);
   frontier->DropWaiting();
@@ -71,6 +73,7 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
               "the run stopped before this URL finished: " + fatal.message());
     }
     fetchers.reset();
+    LeaveCrawl();
     finish_summary();
     return fatal;
   }
@@ -80,6 +83,7 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
     Drain();
   }
   fetchers.reset();
+  LeaveCrawl();
   if (state) {
     MaybeCommitState(/*now=*/true);
     if (!fatal.ok()) {

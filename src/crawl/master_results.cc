@@ -85,8 +85,11 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
     from.url = std::make_shared<const std::string>(*rec.final_url);
     links = rec.unchanged ? frontier->KnownLinks(job) : rec.links;
   }
+  // Links first: a master killed between the two has its page fetched
+  // again (its lease lapses), never its links forgotten. What the links
+  // end at once follows the page's record.
+  if (!links.empty()) frontier->AdmitLinks(from, links, &ended);
   Emit(std::move(job), std::move(rec), std::move(outcome));
-  for (const std::string& link : links) frontier->AdmitLink(from, link, &ended);
   EmitEnded(ended);
 }
 

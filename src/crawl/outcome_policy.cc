@@ -84,6 +84,8 @@ RobotsVerdict JudgeRobots(ErrorKind error, int status, std::string_view error_me
   RobotsVerdict v;
   if (error == ErrorKind::kNone && status >= 200 && status < 300) {
     v.rules = RobotsRules::Parse(body, user_agent);
+    v.basis = RobotsVerdict::Basis::kParsed;
+    v.body = body.substr(0, RobotsRules::kMaxBytes);
     if (std::optional<double> delay = v.rules.CrawlDelay()) {
       v.crawl_delay =
           std::chrono::milliseconds(static_cast<long long>(std::min(*delay, 30.0) * 1000));
@@ -95,6 +97,7 @@ RobotsVerdict JudgeRobots(ErrorKind error, int status, std::string_view error_me
     return v;
   }
   v.rules = RobotsRules::DisallowAll();
+  v.basis = RobotsVerdict::Basis::kDisallowAll;
   const bool unreachable = error == ErrorKind::kDns || error == ErrorKind::kConnect ||
                            error == ErrorKind::kTls || error == ErrorKind::kBlocked;
   if (unreachable) {
@@ -119,6 +122,7 @@ RobotsVerdict JudgeRobots(ErrorKind error, int status, std::string_view error_me
 RobotsVerdict RobotsLost(const std::string& failure) {
   RobotsVerdict v;
   v.rules = RobotsRules::DisallowAll();
+  v.basis = RobotsVerdict::Basis::kDisallowAll;
   v.denial = ErrorKind::kWorkerCrash;
   v.message = "robots.txt could not be fetched: " + failure;
   return v;

@@ -86,6 +86,12 @@ struct RobotsVerdict {
   std::string message = "robots.txt disallows this URL";
   // robots.txt asked for a Crawl-delay: the host's delay (capped at 30 s).
   std::optional<std::chrono::milliseconds> crawl_delay;
+  // What `rules` were made of, so that another process can make the same:
+  // the body parsed (at most RobotsRules::kMaxBytes of it), or one of the
+  // fixed rule sets.
+  enum class Basis { kAllowAll, kDisallowAll, kParsed };
+  Basis basis = Basis::kAllowAll;
+  std::string body;
 };
 
 // The answer to a robots.txt fetch (after its retries): 2xx gives its rules,

@@ -37,6 +37,8 @@ class UrlSource {
   // data yet; wait for WaitFd() to become readable, then call again.
   Poll Next(InputLine* line);
   int WaitFd() const;
+  // Whether any input was added at all.
+  bool HasInput() const { return !inputs_.empty(); }
 
  private:
   struct Input {

@@ -11,6 +11,7 @@
 #include "crawl/scope.h"
 #include "forage/options.h"
 #include "parse/field_rules.h"
+#include "redis/redis_client.h"
 
 namespace forage {
 namespace {
@@ -37,6 +38,45 @@ bool IsHeaderValue(std::string_view text) {
     const auto u = static_cast<unsigned char>(c);
     return (u < 0x20 && u != '\t') || u == 0x7f;
   });
+}
+
+// A crawl or node name: it becomes part of Redis keys and of messages.
+bool IsNodeName(std::string_view name) {
+  return !name.empty() && name.size() <= 100 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+  });
+}
+
+Status ValidateSharedCrawl(const CrawlOptions& options) {
+  if (options.frontier.empty()) {
+    for (const auto& [flag, value] : {std::pair{"--crawl-id", &options.crawl_id},
+                                      std::pair{"--node-id", &options.node_id}}) {
+      if (!value->empty()) return Status::InvalidArgument(std::string(flag) + ": needs --frontier");
+    }
+    return Status();
+  }
+  if (auto address = redis::ParseAddress(options.frontier); !address.ok()) {
+    return address.status().Prefixed("--frontier");
+  }
+  if (options.crawl_id.empty()) {
+    return Status::InvalidArgument("--frontier: needs --crawl-id NAME, the crawl's name");
+  }
+  for (const auto& [flag, value] : {std::pair{"--crawl-id", &options.crawl_id},
+                                    std::pair{"--node-id", &options.node_id}}) {
+    if (!value->empty() && !IsNodeName(*value)) {
+      return Status::InvalidArgument(std::string(flag) + ": \"" + *value +
+                                     "\" is not 1 to 100 of A-Z a-z 0-9 . _ -");
+    }
+  }
+  if (options.lease_ttl < std::chrono::seconds(1)) {
+    return Status::InvalidArgument("--lease-ttl: must be at least 1 s");
+  }
+  if (!options.state_path.empty()) {
+    return Status::InvalidArgument(
+        "--state cannot be combined with --frontier: a shared crawl keeps its state in Redis");
+  }
+  return Status();
 }
 
 }  // namespace
@@ -79,7 +119,7 @@ Status ValidateOptions(const CrawlOptions& options) {
                            "\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)");
     }
   }
-  return Status();
+  return ValidateSharedCrawl(options);
 }
 
 }  // namespace forage

@@ -4,74 +4,34 @@
 #include <cstring>
 
 #include "core/utf8.h"
+#include "ipc/byte_codec.h"
 
 namespace forage::wire {
 namespace {
 
+// A frame: the header, filled in by Finish, then the payload.
 class Writer {
  public:
   explicit Writer(MessageType type) {
-    out_.resize(kFrameHeaderBytes);
+    w_.bytes().resize(kFrameHeaderBytes);
     U8(static_cast<std::uint8_t>(type));
   }
-  void U8(std::uint8_t v) { out_ += static_cast<char>(v); }
-  void U32(std::uint32_t v) { Le(v, 4); }
-  void U64(std::uint64_t v) { Le(v, 8); }
-  void Str(std::string_view s) {
-    U32(static_cast<std::uint32_t>(s.size()));
-    out_.append(s);
-  }
+  void U8(std::uint8_t v) { w_.U8(v); }
+  void U32(std::uint32_t v) { w_.U32(v); }
+  void U64(std::uint64_t v) { w_.U64(v); }
+  void Str(std::string_view s) { w_.Str(s); }
   std::string Finish() && {
-    auto n = static_cast<std::uint32_t>(out_.size() - kFrameHeaderBytes);
-    for (int i = 0; i < 4; ++i) out_[i] = static_cast<char>((n >> (8 * i)) & 0xff);
-    return std::move(out_);
+    std::string out = std::move(w_).Take();
+    auto n = static_cast<std::uint32_t>(out.size() - kFrameHeaderBytes);
+    for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    return out;
   }
 
  private:
-  void Le(std::uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i) out_ += static_cast<char>((v >> (8 * i)) & 0xff);
-  }
-  std::string out_;
+  ByteWriter w_;
 };
 
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool U8(std::uint8_t* v) {
-    std::uint64_t x;
-    if (!Le(&x, 1)) return false;
-    *v = static_cast<std::uint8_t>(x);
-    return true;
-  }
-  bool U32(std::uint32_t* v) {
-    std::uint64_t x;
-    if (!Le(&x, 4)) return false;
-    *v = static_cast<std::uint32_t>(x);
-    return true;
-  }
-  bool U64(std::uint64_t* v) { return Le(v, 8); }
-  bool Str(std::string* s) {
-    std::uint32_t n;
-    if (!U32(&n) || n > in_.size()) return false;
-    s->assign(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return true;
-  }
-  bool AtEnd() const { return in_.empty(); }
-  std::size_t Left() const { return in_.size(); }
-
- private:
-  bool Le(std::uint64_t* v, int bytes) {
-    if (in_.size() < static_cast<std::size_t>(bytes)) return false;
-    std::uint64_t x = 0;
-    for (int i = 0; i < bytes; ++i)
-      x |= std::uint64_t{static_cast<unsigned char>(in_[i])} << (8 * i);
-    in_.remove_prefix(static_cast<std::size_t>(bytes));
-    *v = x;
-    return true;
-  }
-  std::string_view in_;
-};
+using Reader = ByteReader;
 
 bool ExpectType(Reader& r, MessageType type) {
   std::uint8_t t;

@@ -39,7 +39,7 @@ LinkSource From(const std::string& url, int depth, const std::string& root) {
 
 std::vector<std::string> ClaimAll(Frontier& f, TimePoint now, std::vector<Job>* held = nullptr) {
   std::vector<std::string> urls;
-  while (std::optional<Claim> c = f.ClaimNext(now)) {
+  while (std::optional<Claim> c = f.ClaimNext(now, 1, nullptr)) {
     urls.push_back(c->job.Url());
     if (held) held->push_back(std::move(c->job));
   }
@@ -128,12 +128,12 @@ TEST_CASE("Retries wait for their time, and a paused host waits for its pause", 
   Ended ended;
   f->AdmitListed(Line("http://a.test/1"), &ended);
   f->AdmitListed(Line("http://a.test/2"), &ended);
-  std::optional<Claim> c = f->ClaimNext(kT0);
+  std::optional<Claim> c = f->ClaimNext(kT0, 1, nullptr);
   REQUIRE(c);
   f->PauseHost("a.test", kT0 + milliseconds(500));
   f->RetryAt(std::move(c->job), kT0 + milliseconds(200), kT0);
   CHECK(f->Counts().waiting == 2);
-  CHECK_FALSE(f->ClaimNext(kT0 + milliseconds(100)));
+  CHECK_FALSE(f->ClaimNext(kT0 + milliseconds(100), 1, nullptr));
   CHECK(f->NextDeadline() == kT0 + milliseconds(200));
   CHECK(ClaimAll(*f, kT0 + milliseconds(300)).empty());  // the pause holds
   CHECK(ClaimAll(*f, kT0 + milliseconds(500)) ==
@@ -147,13 +147,13 @@ TEST_CASE("A delay waits for the confirmed send time", "[frontier]") {
   Ended ended;
   f->AdmitListed(Line("http://a.test/1"), &ended);
   f->AdmitListed(Line("http://a.test/2"), &ended);
-  std::optional<Claim> c = f->ClaimNext(kT0);
+  std::optional<Claim> c = f->ClaimNext(kT0, 1, nullptr);
   REQUIRE(c);
   CHECK(c->confirm);
-  CHECK_FALSE(f->ClaimNext(kT0 + milliseconds(5000)));  // not yet known when it went
+  CHECK_FALSE(f->ClaimNext(kT0 + milliseconds(5000), 1, nullptr));  // not yet known when it went
   f->Sent(c->job, kT0 + milliseconds(300));
-  CHECK_FALSE(f->ClaimNext(kT0 + milliseconds(1200)));
-  CHECK(f->ClaimNext(kT0 + milliseconds(1300)));
+  CHECK_FALSE(f->ClaimNext(kT0 + milliseconds(1200), 1, nullptr));
+  CHECK(f->ClaimNext(kT0 + milliseconds(1300), 1, nullptr));
 }
 
 TEST_CASE("robots.txt goes first on each origin and its rules judge the pages", "[frontier]") {
