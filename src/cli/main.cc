@@ -10,6 +10,7 @@
 
 #include "cli/cli_options.h"
 #include "cli/exit_status.h"
+#include "cli/frontier_command.h"
 #include "cli/progress_line.h"
 #include "cli/run_output.h"
 #include "cli/run_paths.h"
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
   // file the run opens.
   const Result<StandardFds> standard = StandardFds::ReopenClosed();
   if (!standard.ok()) return fail(standard.status(), RunStage::kSetup);
+  // `forage frontier ...` looks at a shared crawl (a file named "frontier"
+  // is ./frontier).
+  if (argc > 1 && std::string(argv[1]) == "frontier") return RunFrontierCommand(argc - 1, argv + 1);
   ParsedCommandLine parsed = ParseCommandLine(argc, argv);
   if (!parsed.config) {
     std::fputs(parsed.text.c_str(), parsed.exit_code == kExitOk ? stdout : stderr);
