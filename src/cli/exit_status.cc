@@ -12,6 +12,10 @@ int ExitStatusFor(const Status& failure, RunStage stage) {
       // Only --lock and --state say busy: another run holds them.
       return kExitLocked;
     case StatusCode::kInvalidArgument:
+      // The user's to fix, wherever it shows: a shared crawl's settings
+      // that differ from its first node's, or a --frontier that cannot be
+      // reached, are found only once the run joins the crawl.
+      return kExitUsage;
     case StatusCode::kNotFound:
     case StatusCode::kIOError:
     case StatusCode::kCorrupt:

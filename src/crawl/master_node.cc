@@ -73,7 +73,11 @@ void Master::MaybeMark(bool now) {
     mark = std::move(got).value();
   }
   // Redis away: the records stay kept there, and the next mark covers them.
-  if (Status st = node->SaveMark(mark); !st.ok()) LogDebug("mark not saved: " + st.message());
+  if (Status st = node->SaveMark(mark); !st.ok()) {
+    LogDebug("the output's mark was not saved: " + st.message());
+  } else {
+    LogDebug("marked the output: " + std::to_string(summary.records) + " record(s) in it");
+  }
 }
 
 void Master::LeaveCrawl() {

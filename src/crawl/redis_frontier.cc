@@ -147,7 +147,10 @@ Result<std::unique_ptr<RedisFrontier>> RedisFrontier::Create(const CrawlOptions&
 // Connects, checks that Redis keeps what it is given, and registers.
 Status RedisFrontier::Join() {
   auto conn = redis::Connection::Open(address_, io_timeout_);
-  if (!conn.ok()) return conn.status().Prefixed("--frontier: cannot reach Redis");
+  if (!conn.ok()) {
+    // The address given is the user's to fix (exit status 2).
+    return Status::InvalidArgument("--frontier: cannot reach Redis: " + conn.status().message());
+  }
   conn_ = std::move(conn).value();
   // A Redis that evicts keys under memory pressure would drop seen URLs,
   // queues and leases: pages lost or fetched twice. volatile-* policies

@@ -47,6 +47,10 @@
 //   /links?l=U&l=U...  "links" with one <a href="U"> per l, in order, duplicates kept
 //                      (values percent-decoded, '+' is a space; hrefs HTML-escaped)
 //   /manylinks?n=K     "many", K distinct links, /page/0 to /page/K-1, in order
+//   /grid/K?n=N&hosts=H&ms=M
+//                      "grid K" after M ms (default 0), linking to pages 2K+1 and 2K+2 (those
+//                      below N, default 100) on host hJ.test (J mod H, default 16), same port
+//                      and query: N pages over H hosts, reached from /grid/0
 //   /redirect-to?url=U&status=S
 //                      status S (default 302, any number) with Location: U
 //   /deep?n=N          "deep", N (default 100000) unclosed <div>, then a link to /page/1
@@ -782,6 +786,26 @@ int main(int argc, char** argv) {
     body.reserve(static_cast<std::size_t>(n) * 24);
     for (long i = 0; i < n; ++i) body += "<a href=\"/page/" + std::to_string(i) + "\">x</a>\n";
     res.set_content(Page("many", body), "text/html; charset=utf-8");
+  });
+  // For shared crawls: a binary tree of n pages spread over `hosts` host names.
+  server.Get(R"(/grid/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    const long k = std::stol(req.matches[1]);
+    const long n = LongParam(req, "n", 100), hosts = LongParam(req, "hosts", 16);
+    const long ms = LongParam(req, "ms", 0);
+    if (ms > 0) {
+      std::unique_lock<std::mutex> lock(g_mu);
+      g_cv.wait_for(lock, std::chrono::milliseconds(ms), [] { return g_stopping; });
+    }
+    std::string host = req.get_header_value("Host");
+    const std::string port = host.substr(host.rfind(':'));
+    const std::string query = "?n=" + std::to_string(n) + "&hosts=" + std::to_string(hosts) +
+                              "&ms=" + std::to_string(ms);
+    std::string body;
+    for (long j = 2 * k + 1; j <= 2 * k + 2 && j < n; ++j) {
+      body += "<a href=\"http://h" + std::to_string(j % hosts) + ".test" + port + "/grid/" +
+              std::to_string(j) + query + "\">" + std::to_string(j) + "</a>\n";
+    }
+    res.set_content(Page("grid " + std::to_string(k), body), "text/html; charset=utf-8");
   });
   // For redirect tests: any status, any Location (set_redirect would turn non-3xx into 302).
   server.Get("/redirect-to", [](const httplib::Request& req, httplib::Response& res) {

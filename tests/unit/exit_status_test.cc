@@ -33,7 +33,8 @@ TEST_CASE("Failures map to the documented exit statuses by code and stage", "[ex
       {Status::NotFound("x"), RunStage::kCrawl, kExitFatal, "no fetcher program"},
       {Status::IOError("x"), RunStage::kCrawl, kExitFatal, "the state cannot be written"},
       {Status::Corrupt("x"), RunStage::kCrawl, kExitFatal, "the queue file reads back damaged"},
-      {Status::InvalidArgument("x"), RunStage::kCrawl, kExitFatal, "options Run() refused"},
+      {Status::InvalidArgument("x"), RunStage::kCrawl, kExitUsage,
+       "options Run() refused, or settings a shared crawl refused"},
       // 1: the records are out but could not all be written or published.
       {Status::IOError("x"), RunStage::kPublish, kExitSomeFailed, "disk full under the output"},
       {Status::ResourceExhausted("x"), RunStage::kPublish, kExitSomeFailed, "EAGAIN on a pipe"},
