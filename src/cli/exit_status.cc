@@ -9,13 +9,15 @@ int ExitStatusFor(const Status& failure, RunStage stage) {
     case StatusCode::kOk:
       return kExitOk;
     case StatusCode::kBusy:
-      // Only --lock and --state say busy: another run holds them.
+      // --lock, --state and a shared crawl's node id say busy: another run
+      // holds them.
       return kExitLocked;
     case StatusCode::kInvalidArgument:
-      // The user's to fix, wherever it shows: a shared crawl's settings
+      // The user's to fix, also in the crawl: a shared crawl's settings
       // that differ from its first node's, or a --frontier that cannot be
       // reached, are found only once the run joins the crawl.
-      return kExitUsage;
+      if (stage != RunStage::kPublish) return kExitUsage;
+      break;
     case StatusCode::kNotFound:
     case StatusCode::kIOError:
     case StatusCode::kCorrupt:
