@@ -587,6 +587,13 @@ bool RedisFrontier::Judge(Job* job, Ended* ended, int reclaims) {
   }
   job->origin = Intern(url->origin());
   job->host = Intern(url->host());
+  if (reclaims >= 3 && job->robots) {
+    // Its origin is off limits for the crawl, as when a fetcher dies twice.
+    PutRobots(std::move(*job),
+              RobotsLost("the node holding it died " + std::to_string(reclaims) + " times"),
+              Clock::now(), ended);
+    return false;
+  }
   if (reclaims >= 3) {
     ended->push_back({std::move(*job),
                       RecordError{ErrorKind::kWorkerCrash,
