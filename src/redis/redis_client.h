@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "forage/status.h"
@@ -38,7 +39,9 @@ struct Address {
 // Parses `url`. Fails (kInvalidArgument) with a message naming what is wrong
 // and quoting the URL without its password: an unknown scheme, an empty host,
 // a port outside 1..65535, a DB that is not a number 0..2^31-1, a unix path
-// that is not absolute.
+// that is not absolute. USER and PASSWORD are percent-decoded; a password
+// written raw may hold '@' and '/' (the last '@' before the host ends it).
+// User info without ':' is refused rather than guessed at.
 Result<Address> ParseAddress(std::string_view url);
 
 // One reply, owned: a tree of values.
@@ -59,7 +62,8 @@ class Connection {
   // SELECT when the address asks for them, and uses `timeout` for every
   // later read and write. Fails with kIOError naming address.display and why
   // ("connection refused", "timed out"), or kInvalidArgument for a refused
-  // AUTH or SELECT (the server's own message).
+  // AUTH or SELECT (the server's own message) or a `timeout` that is not
+  // positive. No message holds the password. The socket is close-on-exec.
   static Result<std::unique_ptr<Connection>> Open(const Address& address,
                                                   std::chrono::milliseconds timeout);
   ~Connection();
@@ -70,11 +74,16 @@ class Connection {
   // an error is a Reply of Type::kError (the call succeeded); a failure of
   // the connection itself (reset, closed, timed out, a protocol error) is a
   // kIOError Status, after which broken() is true and every call fails:
-  // open a new Connection.
+  // open a new Connection. A server that went away never raises SIGPIPE in
+  // the caller: it is an EPIPE like any other failure. kInvalidArgument for
+  // an empty `argv`, or while appended commands' replies are still unread
+  // (their replies would come first).
   Result<Reply> Command(const std::vector<std::string_view>& argv);
 
   // Pipelining: Append queues a command without sending it; GetReply sends
   // whatever is queued and returns the replies one by one, in order.
+  // GetReply with no reply outstanding is kInvalidArgument (it would wait
+  // for a reply that never comes).
   Status Append(const std::vector<std::string_view>& argv);
   Result<Reply> GetReply();
 
@@ -82,12 +91,25 @@ class Connection {
   const Address& address() const { return address_; }
 
  private:
-  Connection(redisContext* context, Address address);
-  Status Fail(std::string_view what);
+  struct ContextFree {
+    void operator()(redisContext* context) const;
+  };
+  using ContextPtr = std::unique_ptr<redisContext, ContextFree>;
 
-  redisContext* context_;  // owned (redisFree)
+  Connection(ContextPtr context, Address address, std::chrono::milliseconds timeout);
+  // Marks the connection broken and returns the kIOError for `what` (a
+  // command's name, never its arguments), from the context's error and
+  // `err`, the errno the failing hiredis call left.
+  Status Fail(std::string_view what, int err);
+  // The kIOError of any call once broken.
+  Status Broken() const;
+
+  ContextPtr context_;
   Address address_;
+  std::chrono::milliseconds timeout_;
+  int pending_ = 0;  // appended commands whose replies GetReply has not returned
   bool broken_ = false;
+  std::string failure_;  // why it broke, for later calls
 };
 
 // A Lua script, run with EVALSHA. The first run on a connection loads it
