@@ -8,6 +8,7 @@
 #include "forage/crawler.h"
 #include "forage/status.h"
 #include "output/output_placement.h"
+#include "output/output_recovery.h"
 #include "output/sink.h"
 #include "state/state_store.h"
 

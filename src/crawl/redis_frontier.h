@@ -55,6 +55,7 @@ namespace forage {
 
 class RedisFrontier final : public Frontier, public CrawlNode {
  public:
+  using TimePoint = Frontier::TimePoint;
   using AdmitFilter = std::function<bool(std::string_view url, int depth)>;
 
   // Connects to options.frontier, refuses a Redis that may evict keys, and

@@ -213,7 +213,7 @@ TEST_CASE("Politeness holds across nodes: per-host in flight and the delay",
     for (auto& n : nodes) CHECK(n->Wait() == 0);
     json stats = server.Stats();
     for (const std::string& host : GridHosts(g)) {
-      std::vector<double> starts = stats["hosts"][host]["starts"];
+      std::vector<double> starts = stats["hosts"][host]["starts_ms"];
       REQUIRE(starts.size() == 9);  // robots.txt and 8 pages
       for (std::size_t i = 1; i < starts.size(); ++i) CHECK(starts[i] - starts[i - 1] >= 240.0);
     }
