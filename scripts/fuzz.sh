@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-${FORAGE_FUZZ_SECONDS:-60}}
 parallel=${FORAGE_FUZZ_JOBS:-$(nproc)}
 build_dir=build-fuzz
-targets=(html charset url robots url_list config wire)
+targets=(html charset url robots url_list config wire shared)
 
 scripts/install-deps.sh --test
 start=$SECONDS
@@ -40,7 +40,8 @@ for t in "${targets[@]}"; do
     cp tests/fuzz/regressions/"$t"/* "$work/$t/"
   fi
 done
-"$build_dir/tests/fuzz/fuzz_wire_seeds" "$work/wire"  # this build's frame layouts
+# This build's frame layouts, and what a shared crawl keeps in Redis.
+"$build_dir/tests/fuzz/fuzz_wire_seeds" "$work/wire" "$work/shared"
 cp config/forage.toml "$work/config/example-every-key.toml"
 # A line longer than UrlSource::kMaxLineBytes (64 KiB), between short ones.
 {

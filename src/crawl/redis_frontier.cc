@@ -324,7 +324,7 @@ void RedisFrontier::Reconnect(TimePoint now) {
   // queues, if their leases are still this node's.
   for (const std::string& token : abandoned_) {
     if (!conn_) return;
-    Run(scripts_.release, {node_, token, "head", "1", ""});
+    Answer(Run(scripts_.release, {node_, token, "head", "1", ""}));
   }
   abandoned_.clear();
   poke_ = true;
@@ -641,7 +641,7 @@ std::optional<Frontier::TimePoint> RedisFrontier::NextDeadline() const {
 
 void RedisFrontier::Sent(const Job& job, TimePoint) {
   if (!job.claimed || !conn_) return;
-  Run(scripts_.sent, {node_, std::to_string(job.lease)});
+  Answer(Run(scripts_.sent, {node_, std::to_string(job.lease)}));
 }
 
 // --- The end of a claim ---------------------------------------------------------
@@ -781,7 +781,7 @@ void RedisFrontier::PutRobots(Job fetch, RobotsVerdict verdict, TimePoint, Ended
 void RedisFrontier::PauseHost(const std::string& host, TimePoint until) {
   if (!conn_) return;
   const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-  Run(scripts_.pause, {host, std::to_string(std::max<std::int64_t>(wait.count(), 0))});
+  Answer(Run(scripts_.pause, {host, std::to_string(std::max<std::int64_t>(wait.count(), 0))}));
 }
 
 // The run stops: claims not handed out yet go back to the head of the
@@ -857,7 +857,7 @@ void RedisFrontier::InputDone() { input_done_ = true; }
 
 void RedisFrontier::Leave() {
   if (!conn_) return;
-  Run(scripts_.leave, {node_, incarnation_});
+  Answer(Run(scripts_.leave, {node_, incarnation_}));
 }
 
 }  // namespace forage

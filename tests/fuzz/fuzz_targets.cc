@@ -23,6 +23,7 @@
 #include "core/utf8.h"
 #include "core/whatwg_url.h"
 #include "crawl/robots.h"
+#include "crawl/shared_codec.h"
 #include "crawl/url_source.h"
 #include "ipc/frame_buffer.h"
 #include "ipc/wire.h"
@@ -762,6 +763,73 @@ int FuzzWire(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int FuzzShared(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const unsigned which = data[0];
+  const std::string_view bytes = AsView(data + 1, size - 1);
+  const std::string what = "input " + Printable(bytes);
+  if (which == 0 || which > 2) {
+    if (std::optional<DecodedEntry> e = DecodeJobEntry(bytes)) {
+      const std::string once = EncodeJobEntry(e->job, e->ended ? &*e->ended : nullptr);
+      std::optional<DecodedEntry> again = DecodeJobEntry(once);
+      FUZZ_CHECK(again && again->job.input == e->job.input && again->job.depth == e->job.depth &&
+                     again->job.robots == e->job.robots && again->job.chain == e->job.chain,
+                 what);
+      FUZZ_CHECK(EncodeJobEntry(again->job, again->ended ? &*again->ended : nullptr) == once, what);
+    }
+  }
+  if (which == 1 || which > 2) {
+    if (std::optional<Record> r = DecodeRecord(bytes)) {
+      const std::string once = EncodeRecord(*r);
+      std::optional<Record> again = DecodeRecord(once);
+      FUZZ_CHECK(again && EncodeRecord(*again) == once, what);
+    }
+  }
+  if (which == 2 || which > 2) {
+    if (std::optional<RobotsVerdict> v = DecodeRobotsVerdict(bytes, "forage/1")) {
+      const std::string once = EncodeRobotsVerdict(*v);
+      std::optional<RobotsVerdict> again = DecodeRobotsVerdict(once, "forage/1");
+      FUZZ_CHECK(again && EncodeRobotsVerdict(*again) == once, what);
+      FUZZ_CHECK(again->rules.IsAllowed("/a/b") == v->rules.IsAllowed("/a/b"), what);
+    }
+  }
+  return 0;
+}
+
+std::vector<std::pair<std::string, std::string>> SharedSeeds() {
+  Job link;
+  link.input = "https://docs.example/guide/ch2.html";
+  link.depth = 3;
+  link.parent = std::make_shared<const std::string>("https://docs.example/guide/");
+  link.scope_root = std::make_shared<const std::string>("example");
+  link.current_url = "https://docs.example/guide/ch2.html?x=1";
+  link.chain = {1, 2, 3};
+  link.attempts = 1;
+  Job listed;
+  listed.input = "ftp://x";
+  listed.where = "urls.txt:4";
+  const RecordError bad{ErrorKind::kInvalidUrl, "not an http(s) URL (urls.txt:4)"};
+  Record record;
+  record.url = "https://a.example/";
+  record.final_url = "https://a.example/home";
+  record.ok = true;
+  record.status = 200;
+  record.title = "A";
+  record.links = {"https://a.example/1"};
+  record.fields = {{"price", {"1"}}};
+  record.fetched_at_ms = 1700000000000;
+  const RobotsVerdict rules = JudgeRobots(ErrorKind::kNone, 200, "",
+                                          "User-agent: *\nDisallow: /a\nCrawl-delay: 1\n",
+                                          "forage/1", 0);
+  const RobotsVerdict down = JudgeRobots(ErrorKind::kHttp, 503, "", "", "forage/1", 2);
+  auto tagged = [](char which, const std::string& bytes) { return std::string(1, which) + bytes; };
+  return {{"entry-link", tagged(0, EncodeJobEntry(link))},
+          {"entry-ended", tagged(0, EncodeJobEntry(listed, &bad))},
+          {"record", tagged(1, EncodeRecord(record))},
+          {"robots-rules", tagged(2, EncodeRobotsVerdict(rules))},
+          {"robots-down", tagged(2, EncodeRobotsVerdict(down))}};
+}
+
 std::vector<std::pair<std::string, std::string>> WireSeeds() {
   wire::FetchResult page;
   page.id = 42;
@@ -868,7 +936,7 @@ std::span<const Target> Targets() {
   static constexpr Target kTargets[] = {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
       {"robots", FuzzRobots}, {"url_list", FuzzUrlList}, {"config", FuzzConfig},
-      {"wire", FuzzWire},
+      {"wire", FuzzWire},     {"shared", FuzzShared},
   };
   return kTargets;
 }

@@ -76,6 +76,15 @@ int FuzzConfig(const std::uint8_t* data, std::size_t size);
 // stream; its first byte also sets the piece sizes.
 int FuzzWire(const std::uint8_t* data, std::size_t size);
 
+// What a shared crawl keeps in Redis (crawl/shared_codec.h): the first byte
+// picks the decoder (0 a job entry, 1 a record, 2 a robots.txt verdict, more
+// all three), the rest is its input. Whatever decodes must encode to bytes
+// that decode again and encode the same (a fixed point after one round).
+int FuzzShared(const std::uint8_t* data, std::size_t size);
+
+// Seed inputs for FuzzShared, as (file name, bytes).
+std::vector<std::pair<std::string, std::string>> SharedSeeds();
+
 // Seed inputs for FuzzWire, as (file name, bytes), made by this build's
 // encoders: results, jobs, a fetcher config, a ready frame, a stream of
 // several and a torn one. scripts/fuzz.sh adds them to the committed corpus,

@@ -85,6 +85,15 @@ TEST_CASE("The config fuzz target takes its corpus and regressions", "[fuzz]") {
 
 TEST_CASE("The wire fuzz target takes its corpus and regressions", "[fuzz]") { Replay("wire"); }
 
+TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
+          "[fuzz]") {
+  Replay("shared");
+  for (const auto& [name, bytes] : SharedSeeds()) {
+    INFO("seed " << name);
+    CHECK(FuzzShared(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+  }
+}
+
 TEST_CASE("The wire fuzz target takes the frames this build encodes", "[fuzz]") {
   // The committed wire corpus was encoded by an older build once a layout
   // changes; these are always current. Single frames must decode, or the
