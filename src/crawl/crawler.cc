@@ -124,6 +124,8 @@ void Crawler::RequestStop() {
 Result<CrawlSummary> Master::Run() {
   SignalScope signals(options.handle_signals);
   if (Status st = Prepare(); !st.ok()) {
+    if (node) node->Leave();  // joined, but cannot work: the others need not wait for it
+    node = nullptr;
     frontier.reset();
     return st;
   }

@@ -178,6 +178,53 @@ TEST_CASE("A node stopped past its lease writes nothing stale when it wakes",
   CHECK(Keys(records) == GridUrls(server, g));
 }
 
+TEST_CASE("A node stopped by SIGTERM hands its URLs back at once", "[cluster][integration]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  TestServer server;
+  TempDir dir;
+  const Grid g{150, 16, 40};
+  // Leases that outlive the test's patience: a was to wait for b's only if
+  // b left them behind.
+  const std::vector<std::string> long_lease = {"--lease-ttl", "10m"};
+  Node a(*redis, server, g, "a", dir.path() + "/a.jsonl", long_lease, /*seed=*/true);
+  Node b(*redis, server, g, "b", dir.path() + "/b.jsonl", long_lease, false);
+  REQUIRE(b.process().WaitErr("marked the output", 30s));
+  b.process().Signal(SIGTERM);
+  CHECK(b.Wait(20s) == 130);
+  CHECK(a.Wait(40s) == 0);
+  std::map<std::string, json> records = Union({dir.path() + "/a.jsonl", dir.path() + "/b.jsonl"});
+  CHECK(Keys(records) == GridUrls(server, g));
+  CHECK_FALSE(ParseRecords(ReadFile(dir.path() + "/b.jsonl")).empty());
+}
+
+TEST_CASE("Nodes given the same input record each URL once", "[cluster][integration]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  TestServer server;
+  TempDir dir;
+  const Grid g{40, 4, 0};
+  std::string list;
+  for (int k = 0; k < g.pages; ++k) {
+    list += server.HostUrl("h" + std::to_string(k % g.hosts) + ".test", GridPath(g, k)) + "\n";
+  }
+  const std::string file = dir.Write("list.txt", list + "not a url\n");
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (const char* id : {"a", "b"}) {
+    nodes.push_back(std::make_unique<Node>(*redis, server, g, id, dir.path() + "/" + id,
+                                           std::vector<std::string>{"-d", "0", file}, false));
+  }
+  // The node that admitted the line that is no URL exits 1 for its record.
+  std::multiset<int> statuses;
+  for (auto& n : nodes) statuses.insert(n->Wait().value_or(-1));
+  CHECK((statuses == std::multiset<int>{0, 1} || statuses == std::multiset<int>{1, 1}));
+  std::map<std::string, json> records = Union({dir.path() + "/a", dir.path() + "/b"});
+  std::set<std::string> expected = GridUrls(server, g);
+  expected.insert("not a url");
+  CHECK(Keys(records) == expected);
+  CHECK(records["not a url"]["error"]["kind"] == "invalid_url");
+}
+
 TEST_CASE("Politeness holds across nodes: per-host in flight and the delay",
           "[cluster][integration]") {
   REQUIRE_REDIS();
