@@ -341,6 +341,7 @@ void RedisFrontier::Beat(TimePoint now) {
   if (extra < e.size() && Number(e[extra]) == 1) {
     LogWarn("this node's heartbeat lapsed (it was held up longer than --lease-ttl), so its " +
             std::to_string(held_) + " URL(s) in flight went to other nodes; it goes on");
+    held_ -= std::min(held_, claimed_.size());  // not handed out: forgotten here
     claimed_.clear();
   }
 }
