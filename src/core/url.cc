@@ -274,12 +274,7 @@ std::uint64_t UrlFingerprint(std::string_view canonical_url) {
     h *= 0x100000001b3ull;
   }
   // FNV-1a mixes its last bytes poorly; SplitMix64's finaliser fixes that.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h;
+  return SpreadBits(h);
 }
 
 std::string_view StripFragment(std::string_view url) {

@@ -115,4 +115,14 @@ std::optional<CanonicalUrl> CanonicalOf(const WhatwgUrl& url);
 // Stable across runs and builds (FNV-1a, then a SplitMix64 finaliser).
 std::uint64_t UrlFingerprint(std::string_view canonical_url);
 
+// SplitMix64's finaliser: spreads a hash's bits over all 64 (a bijection).
+constexpr std::uint64_t SpreadBits(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
 }  // namespace forage

@@ -40,17 +40,9 @@ bool LocalFrontier::AtPageLimit() const { return max_pages_ > 0 && admitted_ >= 
 // has a key of its own, so that a state remembers its record too.
 Admission LocalFrontier::AdmitListed(const InputLine& line, Ended* ended) {
   if (AtPageLimit()) return Admission::kPageLimit;
-  CheckedUrl checked = CheckInputUrl(line.text);
-  if (line.too_long && !checked.error) {
-    checked.error =
-        RecordError{ErrorKind::kInvalidUrl,
-                    "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
-  }
-  std::optional<CanonicalUrl> canonical;
-  if (!checked.error) {
-    canonical = Canonicalize(checked.url);
-    if (!canonical) checked.error = RecordError{ErrorKind::kInvalidUrl, "not an http(s) URL"};
-  }
+  ListedUrl listed = CheckListedLine(line);
+  CheckedUrl& checked = listed.checked;
+  std::optional<CanonicalUrl>& canonical = listed.canonical;
   const std::uint64_t key =
       canonical ? UrlFingerprint(canonical->url) : UrlFingerprint("not a URL: " + line.text);
   if (!seen_.Insert(key)) {

@@ -390,17 +390,9 @@ std::shared_ptr<const std::string> RedisFrontier::Intern(std::string_view name) 
 // Input lines wait in a batch (Refill, ClaimNext and a full batch send it).
 Admission RedisFrontier::AdmitListed(const InputLine& line, Ended* ended) {
   if (at_limit_) return Admission::kPageLimit;
-  CheckedUrl checked = CheckInputUrl(line.text);
-  if (line.too_long && !checked.error) {
-    checked.error =
-        RecordError{ErrorKind::kInvalidUrl,
-                    "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
-  }
-  std::optional<CanonicalUrl> canonical;
-  if (!checked.error) {
-    canonical = Canonicalize(checked.url);
-    if (!canonical) checked.error = RecordError{ErrorKind::kInvalidUrl, "not an http(s) URL"};
-  }
+  ListedUrl listed = CheckListedLine(line);
+  CheckedUrl& checked = listed.checked;
+  std::optional<CanonicalUrl>& canonical = listed.canonical;
   Pending p;
   p.key = SharedSeenKey(canonical ? canonical->url : "not a URL: " + line.text);
   p.job.input = MakeValidUtf8(line.text);

@@ -229,7 +229,8 @@ std::uint64_t SecondHash(std::string_view s) {
   constexpr std::uint64_t kPrime = (std::uint64_t{1} << 61) - 1;
   constexpr std::uint64_t kBase = 0x1b873593a5a5a5bull % kPrime;
   auto mul = [](std::uint64_t a, std::uint64_t b) {
-    const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+    __extension__ using Wide = unsigned __int128;  // GCC's and Clang's, not ISO C++
+    const Wide p = static_cast<Wide>(a) * b;
     std::uint64_t r = static_cast<std::uint64_t>(p & kPrime) + static_cast<std::uint64_t>(p >> 61);
     return r >= kPrime ? r - kPrime : r;
   };
@@ -238,13 +239,7 @@ std::uint64_t SecondHash(std::string_view s) {
     h = mul(h, kBase) + c + 1;
     if (h >= kPrime) h -= kPrime;
   }
-  // SplitMix64's finaliser spreads the residue over all 64 bits.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h;
+  return SpreadBits(h);  // the residue's 61 bits over all 64
 }
 
 }  // namespace

@@ -151,4 +151,20 @@ UrlSource::Poll UrlSource::Next(InputLine* line) {
   return Poll::kExhausted;
 }
 
+ListedUrl CheckListedLine(const InputLine& line) {
+  ListedUrl out;
+  out.checked = CheckInputUrl(line.text);
+  CheckedUrl& checked = out.checked;
+  if (line.too_long && !checked.error) {
+    checked.error =
+        RecordError{ErrorKind::kInvalidUrl,
+                    "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
+  }
+  if (!checked.error) {
+    out.canonical = Canonicalize(checked.url);
+    if (!out.canonical) checked.error = RecordError{ErrorKind::kInvalidUrl, "not an http(s) URL"};
+  }
+  return out;
+}
+
 }  // namespace forage

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/fd.h"
+#include "core/url.h"
 #include "forage/status.h"
 
 namespace forage {
@@ -15,6 +17,15 @@ struct InputLine {
   std::string where;  // "urls.txt:12", "<stdin>:3" or "--url 2", for messages
   bool too_long = false;
 };
+
+// A line of the input as a URL to fetch: CheckInputUrl's verdict (a line
+// too long is invalid_url too), and the URL's canonical form when it is one
+// (else `error` says why not).
+struct ListedUrl {
+  CheckedUrl checked;
+  std::optional<CanonicalUrl> canonical;
+};
+ListedUrl CheckListedLine(const InputLine& line);
 
 // The seed URLs, read lazily and without blocking: files (one URL a line,
 // '#' comments and blank lines skipped, ASCII whitespace trimmed, CRLF

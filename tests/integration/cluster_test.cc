@@ -72,6 +72,18 @@ class Node {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// Nodes a, b, c (a seeded with the grid's root), writing to DIR/a, DIR/b and
+// DIR/c, all with `extra`; waits for each to exit with 0.
+void RunThreeNodes(const RedisServer& redis, const TestServer& server, const Grid& g,
+                   const std::string& dir, const std::vector<std::string>& extra) {
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (const char* id : {"a", "b", "c"}) {
+    nodes.push_back(std::make_unique<Node>(redis, server, g, id, dir + "/" + id, extra,
+                                           std::string(id) == "a"));
+  }
+  for (auto& n : nodes) CHECK(n->Wait() == 0);
+}
+
 // Every record of the files, by URL; a URL recorded twice fails the test.
 std::map<std::string, json> Union(const std::vector<std::string>& files) {
   std::map<std::string, json> out;
@@ -233,13 +245,7 @@ TEST_CASE("Politeness holds across nodes: per-host in flight and the delay",
   TempDir dir;
   SECTION("per-host 2") {
     const Grid g{64, 4, 150};
-    std::vector<std::unique_ptr<Node>> nodes;
-    for (const char* id : {"a", "b", "c"}) {
-      nodes.push_back(std::make_unique<Node>(*redis, server, g, id, dir.path() + "/" + id,
-                                             std::vector<std::string>{"--per-host", "2"},
-                                             std::string(id) == "a"));
-    }
-    for (auto& n : nodes) CHECK(n->Wait() == 0);
+    RunThreeNodes(*redis, server, g, dir.path(), {"--per-host", "2"});
     json stats = server.Stats();
     int busiest = 0;
     for (const std::string& host : GridHosts(g)) {
@@ -251,13 +257,7 @@ TEST_CASE("Politeness holds across nodes: per-host in flight and the delay",
   }
   SECTION("delay 0.25 s") {
     const Grid g{16, 2, 0};
-    std::vector<std::unique_ptr<Node>> nodes;
-    for (const char* id : {"a", "b", "c"}) {
-      nodes.push_back(std::make_unique<Node>(
-          *redis, server, g, id, dir.path() + "/" + id,
-          std::vector<std::string>{"--per-host", "4", "--delay", "0.25"}, std::string(id) == "a"));
-    }
-    for (auto& n : nodes) CHECK(n->Wait() == 0);
+    RunThreeNodes(*redis, server, g, dir.path(), {"--per-host", "4", "--delay", "0.25"});
     json stats = server.Stats();
     for (const std::string& host : GridHosts(g)) {
       std::vector<double> starts = stats["hosts"][host]["starts_ms"];
@@ -273,13 +273,7 @@ TEST_CASE("--max-pages is exact across nodes", "[cluster][integration]") {
   TestServer server;
   TempDir dir;
   const Grid g{200, 8, 10};
-  std::vector<std::unique_ptr<Node>> nodes;
-  for (const char* id : {"a", "b", "c"}) {
-    nodes.push_back(std::make_unique<Node>(*redis, server, g, id, dir.path() + "/" + id,
-                                           std::vector<std::string>{"--max-pages", "25"},
-                                           std::string(id) == "a"));
-  }
-  for (auto& n : nodes) CHECK(n->Wait() == 0);
+  RunThreeNodes(*redis, server, g, dir.path(), {"--max-pages", "25"});
   CHECK(Union({dir.path() + "/a", dir.path() + "/b", dir.path() + "/c"}).size() == 25);
 }
 
