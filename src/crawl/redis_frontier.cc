@@ -321,7 +321,8 @@ void RedisFrontier::Reconnect(TimePoint now) {
   LogInfo("the connection to Redis at " + address_.display + " is back");
   Beat(now);
   // Jobs that ended while Redis was away go back to the head of their
-  // queues, if their leases are still this node's.
+  // queues as they were claimed (the lease's own entry: ""), if their
+  // leases are still this node's.
   for (const std::string& token : abandoned_) {
     if (!conn_) return;
     Run(scripts_.release, {node_, token, "head", "1", ""});

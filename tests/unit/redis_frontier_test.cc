@@ -857,5 +857,25 @@ TEST_CASE("RedisFrontier: a Redis restarted empty makes the node fail with \"gon
   CHECK(a->status().message().find("gone") != std::string::npos);
 }
 
+TEST_CASE("RedisFrontier: a job that ended while Redis was away goes back as it was",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  auto a = Join(Options(*redis, "a"));
+  Seed(*a, {"http://a.test/1"});
+  Claims got = ClaimFor(*a, 2s, 1);
+  REQUIRE(got.claims.size() == 1);
+  // A network blip: Redis drops the node's connection. The record cannot
+  // be committed, so it is not written.
+  redis->Command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+  CHECK_FALSE(Done(*a, got.claims[0].job));
+  // The connection is back: the URL is queued again, whole, at its head.
+  Claims again = ClaimFor(*a, 3s, 1);
+  INFO(a->status().message());
+  CHECK(a->status().ok());
+  CHECK(again.Urls() == std::vector<std::string>{"http://a.test/1"});
+  CHECK(StreamLength(*redis, "a") == 0);
+}
+
 }  // namespace
 }  // namespace forage
