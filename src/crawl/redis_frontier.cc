@@ -342,6 +342,10 @@ void RedisFrontier::Beat(TimePoint now) {
   if (extra < e.size() && Number(e[extra]) == 1) {
     LogWarn("this node's heartbeat lapsed (it was held up longer than --lease-ttl), so its " +
             std::to_string(held_) + " URL(s) in flight went to other nodes; it goes on");
+    // Claims not handed out yet are dropped here, and no Commit or Release
+    // will count them off: held_ keeps only the jobs the master holds, each
+    // of which still ends (fenced) through one of those.
+    held_ -= std::min(held_, claimed_.size());
     claimed_.clear();
   }
 }

@@ -755,6 +755,36 @@ TEST_CASE("RedisFrontier: waiting is 0 only when nothing is pending anywhere and
   CHECK(a->Counts().waiting == 0);
 }
 
+TEST_CASE("RedisFrontier: a node whose leases lapsed with claims unhanded still counts the rest",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  o.lease_ttl = 1s;
+  auto a = Join(o);
+  auto b = Join(Node(o, "b"), false);
+  Seed(*a, {"http://a.test/1", "http://b.test/1", "http://c.test/1"});
+  a->InputDone();
+  Ended ended;
+  a->Refill(&ended);
+  // a claims three in one round trip, hands one out, keeps two.
+  std::optional<Claim> held = a->ClaimNext(Clock::now(), 3, &ended);
+  REQUIRE(held);
+  // a is held up past its TTL: b takes two of the three and finishes them.
+  Claims taken = ClaimFor(*b, 5s, 2);
+  REQUIRE(taken.claims.size() == 2);
+  for (const Claim& c : taken.claims) REQUIRE(Done(*b, c.job));
+  // a wakes: its claims went to others, one URL still waits for a node.
+  a->Refill(&ended);
+  CHECK_FALSE(Done(*a, held->job));
+  CHECK(a->status().ok());
+  CHECK(a->Counts().waiting > 0);
+  Claims rest = ClaimFor(*a, 2s, 1);
+  REQUIRE(rest.claims.size() == 1);
+  REQUIRE(Done(*a, rest.claims[0].job));
+  CHECK(a->Counts().waiting == 0);
+}
+
 // --- Settings -------------------------------------------------------------------------
 
 TEST_CASE("RedisFrontier: a node with other settings is refused, naming the flag and both values",
