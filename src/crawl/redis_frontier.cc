@@ -478,8 +478,9 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
 void RedisFrontier::Admit(std::vector<Pending>& pending, Ended* ended) {
   if (pending.empty() || !conn_ || !status_.ok()) return;
   std::vector<std::string> args;
-  args.reserve(1 + pending.size() * 7);
+  args.reserve(2 + pending.size() * 7);
   args.push_back(node_);
+  args.push_back(incarnation_);
   for (Pending& p : pending) {
     args.push_back(p.key.BucketText());
     args.push_back(p.key.FingerprintText());
@@ -539,7 +540,7 @@ std::optional<Claim> RedisFrontier::ClaimNext(TimePoint now, std::size_t room, E
   if (!poke_ && now < next_poll_) return std::nullopt;
   poke_ = false;
   const std::string want = std::to_string(std::min(room, kClaimBatch));
-  auto reply = Run(scripts_.claim, {node_, want});
+  auto reply = Run(scripts_.claim, {node_, want, incarnation_});
   std::size_t extra = 0;
   if (!Answer(reply, &extra)) return std::nullopt;
   const auto& e = reply.value().elements;

@@ -631,14 +631,22 @@ TEST_CASE("RedisFrontier: a node restarted with its id takes over; the old run i
   auto new_run = Join(o);
   CHECK(Clock::now() - started < 3s);
   CHECK(ClaimFor(*new_run, 2s, 1).Urls() == std::vector<std::string>{"http://a.test/1"});
-  // The old run wakes up: nothing it does counts, and it learns that it
-  // was replaced.
+  // The old run wakes up (its heartbeat not yet sent): nothing it does
+  // counts, it takes no lease under the id, and it learns that it was
+  // replaced.
   CHECK_FALSE(Done(*old_run, held.claims[0].job));
   Ended ended;
+  SECTION("it claims nothing") { CHECK_FALSE(old_run->ClaimNext(Clock::now(), 4, &ended)); }
+  SECTION("it admits nothing that would end leased to it") {
+    old_run->AdmitListed(Line("not a url", 1), &ended);
+    CHECK_FALSE(old_run->ClaimNext(Clock::now(), 4, &ended));  // sends the line first
+  }
+  CHECK(ended.empty());
   old_run->Refill(&ended);
   CHECK(old_run->status().IsBusy());
   CHECK(ClaimFor(*new_run, 2s, 1).Urls() == std::vector<std::string>{"http://a.test/2"});
   CHECK(new_run->status().ok());
+  CHECK(StreamLength(*redis, "a") == 0);
 }
 
 TEST_CASE("RedisFrontier: a node id a live node holds is refused once the wait runs out",
