@@ -316,6 +316,30 @@ TEST_CASE("RedisFrontier: a listed line that is no URL comes back ended, leased,
   CHECK(got.ended.empty());
 }
 
+TEST_CASE("RedisFrontier: a line that ended at once, given back by a stopping node, ends alike",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  const CrawlOptions o = Options(*redis, "a");
+  auto a = Join(o);
+  auto b = Join(Node(o, "b"), false);
+  Ended ended = Seed(*a, {"http://a.test/", "ftp://a.test/x"});
+  REQUIRE(ended.size() == 1);
+  // a stops (its output failed, say) before the record is written: the
+  // job goes back to the crawl, and the node that takes it ends it with
+  // the same error.
+  a->Finish(ended[0].job, nullptr, Clock::now());
+  Claims got = ClaimFor(*b, 2s, 2);
+  CHECK(got.Urls() == std::vector<std::string>{"http://a.test/"});
+  REQUIRE(got.ended.size() == 1);
+  CHECK(got.ended[0].job.input == "ftp://a.test/x");
+  CHECK(got.ended[0].error.kind == ErrorKind::kUnsupportedScheme);
+  CHECK(got.ended[0].error.message == ended[0].error.message);
+  CommitEnded(*b, got.ended);
+  CHECK(StreamLength(*redis, "a") == 0);
+  CHECK(StreamLength(*redis, "b") == 1);
+}
+
 // --- Claims -----------------------------------------------------------------------
 
 TEST_CASE("RedisFrontier: --per-host holds across two nodes", "[redis_frontier]") {

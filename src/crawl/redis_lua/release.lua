@@ -1,6 +1,7 @@
 -- Ends a lease without a record. ARGV: node, token, how, sent, entry (the
 -- job as it goes on; '': as it was claimed, for a node that let it go while
--- Redis was away), then what `how` needs:
+-- Redis was away; a job that ended at once ('X') goes on as it was, error
+-- and all, whatever the node sends), then what `how` needs:
 --   'back'     queued again behind its host's jobs (robots.txt in front)
 --   'head'     queued again at its host's head (the node stops)
 --   'retry'    wait_ms: queued again once that has passed
@@ -16,7 +17,7 @@ if how == 'redirect' then
   if redis.call('SADD', K .. 's:' .. ARGV[7], ARGV[8]) == 0 then return {'seen'} end
 end
 local host, held = end_lease(token, sent)
-if entry == '' then entry = held end
+if entry == '' or string.sub(held, 1, 1) == 'X' then entry = held end
 if how == 'back' then
   put(host, entry, string.sub(entry, 1, 1) == 'R')
 elseif how == 'head' then
