@@ -470,6 +470,71 @@ TEST_CASE("RedisFrontier: Return puts a job behind its host's others", "[redis_f
   CHECK(order == std::vector<std::string>{"http://a.test/2", "http://a.test/3", "http://a.test/1"});
 }
 
+TEST_CASE("RedisFrontier: a redirect queues its next hop on that host, or ends at this hop",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  o.robots = true;
+  o.scope = ScopeMode::kHost;
+  auto a = Join(o);
+  auto b = Join(Node(o, "b"), false);
+  Seed(*a, {"http://a.test/1", "http://a.test/2"});
+  Claims robots = ClaimFor(*a, 2s, 1);
+  REQUIRE(robots.claims.size() == 1);
+  Ended ended;
+  a->PutRobots(robots.claims[0].job, RobotsVerdict{}, Clock::now(), &ended);
+  Claims pages = ClaimFor(*a, 2s, 2, 4);
+  REQUIRE(pages.Urls() == std::vector<std::string>{"http://a.test/1", "http://a.test/2"});
+  CHECK(HostField(*redis, "a.test", "f") == "2");
+
+  // a/1 (listed: it follows redirects anywhere) moves to e.test: its slot
+  // on a.test is free, and the hop waits behind e.test's robots.txt.
+  CHECK_FALSE(a->Redirect(pages.claims[0].job, "http://e.test/one", Clock::now(), &ended));
+  CHECK(ended.empty());
+  CHECK(HostField(*redis, "a.test", "f") == "1");
+  Claims e_robots = ClaimFor(*b, 2s, 1, 4);
+  REQUIRE(e_robots.Urls() == std::vector<std::string>{"http://e.test/robots.txt"});
+  CHECK(ClaimFor(*b, 200ms, SIZE_MAX, 4).claims.empty());
+  b->PutRobots(e_robots.claims[0].job,
+               JudgeRobots(ErrorKind::kNone, 200, "", "User-agent: *\nDisallow: /one\n",
+                           o.fetch.user_agent, 0),
+               Clock::now(), &ended);
+  // robots.txt refuses the hop: it ends at its claim, as the URL listed.
+  Claims hop = ClaimFor(*a, 2s, 1);
+  REQUIRE(hop.ended.size() == 1);
+  CHECK(hop.ended[0].job.input == "http://a.test/1");
+  CHECK(hop.ended[0].job.Url() == "http://e.test/one");
+  CHECK(hop.ended[0].job.hops == 1);
+  CHECK(hop.ended[0].error.kind == ErrorKind::kRobots);
+  CommitEnded(*a, hop.ended);
+
+  // a/2 redirects to a URL admitted before: recorded at this hop, under
+  // the lease it holds.
+  std::optional<Frontier::Stopped> seen =
+      a->Redirect(pages.claims[1].job, "http://a.test/1", Clock::now(), &ended);
+  REQUIRE(seen);
+  CHECK_FALSE(seen->error);
+  CHECK(seen->job.input == "http://a.test/2");
+  CHECK(Done(*a, seen->job));
+
+  // A link redirected out of its scope ends at this hop.
+  a->AdmitLinks(From("http://a.test/2", 0, "a.test"), {"http://a.test/3"}, &ended);
+  Claims three = ClaimFor(*b, 2s, 1);
+  REQUIRE(three.claims.size() == 1);
+  std::optional<Frontier::Stopped> out =
+      b->Redirect(three.claims[0].job, "http://f.test/", Clock::now(), &ended);
+  REQUIRE(out);
+  REQUIRE(out->error);
+  CHECK(out->error->kind == ErrorKind::kOutOfScope);
+  CHECK(Done(*b, out->job));
+  CHECK(ended.empty());
+  CHECK(redis->Command({"HGET", Key("n"), "admitted"}).str == "3");
+  CHECK(redis->Command({"HGET", Key("n"), "done"}).str == "3");
+  CHECK(HostField(*redis, "a.test", "f").empty());
+  CHECK(HostField(*redis, "e.test", "f").empty());
+}
+
 // --- robots.txt -----------------------------------------------------------------------
 
 TEST_CASE("RedisFrontier: an origin's robots.txt goes first, and its pages wait for it",
@@ -585,6 +650,64 @@ TEST_CASE("RedisFrontier: a page the verdict refuses ends at its claim on either
   CHECK(refused.ended[0].job.input == "http://d.test/1");
   CHECK(refused.ended[0].error.kind == ErrorKind::kRobotsUnavailable);
   CHECK(refused.ended[0].error.message.find("HTTP 503") != std::string::npos);
+}
+
+TEST_CASE("RedisFrontier: a Crawl-delay holds for the whole crawl", "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  o.robots = true;
+  auto a = Join(o);
+  auto b = Join(Node(o, "b"), false);
+  Seed(*a, {"http://a.test/1", "http://a.test/2"});
+  Claims robots = ClaimFor(*a, 2s, 1);
+  REQUIRE(robots.claims.size() == 1);
+  CHECK_FALSE(robots.claims[0].confirm);  // no delay known yet
+  Ended ended;
+  a->PutRobots(robots.claims[0].job,
+               JudgeRobots(ErrorKind::kNone, 200, "", "User-agent: *\nCrawl-delay: 0.3\n",
+                           o.fetch.user_agent, 0),
+               Clock::now(), &ended);
+  Claims first = ClaimFor(*b, 2s, 1, 4);
+  REQUIRE(first.claims.size() == 1);
+  CHECK(first.claims[0].confirm);
+  CHECK(ClaimFor(*a, 300ms, SIZE_MAX, 4).claims.empty());
+  const Clock::time_point sent = Clock::now();
+  b->Sent(first.claims[0].job, sent);
+  Claims second = ClaimFor(*a, 3s, 1, 4);
+  REQUIRE(second.claims.size() == 1);
+  CHECK(Clock::now() - sent >= 300ms - kClockSlack);
+}
+
+TEST_CASE("RedisFrontier: a robots.txt job whose nodes died three times puts its origin off limits",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "n1");
+  o.robots = true;
+  o.lease_ttl = 1s;
+  auto holder = Join(o);
+  Seed(*holder, {"http://a.test/1"});
+  Claims got = ClaimFor(*holder, 2s, 1);
+  REQUIRE(got.Urls() == std::vector<std::string>{"http://a.test/robots.txt"});
+  // Each node that takes it dies (SIGKILL) holding it.
+  for (const char* next : {"n2", "n3"}) {
+    holder.reset();
+    holder = Join(Node(o, next), false);
+    got = ClaimFor(*holder, 5s, 1);
+    REQUIRE(got.Urls() == std::vector<std::string>{"http://a.test/robots.txt"});
+  }
+  holder.reset();
+  auto last = Join(Node(o, "n4"), false);
+  got = ClaimFor(*last, 5s, 1);
+  CHECK(got.claims.empty());
+  REQUIRE(got.ended.size() == 1);
+  CHECK(got.ended[0].job.input == "http://a.test/1");
+  CHECK(got.ended[0].error.kind == ErrorKind::kWorkerCrash);
+  CHECK(got.ended[0].error.message.find("died 3 times") != std::string::npos);
+  CHECK(redis->Command({"HGET", Key("n"), "reclaimed"}).str == "3");
+  CHECK(HostField(*redis, "a.test", "b") == "0");
+  CommitEnded(*last, got.ended);
 }
 
 // --- Leases ---------------------------------------------------------------------------
@@ -917,6 +1040,30 @@ TEST_CASE("RedisFrontier: a Redis restarted empty makes the node fail with \"gon
   ClaimFor(*a, 3s);
   CHECK(a->status().IsNotFound());
   CHECK(a->status().message().find("gone") != std::string::npos);
+}
+
+TEST_CASE("RedisFrontier: a Redis that stops answering for less than the TTL loses nothing",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  o.lease_ttl = 3s;  // requests time out after 1 s
+  auto a = Join(o);
+  Seed(*a, {"http://a.test/1", "http://a.test/2"});
+  Claims got = ClaimFor(*a, 2s, 1);
+  REQUIRE(got.claims.size() == 1);
+  redis->Pause();
+  Ended ended;
+  a->AdmitLinks(From("http://a.test/1"), {"http://a.test/3"}, &ended);  // times out
+  CHECK_FALSE(a->ClaimNext(Clock::now(), 1, &ended));
+  redis->Resume();
+  // Back within the TTL: the lease it held is still its own.
+  Claims more = ClaimFor(*a, 3s, 1);
+  INFO(a->status().message());
+  CHECK(a->status().ok());
+  CHECK(more.Urls() == std::vector<std::string>{"http://a.test/2"});
+  CHECK(Done(*a, got.claims[0].job));
+  CHECK(StreamLength(*redis, "a") == 1);
 }
 
 TEST_CASE("RedisFrontier: a job that ended while Redis was away goes back as it was",
