@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <random>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 
 #include "core/log.h"
@@ -443,6 +444,9 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
                                Ended* ended) {
   if (from.depth + 1 > depth_ || at_limit_ || !status_.ok()) return;
   std::vector<Pending> batch;
+  // Origins whose verdict the crawl does not have yet, asked once per call
+  // rather than once per link (a page's links mostly share a few origins).
+  std::unordered_set<std::string> unknown;
   for (const std::string& link : links) {
     if (link.size() > kMaxUrlBytes) continue;
     std::optional<CanonicalUrl> url = Canonicalize(link);
@@ -461,11 +465,14 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
     p.host = std::string(url->host());
     if (obey_robots_) {
       p.origin = std::string(url->origin());
-      if (const Robots* known = RobotsOf(p.origin)) {
+      const Robots* known = unknown.count(p.origin) ? nullptr : RobotsOf(p.origin);
+      if (known) {
         if (!known->rules.IsAllowed(url->path_and_query())) {
           p.ended = RecordError{known->denial, known->message};
         }
         p.origin.clear();  // fetched already
+      } else {
+        unknown.insert(p.origin);
       }
     }
     batch.push_back(std::move(p));

@@ -83,6 +83,14 @@ std::string HostField(RedisServer& redis, const std::string& host, const char* f
   return redis.Command({"HGET", key, field}).str;
 }
 
+// How many times Redis ran `command` ("get", "evalsha"), from INFO commandstats.
+long long Calls(RedisServer& redis, const std::string& command) {
+  const std::string info = redis.Info("commandstats");
+  const std::string key = "cmdstat_" + command + ":calls=";
+  const std::size_t at = info.find(key);
+  return at == std::string::npos ? 0 : std::stoll(info.substr(at + key.size()));
+}
+
 long long StreamLength(RedisServer& redis, const std::string& node) {
   const std::string key = Key("out:" + node);
   return Integer(redis, {"XLEN", key});
@@ -291,6 +299,26 @@ TEST_CASE("RedisFrontier: --max-pages is exact when two nodes admit at the same 
   const std::vector<std::string> urls = ClaimFor(*a, 2s, 50, 64).Urls();
   CHECK(std::set<std::string>(urls.begin(), urls.end()).size() == 50);
   CHECK(ClaimFor(*b, 200ms, SIZE_MAX, 64).claims.empty());
+}
+
+TEST_CASE("RedisFrontier: a page's links cost one look-up per origin and one admission",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  o.robots = true;
+  auto a = Join(o);
+  std::vector<std::string> links;
+  for (int i = 0; i < 40; ++i) {
+    links.push_back("http://" + std::string(i % 2 ? "c" : "d") + ".test/" + std::to_string(i));
+  }
+  const long long gets = Calls(*redis, "get"), scripts = Calls(*redis, "evalsha");
+  Ended ended;
+  a->AdmitLinks(From("http://a.test/"), links, &ended);
+  CHECK(ended.empty());
+  CHECK(a->Counts().admitted == 40);
+  CHECK(Calls(*redis, "get") - gets <= 2);
+  CHECK(Calls(*redis, "evalsha") - scripts == 1);
 }
 
 TEST_CASE("RedisFrontier: a listed line that is no URL comes back ended, leased, and commits",
