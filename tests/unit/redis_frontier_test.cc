@@ -790,7 +790,7 @@ TEST_CASE("RedisFrontier: a node held up past its TTL is fenced, and goes on", "
   CHECK(a->status().ok());
 }
 
-TEST_CASE("RedisFrontier: a node restarted with its id takes over; the old run is fenced out",
+TEST_CASE("RedisFrontier: a node restarted with its id takes over, and the old run is fenced out",
           "[redis_frontier]") {
   REQUIRE_REDIS();
   auto redis = RedisServer::Start();
