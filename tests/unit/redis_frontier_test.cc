@@ -1018,6 +1018,18 @@ TEST_CASE("RedisFrontier: a Redis that may evict the crawl's keys is refused", "
 
 // --- Redis away -----------------------------------------------------------------------
 
+TEST_CASE("RedisFrontier: a Redis that cannot be reached at the start is refused, by address",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  redis->Kill();  // its port now refuses connections
+  auto made = RedisFrontier::Create(o, nullptr, true);
+  REQUIRE_FALSE(made.ok());
+  CHECK(made.status().IsInvalidArgument());
+  CHECK(made.status().message().find(redis->url()) != std::string::npos);
+}
+
 TEST_CASE("RedisFrontier: a killed Redis fails calls softly, then the node after its TTL",
           "[redis_frontier]") {
   REQUIRE_REDIS();
