@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <random>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 
 #include "core/log.h"
@@ -321,7 +322,8 @@ void RedisFrontier::Reconnect(TimePoint now) {
   LogInfo("the connection to Redis at " + address_.display + " is back");
   Beat(now);
   // Jobs that ended while Redis was away go back to the head of their
-  // queues, if their leases are still this node's.
+  // queues as they were claimed (the lease's own entry: ""), if their
+  // leases are still this node's.
   for (const std::string& token : abandoned_) {
     if (!conn_) return;
     Answer(Run(scripts_.release, {node_, token, "head", "1", ""}));
@@ -341,7 +343,10 @@ void RedisFrontier::Beat(TimePoint now) {
   if (extra < e.size() && Number(e[extra]) == 1) {
     LogWarn("this node's heartbeat lapsed (it was held up longer than --lease-ttl), so its " +
             std::to_string(held_) + " URL(s) in flight went to other nodes; it goes on");
-    held_ -= std::min(held_, claimed_.size());  // not handed out: forgotten here
+    // Claims not handed out yet are dropped here, and no Commit or Release
+    // will count them off: held_ keeps only the jobs the master holds, each
+    // of which still ends (fenced) through one of those.
+    held_ -= std::min(held_, claimed_.size());
     claimed_.clear();
   }
 }
@@ -431,6 +436,9 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
                                Ended* ended) {
   if (from.depth + 1 > depth_ || at_limit_ || !status_.ok()) return;
   std::vector<Pending> batch;
+  // Origins whose verdict the crawl does not have yet, asked once per call
+  // rather than once per link (a page's links mostly share a few origins).
+  std::unordered_set<std::string> unknown;
   for (const std::string& link : links) {
     if (link.size() > kMaxUrlBytes) continue;
     std::optional<CanonicalUrl> url = Canonicalize(link);
@@ -449,11 +457,14 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
     p.host = std::string(url->host());
     if (obey_robots_) {
       p.origin = std::string(url->origin());
-      if (const Robots* known = RobotsOf(p.origin)) {
+      const Robots* known = unknown.count(p.origin) ? nullptr : RobotsOf(p.origin);
+      if (known) {
         if (!known->rules.IsAllowed(url->path_and_query())) {
           p.ended = RecordError{known->denial, known->message};
         }
         p.origin.clear();  // fetched already
+      } else {
+        unknown.insert(p.origin);
       }
     }
     batch.push_back(std::move(p));
@@ -466,8 +477,9 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
 void RedisFrontier::Admit(std::vector<Pending>& pending, Ended* ended) {
   if (pending.empty() || !conn_ || !status_.ok()) return;
   std::vector<std::string> args;
-  args.reserve(1 + pending.size() * 7);
+  args.reserve(2 + pending.size() * 7);
   args.push_back(node_);
+  args.push_back(incarnation_);
   for (Pending& p : pending) {
     args.push_back(p.key.BucketText());
     args.push_back(p.key.FingerprintText());
@@ -527,7 +539,7 @@ std::optional<Claim> RedisFrontier::ClaimNext(TimePoint now, std::size_t room, E
   if (!poke_ && now < next_poll_) return std::nullopt;
   poke_ = false;
   const std::string want = std::to_string(std::min(room, kClaimBatch));
-  auto reply = Run(scripts_.claim, {node_, want});
+  auto reply = Run(scripts_.claim, {node_, want, incarnation_});
   std::size_t extra = 0;
   if (!Answer(reply, &extra)) return std::nullopt;
   const auto& e = reply.value().elements;

@@ -1,16 +1,17 @@
--- Admits URLs. ARGV: node, then per URL seven values: seen-set bucket,
--- fingerprint, host, entry, origin ('' : no robots.txt to fetch for it),
--- that origin's robots.txt entry, and '1' when the node ends the URL at once
--- (it knows robots.txt refuses it, or it is no URL): then it is leased to
--- the node instead of queued. Answers per URL 'Q' (queued), 'S' (seen), 'L'
+-- Admits URLs. ARGV: node, its run (incarnation), then per URL seven
+-- values: seen-set bucket, fingerprint, host, entry, origin ('' : no
+-- robots.txt to fetch for it), that origin's robots.txt entry, and '1' when
+-- the node ends the URL at once (it knows robots.txt refuses it, or it is
+-- no URL): then it is leased to the node instead of queued. Answers per URL 'Q' (queued), 'S' (seen), 'L'
 -- (--max-pages reached) or the lease token.
 local node = ARGV[1]
 if CRAWL_GONE then return {'gone'} end
+if not owns(node, ARGV[2]) then return {'taken'} end
 if not alive(node) then return {'dead'} end
 local admitted = num(redis.call('HGET', K .. 'n', 'admitted'))
 local out = {}
 local touched = {}
-for i = 2, #ARGV, 7 do
+for i = 3, #ARGV, 7 do
   local bucket, fp, host, entry = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local origin, robots_entry, now_ended = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6] == '1'
   if MAX_PAGES > 0 and admitted >= MAX_PAGES then

@@ -1,9 +1,11 @@
--- Claims up to ARGV[2] jobs for node ARGV[1], each under a lease: answers
--- token, entry, confirm ('1': its host has a delay and waits for Sent) per
--- job. Returns dead nodes' leases and promotes due retries first.
+-- Claims up to ARGV[2] jobs for node ARGV[1] (run ARGV[3]), each under a
+-- lease: answers token, entry, confirm ('1': its host has a delay and waits
+-- for Sent) per job. Returns dead nodes' leases and promotes due retries
+-- first.
 local node, room = ARGV[1], tonumber(ARGV[2])
 if CRAWL_GONE then return {'gone'} end
 reclaim_dead()
+if not owns(node, ARGV[3]) then return {'taken'} end
 if not alive(node) then return {'dead'} end
 promote()
 local out = {}

@@ -155,3 +155,11 @@ end
 local function alive(node)
   return redis.call('ZSCORE', K .. 'nodes', node) ~= false
 end
+
+-- Whether run `incarnation` holds node id `node`. A run held up past its
+-- TTL whose id another run took over finds its leases fenced, but the id
+-- is alive (the new run beats): without this check it could take new
+-- leases under it before its own heartbeat tells it ('taken').
+local function owns(node, incarnation)
+  return redis.call('HGET', K .. 'ninfo', node) == incarnation
+end

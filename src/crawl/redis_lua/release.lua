@@ -1,5 +1,7 @@
 -- Ends a lease without a record. ARGV: node, token, how, sent, entry (the
--- job as it goes on; '': as it was claimed), then what `how` needs:
+-- job as it goes on; '': as it was claimed, for a node that let it go while
+-- Redis was away; a job that ended at once ('X') goes on as it was, error
+-- and all, whatever the node sends), then what `how` needs:
 --   'back'     queued again behind its host's jobs (robots.txt in front)
 --   'head'     queued again at its host's head (the node stops)
 --   'retry'    wait_ms: queued again once that has passed
@@ -14,8 +16,8 @@ if redis.call('SISMEMBER', K .. 'held:' .. node, token) == 0 then return {'fence
 if how == 'redirect' then
   if redis.call('SADD', K .. 's:' .. ARGV[7], ARGV[8]) == 0 then return {'seen'} end
 end
-local host, stored = end_lease(token, sent)
-if entry == '' then entry = stored end  -- as it was claimed
+local host, held = end_lease(token, sent)
+if entry == '' or string.sub(held, 1, 1) == 'X' then entry = held end
 if how == 'back' then
   put(host, entry, string.sub(entry, 1, 1) == 'R')
 elseif how == 'head' then
