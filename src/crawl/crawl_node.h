@@ -42,6 +42,10 @@ class CrawlNode {
   // must take before any other.
   virtual const std::string& mark() const = 0;
   virtual Status Replay(const std::function<Status(const Record&)>& write) = 0;
+  // Whether Replay has records to give again: a Commit whose reply was lost
+  // with the connection may have committed its record all the same (it is
+  // in the crawl, and not in the output).
+  virtual bool ReplayDue() const = 0;
 
   // This node has read all its input: the crawl need not wait for it.
   virtual void InputDone() = 0;

@@ -256,6 +256,9 @@ void Master::Fill() {
   Ended ended;
   frontier->Refill(&ended);
   EmitEnded(ended);
+  if (node && node->ReplayDue() && !output_failed) {
+    if (Status st = ReplayCommitted(); !st.ok()) StopFor(st);
+  }
   const std::size_t window = workers * static_cast<std::size_t>(options.fetch.concurrency) * 2 + 64;
   want_input = false;
   // URLs waiting on disk count as waiting: the input waits for a crawl's
@@ -263,6 +266,7 @@ void Master::Fill() {
   while (!source_done && frontier->Counts().waiting < window && !stopping) {
     if (frontier->AtPageLimit()) {
       source_done = true;  // --max-pages: nothing more is read
+      if (node) node->InputDone();
       break;
     }
     InputLine line;

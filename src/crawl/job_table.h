@@ -29,6 +29,7 @@ struct Job {
   std::shared_ptr<const std::string> scope_root;  // see ScopeFilter::RootOf
   bool robots = false;  // fetches its origin's robots.txt: rules, not a record
   int deaths = 0;       // fetcher deaths this job was in flight for
+  int node_deaths = 0;  // shared crawls: nodes that died holding it
   int attempts = 0;     // failed attempts at the current hop (retries)
   int hops = 0;         // redirects followed
   // Fingerprints of the URLs of this job's redirect chain, from its first

@@ -82,6 +82,7 @@ struct Master {
   void MaybeCommitState(bool now);
   Status CommitState();
   Status JoinCrawl();
+  Status ReplayCommitted();
   void EmitShared(Job job, Record record);
   void MaybeMark(bool now);
   void LeaveCrawl();

@@ -26,14 +26,20 @@ Status Master::JoinCrawl() {
   // Records committed after the last mark may be missing from the output
   // (its run was killed before it marked them): they go first, and a mark
   // follows at once.
-  Status replayed = node->Replay([this](const Record& record) {
-    Tally(record, &summary);
-    return on_record ? on_record(record) : Status();
-  });
-  if (!replayed.ok()) return replayed;
+  if (Status st = ReplayCommitted(); !st.ok()) return st;
   last_mark = Clock::now();
   MaybeMark(/*now=*/true);
   return fatal;
+}
+
+// Writes the records the crawl holds as this node's and its output lacks:
+// at the start, those of a killed run; after Redis came back, those whose
+// commit went through though its reply was lost.
+Status Master::ReplayCommitted() {
+  return node->Replay([this](const Record& record) {
+    Tally(record, &summary);
+    return on_record ? on_record(record) : Status();
+  });
 }
 
 // Emit for a node: the record is written only if its lease was still this

@@ -296,9 +296,10 @@ void RedisFrontier::Lost(const Status& why) {
   if (lost_since_) return;
   lost_since_ = Clock::now();
   next_reconnect_ = *lost_since_;
+  char ttl[32];
+  std::snprintf(ttl, sizeof ttl, "%g", static_cast<double>(ttl_.count()) / 1000.0);
   LogWarn("lost the connection to Redis at " + address_.display + " (" + why.message() +
-          "); taking no work, and trying again for up to --lease-ttl (" +
-          std::to_string(ttl_.count() / 1000.0).substr(0, 5) + " s)");
+          "); taking no work, and trying again for up to --lease-ttl (" + ttl + " s)");
 }
 
 void RedisFrontier::Reconnect(TimePoint now) {
@@ -308,7 +309,10 @@ void RedisFrontier::Reconnect(TimePoint now) {
                                 " and could not get it back within --lease-ttl"));
   }
   next_reconnect_ = now + std::chrono::milliseconds(250);
-  auto conn = redis::Connection::Open(address_, io_timeout_);
+  // A short try (the master's loop waits for it), and so are the commands
+  // that follow: a Redis that stops answering again is found out soon.
+  auto conn =
+      redis::Connection::Open(address_, std::min(io_timeout_, std::chrono::milliseconds(1000)));
   if (!conn.ok()) return;
   conn_ = std::move(conn).value();
   auto epoch = conn_->Command({"HGET", prefix_ + "conf", "epoch"});
@@ -319,6 +323,7 @@ void RedisFrontier::Reconnect(TimePoint now) {
                                  " (it restarted without its data, or the crawl was deleted)"));
   }
   lost_since_.reset();
+  replay_due_ = true;  // records whose commit's reply was lost
   LogInfo("the connection to Redis at " + address_.display + " is back");
   Beat(now);
   // Jobs that ended while Redis was away go back to the head of their
@@ -824,9 +829,11 @@ Status RedisFrontier::SaveMark(const std::string& mark) {
   return Status();
 }
 
-// The records this node committed after its last mark, oldest first.
+// The records this node committed and its output does not have, oldest
+// first: after its last run's mark, or after the last one written.
 Status RedisFrontier::Replay(const std::function<Status(const Record&)>& write) {
-  std::string after = mark_id_.empty() ? "0-0" : mark_id_;
+  replay_due_ = false;
+  std::string after = written_id_.empty() ? "0-0" : written_id_;
   std::size_t replayed = 0;
   for (;;) {
     if (!conn_) return Status::IOError("Redis at " + address_.display + " cannot be reached");
@@ -852,7 +859,7 @@ Status RedisFrontier::Replay(const std::function<Status(const Record&)>& write) 
   }
   if (replayed > 0) {
     LogInfo("wrote " + std::to_string(replayed) +
-            " record(s) this node committed before it was cut off");
+            " record(s) this node committed before it was cut off from Redis or killed");
   }
   return Status();
 }

@@ -100,6 +100,7 @@ class RedisFrontier final : public Frontier, public CrawlNode {
   Status SaveMark(const std::string& mark) override;
   const std::string& mark() const override { return mark_; }
   Status Replay(const std::function<Status(const Record&)>& write) override;
+  bool ReplayDue() const override { return replay_due_; }
   void InputDone() override;
   void Leave() override;
   std::optional<TimePoint> UpkeepDeadline() const override;
@@ -180,6 +181,7 @@ class RedisFrontier final : public Frontier, public CrawlNode {
   std::string mark_, mark_id_;
   std::string committed_id_, written_id_;  // the last record committed / in the output
   std::size_t unmarked_ = 0;
+  bool replay_due_ = false;
 };
 
 }  // namespace forage

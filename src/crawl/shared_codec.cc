@@ -1,5 +1,6 @@
 #include "crawl/shared_codec.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/url.h"
@@ -128,7 +129,7 @@ std::string EncodeJobEntry(const Job& job, const RecordError* ended) {
   std::string out;
   out.reserve(job.input.size() + 24);
   out += ended ? kEntryEnded : job.robots ? kEntryRobots : kEntryPage;
-  out += '0';
+  out += static_cast<char>('0' + std::clamp(job.node_deaths, 0, 9));
   const std::string_view url = job.Url();
   const bool own_root = job.scope_root && *job.scope_root == WrittenHost(url);
   const bool history = job.deaths || job.attempts || job.hops || !job.chain.empty() ||
@@ -176,6 +177,7 @@ std::optional<DecodedEntry> DecodeJobEntry(std::string_view entry) {
   DecodedEntry out;
   out.reclaims = entry[1] - '0';
   Job& job = out.job;
+  job.node_deaths = out.reclaims;
   job.robots = kind == kEntryRobots;
   VarintReader r(entry.substr(2));
   std::uint8_t flags;

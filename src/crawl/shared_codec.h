@@ -31,7 +31,7 @@ inline constexpr char kEntryEnded = 'X';
 // A job as a queue entry. `ended`: the job ends at once with that error
 // when claimed (a listed line that is no URL); its kind is then 'X'.
 // Kept: input, current_url, where, depth, parent, scope_root (when it is not
-// the URL's own host), robots, deaths, attempts, hops, chain,
+// the URL's own host), robots, node_deaths, deaths, attempts, hops, chain,
 // first_fetched_at_ms, elapsed_ms. Not kept: id, slot, claimed, origin and
 // host (the decoder's caller derives them from the URL), key, validators.
 std::string EncodeJobEntry(const Job& job, const RecordError* ended = nullptr);
@@ -39,7 +39,7 @@ std::string EncodeJobEntry(const Job& job, const RecordError* ended = nullptr);
 struct DecodedEntry {
   Job job;
   std::optional<RecordError> ended;
-  int reclaims = 0;  // nodes that died holding it
+  int reclaims = 0;  // nodes that died holding it (also job.node_deaths)
 };
 // scope_root is left empty when it is the URL's host: the caller fills it in.
 std::optional<DecodedEntry> DecodeJobEntry(std::string_view entry);

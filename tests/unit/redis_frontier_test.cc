@@ -1126,5 +1126,34 @@ TEST_CASE("RedisFrontier: a job that ended while Redis was away goes back as it 
   CHECK(StreamLength(*redis, "a") == 0);
 }
 
+TEST_CASE("RedisFrontier: a record whose commit's reply was lost is given again once Redis is back",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  auto a = Join(Options(*redis, "a"));
+  Seed(*a, {"http://a.test/1", "http://a.test/2"});
+  Claims got = ClaimFor(*a, 2s, 2, 2);
+  REQUIRE(got.claims.size() == 2);
+  // The first record reached the output; the second was committed, but as
+  // if its reply had been lost, the master never wrote it (no OutputHas).
+  REQUIRE(Done(*a, got.claims[0].job));
+  a->OutputHas();
+  REQUIRE(Done(*a, got.claims[1].job));
+  CHECK_FALSE(a->ReplayDue());
+  redis->Command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+  a->Sent(got.claims[0].job, Clock::now());  // any call finds the connection gone
+  Claims none = ClaimFor(*a, 2s, 1);
+  REQUIRE(a->status().ok());
+  REQUIRE(a->ReplayDue());
+  std::vector<std::string> replayed;
+  REQUIRE(a->Replay([&](const Record& r) {
+    replayed.push_back(r.url);
+    return Status();
+  }).ok());
+  CHECK(replayed == std::vector<std::string>{got.claims[1].job.input});
+  CHECK_FALSE(a->ReplayDue());
+  CHECK(none.size() == 0);
+}
+
 }  // namespace
 }  // namespace forage

@@ -91,18 +91,21 @@ local function end_lease(token, sent)
   return host, entry
 end
 
--- A lease whose node died: its job goes back to the head of its host's
--- queue, counting the death in the entry's second byte.
-local function return_lease(token)
+-- A lease whose node died (`died`) or left: its job goes back to the head
+-- of its host's queue, a death counted in the entry's second byte.
+local function return_lease(token, died)
   local host, entry = end_lease(token, true)
   if not host then return end
-  local deaths = math.min(tonumber(string.sub(entry, 2, 2)) + 1, 9)
-  put(host, string.sub(entry, 1, 1) .. deaths .. string.sub(entry, 3), true)
+  if died then
+    local deaths = math.min(tonumber(string.sub(entry, 2, 2)) + 1, 9)
+    entry = string.sub(entry, 1, 1) .. deaths .. string.sub(entry, 3)
+  end
+  put(host, entry, true)
 end
 
-local function reclaim_node(node)
+local function reclaim_node(node, died)
   local tokens = redis.call('SMEMBERS', K .. 'held:' .. node)
-  for _, token in ipairs(tokens) do return_lease(token) end
+  for _, token in ipairs(tokens) do return_lease(token, died) end
   redis.call('DEL', K .. 'held:' .. node)
   redis.call('ZREM', K .. 'nodes', node)
   redis.call('SREM', K .. 'readers', node)
@@ -113,7 +116,7 @@ end
 -- Nodes whose heartbeat lapsed: their leases go back (a few per call).
 local function reclaim_dead()
   local dead = redis.call('ZRANGEBYSCORE', K .. 'nodes', '-inf', NOW, 'LIMIT', 0, 8)
-  for _, node in ipairs(dead) do reclaim_node(node) end
+  for _, node in ipairs(dead) do reclaim_node(node, true) end
 end
 
 -- Retries whose time has come join their host's queue (robots.txt first).

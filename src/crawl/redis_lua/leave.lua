@@ -5,7 +5,7 @@
 local node = ARGV[1]
 if CRAWL_GONE then return {'gone'} end
 if redis.call('HGET', K .. 'ninfo', node) == ARGV[2] then
-  reclaim_node(node)
+  reclaim_node(node, false)
   redis.call('HDEL', K .. 'ninfo', node)
 end
 return {'ok'}

@@ -26,7 +26,7 @@ local owner = redis.call('HGET', K .. 'ninfo', node)
 if beat and owner ~= incarnation and tonumber(beat) > NOW then
   return {'busy', tonumber(beat) - NOW}
 end
-reclaim_node(node)
+reclaim_node(node, true)  -- its last run's, which died
 redis.call('ZADD', K .. 'nodes', NOW + ttl, node)
 redis.call('HSET', K .. 'ninfo', node, incarnation)
 if reads then
