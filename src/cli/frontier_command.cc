@@ -1,9 +1,8 @@
 #include "cli/frontier_command.h"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/exit_status.h"
@@ -22,10 +21,9 @@ std::string StatusText(const SharedCrawlStatus& s, const std::string& crawl,
                        const std::string& where) {
   const std::uint64_t to_go = s.admitted > s.done ? s.admitted - s.done : 0;
   std::string out = "crawl " + crawl + " at " + where + ": " + std::to_string(s.admitted) +
-                    " admitted, " + std::to_string(s.done) + " recorded, " +
-                    std::to_string(to_go) + " to go (" + std::to_string(s.queued) +
-                    " queued, " + std::to_string(s.leased) + " leased, " +
-                    std::to_string(s.retrying) + " waiting to retry)";
+                    " admitted, " + std::to_string(s.done) + " recorded, " + std::to_string(to_go) +
+                    " to go (" + std::to_string(s.queued) + " queued, " + std::to_string(s.leased) +
+                    " leased, " + std::to_string(s.retrying) + " waiting to retry)";
   if (s.reclaimed) {
     out += "; " + std::to_string(s.reclaimed) + " lease(s) taken back from nodes that died";
   }
@@ -41,13 +39,11 @@ std::string StatusText(const SharedCrawlStatus& s, const std::string& crawl,
   out += "\nnodes:\n";
   for (const SharedCrawlStatus::Node& n : s.nodes) {
     char line[512];
-    std::snprintf(line, sizeof line,
-                  "  %-24s %-5s %6llu leased %9llu records %6llu unpublished%s\n",
-                  n.id.c_str(), n.alive ? "live" : "gone",
-                  static_cast<unsigned long long>(n.leases),
-                  static_cast<unsigned long long>(n.records),
-                  static_cast<unsigned long long>(n.unpublished),
-                  n.reading_input ? "  reading input" : "");
+    std::snprintf(
+        line, sizeof line, "  %-24s %-5s %6llu leased %9llu records %6llu unpublished%s\n",
+        n.id.c_str(), n.alive ? "live" : "gone", static_cast<unsigned long long>(n.leases),
+        static_cast<unsigned long long>(n.records), static_cast<unsigned long long>(n.unpublished),
+        n.reading_input ? "  reading input" : "");
     out += line;
   }
   out += "hosts with URLs queued: " + std::to_string(s.host_count) + "\n";
@@ -73,10 +69,12 @@ std::string StatusJson(const SharedCrawlStatus& s, const std::string& crawl) {
   for (const auto& [key, value] : s.settings) {
     if (key != "epoch" && key != "created_ms") settings[key] = value;
   }
-  nlohmann::json j = {{"crawl", crawl},         {"admitted", s.admitted}, {"done", s.done},
-                      {"queued", s.queued},     {"leased", s.leased},     {"retrying", s.retrying},
-                      {"reclaimed", s.reclaimed}, {"nodes", nodes},       {"hosts", hosts},
-                      {"host_count", s.host_count}, {"settings", settings}};
+  nlohmann::json j = {{"crawl", crawl},           {"admitted", s.admitted},
+                      {"done", s.done},           {"queued", s.queued},
+                      {"leased", s.leased},       {"retrying", s.retrying},
+                      {"reclaimed", s.reclaimed}, {"nodes", nodes},
+                      {"hosts", hosts},           {"host_count", s.host_count},
+                      {"settings", settings}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -80,7 +80,8 @@ Status RunOutput::Resume(const std::string& mark) {
     nlohmann::json j = nlohmann::json::parse(mark, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j["path"].is_string() || !j["write_path"].is_string() ||
         !j["format"].is_string() || !j["position"].is_number_integer()) {
-      return Status::Corrupt("the output mark this node's last run left in the crawl is unreadable");
+      return Status::Corrupt(
+          "the output mark this node's last run left in the crawl is unreadable");
     }
     StateStore::Output left{j["path"].get<std::string>(), j["write_path"].get<std::string>(),
                             j["format"].get<std::string>(), j["position"].get<std::int64_t>()};

@@ -2,8 +2,6 @@
 // shell over the Master (crawl/master.h), and the state a run with
 // CrawlOptions::state_path holds itself.
 
-#include "forage/crawler.h"
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include "core/time_format.h"
 #include "crawl/crawler_internals.h"
 #include "crawl/master.h"
+#include "forage/crawler.h"
 #include "state/state_store.h"
 
 namespace forage {

@@ -12,8 +12,9 @@ namespace forage {
 
 Status Master::JoinCrawl() {
   if (state) {
-    return Status::InvalidArgument("--frontier cannot be combined with --state: a shared crawl "
-                                   "keeps its state in Redis");
+    return Status::InvalidArgument(
+        "--frontier cannot be combined with --state: a shared crawl "
+        "keeps its state in Redis");
   }
   auto made = RedisFrontier::Create(options, on_admit, source.HasInput());
   if (!made.ok()) return made.status();

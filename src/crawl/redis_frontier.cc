@@ -49,7 +49,8 @@ std::int64_t Number(const redis::Reply& r) {
 
 std::string DefaultNodeId() {
   char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "node");
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "node");
   std::string id;
   for (char* p = host; *p; ++p) {
     const char c = *p;
@@ -106,14 +107,15 @@ struct RedisFrontier::Pending {
   Job job;
   SeenKey key;
   std::string host;
-  std::string origin;  // "" when no robots.txt needs fetching for it
+  std::string origin;                // "" when no robots.txt needs fetching for it
   std::optional<RecordError> ended;  // ends at once (leased, not queued)
-  InputLine line;  // listed URLs: for the messages
+  InputLine line;                    // listed URLs: for the messages
 };
 
 RedisFrontier::RedisFrontier(const CrawlOptions& o, AdmitFilter filter, ScopeFilter scope,
                              bool reads_input)
-    : prefix_("forage:{" + o.crawl_id + "}:"),
+    : crawl_(o.crawl_id),
+      prefix_("forage:{" + o.crawl_id + "}:"),
       node_(o.node_id.empty() ? DefaultNodeId() : o.node_id),
       incarnation_(NewIncarnation()),
       ttl_(o.lease_ttl),
@@ -132,8 +134,7 @@ RedisFrontier::RedisFrontier(const CrawlOptions& o, AdmitFilter filter, ScopeFil
 RedisFrontier::~RedisFrontier() = default;
 
 Result<std::unique_ptr<RedisFrontier>> RedisFrontier::Create(const CrawlOptions& options,
-                                                             AdmitFilter filter,
-                                                             bool reads_input) {
+                                                             AdmitFilter filter, bool reads_input) {
   auto address = redis::ParseAddress(options.frontier);
   if (!address.ok()) return address.status().Prefixed("--frontier");
   auto scope = ScopeFilter::Create(options.scope, options.include, options.exclude);
@@ -188,8 +189,7 @@ Status RedisFrontier::Join() {
     if (r.error()) return Status::IOError("--frontier: Redis refused to run a script: " + r.str);
     const std::string status = r.elements.empty() ? "" : r.elements[0].str;
     if (status == "conflict") {
-      const std::string crawl = prefix_.substr(8, prefix_.size() - 10);
-      std::string message = "--frontier: this node's settings differ from crawl " + crawl +
+      std::string message = "--frontier: this node's settings differ from crawl " + crawl_ +
                             "'s (stored by its first node):";
       for (std::size_t i = 1; i + 2 < r.elements.size(); i += 3) {
         message += " " + SettingFlag(r.elements[i].str) + " is \"" + r.elements[i + 1].str +
@@ -204,8 +204,8 @@ Status RedisFrontier::Join() {
                             " is in use by a live node of this crawl (its heartbeat goes on); "
                             "give this node another --node-id");
       }
-      const auto wait = std::chrono::milliseconds(std::clamp<long long>(
-          r.elements.size() > 1 ? Number(r.elements[1]) : 100, 10, 1000));
+      const auto wait = std::chrono::milliseconds(
+          std::clamp<long long>(r.elements.size() > 1 ? Number(r.elements[1]) : 100, 10, 1000));
       LogInfo("node id " + node_ +
               " was held by a run that stopped beating; waiting for its lease to lapse");
       std::this_thread::sleep_for(wait);
@@ -221,8 +221,7 @@ Status RedisFrontier::Join() {
     mark_id_ = r.elements[extra + 2].str;
     committed_id_ = written_id_ = mark_id_;
     next_beat_ = Clock::now() + ttl_ / 3;
-    LogInfo("joined crawl " + prefix_.substr(8, prefix_.size() - 10) + " at " +
-            address_.display + " as node " + node_);
+    LogInfo("joined crawl " + crawl_ + " at " + address_.display + " as node " + node_);
     return Status();
   }
 }
@@ -238,8 +237,8 @@ Result<redis::Reply> RedisFrontier::Run(redis::Script& script,
   } else if (reply.value().error()) {
     // A script that fails is a bug or a Redis that refuses scripts: the
     // crawl cannot go on from this node.
-    Fail(Status::IOError("Redis at " + address_.display + " failed a script: " +
-                         reply.value().str));
+    Fail(
+        Status::IOError("Redis at " + address_.display + " failed a script: " + reply.value().str));
   }
   return reply;
 }
@@ -252,8 +251,7 @@ bool RedisFrontier::Answer(const Result<redis::Reply>& reply, std::size_t* first
   const std::vector<redis::Reply>& e = reply.value().elements;
   const std::string status = e.empty() ? "" : e[0].str;
   if (status == "gone") {
-    Fail(Status::NotFound("crawl " + prefix_.substr(8, prefix_.size() - 10) +
-                          " is gone from Redis at " + address_.display +
+    Fail(Status::NotFound("crawl " + crawl_ + " is gone from Redis at " + address_.display +
                           " (its keys were deleted, or Redis restarted without them)"));
     return false;
   }
@@ -318,8 +316,7 @@ void RedisFrontier::Reconnect(TimePoint now) {
   auto epoch = conn_->Command({"HGET", prefix_ + "conf", "epoch"});
   if (!epoch.ok()) return Lost(epoch.status());
   if (epoch.value().str != epoch_) {
-    return Fail(Status::NotFound("crawl " + prefix_.substr(8, prefix_.size() - 10) +
-                                 " is gone from Redis at " + address_.display +
+    return Fail(Status::NotFound("crawl " + crawl_ + " is gone from Redis at " + address_.display +
                                  " (it restarted without its data, or the crawl was deleted)"));
   }
   lost_since_.reset();
@@ -340,8 +337,7 @@ void RedisFrontier::Reconnect(TimePoint now) {
 void RedisFrontier::Beat(TimePoint now) {
   next_beat_ = now + ttl_ / 3;
   const std::string ttl = Millis(ttl_);
-  auto reply =
-      Run(scripts_.beat, {node_, incarnation_, ttl, reads_input_ ? "1" : "0"});
+  auto reply = Run(scripts_.beat, {node_, incarnation_, ttl, reads_input_ ? "1" : "0"});
   std::size_t extra = 0;
   if (!Answer(reply, &extra)) return;
   const auto& e = reply.value().elements;
@@ -429,8 +425,7 @@ void RedisFrontier::FlushListed(Ended* ended) {
   if (!batch.empty() && listed_.empty()) listed_.swap(batch);
 }
 
-Admission RedisFrontier::AdmitLink(const LinkSource& from, const std::string& link,
-                                   Ended* ended) {
+Admission RedisFrontier::AdmitLink(const LinkSource& from, const std::string& link, Ended* ended) {
   AdmitLinks(from, {link}, ended);
   return Admission::kQueued;
 }
@@ -527,8 +522,7 @@ void RedisFrontier::Admit(std::vector<Pending>& pending, Ended* ended) {
     p.job.lease = static_cast<std::uint64_t>(std::strtoull(answer.c_str(), nullptr, 10));
     p.job.claimed = true;
     if (!p.line.where.empty()) {
-      LogWarn(p.line.where + ": " + std::string(ErrorKindName(p.ended->kind)) + ": " +
-              p.line.text);
+      LogWarn(p.line.where + ": " + std::string(ErrorKindName(p.ended->kind)) + ": " + p.line.text);
     }
     ended->push_back({std::move(p.job), std::move(*p.ended)});
   }
@@ -554,8 +548,8 @@ std::optional<Claim> RedisFrontier::ClaimNext(TimePoint now, std::size_t room, E
     ++got;
     std::optional<DecodedEntry> entry = DecodeJobEntry(e[i + 1].str);
     if (!entry) {
-      Fail(Status::Corrupt("a job in crawl " + prefix_ + " cannot be read (lease " +
-                           Text(e[i]) + ")"));
+      Fail(Status::Corrupt("a job in crawl " + prefix_ + " cannot be read (lease " + Text(e[i]) +
+                           ")"));
       return std::nullopt;
     }
     Job job = std::move(entry->job);
@@ -572,7 +566,8 @@ std::optional<Claim> RedisFrontier::ClaimNext(TimePoint now, std::size_t room, E
   // is timed to be, or in a while (another node may queue work).
   if (got < std::min(room, kClaimBatch)) {
     auto wait = kIdlePoll;
-    if (wake_ms_ >= 0) wait = std::min(wait, std::chrono::milliseconds(std::max<std::int64_t>(wake_ms_, 2)));
+    if (wake_ms_ >= 0)
+      wait = std::min(wait, std::chrono::milliseconds(std::max<std::int64_t>(wake_ms_, 2)));
     next_poll_ = now + wait;
   } else {
     poke_ = true;
@@ -605,10 +600,9 @@ bool RedisFrontier::Judge(Job* job, Ended* ended, int reclaims) {
     return false;
   }
   if (reclaims >= 3) {
-    ended->push_back({std::move(*job),
-                      RecordError{ErrorKind::kWorkerCrash,
-                                  "the node holding this URL died " + std::to_string(reclaims) +
-                                      " times"}});
+    ended->push_back({std::move(*job), RecordError{ErrorKind::kWorkerCrash,
+                                                   "the node holding this URL died " +
+                                                       std::to_string(reclaims) + " times"}});
     return false;
   }
   if (job->robots || !obey_robots_) return true;
@@ -674,8 +668,9 @@ bool RedisFrontier::Commit(const Job& job, const Record* record, bool sent) {
   std::size_t extra = 0;
   if (!Answer(reply, &extra)) {
     if (reply.value().elements.size() == 1 && reply.value().elements[0].str == "fenced") {
-      LogWarn(job.Url() + ": its lease lapsed while this node was held up, and another node "
-                          "has it now; this node writes no record of it");
+      LogWarn(job.Url() +
+              ": its lease lapsed while this node was held up, and another node "
+              "has it now; this node writes no record of it");
     }
     return false;
   }
@@ -742,7 +737,8 @@ std::optional<Frontier::Stopped> RedisFrontier::Redirect(Job job, std::string_vi
                                                          TimePoint, Ended*) {
   const Job held = job;  // as claimed: what goes back if the hop cannot be queued
   RedirectDecision next = DecideRedirect(&job, location, scope_);
-  if (!next.target) return Stopped{std::move(job), RecordError{next.error, std::move(next.message)}};
+  if (!next.target)
+    return Stopped{std::move(job), RecordError{next.error, std::move(next.message)}};
   const SeenKey key = SharedSeenKey(next.target->url);
   job.current_url = std::move(next.request_url);
   job.attempts = 0;
@@ -763,7 +759,7 @@ std::optional<Frontier::Stopped> RedisFrontier::Redirect(Job job, std::string_vi
   const std::string host(next.target->host());
   const std::string bucket = key.BucketText(), fingerprint = key.FingerprintText();
   auto reply = Run(scripts_.release, {node_, token, "redirect", "1", entry, host, bucket,
-                                             fingerprint, origin, robots_entry});
+                                      fingerprint, origin, robots_entry});
   poke_ = true;
   if (reply.ok() && !reply.value().error() && !reply.value().elements.empty() &&
       reply.value().elements[0].str == "seen") {
@@ -779,8 +775,7 @@ void RedisFrontier::PutRobots(Job fetch, RobotsVerdict verdict, TimePoint, Ended
   const std::string origin = fetch.origin ? *fetch.origin : "";
   const std::string delay =
       verdict.crawl_delay ? std::to_string(verdict.crawl_delay->count()) : "0";
-  if (Release(fetch, "robots", true, {origin, EncodeRobotsVerdict(verdict), delay},
-              "robots.txt")) {
+  if (Release(fetch, "robots", true, {origin, EncodeRobotsVerdict(verdict), delay}, "robots.txt")) {
     Robots& r = robots_[origin];
     r.rules = std::move(verdict.rules);
     r.denial = verdict.denial;
@@ -811,8 +806,8 @@ FrontierCounts RedisFrontier::Counts() const {
   const std::uint64_t others = pending > held_ ? pending - held_ : 0;
   // The crawl is over for this node when nothing is admitted and not done
   // anywhere but what it holds itself, and no other node reads input.
-  c.waiting = static_cast<std::size_t>(others + claimed_.size() + listed_.size() +
-                                       other_readers_ + (seeded_ ? 0 : 1));
+  c.waiting = static_cast<std::size_t>(others + claimed_.size() + listed_.size() + other_readers_ +
+                                       (seeded_ ? 0 : 1));
   if (lost_since_) c.waiting = std::max<std::size_t>(c.waiting, 1);
   c.seen = static_cast<std::size_t>(admitted_);
   return c;

@@ -135,6 +135,7 @@ class RedisFrontier final : public Frontier, public CrawlNode {
 
   // From the options.
   redis::Address address_;
+  std::string crawl_;
   std::string prefix_;  // "forage:{CRAWL}:"
   std::string node_;
   std::string incarnation_;
@@ -168,8 +169,8 @@ class RedisFrontier final : public Frontier, public CrawlNode {
   bool at_limit_ = false;
   std::int64_t wake_ms_ = -1;
 
-  std::size_t held_ = 0;  // leases this node holds
-  std::deque<Claim> claimed_;  // claimed in a batch, not yet handed out
+  std::size_t held_ = 0;         // leases this node holds
+  std::deque<Claim> claimed_;    // claimed in a batch, not yet handed out
   std::vector<Pending> listed_;  // input lines waiting to be admitted in a batch
   TimePoint next_poll_{};
   bool poke_ = true;  // something changed here that may make work claimable

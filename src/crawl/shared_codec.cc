@@ -198,8 +198,8 @@ std::optional<DecodedEntry> DecodeJobEntry(std::string_view entry) {
   if ((flags & kHasWhere) && !r.Text(&job.where)) return std::nullopt;
   if (flags & kHasHistory) {
     std::uint64_t fetched, chain;
-    if (!r.Int(&job.deaths) || !r.Int(&job.attempts) || !r.Int(&job.hops) ||
-        !r.Varint(&fetched) || !r.Varint(&job.elapsed_ms) || !r.Varint(&chain) || chain > 64) {
+    if (!r.Int(&job.deaths) || !r.Int(&job.attempts) || !r.Int(&job.hops) || !r.Varint(&fetched) ||
+        !r.Varint(&job.elapsed_ms) || !r.Varint(&chain) || chain > 64) {
       return std::nullopt;
     }
     job.first_fetched_at_ms = static_cast<std::int64_t>(fetched);
@@ -341,8 +341,8 @@ std::optional<Record> DecodeRecord(std::string_view bytes) {
       !GetOptional(r, &rec.final_url) || !r.U8(&ok) || !r.U8(&has_status) || !r.U32(&status) ||
       !r.U8(&unchanged) || !r.U32(&depth) || !GetOptional(r, &rec.parent) ||
       !GetOptional(r, &rec.content_type) || !r.U64(&rec.bytes) || !r.U64(&rec.elapsed_ms) ||
-      !GetOptional(r, &rec.title) || !GetOptional(r, &rec.description) ||
-      !GetList(r, &rec.links) || !r.U32(&n_fields) || n_fields > r.Left() / 8) {
+      !GetOptional(r, &rec.title) || !GetOptional(r, &rec.description) || !GetList(r, &rec.links) ||
+      !r.U32(&n_fields) || n_fields > r.Left() / 8) {
     return std::nullopt;
   }
   for (std::uint32_t i = 0; i < n_fields; ++i) {

@@ -44,10 +44,10 @@ Result<SharedCrawlStatus> ReadSharedCrawl(redis::Connection& redis, const std::s
   }
   auto now = Ask(redis, {"TIME"});
   if (!now.ok()) return now.status();
-  const std::uint64_t now_ms = now.value().elements.size() == 2
-                                   ? Count(now.value().elements[0]) * 1000 +
-                                         Count(now.value().elements[1]) / 1000
-                                   : 0;
+  const std::uint64_t now_ms =
+      now.value().elements.size() == 2
+          ? Count(now.value().elements[0]) * 1000 + Count(now.value().elements[1]) / 1000
+          : 0;
   auto n = Ask(redis, {"HGETALL", k + "n"});
   if (!n.ok()) return n.status();
   std::map<std::string, std::string> counters = Pairs(n.value());
@@ -108,8 +108,9 @@ Result<SharedCrawlStatus> ReadSharedCrawl(redis::Connection& redis, const std::s
     s.queued += Count(len.value());
   }
   s.host_count = lengths.size();
-  std::sort(lengths.begin(), lengths.end(),
-            [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  std::sort(lengths.begin(), lengths.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   if (lengths.size() > top_hosts) lengths.resize(top_hosts);
   s.hosts = std::move(lengths);
   return s;
@@ -128,7 +129,8 @@ Result<std::uint64_t> DeleteSharedCrawl(redis::Connection& redis, const std::str
       if (node.unpublished > 0) {
         return Status::Busy("node " + node.id + " has " + std::to_string(node.unpublished) +
                             " record(s) its output has not taken yet; run it again with "
-                            "--node-id " + node.id + " to publish them (or --force)");
+                            "--node-id " +
+                            node.id + " to publish them (or --force)");
       }
     }
   }

@@ -25,12 +25,12 @@ namespace forage::redis {
 //                                                  HOST may be [IPv6])
 //   unix://[[USER]:PASSWORD@]/PATH[?db=DB]       (unix:///run/redis.sock)
 struct Address {
-  std::string host;       // empty for a unix socket
+  std::string host;  // empty for a unix socket
   int port = 6379;
   std::string unix_path;  // empty for TCP
   int db = 0;
-  std::string user;       // AUTH USER PASSWORD when both are given
-  std::string password;   // AUTH PASSWORD; empty: none
+  std::string user;      // AUTH USER PASSWORD when both are given
+  std::string password;  // AUTH PASSWORD; empty: none
   // The address for messages and status lines, with any password replaced by
   // "***": "redis://127.0.0.1:6379/0", "unix:///run/redis.sock".
   std::string display;
@@ -49,7 +49,7 @@ struct Reply {
   enum class Type { kNil, kInteger, kString, kStatus, kError, kArray };
   Type type = Type::kNil;
   long long integer = 0;
-  std::string str;  // kString, kStatus, kError
+  std::string str;              // kString, kStatus, kError
   std::vector<Reply> elements;  // kArray
 
   bool nil() const { return type == Type::kNil; }

@@ -3,9 +3,8 @@
 // node dies, stops or reconnects; politeness and --max-pages hold across
 // them; settings that must agree are refused when they differ.
 
-#include <csignal>
-
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <set>
 
 #include "support/forage_run.h"
@@ -16,10 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-#define REQUIRE_REDIS()                                        \
-  if (!RedisAvailable()) {                                     \
-    WARN("redis-server is not installed: test skipped");       \
-    return;                                                    \
+#define REQUIRE_REDIS()                                  \
+  if (!RedisAvailable()) {                               \
+    WARN("redis-server is not installed: test skipped"); \
+    return;                                              \
   }
 
 struct Grid {
@@ -52,10 +51,10 @@ class Node {
  public:
   Node(const RedisServer& redis, const TestServer& server, const Grid& g, const std::string& id,
        const std::string& out, std::vector<std::string> extra, bool seed) {
-    std::vector<std::string> args = {"--frontier", redis.url(), "--crawl-id", "grid",
-                                     "--node-id", id, "-j", "1", "-c", "4", "-d", "30",
-                                     "--scope", "any", "--lease-ttl", "2s", "-o", out,
-                                     "--log-level", "debug"};
+    std::vector<std::string> args = {
+        "--frontier",  redis.url(), "--crawl-id", "grid", "--node-id",   id,        "-j",
+        "1",           "-c",        "4",          "-d",   "30",          "--scope", "any",
+        "--lease-ttl", "2s",        "-o",         out,    "--log-level", "debug"};
     for (const std::string& r : server.Resolve(GridHosts(g))) args.push_back(r);
     if (seed) {
       args.push_back("--url");
@@ -128,7 +127,8 @@ TEST_CASE("Three nodes crawl one site over 16 hosts, each page once", "[cluster]
   // robots.txt once per origin for the whole crawl, every page once.
   json stats = server.Stats();
   for (const std::string& host : GridHosts(g)) {
-    CHECK(stats["hosts"][host]["requests"].get<int>() == g.pages / g.hosts + (g.pages % g.hosts > std::stoi(host.substr(1)) ? 1 : 0) + 1);
+    CHECK(stats["hosts"][host]["requests"].get<int>() ==
+          g.pages / g.hosts + (g.pages % g.hosts > std::stoi(host.substr(1)) ? 1 : 0) + 1);
   }
   // The crawl's keys say it is done; status shows it, delete removes it.
   ChildProcess status(ForageCommand(
@@ -139,7 +139,8 @@ TEST_CASE("Three nodes crawl one site over 16 hosts, each page once", "[cluster]
   CHECK(s["done"] == g.pages);
   CHECK(s["leased"] == 0);
   CHECK(s["nodes"].size() == 3);
-  ChildProcess del(ForageCommand({"frontier", "delete", "--frontier", redis->url(), "--crawl-id", "grid"}));
+  ChildProcess del(
+      ForageCommand({"frontier", "delete", "--frontier", redis->url(), "--crawl-id", "grid"}));
   REQUIRE(del.Wait(20s) == 0);
   CHECK(redis->Command({"KEYS", "forage:{grid}:*"}).elements.empty());
 }

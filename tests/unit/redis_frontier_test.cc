@@ -1147,9 +1147,9 @@ TEST_CASE("RedisFrontier: a record whose commit's reply was lost is given again 
   REQUIRE(a->ReplayDue());
   std::vector<std::string> replayed;
   REQUIRE(a->Replay([&](const Record& r) {
-    replayed.push_back(r.url);
-    return Status();
-  }).ok());
+             replayed.push_back(r.url);
+             return Status();
+           }).ok());
   CHECK(replayed == std::vector<std::string>{got.claims[1].job.input});
   CHECK_FALSE(a->ReplayDue());
   CHECK(none.size() == 0);

@@ -1,7 +1,6 @@
 #include "crawl/shared_codec.h"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 
 namespace forage {
@@ -161,11 +160,11 @@ TEST_CASE("a record comes back field for field", "[shared_codec]") {
   CHECK_FALSE(back->fetched_at_ms);
 
   const std::string bytes = EncodeRecord(r);
-  for (std::size_t cut = 0; cut < bytes.size(); cut += 7) CHECK_FALSE(DecodeRecord(bytes.substr(0, cut)));
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 7)
+    CHECK_FALSE(DecodeRecord(bytes.substr(0, cut)));
 }
 
-TEST_CASE("seen keys are stable, spread over every bucket, and tell URLs apart",
-          "[shared_codec]") {
+TEST_CASE("seen keys are stable, spread over every bucket, and tell URLs apart", "[shared_codec]") {
   const SeenKey a = SharedSeenKey("https://a.example/x");
   CHECK(a.bucket == SharedSeenKey("https://a.example/x").bucket);
   CHECK(a.fingerprint == SharedSeenKey("https://a.example/x").fingerprint);
@@ -184,9 +183,9 @@ TEST_CASE("seen keys are stable, spread over every bucket, and tell URLs apart",
 }
 
 TEST_CASE("a robots verdict is rebuilt by another process", "[shared_codec]") {
-  RobotsVerdict v = JudgeRobots(ErrorKind::kNone, 200, "",
-                                "User-agent: *\nDisallow: /private\nCrawl-delay: 2\n", "forage/1",
-                                0);
+  RobotsVerdict v =
+      JudgeRobots(ErrorKind::kNone, 200, "", "User-agent: *\nDisallow: /private\nCrawl-delay: 2\n",
+                  "forage/1", 0);
   auto back = DecodeRobotsVerdict(EncodeRobotsVerdict(v), "forage/1");
   REQUIRE(back);
   CHECK_FALSE(back->rules.IsAllowed("/private/x"));

@@ -2,8 +2,8 @@
 -- values: seen-set bucket, fingerprint, host, entry, origin ('' : no
 -- robots.txt to fetch for it), that origin's robots.txt entry, and '1' when
 -- the node ends the URL at once (it knows robots.txt refuses it, or it is
--- no URL): then it is leased to the node instead of queued. Answers per URL 'Q' (queued), 'S' (seen), 'L'
--- (--max-pages reached) or the lease token.
+-- no URL): then it is leased to the node instead of queued. Answers per
+-- URL 'Q' (queued), 'S' (seen), 'L' (--max-pages reached) or the lease token.
 local node = ARGV[1]
 if CRAWL_GONE then return {'gone'} end
 if not owns(node, ARGV[2]) then return {'taken'} end

@@ -39,7 +39,9 @@ elseif how == 'robots' then
   local hk = K .. 'h:' .. host
   if redis.call('HINCRBY', hk, 'b', -1) < 0 then redis.call('HSET', hk, 'b', 0) end
   local crawl_delay = tonumber(ARGV[8])
-  if crawl_delay > num(redis.call('HGET', hk, 'd')) then redis.call('HSET', hk, 'd', crawl_delay) end
+  if crawl_delay > num(redis.call('HGET', hk, 'd')) then
+    redis.call('HSET', hk, 'd', crawl_delay)
+  end
   refresh(host)
 end
 return answer('ok', node)
