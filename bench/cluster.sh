@@ -33,13 +33,16 @@
 # cpu used_cpu_sys + used_cpu_user, before and after) and of the server
 # (/proc); how late the server's answers went out past 200 ms (its 99th
 # percentile: does it keep up?) and how many connections it accepted per
-# request. Then, per slot count, shared / local for pages/s and for CPU per
-# page (nodes + Redis against the local forage), and how many pages/s one
-# Redis core would carry at the Redis CPU per page measured.
+# request. For the shared runs, where Redis's CPU goes (INFO commandstats,
+# reset before each run): script calls per page, microseconds per script
+# call, the scripts' share of Redis's CPU and the share of the commands they
+# call in the scripts' time. Then, per slot count, shared / local for pages/s
+# and for CPU per page (nodes + Redis against the local forage), and how many
+# pages/s one Redis core would carry at the Redis CPU per page measured.
 #
 # How to run
 #   bench/cluster.sh                       # about 10 minutes
-#   bench/cluster.sh --rounds 3            # medians of 3 rounds
+#   bench/cluster.sh --rounds 3            # medians of 3 rounds: about 25 minutes
 #   bench/cluster.sh --pages 6000 --nodes 1,4 -c 16 --past-ceiling-c 0
 #   FORAGE_BIN=build-bench/forage bench/cluster.sh
 # Options go to bench/cluster_bench.py: --pages, --hosts, --degree, --wait-ms,

@@ -89,6 +89,14 @@ class Redis:
                 out[k] = v.strip()
         return out
 
+    def command_stats(self):
+        """Command -> (calls, usec) since the last CONFIG RESETSTAT."""
+        out = {}
+        for k, v in self.info("commandstats").items():
+            f = dict(kv.split("=", 1) for kv in v.split(","))
+            out[k.removeprefix("cmdstat_")] = (int(f["calls"]), int(f["usec"]))
+        return out
+
     def cpu_s(self):
         i = self.info("cpu")
         return float(i["used_cpu_sys"]) + float(i["used_cpu_user"])
@@ -178,6 +186,7 @@ def run(kind, nodes, c, args, server, redis, workdir, seq):
         cmds.append([args.forage, "-j", str(nodes), "-o", os.path.join(rundir, "local.jsonl"),
                      *common, "--url", server.root()])
     server.stats(reset=True)
+    redis.command("CONFIG", "RESETSTAT")
     redis_before = redis.cpu_s()
     server_before = proc_cpu_s(server.proc.pid)
     errs = [open(os.path.join(rundir, f"err{i}.txt"), "w") for i in range(len(cmds))]
@@ -188,6 +197,7 @@ def run(kind, nodes, c, args, server, redis, workdir, seq):
     wall = time.monotonic() - start
     server_cpu = proc_cpu_s(server.proc.pid) - server_before
     redis_cpu = redis.cpu_s() - redis_before
+    cmdstats = redis.command_stats()
     for e in errs:
         e.close()
     sstats = server.stats()
@@ -222,6 +232,7 @@ def run(kind, nodes, c, args, server, redis, workdir, seq):
         "ideal_pages_per_s": min(slots, args.hosts * args.per_host) / (args.wait_ms / 1000),
         "node_cpu_s": sum(cpu), "node_cpu_each_s": cpu, "redis_cpu_s": redis_cpu,
         "server_cpu_s": server_cpu, "server": sstats, "codes": codes,
+        "redis_commands": cmdstats,
         "check": "; ".join(problems) or "ok",
     }
     if problems:
@@ -239,6 +250,17 @@ def median_row(rows):
     out["check"] = "; ".join(sorted({r["check"] for r in rows}))
     out["late_p99"] = max(r["server"]["late_ms_p99"] for r in rows)
     out["max_host"] = max(r["server"]["max_waiting_per_host"] for r in rows)
+    out["scripts_per_page"] = statistics.median(
+        r["redis_commands"].get("evalsha", (0, 0))[0] / r["pages"] for r in rows)
+    out["us_per_script"] = statistics.median(
+        r["redis_commands"].get("evalsha", (0, 0))[1] / max(r["redis_commands"].get("evalsha", (1, 0))[0], 1)
+        for r in rows)
+    out["script_share"] = statistics.median(
+        r["redis_commands"].get("evalsha", (0, 0))[1] / 1e6 / max(r["redis_cpu_s"], 1e-9) for r in rows)
+    out["inner_share"] = statistics.median(
+        sum(u for k, (c, u) in r["redis_commands"].items()
+            if k != "evalsha" and not k.startswith(("info", "config", "script")))
+        / max(r["redis_commands"].get("evalsha", (0, 1))[1], 1) for r in rows)
     out["conn_per_req"] = statistics.median(
         r["server"]["connections"] / max(r["server"]["requests"], 1) for r in rows)
     return out
@@ -266,6 +288,21 @@ def report(rows, args, meta):
             f"| {ms_per_page(r['node_cpu_s'], r['pages']):.3f} | {redis_ms} "
             f"| {ms_per_page(r['server_cpu_s'], r['pages']):.3f} | {r['late_p99']:.1f} "
             f"| {r['conn_per_req']:.2f} | {r['max_host']} | {r['check']} |")
+    lines += ["", "Where Redis's CPU goes (INFO commandstats: EVALSHA's time is the scripts' "
+              "run time, their redis.call()s included; the rest of Redis's CPU is reading, "
+              "parsing and answering; the commands' share is the time of every other command "
+              "over EVALSHA's, nearly all of them called by the scripts: the rest is Lua "
+              "and the cost of each redis.call() around the command):",
+              "",
+              "| processes | -c | Redis CPU ms/page | script calls/page | us per script call "
+              "| scripts' share of Redis CPU | commands' share of the scripts' time |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if r["kind"] == "shared":
+            lines.append(f"| {r['nodes']} x -j 1 | {r['c']} "
+                         f"| {ms_per_page(r['redis_cpu_s'], r['pages']):.3f} "
+                         f"| {r['scripts_per_page']:.2f} | {r['us_per_script']:.0f} "
+                         f"| {100 * r['script_share']:.0f}% | {100 * r['inner_share']:.0f}% |")
     lines += ["", "Shared frontier against local, at equal slots:", "",
               "| slots | pages/s shared / local | CPU per page shared (nodes + Redis) / local "
               "| Redis CPU ms/page | pages/s one Redis core would carry |",
