@@ -268,7 +268,7 @@ TEST_CASE("Politeness holds across nodes: per-host in flight and the delay",
   }
 }
 
-TEST_CASE("--max-pages is exact across nodes", "[cluster][integration]") {
+TEST_CASE("Across nodes, --max-pages is exact", "[cluster][integration]") {
   REQUIRE_REDIS();
   auto redis = RedisServer::Start();
   TestServer server;
