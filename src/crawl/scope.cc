@@ -106,6 +106,12 @@ std::string RegistrableDomain(std::string_view host) {
   return domain ? std::string(domain) : h;
 }
 
+bool IsPublicSuffix(std::string_view domain) {
+  if (IsIpAddress(domain)) return false;
+  std::string d(domain);
+  return psl_is_public_suffix(PublicSuffixList(), d.c_str()) != 0;
+}
+
 bool HasBinaryExtension(std::string_view path_and_query) {
   static constexpr std::array<std::string_view, 52> kExtensions = {
       "png",  "jpg", "jpeg", "gif", "webp", "bmp",  "ico", "svg",  "tif",   "tiff", "avif",

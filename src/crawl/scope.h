@@ -47,6 +47,11 @@ class ScopeFilter {
 // ("localhost"), is its own domain.
 std::string RegistrableDomain(std::string_view host);
 
+// Whether `domain` (lower case, IDN labels in punycode) is a public suffix
+// itself: "com", "co.uk", "github.io", and, by the list's implicit "*"
+// rule, any single label ("localhost"). An IP address is not.
+bool IsPublicSuffix(std::string_view domain);
+
 // Whether a URL's path ends in an extension of a well-known binary format
 // (images, audio, video, archives, pdf, fonts, executables): such links are
 // not worth fetching as pages.
