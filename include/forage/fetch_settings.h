@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,78 @@ struct ExtractSettings {
   // max_links. A record's links, its --select values and its text are also
   // kept within 16 MiB each, whatever the limits, and named when cut.
   std::size_t max_links = 20'000;
+};
+
+// How --user's password is offered. kBasic sends it with the first request,
+// as curl and wget do by default; kDigest answers the server's Digest
+// challenge (one extra round trip per request); kAny lets curl pick the
+// safest scheme the server's challenge offers (Digest over Basic).
+enum class HttpAuth : std::uint8_t { kBasic = 0, kDigest = 1, kAny = 2 };
+
+// Secrets a request may carry. Where they are sent is decided per request
+// (see FetchSettings::credentials and HostSettings::credentials); they never
+// appear in a log line, a record or the stats.
+struct Credentials {
+  std::string user;  // "USER:PASSWORD" (--user); "" none
+  HttpAuth auth = HttpAuth::kBasic;
+  std::string bearer;  // sent as "Authorization: Bearer TOKEN" (--bearer); "" none
+  std::string cookie;  // "k=v; k2=v2", added to the Cookie header (--cookie); "" none
+
+  bool empty() const { return user.empty() && bearer.empty() && cookie.empty(); }
+  bool operator==(const Credentials&) const = default;
+};
+
+// Settings for the hosts a pattern matches (a [hosts."PATTERN"] table of the
+// config file): "example.com" matches that host; "*.example.com" its
+// subdomains at any depth, not example.com itself; "*" every host. A host
+// takes the one most specific table that matches it (an exact name, then
+// the wildcard with the most labels, then "*"); what that table leaves
+// unset comes from the run's own settings, never from a less specific table.
+struct HostSettings {
+  std::string pattern;  // lower case; an IDN in punycode
+  // Added to the run's headers, replacing those of the same name.
+  std::vector<std::string> headers;
+  std::optional<std::string> user_agent;
+  // Sent to matching hosts over https, and over plain http only to an origin
+  // of the listed URLs.
+  Credentials credentials;
+  std::optional<std::chrono::milliseconds> timeout;
+  // The master's: transfers in flight to one matching host, and the gap
+  // between request starts to it (CrawlOptions::per_host and delay).
+  std::optional<int> per_host;
+  std::optional<std::chrono::milliseconds> delay;
+
+  bool operator==(const HostSettings&) const = default;
+};
+
+// Where requests go through a proxy. Each URL is a proxy as curl's --proxy
+// takes it: "[SCHEME://][USER:PASSWORD@]HOST[:PORT]" with SCHEME http (the
+// default), https, socks4, socks4a, socks5 or socks5h.
+struct ProxySettings {
+  std::string http;   // for http:// URLs; "" direct
+  std::string https;  // for https:// URLs; "" direct
+  // Hosts reached directly, as curl's NO_PROXY: names separated by commas
+  // or spaces, each matching that host and its subdomains (a leading dot is
+  // ignored), IP addresses, and "*" for every host.
+  std::string noproxy;
+  // Fill whichever of http, https and noproxy are empty from the
+  // environment when the run starts, as curl reads it: http_proxy (lower
+  // case only), https_proxy or HTTPS_PROXY, all_proxy or ALL_PROXY for
+  // both, no_proxy or NO_PROXY.
+  bool from_environment = true;
+
+  bool operator==(const ProxySettings&) const = default;
+};
+
+// How TLS peers are verified, and the client certificate for mutual TLS.
+struct TlsSettings {
+  std::string cacert;       // a PEM file of CA certificates; "" the system's
+  std::string capath;       // a directory of hashed CA certificates; "" the system's
+  bool insecure = false;    // verify no certificate (warned about once at start)
+  std::string client_cert;  // a PEM certificate presented to servers; "" none
+  std::string client_key;   // its PEM private key; "" the key is in client_cert
+
+  bool operator==(const TlsSettings&) const = default;
 };
 
 // Everything a fetcher process needs to fetch and extract pages: the part of
@@ -81,6 +154,29 @@ struct FetchSettings {
   // with AddressSanitizer, whose shadow memory it would count.
   static constexpr std::uint64_t kAutoFetcherMemory = ~std::uint64_t{0};
   std::uint64_t fetcher_memory_mib = kAutoFetcherMemory;
+
+  // Request shaping. Headers "Name: value" sent with every request
+  // (robots.txt fetches too), after curl's own; "Name:" with no value
+  // removes a header curl would send. Authorization and Cookie headers are
+  // credentials: sent only where `credentials` go.
+  std::vector<std::string> headers;
+  // Sent only to the origins (scheme, host and port) of the listed URLs:
+  // never to another host a link or a redirect leads to, nor over plain
+  // http to a host listed with https. Not sent with robots.txt fetches.
+  Credentials credentials;
+  // A .netrc file whose machine entries give USER:PASSWORD for their hosts
+  // (curl reads it), used over https and for listed http origins; "" none.
+  std::string netrc_file;
+  ProxySettings proxy;
+  TlsSettings tls;
+  // Per-host settings; see HostSettings.
+  std::vector<HostSettings> hosts;
+  // The run's cookie session: cookies responses set are kept by the master
+  // (one jar for every fetcher) and sent with later requests as browsers
+  // would. false: no cookie is kept (--no-cookies).
+  bool cookies = true;
+  // Records carry the response's headers (Record::headers).
+  bool keep_headers = false;
 
   // Extraction, for HTML pages.
   ExtractSettings extract;

@@ -71,6 +71,14 @@ struct CrawlOptions {
   // A 304 to such a request (the page is unchanged) yields no record.
   bool changed_only = false;
 
+  // --cookie-jar: a Netscape cookie file (as curl's -b/-c and wget's
+  // --load-cookies/--save-cookies read and write it) that the run's cookie
+  // session starts from, if it exists, and is written back to whole at the
+  // end of the run (atomically, also after a stop by signal or
+  // RequestStop); "" none. Without it, a run with a state keeps its session
+  // there instead, so a scheduled run stays logged in. See fetch.cookies.
+  std::string cookie_jar;
+
   // A crawl shared by several masters ("nodes", on this machine or others)
   // through Redis: "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]" or
   // "unix:///PATH[?db=N]"; empty: this process crawls alone. The nodes

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "forage/error_kind.h"
@@ -44,6 +45,12 @@ struct Record {
   // "title" or "description" only if a result frame could not hold them.
   // Empty when the record is whole.
   std::vector<std::string> truncated;
+  // With CrawlOptions::fetch.keep_headers (--keep-headers): the last
+  // response's header fields in order, names lower-cased, repeated ones
+  // kept; a Set-Cookie keeps only its cookie's name, never the value. At
+  // most 256 KiB of them ("headers" in `truncated` when cut). Empty
+  // otherwise, and for URLs never fetched.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 }  // namespace forage

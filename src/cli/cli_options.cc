@@ -81,6 +81,43 @@ std::optional<std::string> FindConfig(int argc, const char* const* argv) {
   return path;
 }
 
+// What the request-shaping flags leave for after the parse: a password
+// and a token from the environment, ~/.netrc, one proxy for both schemes,
+// and the config file's host tables.
+Status TakeRequestSettings(const std::string& user, const std::string& auth, bool netrc,
+                           bool no_cookies, const std::string& proxy, ConfigArgs* from_file,
+                           CrawlOptions* o) {
+  FetchSettings& f = o->fetch;
+  if (!user.empty()) {
+    f.credentials.user = user;
+    if (user.find(':') == std::string::npos) {
+      const char* password = std::getenv("FORAGE_PASSWORD");
+      if (!password) {
+        return Status::InvalidArgument("--user " + user +
+                                       ": no password (give USER:PASSWORD, or set FORAGE_PASSWORD)");
+      }
+      f.credentials.user += ":" + std::string(password);
+    }
+  }
+  f.credentials.auth = auth == "digest" ? HttpAuth::kDigest
+                       : auth == "any"  ? HttpAuth::kAny
+                                        : HttpAuth::kBasic;
+  if (f.credentials.bearer.empty()) {
+    if (const char* bearer = std::getenv("FORAGE_BEARER"); bearer && *bearer) {
+      f.credentials.bearer = bearer;
+    }
+  }
+  if (netrc && f.netrc_file.empty()) {
+    const char* home = std::getenv("HOME");
+    if (!home || !*home) return Status::InvalidArgument("--netrc: $HOME is not set");
+    f.netrc_file = std::string(home) + "/.netrc";
+  }
+  if (!proxy.empty()) f.proxy.http = f.proxy.https = proxy;
+  f.cookies = !no_cookies;
+  f.hosts = std::move(from_file->hosts);
+  return Status();
+}
+
 }  // namespace
 
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
@@ -178,6 +215,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   std::string scope = "host";
   bool no_robots = false;
   std::vector<std::string> select;
+  bool no_cookies = false, netrc = false;
+  std::string user, auth = "basic", proxy;
   std::string config_path;
   bool progress = false, no_progress = false;
   bool quiet = false;
@@ -305,9 +344,64 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("HOST:PORT:ADDRESS");
   app.add_flag("--deny-private", o.fetch.deny_private,
                "refuse to connect to loopback, private, link-local, multicast and reserved "
-               "addresses (kind \"blocked\"); ignores proxy settings");
+               "addresses (kind \"blocked\"); through a proxy, refuse URLs whose host is such "
+               "an address or a localhost name");
   app.add_flag("--allow-link-local", o.fetch.allow_link_local,
                "connect to link-local addresses (169.254.0.0/16, fe80::/10), refused by default");
+  // Request shaping.
+  app.add_option("-H,--header", o.fetch.headers,
+                 "send this header with every request; \"Name:\" removes one curl sends; "
+                 "Authorization and Cookie go only to the listed URLs' origins (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("\"NAME: VALUE\"");
+  app.add_option("--cookie", o.fetch.credentials.cookie,
+                 "send these cookies to the listed URLs' origins")
+      ->type_name("\"K=V; K2=V2\"");
+  app.add_option("--cookie-jar", o.cookie_jar,
+                 "start the run's cookie session from this Netscape cookie file (curl, wget) "
+                 "if it exists, and write it back at the end")
+      ->type_name("FILE");
+  app.add_flag("--no-cookies", no_cookies, "keep no cookie the servers set");
+  app.add_option("-u,--user", user,
+                 "USER:PASSWORD for the listed URLs' origins (USER alone: the password from "
+                 "$FORAGE_PASSWORD)")
+      ->type_name("USER[:PASSWORD]");
+  app.add_option("--auth", auth,
+                 "how --user is sent: basic (with the first request), digest, or any (the "
+                 "safest the server offers)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"basic", "digest", "any"}))
+      ->type_name("basic|digest|any");
+  app.add_option("--bearer", o.fetch.credentials.bearer,
+                 "send \"Authorization: Bearer TOKEN\" to the listed URLs' origins (default: "
+                 "$FORAGE_BEARER)")
+      ->type_name("TOKEN");
+  app.add_flag("--netrc", netrc, "take credentials for hosts from ~/.netrc");
+  app.add_option("--netrc-file", o.fetch.netrc_file, "take credentials for hosts from FILE")
+      ->type_name("FILE");
+  app.add_option("-x,--proxy", proxy,
+                 "send requests through this proxy: [SCHEME://][USER:PASSWORD@]HOST[:PORT], "
+                 "SCHEME http, https, socks4, socks4a, socks5 or socks5h (default: from "
+                 "http_proxy, https_proxy, all_proxy)")
+      ->type_name("URL");
+  app.add_option("--noproxy", o.fetch.proxy.noproxy,
+                 "hosts reached without the proxy, comma-separated (* for all; default: "
+                 "$no_proxy)")
+      ->type_name("LIST");
+  app.add_option("--cacert", o.fetch.tls.cacert, "verify TLS peers with these CA certificates (PEM)")
+      ->type_name("FILE");
+  app.add_option("--capath", o.fetch.tls.capath,
+                 "verify TLS peers with the CA certificates in this hashed directory")
+      ->type_name("DIR");
+  app.add_flag("-k,--insecure", o.fetch.tls.insecure, "verify no TLS certificate (warns once)");
+  app.add_option("--client-cert", o.fetch.tls.client_cert,
+                 "present this certificate (PEM) to servers asking for one")
+      ->type_name("FILE");
+  app.add_option("--client-key", o.fetch.tls.client_key,
+                 "the private key (PEM) of --client-cert, if not in its file")
+      ->type_name("FILE");
+  app.add_flag("--keep-headers", o.fetch.keep_headers,
+               "add each response's headers to its record (names lower-cased)");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")
@@ -479,6 +573,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.fetch.connect_timeout = ToMillis(connect_timeout_s);
   o.recrawl_after = ParseDuration(recrawl_after).value();
   o.lease_ttl = ParseDuration(lease_ttl).value();
+  if (Status st = TakeRequestSettings(user, auth, netrc, no_cookies, proxy, &from_file, &o);
+      !st.ok()) {
+    out.exit_code = kExitUsage;
+    out.text = UsageLine(st.message());
+    return out;
+  }
   // What the library needs of the options (patterns that compile, a
   // User-Agent fit for a header, --resolve entries, ...): usage errors too.
   if (Status st = ValidateOptions(o); !st.ok()) {

@@ -3,7 +3,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
+
+#include "cli/cli_options.h"
 
 namespace forage {
 namespace {
@@ -22,6 +25,75 @@ std::optional<std::string> ScalarText(const toml::node& node) {
     return out.str();
   }
   return std::nullopt;
+}
+
+// A duration in a host table: seconds as a number, or a string with a
+// unit ("500ms", "2s", "1m").
+Result<std::chrono::milliseconds> DurationOf(const toml::node& node) {
+  if (node.is_integer() || node.is_floating_point()) {
+    const double s = node.is_integer() ? static_cast<double>(*node.value<std::int64_t>())
+                                       : *node.value<double>();
+    if (!(s >= 0 && s <= 86400.0 * 365)) {
+      return Status::InvalidArgument("must be 0 or more seconds, and less than a year");
+    }
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000)));
+  }
+  if (node.is_string()) return ParseDuration(*node.value<std::string>());
+  return Status::InvalidArgument("must be a number of seconds or a string such as \"500ms\"");
+}
+
+// One [hosts."PATTERN"] table.
+Result<HostSettings> HostTable(const std::string& path, std::string_view pattern,
+                               const toml::table& table) {
+  HostSettings host;
+  host.pattern = std::string(pattern);
+  const std::string prefix = "hosts.\"" + host.pattern + "\".";
+  for (auto&& [raw_key, node] : table) {
+    std::string key(raw_key.str());
+    std::replace(key.begin(), key.end(), '_', '-');
+    auto bad = [&](const std::string& why) {
+      return Status::InvalidArgument(Where(path, node, prefix + std::string(raw_key.str())) + why);
+    };
+    auto text = [&]() -> Result<std::string> {
+      if (!node.is_string()) return bad("must be a string");
+      return *node.value<std::string>();
+    };
+    if (key == "per-host") {
+      const std::optional<std::int64_t> n = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;
+      if (!n || *n < 1 || *n > 1000) return bad("must be a whole number from 1 to 1000");
+      host.per_host = static_cast<int>(*n);
+    } else if (key == "delay" || key == "timeout") {
+      Result<std::chrono::milliseconds> d = DurationOf(node);
+      if (!d.ok()) return bad(d.status().message());
+      (key == "delay" ? host.delay : host.timeout) = d.value();
+    } else if (key == "headers") {
+      const toml::array* lines = node.as_array();
+      if (!lines) return bad("must be an array of \"Name: value\" strings");
+      for (const toml::node& line : *lines) {
+        if (!line.is_string()) return bad("must hold strings (\"Name: value\")");
+        host.headers.push_back(*line.value<std::string>());
+      }
+    } else if (key == "user-agent" || key == "cookie" || key == "user" || key == "bearer" ||
+               key == "auth") {
+      Result<std::string> value = text();
+      if (!value.ok()) return value.status();
+      if (key == "user-agent") host.user_agent = value.value();
+      if (key == "cookie") host.credentials.cookie = value.value();
+      if (key == "user") host.credentials.user = value.value();
+      if (key == "bearer") host.credentials.bearer = value.value();
+      if (key == "auth") {
+        const std::string& a = value.value();
+        if (a != "basic" && a != "digest" && a != "any") return bad("must be basic, digest or any");
+        host.credentials.auth = a == "digest" ? HttpAuth::kDigest
+                                : a == "any"  ? HttpAuth::kAny
+                                              : HttpAuth::kBasic;
+      }
+    } else {
+      return bad("no such host setting (per-host, delay, timeout, headers, user-agent, cookie, "
+                 "user, auth, bearer)");
+    }
+  }
+  return host;
 }
 
 }  // namespace
@@ -72,6 +144,25 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
       }
       continue;
     }
+    if (name == "hosts") {
+      const toml::table* tables = node.as_table();
+      if (!tables) {
+        return Status::InvalidArgument(Where(path, node, key) +
+                                       "must be tables: [hosts.\"PATTERN\"]");
+      }
+      for (auto&& [pattern, table] : *tables) {
+        const toml::table* settings = table.as_table();
+        if (!settings) {
+          return Status::InvalidArgument(Where(path, table, "hosts." + std::string(pattern.str())) +
+                                         "must be a table of host settings");
+        }
+        Result<HostSettings> host = HostTable(path, pattern.str(), *settings);
+        if (!host.ok()) return host.status();
+        out.hosts.push_back(std::move(host).value());
+      }
+      continue;
+    }
+    if (name == "headers") name = "header";
     if (name == "input") {
       const toml::array* files = node.as_array();
       if (!files)
@@ -101,8 +192,8 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     }
     std::vector<const toml::node*> values;
     if (const toml::array* list = node.as_array()) {
-      static const char* const kRepeatable[] = {"--url", "--include", "--exclude", "--resolve",
-                                                "--select"};
+      static const char* const kRepeatable[] = {"--url",     "--include", "--exclude",
+                                                "--resolve", "--select",  "--header"};
       if (std::find(std::begin(kRepeatable), std::end(kRepeatable), flag) ==
           std::end(kRepeatable)) {
         return Status::InvalidArgument(Where(path, node, key) + "takes one value, not an array");
@@ -116,7 +207,9 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     static const char* const kStringOnly[] = {
         "--output",  "--state",   "--stats",   "--lock",   "--user-agent", "--url",
         "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level",
-        "--frontier"};
+        "--frontier", "--header", "--cookie", "--cookie-jar", "--user", "--auth", "--bearer",
+        "--netrc-file", "--proxy", "--noproxy", "--cacert", "--capath", "--client-cert",
+        "--client-key"};
     const bool string_only =
         std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
     const bool one_by_one = flag == "--include" || flag == "--exclude";

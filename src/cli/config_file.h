@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "forage/fetch_settings.h"
 #include "forage/status.h"
 
 namespace forage {
@@ -23,13 +24,19 @@ struct ConfigArgs {
     std::string value;
   };
   std::vector<Origin> origins;
+  // The [hosts."PATTERN"] tables, in the file's order.
+  std::vector<HostSettings> hosts;
 };
 
 // Reads the TOML file at `path`. Every long option of `app` is a key,
 // spelt without its dashes ("max-bytes", or "max_bytes"): a flag takes a
 // boolean, any other option a string or number, or an array of them when
 // the option repeats. `input` is an array of URL list files. A [select]
-// table maps NAME to "CSS" or "CSS@attr". The arguments come out in the
+// table maps NAME to "CSS" or "CSS@attr"; `headers` is an array of
+// "Name: value" (as --header). A [hosts."PATTERN"] table sets, for the hosts
+// PATTERN matches (see HostSettings), per-host and delay, headers,
+// user-agent, timeout (durations: seconds as a number, or "500ms", "2s"),
+// cookie, user (USER:PASSWORD), auth and bearer. The arguments come out in the
 // file's order and go before the real command line, so that flags given on
 // the command line win (the last value of an option counts). Fails naming
 // the file, line and key: a TOML syntax error, an unknown key, a value of

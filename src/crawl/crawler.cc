@@ -89,6 +89,7 @@ Status Master::Prepare() {
   workers = options.workers > 0 ? static_cast<std::size_t>(options.workers)
                                 : std::max(1u, std::thread::hardware_concurrency());
   if (Status st = ValidateOptions(options); !st.ok()) return st;
+  if (Status st = OpenSession(); !st.ok()) return st;
   Ended resumed_ended;
   node = nullptr;
   if (!options.frontier.empty()) {
@@ -217,6 +218,7 @@ void Master::Fill() {
       if (node) node->InputDone();
       break;
     }
+    if (session->NeedsTrust()) session->NoteListed(line.text);
     frontier->AdmitListed(line, &ended);
     EmitEnded(ended);
   }
@@ -258,6 +260,7 @@ bool Master::PushTo(JobId id, bool confirm) {
   // robots.txt job follows its redirects inside curl, so its last request
   // is known to have gone only once it ends (Finish).
   fetch.report_sent = confirm && !job.robots;
+  session->Shape(job, &fetch, UnixMillisNow() / 1000);
   const std::string frame = wire::EncodeJob(fetch);
   if (frame.size() > WorkQueue::kCapacityBytes) {
     // No ring can ever hold it, and waiting for one would hold up every job

@@ -30,7 +30,7 @@ LocalFrontier::LocalFrontier(const CrawlOptions& options, StateStore* state, Adm
       state_(state),
       filter_(std::move(filter)),
       scope_(std::move(scope)),
-      scheduler_(Scheduler::Limits{options.per_host, options.delay}) {}
+      scheduler_(Scheduler::Limits{options.per_host, options.delay, options.fetch.hosts}) {}
 
 LocalFrontier::~LocalFrontier() = default;
 

@@ -20,6 +20,7 @@
 #include "crawl/frontier.h"
 #include "crawl/hold_log.h"
 #include "crawl/job_table.h"
+#include "crawl/request_session.h"
 #include "crawl/url_source.h"
 #include "forage/crawler.h"
 #include "ipc/wire.h"
@@ -89,6 +90,8 @@ struct Master {
   std::size_t Room() const;
   void ReportProgress();
   void StopFor(const Status& st);
+  Status OpenSession();
+  void StoreSession();
 
   // --- Per run ----------------------------------------------------------------------
   std::size_t workers = 1;
@@ -97,6 +100,8 @@ struct Master {
   // nullptr when this master crawls alone.
   CrawlNode* node = nullptr;
   std::unique_ptr<FetcherSupervisor> fetchers;
+  // Trusted origins and the cookie jar (see RequestSession).
+  std::optional<RequestSession> session;
   JobTable jobs;  // claimed from the frontier: held by a slot, or about to be
   // Claimed, not yet in a ring (its fetcher's ring was full).
   std::optional<std::pair<JobId, bool>> unpushed;

@@ -74,6 +74,7 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
     }
     fetchers.reset();
     LeaveCrawl();
+    if (!options.cookie_jar.empty()) StoreSession();
     finish_summary();
     return fatal;
   }
@@ -84,6 +85,11 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
   }
   fetchers.reset();
   LeaveCrawl();
+  StoreSession();  // a state keeps the jar with the commit below
+  if (!fatal.ok()) {
+    finish_summary();
+    return fatal;
+  }
   if (state) {
     MaybeCommitState(/*now=*/true);
     if (!fatal.ok()) {
@@ -100,7 +106,8 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
 // `now`): the output is checkpointed first, so the position committed
 // never runs ahead of the records written.
 void Master::MaybeCommitState(bool now) {
-  if (!state || !fatal.ok() || state->Uncommitted() == 0) return;
+  const bool jar = session && session->JarChanged() && options.cookie_jar.empty();
+  if (!state || !fatal.ok() || (state->Uncommitted() == 0 && !jar)) return;
   constexpr std::size_t kBatch = 1000;
   constexpr auto kInterval = std::chrono::seconds(1);
   if (!now && state->Uncommitted() < kBatch && Clock::now() - last_commit < kInterval) return;
@@ -108,6 +115,7 @@ void Master::MaybeCommitState(bool now) {
 }
 
 Status Master::CommitState() {
+  if (options.cookie_jar.empty()) StoreSession();  // into the state, if the jar changed
   if (on_commit) {
     if (Status st = on_commit(); !st.ok()) return st;
   }

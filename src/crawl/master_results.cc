@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/log.h"
+#include "core/time_format.h"
 #include "crawl/master.h"
 #include "crawl/outcome_policy.h"
 #include "crawl/result_record.h"
@@ -56,6 +57,9 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
   ++summary.results_per_fetcher[slot];
   const Clock::time_point now = Clock::now();
   Job job = jobs.Complete(r.id);
+  // Cookies count from the response that set them, whatever comes of it (a
+  // login often answers with a redirect).
+  if (!r.set_cookies.empty()) session->Absorb(r, UnixMillisNow() / 1000);
   if (!job.first_fetched_at_ms) job.first_fetched_at_ms = r.fetched_at_ms;
   // robots.txt gets the same retries as a page before its answer counts.
   if (Retry(job, r, now)) return;

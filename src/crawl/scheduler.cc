@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/host_match.h"
+
 namespace forage {
 
 // Each host with work is listed exactly once: in ready_ (may start, as far as
@@ -9,7 +11,7 @@ namespace forage {
 // are checked again when taken out, so changes after listing (a pause, a
 // block, a full host) never need the entry to be found and removed.
 
-Scheduler::Scheduler(Limits limits) : limits_(limits) {}
+Scheduler::Scheduler(Limits limits) : limits_(std::move(limits)) {}
 
 std::size_t Scheduler::HostIndex(std::string_view host) {
   auto [it, added] = index_.try_emplace(std::string(host), hosts_.size());
@@ -17,13 +19,18 @@ std::size_t Scheduler::HostIndex(std::string_view host) {
     Host h;
     h.name = std::string(host);
     h.delay = limits_.delay;
+    h.per_host = limits_.per_host;
+    if (const HostSettings* table = MatchHostSettings(limits_.hosts, host)) {
+      if (table->per_host) h.per_host = *table->per_host;
+      if (table->delay) h.delay = *table->delay;
+    }
     hosts_.push_back(std::move(h));
   }
   return it->second;
 }
 
 bool Scheduler::CanStart(const Host& h) const {
-  return !h.queue.empty() && h.in_flight < limits_.per_host && !h.unconfirmed &&
+  return !h.queue.empty() && h.in_flight < h.per_host && !h.unconfirmed &&
          (h.blocks == 0 || h.priority > 0);
 }
 

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "forage/fetch_settings.h"
+
 namespace forage {
 
 using SchedulerClock = std::chrono::steady_clock;
@@ -26,6 +28,9 @@ class Scheduler {
   struct Limits {
     int per_host = 4;                    // transfers in flight to one host
     std::chrono::milliseconds delay{0};  // minimum gap between request starts to one host
+    // Host tables whose per_host and delay replace those above for the
+    // hosts they match (see HostSettings).
+    std::vector<HostSettings> hosts = {};
   };
   explicit Scheduler(Limits limits);
 
@@ -90,6 +95,7 @@ class Scheduler {
     std::optional<TimePoint> last_start;
     std::optional<std::uint64_t> unconfirmed;  // started under a delay, not yet confirmed
     std::chrono::milliseconds delay{0};
+    int per_host = 4;
     int blocks = 0;
     bool listed = false;  // in ready_ or in waiting_ already
   };

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "crawl/scope.h"
+#include "crawl/validate_request.h"
 #include "forage/options.h"
 #include "parse/field_rules.h"
 #include "redis/redis_client.h"
@@ -76,6 +77,13 @@ Status ValidateSharedCrawl(const CrawlOptions& options) {
     return Status::InvalidArgument(
         "--state cannot be combined with --frontier: a shared crawl keeps its state in Redis");
   }
+  for (const HostSettings& host : options.fetch.hosts) {
+    if (host.per_host || host.delay) {
+      return Status::InvalidArgument("hosts.\"" + host.pattern +
+                                     "\": per-host and delay are not supported with --frontier "
+                                     "(a shared crawl's politeness is the same for every host)");
+    }
+  }
   return Status();
 }
 
@@ -119,6 +127,7 @@ Status ValidateOptions(const CrawlOptions& options) {
                            "\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)");
     }
   }
+  if (Status st = ValidateRequestSettings(fetch); !st.ok()) return st;
   return ValidateSharedCrawl(options);
 }
 

@@ -21,6 +21,7 @@
 #include "core/url.h"
 #include "fetch/address_guard.h"
 #include "fetch/error_map.h"
+#include "fetch/request_plan.h"
 #include "parse/extractor.h"
 
 namespace forage {
@@ -46,7 +47,17 @@ struct Transfer {
   const AddressPolicy* policy = nullptr;  // the fetcher's, for OnOpenSocket
   std::string refused;                    // the SSRF guard's first refusal, if any
   int sockets = 0;                        // sockets the guard let this transfer open
+  bool via_proxy = false;  // connects to a proxy, which the guard does not judge
   std::vector<std::uint64_t>* sending = nullptr;  // the fetcher's, for OnRequest
+  // The current response's Set-Cookie values (for the master's jar) and,
+  // with keep_headers, its header fields; each within kMaxHeaderBytes.
+  bool collect_cookies = false;
+  bool keep_headers = false;
+  std::size_t cookie_bytes = 0;
+  std::size_t header_bytes = 0;
+  bool headers_cut = false;
+  std::vector<std::string> set_cookies;
+  std::vector<std::pair<std::string, std::string>> headers_kept;
 };
 
 namespace {
@@ -106,7 +117,7 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
 // try the host's next one, or fail the transfer with CURLE_COULDNT_CONNECT.
 curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
-  if (purpose == CURLSOCKTYPE_IPCXN) {
+  if (purpose == CURLSOCKTYPE_IPCXN && !t->via_proxy) {
     std::optional<std::string> refusal =
         RefuseAddress(*t->policy, &address->addr, static_cast<socklen_t>(address->addrlen));
     if (refusal) {
@@ -142,6 +153,35 @@ std::optional<std::string_view> HeaderValue(std::string_view line, std::string_v
   return TrimHttpSpace(line.substr(name.size() + 1));
 }
 
+// Keeps a header line of the current response: a Set-Cookie's value for
+// the master's jar, and with keep_headers the field (a Set-Cookie without
+// its value: records hold no cookie). Each list stays within
+// wire::kMaxHeaderBytes; folded continuation lines are dropped.
+void CollectHeader(Transfer* t, std::string_view line) {
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0 || line[0] == ' ' || line[0] == '\t') return;
+  std::string_view name = line.substr(0, colon);
+  std::string_view value = TrimHttpSpace(line.substr(colon + 1));
+  const bool cookie = name.size() == 10 && strncasecmp(name.data(), "Set-Cookie", 10) == 0;
+  if (cookie && t->collect_cookies) {
+    if (t->cookie_bytes + value.size() <= wire::kMaxHeaderBytes) {
+      t->cookie_bytes += value.size();
+      t->set_cookies.emplace_back(value);
+    }
+  }
+  if (!t->keep_headers) return;
+  if (cookie) value = value.substr(0, std::min(value.find('='), value.size()));
+  if (t->header_bytes + name.size() + value.size() > wire::kMaxHeaderBytes) {
+    t->headers_cut = true;
+    return;
+  }
+  t->header_bytes += name.size() + value.size();
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  t->headers_kept.emplace_back(std::move(lower), std::string(value));
+}
+
 // A new status line starts a new response (after a redirect or a 100
 // Continue): only the last response's body and validators count.
 std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
@@ -158,14 +198,31 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
     t->etag.clear();
     t->last_modified.clear();
     t->location.clear();
-  } else if (auto etag = HeaderValue(line, "ETag")) {
-    t->etag = *etag;
-  } else if (auto modified = HeaderValue(line, "Last-Modified")) {
-    t->last_modified = *modified;
-  } else if (auto location = HeaderValue(line, "Location")) {
-    t->location = *location;
+    t->set_cookies.clear();
+    t->headers_kept.clear();
+    t->cookie_bytes = 0;
+    t->header_bytes = 0;
+    t->headers_cut = false;
+  } else {
+    if (auto etag = HeaderValue(line, "ETag")) {
+      t->etag = *etag;
+    } else if (auto modified = HeaderValue(line, "Last-Modified")) {
+      t->last_modified = *modified;
+    } else if (auto location = HeaderValue(line, "Location")) {
+      t->location = *location;
+    }
+    if (t->collect_cookies || t->keep_headers) CollectHeader(t, line);
   }
   return n;
+}
+
+// Appends `line` to `list`; false only when out of memory.
+bool AddHeader(CurlSlist* list, const std::string& line) {
+  curl_slist* grown = curl_slist_append(list->get(), line.c_str());
+  if (!grown) return false;
+  (void)list->release();  // now the head of `grown`
+  list->reset(grown);
+  return true;
 }
 
 // Adds "Name: value" to `list` for a validator worth sending: not empty, and
@@ -176,12 +233,33 @@ bool AddValidator(CurlSlist* list, std::string_view name, std::string_view value
   if (value.empty() || value.find_first_of(std::string_view("\r\n\0", 3)) != value.npos) {
     return true;
   }
-  std::string line = std::string(name) + ": " + std::string(value);
-  curl_slist* grown = curl_slist_append(list->get(), line.c_str());
-  if (!grown) return false;
-  (void)list->release();  // now the head of `grown`
-  list->reset(grown);
-  return true;
+  return AddHeader(list, std::string(name) + ": " + std::string(value));
+}
+
+// Verifies TLS peers as the run asks; the same for an https proxy.
+void ApplyTls(CURL* h, const TlsSettings& tls) {
+  if (!tls.cacert.empty()) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, tls.cacert.c_str());
+    curl_easy_setopt(h, CURLOPT_PROXY_CAINFO, tls.cacert.c_str());
+  }
+  if (!tls.capath.empty()) {
+    curl_easy_setopt(h, CURLOPT_CAPATH, tls.capath.c_str());
+    curl_easy_setopt(h, CURLOPT_PROXY_CAPATH, tls.capath.c_str());
+  }
+  if (tls.insecure) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_easy_setopt(h, CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
+  }
+  if (!tls.client_cert.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLCERT, tls.client_cert.c_str());
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+  }
+  if (!tls.client_key.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLKEY, tls.client_key.c_str());
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+  }
 }
 
 }  // namespace
@@ -222,6 +300,7 @@ Fetcher::Fetcher(const FetchSettings& settings, std::vector<CompiledField> field
     : settings_(settings),
       fields_(std::move(fields)),
       policy_{settings.deny_private, settings.allow_link_local},
+      planner_(settings_),
       multi_(std::move(multi)),
       resolve_(std::move(resolve)),
       on_parse_(std::move(on_parse)),
@@ -275,24 +354,58 @@ void Fetcher::Start(wire::FetchJob job) {
   curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
   if (resolve_) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_.get());
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
+  const RequestPlan plan =
+      planner_.Plan(t->job.url, t->job.trusted, t->job.cookie, robots);
+  if (plan.refused) {
+    wire::FetchResult r;
+    r.id = t->job.id;
+    r.final_url = std::string(StripFragment(t->job.url));
+    r.error = ErrorKind::kBlocked;
+    r.error_message = *plan.refused;
+    failed_to_start_.push_back(std::move(r));
+    idle_.push_back(std::move(t->easy));
+    return;
+  }
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(plan.timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(settings_.connect_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_USERAGENT, settings_.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_USERAGENT, plan.user_agent->c_str());
   t->policy = &policy_;
   curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, t.get());
-  // Through a proxy the socket goes to the proxy, and the guard could not
-  // see where the request ends up: --deny-private ignores proxy settings.
-  if (policy_.deny_private) curl_easy_setopt(h, CURLOPT_PROXY, "");
+  // Always set, so that curl never reads proxies from the environment on
+  // its own: the master has (ProxySettings::from_environment), and the
+  // plan decides, no-proxy list included, which requests go through one.
+  // Through a proxy the socket goes to the proxy, whose address the guard
+  // does not judge: the plan has judged the URL's host instead.
+  curl_easy_setopt(h, CURLOPT_PROXY, plan.proxy ? plan.proxy->c_str() : "");
+  t->via_proxy = plan.proxy != nullptr;
+  ApplyTls(h, settings_.tls);
+  if (plan.userpwd) {
+    curl_easy_setopt(h, CURLOPT_USERPWD, plan.userpwd->c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, plan.auth == HttpAuth::kBasic    ? CURLAUTH_BASIC
+                                          : plan.auth == HttpAuth::kDigest ? CURLAUTH_DIGEST
+                                                                           : CURLAUTH_BASIC | CURLAUTH_DIGEST);
+  }
+  if (plan.netrc) {
+    curl_easy_setopt(h, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+    curl_easy_setopt(h, CURLOPT_NETRC_FILE, settings_.netrc_file.c_str());
+  }
+  if (!plan.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, plan.cookie.c_str());
+  t->collect_cookies = settings_.cookies && !robots;
+  t->keep_headers = settings_.keep_headers && !robots;
   if (t->job.report_sent) {
     t->sending = &sending_;
     curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, OnRequest);
     curl_easy_setopt(h, CURLOPT_PREREQDATA, t.get());
   }
-  // A conditional GET: the server answers 304 if the page is as last fetched.
-  if (!robots && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
-                  !AddValidator(&t->headers, "If-Modified-Since", t->job.if_modified_since))) {
+  // The plan's headers, then, for a conditional GET, the validators: the
+  // server answers 304 if the page is as last fetched.
+  bool listed = true;
+  for (const std::string& line : plan.headers) listed = listed && AddHeader(&t->headers, line);
+  if (!listed ||
+      (!robots && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
+                   !AddValidator(&t->headers, "If-Modified-Since", t->job.if_modified_since)))) {
     wire::FetchResult r;
     r.id = t->job.id;
     r.error = ErrorKind::kOther;
@@ -458,6 +571,9 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   r.fetched_at_ms = t.fetched_at_ms;
   r.etag = std::move(t.etag);
   r.last_modified = std::move(t.last_modified);
+  r.set_cookies = std::move(t.set_cookies);
+  r.headers = std::move(t.headers_kept);
+  if (t.headers_cut) r.truncated.push_back("headers");
   // Blocked only when the guard let no socket open: a refused address
   // followed by another that failed to connect is a connect failure.
   r.error = ClassifyTransfer(code, status, t.cap_hit, !t.refused.empty() && t.sockets == 0);
@@ -502,7 +618,9 @@ void Fetcher::Parse(wire::FetchResult& r, const std::string& body) {
     page.fields.erase(it);
   }
   r.text = std::move(page.text);
-  r.truncated = std::move(page.truncated);
+  // The extraction's cuts come before "headers", the record's last part.
+  r.truncated.insert(r.truncated.begin(), std::make_move_iterator(page.truncated.begin()),
+                     std::make_move_iterator(page.truncated.end()));
 }
 
 Status Fetcher::Wait(int extra_fd, int timeout_ms, bool* extra_ready) {

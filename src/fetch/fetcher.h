@@ -12,6 +12,7 @@
 #include "core/curl_ptr.h"
 #include "core/fd.h"
 #include "fetch/address_guard.h"
+#include "fetch/request_plan.h"
 #include "forage/fetch_settings.h"
 #include "forage/status.h"
 #include "ipc/wire.h"
@@ -112,6 +113,7 @@ class Fetcher {
   FetchSettings settings_;
   std::vector<CompiledField> fields_;  // settings_.extract.select, compiled once
   AddressPolicy policy_;               // from settings_: --deny-private, --allow-link-local
+  RequestPlanner planner_;             // from settings_: headers, credentials, proxy, hosts
   CurlMulti multi_;
   CurlSlist resolve_;  // --resolve entries, shared by every transfer
   ParseHook on_parse_;

@@ -44,10 +44,11 @@ std::string EncodeJob(const FetchJob& job) {
   Writer w(MessageType::kJob);
   w.U64(job.id);
   w.U8(static_cast<std::uint8_t>(job.kind));
-  w.U8(job.report_sent ? 1 : 0);
+  w.U8(static_cast<std::uint8_t>((job.report_sent ? 1 : 0) | (job.trusted ? 2 : 0)));
   w.Str(job.url);
   w.Str(job.if_none_match);
   w.Str(job.if_modified_since);
+  w.Str(job.cookie);
   return std::move(w).Finish();
 }
 
@@ -57,7 +58,10 @@ std::string EncodeResult(const FetchResult& r) {
   std::size_t fixed = 1 + 8 + 1 + 4 + r.error_message.size() + 4 + 4 + r.final_url.size() + 4 +
                       r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
-                      r.last_modified.size() + 4;
+                      r.last_modified.size() + 4 + 4 + 4;
+  // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
+  for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
+  for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
   std::size_t names = 0;
   for (const auto& [name, values] : r.fields) {
     fixed += 4 + name.size() + 4;
@@ -128,6 +132,13 @@ std::string EncodeResult(const FetchResult& r) {
   }
   w.U32(static_cast<std::uint32_t>(cut.size()));
   for (const std::string& name : cut) w.Str(name);
+  w.U32(static_cast<std::uint32_t>(r.set_cookies.size()));
+  for (const std::string& v : r.set_cookies) w.Str(v);
+  w.U32(static_cast<std::uint32_t>(r.headers.size()));
+  for (const auto& [name, value] : r.headers) {
+    w.Str(name);
+    w.Str(value);
+  }
   return std::move(w).Finish();
 }
 
@@ -178,6 +189,40 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.U8(static_cast<std::uint8_t>((s.deny_private ? 1 : 0) | (s.allow_link_local ? 2 : 0)));
   w.U64(static_cast<std::uint64_t>(s.stall_timeout.count()));
   w.U64(s.fetcher_memory_mib);
+  auto strings = [&w](const std::vector<std::string>& list) {
+    w.U32(static_cast<std::uint32_t>(list.size()));
+    for (const std::string& item : list) w.Str(item);
+  };
+  auto credentials = [&w](const Credentials& c) {
+    w.Str(c.user);
+    w.U8(static_cast<std::uint8_t>(c.auth));
+    w.Str(c.bearer);
+    w.Str(c.cookie);
+  };
+  strings(s.headers);
+  credentials(s.credentials);
+  w.Str(s.netrc_file);
+  w.Str(s.proxy.http);
+  w.Str(s.proxy.https);
+  w.Str(s.proxy.noproxy);
+  w.U8(s.proxy.from_environment ? 1 : 0);
+  w.Str(s.tls.cacert);
+  w.Str(s.tls.capath);
+  w.U8(s.tls.insecure ? 1 : 0);
+  w.Str(s.tls.client_cert);
+  w.Str(s.tls.client_key);
+  w.U32(static_cast<std::uint32_t>(s.hosts.size()));
+  for (const HostSettings& h : s.hosts) {
+    w.Str(h.pattern);
+    strings(h.headers);
+    w.U8(h.user_agent ? 1 : 0);
+    w.Str(h.user_agent ? *h.user_agent : "");
+    credentials(h.credentials);
+    w.U64(static_cast<std::uint64_t>(h.timeout ? h.timeout->count() : -1));
+    w.U32(static_cast<std::uint32_t>(h.per_host ? *h.per_host : -1));
+    w.U64(static_cast<std::uint64_t>(h.delay ? h.delay->count() : -1));
+  }
+  w.U8(static_cast<std::uint8_t>((s.cookies ? 1 : 0) | (s.keep_headers ? 2 : 0)));
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -205,9 +250,59 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
   std::uint64_t max_text = 0, max_links = 0, stall = 0;
   if (!r.U8(&text) || !r.U64(&max_text) || !r.U64(&max_links) || !r.U8(&level) ||
       level > static_cast<std::uint8_t>(LogLevel::kOff) || !r.U8(&guard) || guard > 3 ||
-      !r.U64(&stall) || !r.U64(&s.fetcher_memory_mib) || !r.AtEnd()) {
+      !r.U64(&stall) || !r.U64(&s.fetcher_memory_mib)) {
     return std::nullopt;
   }
+  auto strings = [&r](std::vector<std::string>* list) {
+    std::uint32_t count;
+    if (!r.U32(&count) || count > r.Left() / 4) return false;
+    list->resize(count);
+    for (std::string& item : *list) {
+      if (!r.Str(&item)) return false;
+    }
+    return true;
+  };
+  auto credentials = [&r](Credentials* c) {
+    std::uint8_t auth;
+    if (!r.Str(&c->user) || !r.U8(&auth) || auth > 2 || !r.Str(&c->bearer) || !r.Str(&c->cookie)) {
+      return false;
+    }
+    c->auth = static_cast<HttpAuth>(auth);
+    return true;
+  };
+  // An optional duration or count: all ones is "not set".
+  auto duration = [&r](std::optional<std::chrono::milliseconds>* out) {
+    std::uint64_t v;
+    if (!r.U64(&v)) return false;
+    if (v != ~std::uint64_t{0}) out->emplace(static_cast<std::int64_t>(v));
+    return true;
+  };
+  std::uint8_t from_env, insecure, flags;
+  if (!strings(&s.headers) || !credentials(&s.credentials) || !r.Str(&s.netrc_file) ||
+      !r.Str(&s.proxy.http) || !r.Str(&s.proxy.https) || !r.Str(&s.proxy.noproxy) ||
+      !r.U8(&from_env) || !r.Str(&s.tls.cacert) || !r.Str(&s.tls.capath) || !r.U8(&insecure) ||
+      !r.Str(&s.tls.client_cert) || !r.Str(&s.tls.client_key) || !r.U32(&n) ||
+      n > r.Left() / 32) {
+    return std::nullopt;
+  }
+  s.hosts.resize(n);
+  for (HostSettings& h : s.hosts) {
+    std::uint8_t has_agent;
+    std::string agent;
+    std::uint32_t per_host;
+    if (!r.Str(&h.pattern) || !strings(&h.headers) || !r.U8(&has_agent) || !r.Str(&agent) ||
+        !credentials(&h.credentials) || !duration(&h.timeout) || !r.U32(&per_host) ||
+        !duration(&h.delay)) {
+      return std::nullopt;
+    }
+    if (has_agent) h.user_agent = std::move(agent);
+    if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
+  }
+  if (!r.U8(&flags) || flags > 3 || !r.AtEnd()) return std::nullopt;
+  s.proxy.from_environment = from_env != 0;
+  s.tls.insecure = insecure != 0;
+  s.cookies = (flags & 1) != 0;
+  s.keep_headers = (flags & 2) != 0;
   s.concurrency = static_cast<int>(concurrency);
   s.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout));
   s.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(connect_timeout));
@@ -226,12 +321,13 @@ std::optional<FetchJob> DecodeJob(std::string_view payload) {
   FetchJob job;
   std::uint8_t kind, flags;
   if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.U8(&kind) || kind > 1 ||
-      !r.U8(&flags) || flags > 1 || !r.Str(&job.url) || !r.Str(&job.if_none_match) ||
-      !r.Str(&job.if_modified_since) || !r.AtEnd()) {
+      !r.U8(&flags) || flags > 3 || !r.Str(&job.url) || !r.Str(&job.if_none_match) ||
+      !r.Str(&job.if_modified_since) || !r.Str(&job.cookie) || !r.AtEnd()) {
     return std::nullopt;
   }
   job.kind = static_cast<JobKind>(kind);
   job.report_sent = (flags & 1) != 0;
+  job.trusted = (flags & 2) != 0;
   return job;
 }
 
@@ -285,6 +381,17 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   out.truncated.resize(cut);
   for (std::string& name : out.truncated) {
     if (!r.Str(&name)) return std::nullopt;
+  }
+  std::uint32_t n;
+  if (!r.U32(&n) || n > r.Left() / 4) return std::nullopt;
+  out.set_cookies.resize(n);
+  for (std::string& v : out.set_cookies) {
+    if (!r.Str(&v)) return std::nullopt;
+  }
+  if (!r.U32(&n) || n > r.Left() / 8) return std::nullopt;
+  out.headers.resize(n);
+  for (auto& [name, value] : out.headers) {
+    if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
   if (!r.AtEnd()) return std::nullopt;
   if (has_text) out.text = std::move(text);

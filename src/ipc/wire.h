@@ -17,13 +17,22 @@
 //     u64 extract.max_links, u8 log level (LogLevel, 0 debug to 4 off), u8
 //     address guard flags (1: deny_private, 2: allow_link_local), u64
 //     stall_timeout ms, u64 fetcher_memory_mib (all ones:
-//     FetchSettings::kAutoFetcherMemory). Signed values (concurrency,
+//     FetchSettings::kAutoFetcherMemory), list<string> headers,
+//     credentials (string user, u8 auth, string bearer, string cookie),
+//     string netrc_file, string proxy http, string proxy https, string
+//     noproxy, u8 proxy from_environment, string cacert, string capath, u8
+//     insecure, string client_cert, string client_key, list<host> hosts where
+//     a host is string pattern, list<string> headers, u8 has user_agent,
+//     string user_agent, credentials, i64 timeout ms, i32 per_host, i64
+//     delay ms (each -1: not set), and u8 flags (1: cookies, 2:
+//     keep_headers). Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
 //     u64 job id, u8 job kind (0: page, 1: robots.txt), u8 flags (1: report
-//     the request's sending with kSent), string url, string If-None-Match
-//     value, string If-Modified-Since value ("": not sent)
+//     the request's sending with kSent, 2: trusted), string url, string
+//     If-None-Match value, string If-Modified-Since value ("": not sent),
+//     string cookie (the jar's Cookie header value, "": none)
 //   kReady  (fetcher -> master, through the result pipe, once, first)
 //     nothing: the fetcher can take work
 //   kSent   (fetcher -> master, through the result pipe, before the job's
@@ -41,13 +50,16 @@
 //     list<field> fields where a field is string name, list<string> values,
 //     u8 has text, string text, string ETag, string Last-Modified ("": the
 //     response had none), list<string> truncated (what was cut, see
-//     FetchResult::truncated)
+//     FetchResult::truncated), list<string> Set-Cookie values, list<header>
+//     headers where a header is string name, string value
 //
 // Types 1 and 2 were the first layouts, without job kinds and redirects;
 // type 4 had no fields or text; types 3 (job) and 5 (result) had no
 // validators (If-None-Match, If-Modified-Since, ETag, Last-Modified); type
 // 7 (result) had no list of what was cut, type 8 (fetcher config) no
-// max_links, and type 6 (job) no flags.
+// max_links, and type 6 (job) no flags; types 11 (fetcher config), 12
+// (job) and 10 (result) had no request shaping (headers, credentials,
+// proxy, TLS, host tables, cookies).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -82,10 +94,10 @@ inline constexpr std::size_t kMaxTextBytes = 16u << 20;
 
 enum class MessageType : std::uint8_t {
   kReady = 9,
-  kResult = 10,
-  kFetcherConfig = 11,
-  kJob = 12,
   kSent = 13,
+  kFetcherConfig = 14,
+  kJob = 15,
+  kResult = 16,
 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
@@ -102,6 +114,12 @@ struct FetchJob {
   // Send a kSent frame once the request has gone out: the master counts its
   // host's --delay from then (see Scheduler).
   bool report_sent = false;
+  // The job's origin is a listed URL's: the run's credentials may go with
+  // it (see fetch/request_plan.h).
+  bool trusted = false;
+  // The Cookie header's value from the run's cookie jar (the master's); ""
+  // none.
+  std::string cookie = {};
 };
 
 // A job's request went out by `sent_ns` (steady clock, nanoseconds since its
@@ -138,7 +156,19 @@ struct FetchResult {
   // "fields.NAME", "text" by the fetcher's extraction, and also "title" or
   // "description" when EncodeResult had to cut them. In record order.
   std::vector<std::string> truncated;
+  // The last response's Set-Cookie header values, for the master's jar
+  // (FetchSettings::cookies), at most kMaxHeaderBytes of them.
+  std::vector<std::string> set_cookies;
+  // With FetchSettings::keep_headers: the last response's header fields,
+  // names lower-cased, in order, at most kMaxHeaderBytes of them; a
+  // Set-Cookie's value is never kept.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// The most of a response's headers a result carries, in each of its lists
+// (set_cookies, headers): what is past it is dropped (and "headers" named
+// among what was cut).
+inline constexpr std::size_t kMaxHeaderBytes = 256u << 10;
 
 // The fetcher program's configuration: a run's FetchSettings, whole, and
 // the log level the master runs at (a payload, no header; see

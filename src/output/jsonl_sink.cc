@@ -31,7 +31,18 @@ std::string Dump(const Json& j, const char* fallback) {
   }
 }
 
+// {"name": ["value", ...], ...}, names in the order they first came.
+Json HeadersJson(const std::vector<std::pair<std::string, std::string>>& headers) {
+  Json j = Json::object();
+  for (const auto& [name, value] : headers) j[name].push_back(value);
+  return j;
+}
+
 }  // namespace
+
+std::string HeadersToJsonText(const std::vector<std::pair<std::string, std::string>>& headers) {
+  return Dump(HeadersJson(headers), "{}");
+}
 
 std::string LinksToJsonText(const std::vector<std::string>& links) {
   return Dump(Json(links), "[]");
@@ -69,6 +80,7 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
   }
   j["fetched_at"] = r.fetched_at_ms ? Json(FormatRfc3339(*r.fetched_at_ms)) : Json(nullptr);
   j["truncated"] = r.truncated;
+  if (options.with_headers) j["headers"] = HeadersJson(r.headers);
   return Dump(j, R"({"url":null,"error":{"kind":"other","message":"unencodable record"}})");
 }
 

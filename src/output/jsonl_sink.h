@@ -17,6 +17,7 @@ std::string LinksToJsonText(const std::vector<std::string>& links);
 // The JSON text of a record's "truncated" (an array of strings, [] when
 // nothing was cut), as in its JSON line.
 std::string TruncatedToJsonText(const std::vector<std::string>& truncated);
+std::string HeadersToJsonText(const std::vector<std::pair<std::string, std::string>>& headers);
 
 // The JSON text of a record's "fields" (an object of arrays of strings, {}
 // when empty), as in its JSON line; invalid UTF-8 becomes U+FFFD.

@@ -50,6 +50,7 @@ std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
                   {"error_message", "TEXT"},
                   {"fetched_at", "TEXT"},
                   {"truncated", "TEXT"}});
+  if (options.with_headers) columns.push_back({"headers", "TEXT"});
   return columns;
 }
 
@@ -80,6 +81,7 @@ std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options)
   }
   cells.push_back(r.fetched_at_ms ? Text(FormatRfc3339(*r.fetched_at_ms)) : RecordCell{});
   cells.push_back(Text(TruncatedToJsonText(r.truncated)));
+  if (options.with_headers) cells.push_back(Text(HeadersToJsonText(r.headers)));
   return cells;
 }
 

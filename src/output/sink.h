@@ -19,6 +19,8 @@ struct SinkOptions {
   // --text: records carry "text" (a JSON key, a CSV column, an SQL column);
   // without it there is no such key or column at all.
   bool with_text = false;
+  // --keep-headers: records carry "headers", last, likewise.
+  bool with_headers = false;
   // --append: add to an existing jsonl file (sqlite always appends to an
   // existing database); csv refuses, since its header cannot be repeated.
   bool append = false;

@@ -44,7 +44,11 @@ constexpr const char* kSchemaV1ToV2 =
     "ALTER TABLE urls ADD COLUMN etag TEXT;"
     "ALTER TABLE urls ADD COLUMN last_modified TEXT;"
     "ALTER TABLE urls ADD COLUMN links TEXT;";
-static_assert(StateStore::kSchemaVersion == 2, "add the migration to the new version");
+// Schema 2 to 3: what a run's session keeps between runs, by name ("cookies":
+// the cookie jar as a Netscape cookie file).
+constexpr const char* kSchemaV2ToV3 =
+    "CREATE TABLE session (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
+static_assert(StateStore::kSchemaVersion == 3, "add the migration to the new version");
 
 // Fingerprints are u64; SQLite integers are i64. The cast keeps every bit.
 std::int64_t ToSql(std::uint64_t fingerprint) { return std::bit_cast<std::int64_t>(fingerprint); }
@@ -81,6 +85,7 @@ struct StateStore::Statements {
   StmtPtr last_pass, insert_pass, next_seq, finish_pass;
   StmtPtr find, links, admit, done, done_unchanged, for_each;
   StmtPtr last_output, set_output, set_output_position;
+  StmtPtr get_session, set_session;
 };
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
@@ -184,7 +189,8 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
                                          " to " + std::to_string(kSchemaVersion);
     std::string sql = "BEGIN IMMEDIATE;";
     if (fresh) sql += kSchemaV1;
-    sql += kSchemaV1ToV2;  // from version 1, the only older one
+    if (fresh || version < 2) sql += kSchemaV1ToV2;
+    sql += kSchemaV2ToV3;
     sql += "PRAGMA application_id = " + std::to_string(kApplicationId) + ";";
     sql += "PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
     sql += "COMMIT;";
@@ -223,6 +229,8 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
        "INSERT OR REPLACE INTO output (pass, path, write_path, format, position)"
        " VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&stmts->set_output_position, "UPDATE output SET position = ?2 WHERE pass = ?1"},
+      {&stmts->get_session, "SELECT value FROM session WHERE name = ?1"},
+      {&stmts->set_session, "INSERT OR REPLACE INTO session (name, value) VALUES (?1, ?2)"},
   };
   for (const auto& [stmt, sql] : sqls) {
     *stmt = PrepareStatement(db, sql, /*persistent=*/true);
@@ -457,6 +465,23 @@ void StateStore::SetOutputPosition(std::int64_t position) {
   if (set.Int(pass_id_).Int(position).Step() != SQLITE_DONE) {
     NoteError("set the pass's output position");
   }
+}
+
+std::optional<std::string> StateStore::GetSession(std::string_view name) {
+  SqliteRun get(stmts_->get_session.get());
+  int rc = get.Text(name).Step();
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE) NoteError("read the session");
+    return std::nullopt;
+  }
+  return std::string(get.TextAt(0));
+}
+
+void StateStore::SetSession(std::string_view name, std::string_view value) {
+  ++uncommitted_;
+  if (!first_error_.ok() || !BeginTransaction()) return;
+  SqliteRun set(stmts_->set_session.get());
+  if (set.Text(name).Text(value).Step() != SQLITE_DONE) NoteError("store the session");
 }
 
 Status StateStore::Commit() {

@@ -35,7 +35,7 @@ class StateStore {
  public:
   // Version 1: passes, URLs (pending/done per pass), the pass's output.
   // Version 2: adds per URL the validators (etag, last_modified) and links.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens the state at `path`, creating it (schema kSchemaVersion, WAL,
   // synchronous=NORMAL) if the file is missing or empty, migrating an older
@@ -115,6 +115,12 @@ class StateStore {
   // `visit` must not call ForEachInPass; URLs it admits or changes itself may
   // or may not be visited. Fails, naming the path, if the state cannot be read.
   Status ForEachInPass(const std::function<void(const PassUrl&)>& visit);
+
+  // --- The run's session ----------------------------------------------------------
+  // What a run keeps for the next one by `name` ("cookies": the cookie jar),
+  // whatever the pass; nullopt if none was stored. Set with the next Commit().
+  std::optional<std::string> GetSession(std::string_view name);
+  void SetSession(std::string_view name, std::string_view value);
 
   // --- The pass's output file ---------------------------------------------------
   // Where the current pass's last run wrote its records, and how much of that

@@ -508,15 +508,15 @@ TEST_CASE("A state written by a newer forage is refused naming both schema versi
     Db db = OpenRaw(path);
     Exec(db.get(), "CREATE TABLE future (x)");
     Exec(db.get(), "PRAGMA application_id = " + std::to_string(kApplicationId));
-    Exec(db.get(), "PRAGMA user_version = 3");
+    Exec(db.get(), "PRAGMA user_version = 4");
   }
   std::string message = OpenFails(path, StatusCode::kNotSupported);
   CHECK(message == path +
-                       ": this state was written by a newer forage (state schema 3; this forage "
-                       "reads up to 2)");
+                       ": this state was written by a newer forage (state schema 4; this forage "
+                       "reads up to 3)");
   // Left as it was, journal mode included.
   Db db = OpenRaw(path);
-  CHECK(QueryInt(db.get(), "PRAGMA user_version") == 3);
+  CHECK(QueryInt(db.get(), "PRAGMA user_version") == 4);
   CHECK(QueryText(db.get(), "PRAGMA journal_mode") == "delete");
   // And no lock is left behind.
   db.reset();
@@ -609,7 +609,7 @@ TEST_CASE("A state that cannot be opened says why", "[state]") {
   CHECK(message.rfind(dir.path() + ": ", 0) == 0);
 }
 
-TEST_CASE("A schema 1 state is migrated to schema 2 and keeps its URLs", "[state]") {
+TEST_CASE("A schema 1 state is migrated to schema 3 and keeps its URLs", "[state]") {
   test::TempDir dir;
   const std::string path = dir.path() + "/state.db";
   const std::uint64_t high = 0xFFFFFFFFFFFFFFF0ull;  // stored as a negative integer
@@ -675,7 +675,7 @@ TEST_CASE("A schema 1 state is migrated to schema 2 and keeps its URLs", "[state
     CHECK(PassUrls(*store).back().fingerprint == 4);
   }
   Db db = OpenRaw(path);
-  CHECK(QueryInt(db.get(), "PRAGMA user_version") == 2);
+  CHECK(QueryInt(db.get(), "PRAGMA user_version") == StateStore::kSchemaVersion);
   CHECK(QueryInt(db.get(), "PRAGMA application_id") == kApplicationId);
   CHECK(QueryInt(db.get(),
                  "SELECT count(*) FROM pragma_table_info('urls')"
@@ -754,4 +754,42 @@ TEST_CASE("A failed commit names the path and rolls back and the next one starts
 }
 
 }  // namespace
+TEST_CASE("The session is kept across runs, whatever the pass", "[state]") {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  {
+    auto store = OpenOk(path);
+    BeginOk(*store, 1000);
+    CHECK_FALSE(store->GetSession("cookies"));
+    store->SetSession("cookies", "one");
+    store->SetSession("cookies", "two");  // replaces
+    REQUIRE(store->Commit().ok());
+    REQUIRE(store->FinishPass(2000).ok());
+  }
+  auto store = OpenOk(path);
+  BeginOk(*store, 3000);  // a new pass
+  CHECK(store->GetSession("cookies") == "two");
+  CHECK_FALSE(store->GetSession("other"));
+}
+
+TEST_CASE("A schema 2 state gains the session table", "[state]") {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  {
+    auto store = OpenOk(path);
+    BeginOk(*store, 1000);
+    REQUIRE(store->Commit().ok());
+  }
+  {
+    Db db = OpenRaw(path);
+    Exec(db.get(), "DROP TABLE session");
+    Exec(db.get(), "PRAGMA user_version = 2");
+  }
+  auto store = OpenOk(path);
+  BeginOk(*store, 2000);
+  store->SetSession("cookies", "x");
+  REQUIRE(store->Commit().ok());
+  CHECK(store->GetSession("cookies") == "x");
+}
+
 }  // namespace forage

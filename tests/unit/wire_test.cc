@@ -135,9 +135,9 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   std::string truncated = old_job;
   truncated[0] = static_cast<char>(wire::MessageType::kJob);
   CHECK_FALSE(wire::DecodeJob(truncated));
-  // With no flags and two empty validators it is a valid new job.
+  // With no flags, two empty validators and no cookie it is a valid new job.
   std::string current = truncated.substr(0, 1 + 8 + 1) + std::string(1, '\0') +
-                        truncated.substr(1 + 8 + 1) + std::string(8, '\0');
+                        truncated.substr(1 + 8 + 1) + std::string(12, '\0');
   auto job = wire::DecodeJob(current);
   REQUIRE(job);
   CHECK(job->id == 42);
@@ -147,17 +147,20 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   std::string result = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
   REQUIRE(wire::DecodeResult(result));
   std::string old_result = result;
-  for (char type : {5, 7}) {
+  for (char type : {5, 7, 10}) {
     old_result[0] = type;
     CHECK_FALSE(wire::DecodeResult(old_result));
   }
   // And the old layouts, which ended at the text or at the validators,
   // fail even under the new type.
   const std::size_t validators = 8 + SampleResult().etag.size() + SampleResult().last_modified.size();
-  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4 - validators)));
-  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4)));
-  CHECK(static_cast<int>(wire::MessageType::kJob) == 12);
-  CHECK(static_cast<int>(wire::MessageType::kResult) == 10);
+  // (Each ends before the lists of what was cut, Set-Cookie values and
+  // headers: 4 bytes each when empty.)
+  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 12 - validators)));
+  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 12)));
+  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 8)));  // type 10's end
+  CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 16);
 }
 
 TEST_CASE("A job's report flag survives a round trip, and the flagless layout does not decode",
@@ -180,8 +183,35 @@ TEST_CASE("A job's report flag survives a round trip, and the flagless layout do
   CHECK_FALSE(wire::DecodeJob(flagless));  // the url's length byte is no flag
   // Unknown flags are refused, not ignored.
   std::string frame = wire::EncodeJob({5, wire::JobKind::kPage, "http://h/p"});
-  frame[wire::kFrameHeaderBytes + 1 + 8 + 1] = 2;
+  frame[wire::kFrameHeaderBytes + 1 + 8 + 1] = 4;
   CHECK_FALSE(wire::DecodeJob(std::string_view(frame).substr(wire::kFrameHeaderBytes)));
+}
+
+TEST_CASE("A job's trust and cookie survive a round trip", "[wire]") {
+  for (bool trusted : {false, true}) {
+    wire::FetchJob in{9, wire::JobKind::kPage, "https://h/p"};
+    in.trusted = trusted;
+    in.report_sent = true;
+    in.cookie = trusted ? "a=1; b=2" : "";
+    std::string frame = wire::EncodeJob(in);
+    auto out = wire::DecodeJob(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+    REQUIRE(out);
+    CHECK(out->trusted == trusted);
+    CHECK(out->report_sent);
+    CHECK(out->cookie == in.cookie);
+  }
+}
+
+TEST_CASE("A result's Set-Cookie values and headers survive a round trip", "[wire]") {
+  wire::FetchResult in = SampleResult();
+  in.set_cookies = {"a=1; Path=/", "b=2"};
+  in.headers = {{"content-type", "text/html"}, {"set-cookie", "a"}, {"x-two", "1"},
+                {"x-two", "2"}};
+  std::string frame = wire::EncodeResult(in);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->set_cookies == in.set_cookies);
+  CHECK(out->headers == in.headers);
 }
 
 TEST_CASE("A request's sending survives a round trip, and other frames are not one", "[wire]") {
@@ -369,6 +399,23 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.deny_private = true;
   c.stall_timeout = std::chrono::milliseconds(2500);
   c.fetcher_memory_mib = FetchSettings::kAutoFetcherMemory;
+  c.headers = {"X-A: 1", "Accept:"};
+  c.credentials = {"u:p", HttpAuth::kDigest, "tok", "k=v"};
+  c.netrc_file = "/n";
+  c.proxy = {"http://p:1", "socks5h://q:2", "a.test", false};
+  c.tls = {"/ca.pem", "/cadir", true, "/c.pem", "/k.pem"};
+  HostSettings host;
+  host.pattern = "*.example.com";
+  host.headers = {"X-B: 2"};
+  host.user_agent = "other/2";
+  host.credentials = {"", HttpAuth::kAny, "", "c=1"};
+  host.timeout = std::chrono::milliseconds(900);
+  host.per_host = 2;
+  HostSettings plain;
+  plain.pattern = "plain.test";
+  c.hosts = {host, plain};
+  c.cookies = false;
+  c.keep_headers = true;
   LogLevel level = LogLevel::kInfo;
   std::optional<FetchSettings> back =
       DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -388,6 +435,16 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK(back->stall_timeout == std::chrono::milliseconds(2500));
   CHECK(back->fetcher_memory_mib == FetchSettings::kAutoFetcherMemory);
   CHECK_FALSE(back->allow_link_local);
+  CHECK(back->headers == c.headers);
+  CHECK(back->credentials == c.credentials);
+  CHECK(back->netrc_file == "/n");
+  CHECK(back->proxy == c.proxy);
+  CHECK(back->tls == c.tls);
+  CHECK(back->hosts == c.hosts);
+  CHECK_FALSE(back->hosts[1].per_host);
+  CHECK_FALSE(back->hosts[1].delay);
+  CHECK_FALSE(back->cookies);
+  CHECK(back->keep_headers);
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -423,9 +480,18 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->extract.text == defaults.extract.text);
   CHECK(back->extract.max_text == defaults.extract.max_text);
   CHECK(back->extract.max_links == defaults.extract.max_links);
-  // The log level byte sits after max_links; a value past kOff is no level.
+  CHECK(back->headers.empty());
+  CHECK(back->credentials.empty());
+  CHECK(back->proxy == defaults.proxy);
+  CHECK(back->tls == defaults.tls);
+  CHECK(back->hosts.empty());
+  CHECK(back->cookies == defaults.cookies);
+  CHECK(back->keep_headers == defaults.keep_headers);
+  // The log level byte sits after max_links, before the guard flags,
+  // stall_timeout, fetcher_memory_mib and the request shaping (56 bytes at
+  // the defaults); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
-  const std::size_t at = bytes.size() - (1 + 8 + 8) - 1;
+  const std::size_t at = bytes.size() - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
   bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
   CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
