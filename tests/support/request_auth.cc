@@ -107,8 +107,8 @@ bool DigestValid(std::string_view header, const DigestRealm& realm, std::string_
   };
   if (p.count("algorithm") && !IEquals(get("algorithm"), "MD5")) return false;
   if (get("qop") != "auth" || get("nc").empty() || get("cnonce").empty()) return false;
-  if (get("username") != realm.user || get("realm") != realm.realm ||
-      get("nonce") != realm.nonce || get("uri") != target) {
+  if (get("username") != realm.user || get("realm") != realm.realm || get("nonce") != realm.nonce ||
+      get("uri") != target) {
     return false;
   }
   if (p.count("opaque") && get("opaque") != realm.opaque) return false;

@@ -132,6 +132,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -139,8 +140,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/request_auth.h"
 
@@ -704,7 +703,8 @@ std::string ChainPage(const std::string& route, long n, long limit, const httpli
   const std::string title = route + " " + std::to_string(n);
   std::string body = "<p>" + HtmlEscape(title) + "</p>\n";
   if (n + 1 < limit) {
-    body += "<a href=\"" + HtmlEscape("/" + route + "/" + std::to_string(n + 1) + QuerySuffix(req)) +
+    body += "<a href=\"" +
+            HtmlEscape("/" + route + "/" + std::to_string(n + 1) + QuerySuffix(req)) +
             "\">next</a>\n";
   }
   return Page(title, body);
@@ -738,9 +738,9 @@ Login LoginFor(const httplib::Request& req) {
 }
 
 const forage::test::DigestRealm& DefaultDigestRealm() {
-  static const forage::test::DigestRealm realm{
-      "forage", "dcd98b7102dd2f0e8b11d0f600bfb0c093", "5ccc069c403ebaf9f0171e9517f40e41", "user",
-      "secret"};
+  static const forage::test::DigestRealm realm{"forage", "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+                                               "5ccc069c403ebaf9f0171e9517f40e41", "user",
+                                               "secret"};
   return realm;
 }
 
@@ -1121,8 +1121,8 @@ int main(int argc, char** argv) {
     const std::string value = Param(req, "value", "abc");
     bool carried = false;
     for (std::size_t i = 0; i < req.get_header_value_count("Cookie"); ++i) {
-      carried = carried ||
-                forage::test::CookieCarries(req.get_header_value("Cookie", i), name, value);
+      carried =
+          carried || forage::test::CookieCarries(req.get_header_value("Cookie", i), name, value);
     }
     if (!carried) {
       res.status = 403;
