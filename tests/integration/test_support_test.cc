@@ -159,6 +159,7 @@ TEST_CASE("The test server logs each request's host, target, peer and headers", 
   CurlResult over_http = Curl({server.Url("/_requests")});
   REQUIRE(over_http.status == 200);
   CHECK(json::parse(over_http.body) == server.Requests());
+  CHECK(server.Stats()["hosts"]["127.0.0.1"]["requests"] == 1);  // /page/3 alone
 }
 
 TEST_CASE("The credential routes answer 401 until Basic, Digest or Bearer is right",

@@ -73,7 +73,7 @@
 //                      is "*", else 200; without it, 304 if If-Modified-Since is an HTTP-date
 //                      at or after Last-Modified. A 304 has the ETag and Last-Modified
 //                      headers and no body.
-//   /_requests         JSON of the requests received (see below); not itself logged
+//   /_requests         JSON of the requests received (see below); not itself logged or counted
 //   /echo?l=U&l=U...   "echo": one <p class="h">NAME: VALUE</p> per request header (names
 //                      lower-cased; names in alphabetical order, as httplib keeps them, the
 //                      values of a repeated name in arrival order), then an <a href="U">
@@ -101,20 +101,20 @@
 //                      Authorization is Bearer T (default tok); then "bearer N" linking to
 //                      /bearer/N+1 (below 5) with the same query
 //
-// Every request but /_stats is counted per host name (the Host header without its port,
-// lower-cased; tests reach the one server under several names via --resolve): requests,
-// current and maximum in flight (from routing until the handler returns, so 404s and
-// errors count too) and each start time in ms since server start (steady clock). /_stats
-// is {"hosts": {HOST: {...}}, "cond": {ID: {"requests": n, "conditional": n,
-// "not_modified": n}}}, "cond" counting /cond/ID requests, those with If-None-Match or
-// If-Modified-Since, and the 304s among them.
+// Every request but /_stats and /_requests is counted per host name (the Host header
+// without its port, lower-cased; tests reach the one server under several names via
+// --resolve): requests, current and maximum in flight (from routing until the handler
+// returns, so 404s and errors count too) and each start time in ms since server start
+// (steady clock). /_stats is {"hosts": {HOST: {...}}, "cond": {ID: {"requests": n,
+// "conditional": n, "not_modified": n}}}, "cond" counting /cond/ID requests, those with
+// If-None-Match or If-Modified-Since, and the 304s among them.
 //
-// Every request but /_requests and /_stats is also logged, the last 10,000 kept:
-// /_requests is {"requests": [{"host": Host without port, lower-cased, "path": the
-// request-target (path and query) as sent, "peer": the client's address, "tls": bool,
-// "headers": {lower-case name: [values]}}, ...]}, oldest first. Header names are those
-// the client sent (httplib's own REMOTE_ADDR and the like left out); bytes that are not
-// UTF-8 read as U+FFFD.
+// Every request but /_requests and /_stats is also logged, the last 10,000 kept: /_requests
+// is {"requests": [{"host": Host without port, lower-cased, "path": the request-target
+// (path and query) as sent, "peer": the client's address, "tls": bool, "headers":
+// {lower-case name: [values]}}, ...]}, oldest first. Header names are those the client sent
+// (httplib's own REMOTE_ADDR and the like left out); bytes that are not UTF-8 read as
+// U+FFFD.
 
 #include <httplib.h>
 #include <sys/resource.h>
@@ -339,7 +339,7 @@ std::string HostName(const httplib::Request& req) {
 }
 
 void CountStart(const httplib::Request& req) {
-  if (req.path == "/_stats") return;
+  if (req.path == "/_stats" || req.path == "/_requests") return;
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_start).count();
   std::string host = HostName(req);
