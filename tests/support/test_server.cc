@@ -788,8 +788,8 @@ int main(int argc, char** argv) {
   server.set_keep_alive_max_count(1000);
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     if (g_log_requests) Say("GOT " + req.path);
+    CountStart(req);  // first: its start time is what politeness tests measure
     if (req.path != "/_requests" && req.path != "/_stats") LogRequest(req);
-    CountStart(req);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Runs after the handler (or the 404/500 fallback), before the response is written.
