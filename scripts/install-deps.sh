@@ -2,19 +2,23 @@
 # Installs, with apt-get, whatever forage needs to build and test that is missing.
 # Usage: scripts/install-deps.sh [--test] [--bench]
 #   --test adds what scripts/test.sh needs beyond the build: clang with its
-#   sanitizer and libFuzzer runtimes (the fuzz targets), valgrind and
-#   redis-server (the shared frontier's tests).
+#   sanitizer and libFuzzer runtimes (the fuzz targets), valgrind,
+#   redis-server (the shared frontier's tests), and for the request-shaping
+#   tests the openssl program (test certificates), tinyproxy (its binary
+#   alone: the tinyproxy package would also start a system service) and
+#   microsocks.
 #   --bench adds what bench/ runs: nginx, wget2, httrack, gnuplot, Scrapy, requests,
 #   lxml, redis-server and the documentation sites the benchmark serves.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
-          libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev zlib1g-dev
+          libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev libssl-dev zlib1g-dev
           libpsl-dev libidn2-dev libre2-dev libhiredis-dev libsqlite3-dev libtomlplusplus-dev
           curl)
 for flag in "$@"; do
   case "$flag" in
-    --test) packages+=(clang-14 libclang-rt-14-dev valgrind redis-server) ;;
+    --test) packages+=(clang-14 libclang-rt-14-dev valgrind redis-server openssl tinyproxy-bin
+                       microsocks) ;;
     --bench)
       packages+=(nginx-light wget2 httrack curl python3 gnuplot-nox python3-scrapy
                  python3-requests python3-lxml postgresql-doc-15 python3.11-doc

@@ -67,6 +67,7 @@ std::string Escape(const std::string& s) {
 TestServer::TestServer(const std::vector<std::string>& flags) {
   std::vector<std::string> argv{TEST_SERVER_BIN};
   argv.insert(argv.end(), flags.begin(), flags.end());
+  if (std::find(flags.begin(), flags.end(), "--tls") != flags.end()) scheme_ = "https";
   process_ = std::make_unique<ChildProcess>(argv);
   std::optional<std::string> line = WaitFor("PORT ", 10s);
   if (!line) throw std::runtime_error("test server never printed its port: " + process_->err());
@@ -74,11 +75,11 @@ TestServer::TestServer(const std::vector<std::string>& flags) {
 }
 
 std::string TestServer::Url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return scheme_ + "://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 std::string TestServer::HostUrl(const std::string& host, const std::string& path) const {
-  return "http://" + host + ":" + std::to_string(port_) + path;
+  return scheme_ + "://" + host + ":" + std::to_string(port_) + path;
 }
 
 std::vector<std::string> TestServer::Resolve(const std::vector<std::string>& hosts) const {
@@ -90,11 +91,29 @@ std::vector<std::string> TestServer::Resolve(const std::vector<std::string>& hos
   return flags;
 }
 
-nlohmann::json TestServer::Stats() {
-  // curl is on every machine that builds forage (it is libcurl's tool too).
-  ChildProcess curl({"/usr/bin/curl", "-s", Url("/_stats")});
-  if (curl.Wait(10s) != 0) throw std::runtime_error("GET /_stats failed: " + curl.err());
-  return nlohmann::json::parse(curl.out());
+nlohmann::json TestServer::Stats() { return Query("stats\n", "STATS "); }
+
+nlohmann::json TestServer::Requests() { return Query("requests\n", "REQUESTS "); }
+
+nlohmann::json TestServer::Query(const std::string& command, const std::string& prefix) {
+  process_->WriteStdin(command);
+  // Lines printed before the answer (HELD, GOT, ...) belong to whoever
+  // waits for them later: keep them, in order.
+  while (std::optional<std::string> line = process_->ReadLine(10s)) {
+    if (line->rfind(prefix, 0) == 0) return nlohmann::json::parse(line->substr(prefix.size()));
+    pending_.push_back(std::move(*line));
+  }
+  throw std::runtime_error("test server never answered \"" + command.substr(0, command.size() - 1) +
+                           "\": " + process_->err());
+}
+
+std::optional<std::string> TestServer::NextLine(ChildProcess::Duration timeout) {
+  if (!pending_.empty()) {
+    std::string line = std::move(pending_.front());
+    pending_.pop_front();
+    return line;
+  }
+  return process_->ReadLine(timeout);
 }
 
 std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
@@ -104,7 +123,7 @@ std::optional<std::string> TestServer::WaitFor(const std::string& prefix,
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
-    std::optional<std::string> line = process_->ReadLine(left);
+    std::optional<std::string> line = NextLine(left);
     if (!line) return std::nullopt;
     if (line->rfind(prefix, 0) == 0) return line;
   }
@@ -125,7 +144,7 @@ void TestServer::Send(const std::string& command) { process_->WriteStdin(command
 std::vector<std::string> TestServer::LinesSoFar() {
   process_->WriteStdin("mark\n");
   std::vector<std::string> lines;
-  while (std::optional<std::string> line = process_->ReadLine(10s)) {
+  while (std::optional<std::string> line = NextLine(10s)) {
     if (*line == "MARK") return lines;
     lines.push_back(*line);
   }

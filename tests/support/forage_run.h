@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -41,17 +42,28 @@ bool AwaitDoorbell(int doorbell);
 std::string Escape(const std::string& s);
 
 // forage_test_server on 127.0.0.1, started and waited for (its "PORT" line).
+// With "--tls" among the flags (TlsServerFlags in support/test_certs.h) it
+// speaks HTTPS, and scheme() and the URLs below say so.
 class TestServer {
  public:
   explicit TestServer(const std::vector<std::string>& flags = {});
+  // "http://127.0.0.1:PORT" + path ("https://..." under --tls).
   std::string Url(const std::string& path) const;
   int port() const { return port_; }
-  // "http://HOST:PORT" + path, for a host name that --resolve maps here.
+  // "http" or "https".
+  const std::string& scheme() const { return scheme_; }
+  // "SCHEME://HOST:PORT" + path, for a host name that --resolve maps here.
   std::string HostUrl(const std::string& host, const std::string& path) const;
   // The --resolve flags that send `hosts` to this server.
   std::vector<std::string> Resolve(const std::vector<std::string>& hosts) const;
-  // GET /_stats, parsed: per-host request counts, concurrency and start times.
+  // /_stats, parsed: per-host request counts, concurrency and start times.
+  // Asked on the server's stdin, not over HTTP(S), so it needs no
+  // certificates and adds no connection.
   nlohmann::json Stats();
+  // /_requests, parsed (asked the same way): {"requests": [{"host", "path",
+  // "peer", "tls", "headers": {lower-case name: [values]}}, ...]}, oldest
+  // first, every request the server routed before this call.
+  nlohmann::json Requests();
   // The next stdout line starting with `prefix`, or nullopt after `timeout`.
   std::optional<std::string> WaitFor(const std::string& prefix, ChildProcess::Duration timeout);
   // Answers every held request, and all later ones, at once.
@@ -63,8 +75,16 @@ class TestServer {
   std::vector<std::string> LinesSoFar();
 
  private:
+  // The next stdout line: one a query passed over first, else a new one.
+  std::optional<std::string> NextLine(ChildProcess::Duration timeout);
+  // Writes `command` and returns the JSON on the line starting with `prefix`
+  // that answers it; lines before that are kept for NextLine.
+  nlohmann::json Query(const std::string& command, const std::string& prefix);
+
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
+  std::string scheme_ = "http";
+  std::deque<std::string> pending_;  // lines read by Query, not yet by NextLine
 };
 
 // forage_fault_server (tests/support/fault_server.cc, which lists its

@@ -46,20 +46,6 @@ std::string RedisServerPath() {
 
 bool RedisAvailable() { return Executable(RedisServerPath()); }
 
-int UnusedLocalPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("could not bind a socket to 127.0.0.1:0");
-  return ntohs(addr.sin_port);
-}
-
 RedisServer::RedisServer(std::vector<std::string> extra_args)
     : extra_args_(std::move(extra_args)), dir_(std::make_unique<TempDir>()) {
   for (std::size_t i = 0; i + 1 < extra_args_.size(); ++i) {

@@ -10,6 +10,7 @@
 #include "redis/redis_client.h"
 #include "support/child_process.h"
 #include "support/forage_run.h"
+#include "support/local_port.h"  // UnusedLocalPort, which callers of this header use
 
 namespace forage::test {
 
@@ -20,11 +21,6 @@ std::string RedisServerPath();
 // Whether RedisServerPath() names an executable. Catch2 2 has no SKIP: a
 // test that needs Redis WARNs and returns when this is false.
 bool RedisAvailable();
-
-// A TCP port on 127.0.0.1 that nothing listened on a moment ago: the kernel
-// picked it for a socket bound to port 0, which is closed again. Someone
-// may take it meanwhile; a caller that binds it retries on EADDRINUSE.
-int UnusedLocalPort();
 
 // A private redis-server for one test: 127.0.0.1 on a port of its own and a
 // unix socket in a fresh temporary directory, no persistence (nothing is

@@ -7,8 +7,13 @@
 // stdin are commands: "release" answers every held request (and all later
 // ones) at once; "mark" prints "MARK" (everything printed before it is
 // complete); "bump ID" makes /cond/ID's next version current and prints
-// "BUMPED ID" once it is. EOF on stdin stops the server. --robots-dir DIR
-// serves /robots.txt from DIR.
+// "BUMPED ID" once it is; "requests" and "stats" print "REQUESTS <json>" and
+// "STATS <json>", the bodies of /_requests and /_stats on one line (no
+// connection needed, so they work under mutual TLS too). EOF on stdin stops
+// the server. --robots-dir DIR serves /robots.txt from DIR. --tls CERT KEY
+// serves the same routes over HTTPS (PEM files; CERT may hold a chain);
+// --client-ca CA, with --tls, also requires a client certificate that CA
+// signed (mutual TLS): a client without one fails the handshake.
 //
 // Routes:
 //   /page/N            HTML page "Page N" linking to N+1, N+2 and odd forms
@@ -68,14 +73,48 @@
 //                      is "*", else 200; without it, 304 if If-Modified-Since is an HTTP-date
 //                      at or after Last-Modified. A 304 has the ETag and Last-Modified
 //                      headers and no body.
+//   /_requests         JSON of the requests received (see below); not itself logged or counted
+//   /echo?l=U&l=U...   "echo": one <p class="h">NAME: VALUE</p> per request header (names
+//                      lower-cased; names in alphabetical order, as httplib keeps them, the
+//                      values of a repeated name in arrival order), then an <a href="U">
+//                      per l as /links does
+//   /login?next=PATH&name=N&value=V&attrs=A...
+//                      "login" with Set-Cookie: N=V; Path=/ (default session=abc) plus
+//                      "; A" per attrs value (percent-decoded, e.g. Secure, Domain=x.test,
+//                      Max-Age=0), linking to PATH (default /private/1, carrying name and
+//                      value in its query when they are not the defaults)
+//   /login-redirect?...  the same cookie on a 302 to PATH instead of a page
+//   /private/N?name=N&value=V&n=K
+//                      403 "forbidden" unless a Cookie header carries N=V (default
+//                      session=abc); then "private N" linking to /private/N+1 (below K,
+//                      default 8) with the same query
+//   /basic/N?user=U&pass=P
+//                      401 with WWW-Authenticate: Basic realm="forage" unless
+//                      Authorization is Basic base64(U:P) (default user:secret); then
+//                      "basic N" linking to /basic/N+1 (below 5) with the same query
+//   /digest/N?user=U&pass=P
+//                      HTTP Digest (RFC 7616: MD5, qop=auth, realm "forage", a fixed nonce
+//                      and opaque), default user:secret: 401 with the challenge unless the
+//                      Authorization response is valid for this method and target; then
+//                      "digest N" linking to /digest/N+1 (below 5) with the same query
+//   /bearer/N?token=T  401 with WWW-Authenticate: Bearer realm="forage" unless
+//                      Authorization is Bearer T (default tok); then "bearer N" linking to
+//                      /bearer/N+1 (below 5) with the same query
 //
-// Every request but /_stats is counted per host name (the Host header without its port,
-// lower-cased; tests reach the one server under several names via --resolve): requests,
-// current and maximum in flight (from routing until the handler returns, so 404s and
-// errors count too) and each start time in ms since server start (steady clock). /_stats
-// is {"hosts": {HOST: {...}}, "cond": {ID: {"requests": n, "conditional": n,
-// "not_modified": n}}}, "cond" counting /cond/ID requests, those with If-None-Match or
-// If-Modified-Since, and the 304s among them.
+// Every request but /_stats and /_requests is counted per host name (the Host header
+// without its port, lower-cased; tests reach the one server under several names via
+// --resolve): requests, current and maximum in flight (from routing until the handler
+// returns, so 404s and errors count too) and each start time in ms since server start
+// (steady clock). /_stats is {"hosts": {HOST: {...}}, "cond": {ID: {"requests": n,
+// "conditional": n, "not_modified": n}}}, "cond" counting /cond/ID requests, those with
+// If-None-Match or If-Modified-Since, and the 304s among them.
+//
+// Every request but /_requests and /_stats is also logged, the last 10,000 kept: /_requests
+// is {"requests": [{"host": Host without port, lower-cased, "path": the request-target
+// (path and query) as sent, "peer": the client's address, "tls": bool, "headers":
+// {lower-case name: [values]}}, ...]}, oldest first. Header names are those the client sent
+// (httplib's own REMOTE_ADDR and the like left out); bytes that are not UTF-8 read as
+// U+FFFD.
 
 #include <httplib.h>
 #include <sys/resource.h>
@@ -87,11 +126,13 @@
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -99,6 +140,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "support/request_auth.h"
 
 namespace {
 
@@ -296,7 +339,7 @@ std::string HostName(const httplib::Request& req) {
 }
 
 void CountStart(const httplib::Request& req) {
-  if (req.path == "/_stats") return;
+  if (req.path == "/_stats" || req.path == "/_requests") return;
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_start).count();
   std::string host = HostName(req);
@@ -350,6 +393,56 @@ std::string StatsJson() {
     host_sep = ",";
   }
   return out + "},\"cond\":" + cond + "}\n";
+}
+
+// --- Request log (/_requests) ---
+
+// Names httplib adds to every request's headers itself; no client sent them.
+bool IsHttplibPseudoHeader(const std::string& name) {
+  for (const char* own : {"remote_addr", "remote_port", "local_addr", "local_port"}) {
+    if (Lower(name) == own) return true;
+  }
+  return false;
+}
+
+// The headers a client sent, names lower-cased. httplib keeps them in a multimap
+// ordered by name, so the order across names is alphabetical, not the wire's; the
+// values of one name keep their arrival order.
+std::vector<std::pair<std::string, std::string>> ClientHeaders(const httplib::Request& req) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : req.headers) {
+    if (!IsHttplibPseudoHeader(name)) out.emplace_back(Lower(name), value);
+  }
+  return out;
+}
+
+constexpr std::size_t kRequestLogSize = 10000;
+std::mutex g_requests_mu;
+std::deque<nlohmann::json> g_requests;  // the last kRequestLogSize, oldest first
+
+void LogRequest(const httplib::Request& req) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [name, value] : ClientHeaders(req)) headers[name].push_back(value);
+  nlohmann::json entry = {{"host", HostName(req)},
+                          {"path", req.target},
+                          {"peer", req.remote_addr},
+                          {"tls", req.ssl != nullptr},
+                          {"headers", std::move(headers)}};
+  std::lock_guard<std::mutex> lock(g_requests_mu);
+  g_requests.push_back(std::move(entry));
+  if (g_requests.size() > kRequestLogSize) g_requests.pop_front();
+}
+
+// {"requests": [...]} on one line. Bytes that are not UTF-8 (a header may carry any)
+// become U+FFFD rather than making the whole answer unparsable.
+std::string RequestsJson() {
+  nlohmann::json all = nlohmann::json::array();
+  {
+    std::lock_guard<std::mutex> lock(g_requests_mu);
+    for (const nlohmann::json& entry : g_requests) all.push_back(entry);
+  }
+  return nlohmann::json{{"requests", std::move(all)}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // --- /flaky and /retry-after: how often each ID has been asked for ---
@@ -578,12 +671,91 @@ std::string Padded(const std::string& magic) {
   return magic + std::string(100 - magic.size(), ' ');
 }
 
+// --- Request shaping: /echo, /login, /private, /basic, /digest, /bearer ---
+
+std::string Param(const httplib::Request& req, const char* key, const std::string& fallback) {
+  return req.has_param(key) ? req.get_param_value(key) : fallback;
+}
+
+// `s` percent-encoded for a query value (all but A-Z a-z 0-9 - . _ ~).
+std::string PercentEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// "?query" as the request had it ("" without one): a chain's links keep its parameters.
+std::string QuerySuffix(const httplib::Request& req) {
+  std::size_t q = req.target.find('?');
+  return q == std::string::npos ? "" : req.target.substr(q);
+}
+
+// Page "ROUTE N", linking to /ROUTE/N+1 with the same query while N+1 < limit.
+std::string ChainPage(const std::string& route, long n, long limit, const httplib::Request& req) {
+  const std::string title = route + " " + std::to_string(n);
+  std::string body = "<p>" + HtmlEscape(title) + "</p>\n";
+  if (n + 1 < limit) {
+    body += "<a href=\"" +
+            HtmlEscape("/" + route + "/" + std::to_string(n + 1) + QuerySuffix(req)) +
+            "\">next</a>\n";
+  }
+  return Page(title, body);
+}
+
+void Unauthorized(httplib::Response& res, int status, const std::string& challenge) {
+  res.status = status;
+  if (!challenge.empty()) res.set_header("WWW-Authenticate", challenge);
+  res.set_content(Page("unauthorized", "<p>credentials needed</p>"), "text/html; charset=utf-8");
+}
+
+// /login and /login-redirect: the cookie they set and where they send the client.
+struct Login {
+  std::string set_cookie;
+  std::string next;
+};
+
+Login LoginFor(const httplib::Request& req) {
+  const std::string name = Param(req, "name", "session");
+  const std::string value = Param(req, "value", "abc");
+  Login login{name + "=" + value + "; Path=/", Param(req, "next", "")};
+  for (const std::string& attr : QueryValues(req, "attrs")) login.set_cookie += "; " + attr;
+  if (login.next.empty()) {
+    // /private checks session=abc unless told otherwise, so other pairs go along.
+    login.next = "/private/1";
+    if (name != "session" || value != "abc") {
+      login.next += "?name=" + PercentEncode(name) + "&value=" + PercentEncode(value);
+    }
+  }
+  return login;
+}
+
+const forage::test::DigestRealm& DefaultDigestRealm() {
+  static const forage::test::DigestRealm realm{"forage", "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+                                               "5ccc069c403ebaf9f0171e9517f40e41", "user",
+                                               "secret"};
+  return realm;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string tls_cert, tls_key, client_ca;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--log-requests") g_log_requests = true;
     if (std::string(argv[i]) == "--robots-dir" && i + 1 < argc) g_robots_dir = argv[++i];
+    if (std::string(argv[i]) == "--tls" && i + 2 < argc) {
+      tls_cert = argv[++i];
+      tls_key = argv[++i];
+    }
+    if (std::string(argv[i]) == "--client-ca" && i + 1 < argc) client_ca = argv[++i];
   }
   // The server is the tests' observer of when requests arrive (starts_ms):
   // on a loaded machine each timestamp lags the arrival by however long this
@@ -593,12 +765,31 @@ int main(int argc, char** argv) {
   // stress-ng --cpu 2). Ahead of busy neighbours the lag stays small. Best
   // effort: without the privilege the server runs as it always did.
   (void)::setpriority(PRIO_PROCESS, 0, -10);
-  httplib::Server server;
+  // The same routes over HTTPS with --tls; with --client-ca as well, httplib has OpenSSL
+  // demand a client certificate (SSL_VERIFY_FAIL_IF_NO_PEER_CERT) that CA signed.
+  std::unique_ptr<httplib::Server> server_ptr;
+  if (!tls_cert.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(
+        tls_cert.c_str(), tls_key.c_str(), client_ca.empty() ? nullptr : client_ca.c_str());
+    if (!tls->is_valid()) {
+      std::fprintf(stderr, "forage_test_server: cannot load %s / %s%s%s\n", tls_cert.c_str(),
+                   tls_key.c_str(), client_ca.empty() ? "" : " / ", client_ca.c_str());
+      return 1;
+    }
+    server_ptr = std::move(tls);
+  } else if (!client_ca.empty()) {
+    std::fprintf(stderr, "forage_test_server: --client-ca needs --tls\n");
+    return 1;
+  } else {
+    server_ptr = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *server_ptr;
   server.new_task_queue = [] { return new httplib::ThreadPool(96); };
   server.set_keep_alive_max_count(1000);
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     if (g_log_requests) Say("GOT " + req.path);
-    CountStart(req);
+    CountStart(req);  // first: its start time is what politeness tests measure
+    if (req.path != "/_requests" && req.path != "/_stats") LogRequest(req);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Runs after the handler (or the 404/500 fallback), before the response is written.
@@ -899,6 +1090,80 @@ int main(int argc, char** argv) {
                     "text/html; charset=utf-8");
   });
 
+  // Request shaping: headers, cookies and credentials as the server received them.
+  server.Get("/_requests", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(RequestsJson() + "\n", "application/json");
+  });
+  server.Get("/echo", [](const httplib::Request& req, httplib::Response& res) {
+    std::string body;
+    for (const auto& [name, value] : ClientHeaders(req)) {
+      body += "<p class=\"h\">" + HtmlEscape(name + ": " + value) + "</p>\n";
+    }
+    for (const std::string& url : QueryValues(req, "l")) {
+      body += "<a href=\"" + HtmlEscape(url) + "\">link</a>\n";
+    }
+    res.set_content(Page("echo", body), "text/html; charset=utf-8");
+  });
+  server.Get("/login", [](const httplib::Request& req, httplib::Response& res) {
+    Login login = LoginFor(req);
+    res.set_header("Set-Cookie", login.set_cookie);
+    res.set_content(Page("login", "<a href=\"" + HtmlEscape(login.next) + "\">continue</a>\n"),
+                    "text/html; charset=utf-8");
+  });
+  server.Get("/login-redirect", [](const httplib::Request& req, httplib::Response& res) {
+    Login login = LoginFor(req);
+    res.set_header("Set-Cookie", login.set_cookie);
+    res.status = 302;
+    res.set_header("Location", login.next);
+  });
+  server.Get(R"(/private/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string name = Param(req, "name", "session");
+    const std::string value = Param(req, "value", "abc");
+    bool carried = false;
+    for (std::size_t i = 0; i < req.get_header_value_count("Cookie"); ++i) {
+      carried =
+          carried || forage::test::CookieCarries(req.get_header_value("Cookie", i), name, value);
+    }
+    if (!carried) {
+      res.status = 403;
+      res.set_content(Page("forbidden", "<p>no session</p>"), "text/html; charset=utf-8");
+      return;
+    }
+    res.set_content(ChainPage("private", std::stol(req.matches[1]), LongParam(req, "n", 8), req),
+                    "text/html; charset=utf-8");
+  });
+  server.Get(R"(/basic/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string token =
+        forage::test::Base64(Param(req, "user", "user") + ":" + Param(req, "pass", "secret"));
+    if (!forage::test::AuthorizationIs(req.get_header_value("Authorization"), "Basic", token)) {
+      Unauthorized(res, 401, "Basic realm=\"forage\"");
+      return;
+    }
+    res.set_content(ChainPage("basic", std::stol(req.matches[1]), 5, req),
+                    "text/html; charset=utf-8");
+  });
+  server.Get(R"(/digest/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    forage::test::DigestRealm realm = DefaultDigestRealm();
+    realm.user = Param(req, "user", realm.user);
+    realm.password = Param(req, "pass", realm.password);
+    if (!forage::test::DigestValid(req.get_header_value("Authorization"), realm, req.method,
+                                   req.target)) {
+      Unauthorized(res, 401, forage::test::DigestChallenge(realm));
+      return;
+    }
+    res.set_content(ChainPage("digest", std::stol(req.matches[1]), 5, req),
+                    "text/html; charset=utf-8");
+  });
+  server.Get(R"(/bearer/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    if (!forage::test::AuthorizationIs(req.get_header_value("Authorization"), "Bearer",
+                                       Param(req, "token", "tok"))) {
+      Unauthorized(res, 401, "Bearer realm=\"forage\"");
+      return;
+    }
+    res.set_content(ChainPage("bearer", std::stol(req.matches[1]), 5, req),
+                    "text/html; charset=utf-8");
+  });
+
   int port = server.bind_to_any_port("127.0.0.1");
   if (port <= 0) {
     std::fprintf(stderr, "forage_test_server: cannot bind 127.0.0.1\n");
@@ -909,6 +1174,9 @@ int main(int argc, char** argv) {
     while (std::getline(std::cin, line)) {
       if (line == "mark") Say("MARK");  // everything printed before it is complete
       if (line.rfind("bump ", 0) == 0) BumpCond(line.substr(5));
+      // /_requests and /_stats without a connection: the fixture's way in under mutual TLS.
+      if (line == "requests") Say("REQUESTS " + RequestsJson());
+      if (line == "stats") Say("STATS " + Trim(StatsJson()));
       if (line == "release") {
         std::lock_guard<std::mutex> lock(g_mu);
         g_released = true;
