@@ -56,16 +56,16 @@ class CookieJar {
   // URL that answered) sent. True if it was applied: the cookie stored,
   // replacing one of the same name, domain and path (keeping the old one's
   // creation time), or, being already expired, deleting that one if there
-  // was one. False if it was refused: no "=" and no value, a control
+  // was one. False if it was refused: neither a name nor a value, a control
   // character, name and value over max_cookie_bytes, a path over 1024 bytes,
   // a tab in name, value or path (the cookie file could not hold it), a
   // Domain the URL's host does not domain-match (an IP address only
   // matches itself), a Domain that is a public suffix ("co.uk"; unless it
   // is the host itself, which then gets a host-only cookie) or wider than
   // the host's registrable domain, a domain starting with "." (a host like
-  // ".example.com"), Secure from http, a broken __Secure- or
-  // __Host- rule, or a URL that is not http(s). Then `why`, if given, says
-  // which rule, naming the cookie (its name, never its value).
+  // ".example.com"), Secure from http, a broken __Secure- or __Host- rule,
+  // or a URL that is not http(s). Then `why`, if given, says which rule,
+  // naming the cookie (its name, never its value); it is cleared otherwise.
   bool SetFromHeader(std::string_view url, std::string_view set_cookie, std::int64_t now_s,
                      std::string* why = nullptr);
 
@@ -84,16 +84,17 @@ class CookieJar {
   // cookie a line, seven fields separated by tabs (domain, TRUE when
   // subdomains are included, path, TRUE when secure, expiry in Unix seconds
   // or 0 for a session cookie, name, value), a "#HttpOnly_" prefix on
-  // HttpOnly cookies, a leading "." on the domain (dropped, as curl does;
-  // curl writes one on TRUE lines),
-  // other lines starting with "#" and blank lines skipped, "\r\n" line ends
-  // taken. Like curl, six fields are taken as a line with no value, or, when
-  // the third field is TRUE or FALSE, with no path ("/"). The file's order
-  // is the creation order. Expired cookies and those the limits refuse
-  // (too big, a TRUE line for a public suffix) are skipped; the rest replace
-  // cookies of the same name, domain and path. A malformed line fails the
-  // whole load (nothing is added) with InvalidArgument "where:LINE: what is
-  // wrong", never quoting a value.
+  // HttpOnly cookies, a leading "." on the domain dropped (curl writes one
+  // on TRUE lines, and drops it on any), other lines starting with "#" and
+  // blank lines skipped, "\r\n" line ends taken. Like curl, six fields are
+  // taken as a line with no value, or, when the third field is TRUE or
+  // FALSE, with no path ("/"). Domains are canonicalised as URL hosts (lower
+  // case, IDN in punycode). The file's order is the creation order.
+  // Expired cookies and those the jar would refuse (too big, a TRUE line for
+  // a public suffix) are skipped; the rest replace cookies of the same name,
+  // domain and path. A malformed line fails the whole load (nothing is
+  // added) with InvalidArgument "where:LINE: what is wrong", never quoting a
+  // value.
   Status Load(std::string_view text, std::string_view where, std::int64_t now_s);
 
   // The whole jar as a Netscape cookie file, with curl's header comment:
@@ -101,6 +102,7 @@ class CookieJar {
   // curl -c keeps them). Load of it gives a jar that saves the same bytes.
   std::string Save(std::int64_t now_s) const;
 
+  // Cookies held, counting expired ones not dropped yet.
   std::size_t size() const { return cookies_.size(); }
   bool empty() const { return cookies_.empty(); }
 

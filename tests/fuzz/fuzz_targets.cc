@@ -22,6 +22,7 @@
 #include "core/url_host.h"
 #include "core/utf8.h"
 #include "core/whatwg_url.h"
+#include "crawl/cookie_jar.h"
 #include "crawl/robots.h"
 #include "crawl/shared_codec.h"
 #include "crawl/url_source.h"
@@ -796,6 +797,106 @@ int FuzzShared(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+namespace {
+
+constexpr CookieJarLimits kFuzzCookieLimits{.per_domain = 4, .total = 16, .max_cookie_bytes = 512};
+
+// Save, Load into a new jar, Save: the same bytes, the same headers.
+void CheckCookieRoundTrip(CookieJar& jar, std::int64_t now, const std::vector<std::string>& urls,
+                          const std::string& what) {
+  const std::string saved = jar.Save(now);
+  CookieJar again(kFuzzCookieLimits);
+  Status loaded = again.Load(saved, "saved", now);
+  FUZZ_CHECK(loaded.ok(), "Load of Save failed: " + loaded.message() + "\n  saved " +
+                              Printable(saved) + "\n  " + what);
+  FUZZ_CHECK(again.Save(now) == saved,
+             "Save of Load of Save differs: " + Printable(again.Save(now)) + "\n  saved " +
+                 Printable(saved) + "\n  " + what);
+  // Save leaves out expired cookies the jar has not met yet; after Expire
+  // it holds just what Save wrote.
+  jar.Expire(now);
+  FUZZ_CHECK(again.size() == jar.size(), "sizes " + std::to_string(again.size()) + " and " +
+                                             std::to_string(jar.size()) + "; " + what);
+  for (const std::string& url : urls) {
+    const std::string header = jar.HeaderFor(url, now);
+    FUZZ_CHECK(again.HeaderFor(url, now) == header,
+               "the loaded jar sends another header to " + Printable(url) + "; " + what);
+  }
+}
+
+}  // namespace
+
+int FuzzCookie(const std::uint8_t* data, std::size_t size) {
+  std::string_view in = AsView(data, size);
+  const std::string what = "input " + Printable(in);
+  CookieJar jar(kFuzzCookieLimits);
+  std::string url = "https://www.example.co.uk/a/b";
+  std::vector<std::string> asked = {url, "http://example.co.uk/"};
+  std::int64_t now = 1'700'000'000;
+  auto check_limits = [&] {
+    FUZZ_CHECK(jar.size() <= kFuzzCookieLimits.total, "size " + std::to_string(jar.size()));
+    FUZZ_CHECK(jar.empty() == (jar.size() == 0), what);
+  };
+  while (!in.empty()) {
+    std::string_view line = TakeLine(in);
+    if (line.starts_with('@')) {
+      url = line.substr(1);
+      asked.push_back(url);
+    } else if (line.starts_with('?')) {
+      const std::string target(line.substr(1));
+      asked.push_back(target);
+      const std::size_t before = jar.size();
+      const std::string header = jar.HeaderFor(target, now);
+      if (before == 0) FUZZ_CHECK(header.empty(), "a header from an empty jar; " + what);
+      std::size_t pairs = header.empty() ? 0 : 1;
+      for (std::size_t i = header.find("; "); i != std::string::npos;
+           i = header.find("; ", i + 2)) {
+        ++pairs;
+      }
+      FUZZ_CHECK(pairs <= before, "header " + Printable(header) + " from " +
+                                      std::to_string(before) + " cookies; " + what);
+      for (char c : header) {
+        auto b = static_cast<unsigned char>(c);
+        FUZZ_CHECK(b >= 0x20 && b != 0x7f, "a control byte in header " + Printable(header));
+      }
+    } else if (line.starts_with('+')) {
+      std::int64_t step = 0;
+      for (char c : line.substr(1, 9)) {
+        if (c >= '0' && c <= '9') step = step * 10 + (c - '0');
+      }
+      now += step;
+    } else if (line == "=") {
+      // The rest is a file: loaded on its own, then into the jar.
+      CookieJar file_jar(kFuzzCookieLimits);
+      const std::string before = jar.Save(now);
+      Status alone = file_jar.Load(in, "input", now);
+      Status into = jar.Load(in, "input", now);
+      FUZZ_CHECK(alone.ok() == into.ok(), "the file loads into one jar only; " + what);
+      if (alone.ok()) {
+        CheckCookieRoundTrip(file_jar, now, asked, what);
+      } else {
+        FUZZ_CHECK(alone.IsInvalidArgument() && StartsWith(alone.message(), "input:"),
+                   alone.message() + "; " + what);
+        FUZZ_CHECK(jar.Save(now) == before, "a failed load changed the jar; " + what);
+      }
+      break;
+    } else {
+      std::string why;
+      const bool stored = jar.SetFromHeader(url, line, now, &why);
+      FUZZ_CHECK(stored == why.empty(),
+                 "stored " + std::to_string(stored) + ", why " + Printable(why) + "; " + what);
+    }
+    check_limits();
+  }
+  CheckCookieRoundTrip(jar, now, asked, what);
+  // Expire drops only what Save already leaves out.
+  const std::int64_t later = now + 401 * 86400;
+  const std::string unexpired = jar.Save(later);
+  jar.Expire(later);
+  FUZZ_CHECK(jar.Save(later) == unexpired, "Expire changed what Save writes; " + what);
+  return 0;
+}
+
 std::vector<std::pair<std::string, std::string>> SharedSeeds() {
   Job link;
   link.input = "https://docs.example/guide/ch2.html";
@@ -936,7 +1037,7 @@ std::span<const Target> Targets() {
   static constexpr Target kTargets[] = {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
       {"robots", FuzzRobots}, {"url_list", FuzzUrlList}, {"config", FuzzConfig},
-      {"wire", FuzzWire},     {"shared", FuzzShared},
+      {"wire", FuzzWire},     {"shared", FuzzShared},    {"cookie", FuzzCookie},
   };
   return kTargets;
 }

@@ -82,6 +82,21 @@ int FuzzWire(const std::uint8_t* data, std::size_t size);
 // that decode again and encode the same (a fixed point after one round).
 int FuzzShared(const std::uint8_t* data, std::size_t size);
 
+// The cookie jar (crawl/cookie_jar.h), with small limits so that eviction
+// happens. Input: lines, each one step:
+//   "@URL"   later Set-Cookie lines come from URL (at first
+//            https://www.example.co.uk/a/b)
+//   "?URL"   HeaderFor(URL): no control bytes, at most one "name=value" per
+//            cookie, and "" from an empty jar
+//   "+N"     the clock moves N seconds on
+//   "="      the rest of the input is a cookie file, loaded into the jar
+//   other    a Set-Cookie value, applied: a refusal must say why, a store not
+// After every step the jar holds no more than its limits; at the end (and
+// for the loaded file on its own) Save, Load into a new jar, Save again must
+// give the same bytes and the same Cookie headers for every URL asked; a
+// file that fails to load names "input:LINE" and leaves the jar as it was.
+int FuzzCookie(const std::uint8_t* data, std::size_t size);
+
 // Seed inputs for FuzzShared, as (file name, bytes).
 std::vector<std::pair<std::string, std::string>> SharedSeeds();
 

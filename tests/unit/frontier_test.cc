@@ -101,6 +101,19 @@ TEST_CASE("Registrable domains come from the Public Suffix List", "[frontier]") 
   CHECK(RegistrableDomain("localhost") == "localhost");
 }
 
+TEST_CASE("Public suffixes come from the Public Suffix List, with its \"*\" rule", "[frontier]") {
+  for (const char* suffix :
+       {"com", "co.uk", "github.io", "s3.amazonaws.com", "localhost", "xn--55qx5d.cn"}) {
+    INFO(suffix);
+    CHECK(IsPublicSuffix(suffix));
+  }
+  for (const char* domain :
+       {"example.com", "example.co.uk", "user.github.io", "amazonaws.com", "127.0.0.1", "[::1]"}) {
+    INFO(domain);
+    CHECK_FALSE(IsPublicSuffix(domain));
+  }
+}
+
 TEST_CASE("Include and exclude patterns filter links", "[frontier]") {
   auto f = ScopeFilter::Create(ScopeMode::kAny, {"/docs/", "\\.pdf$"}, {"/docs/old/"});
   REQUIRE(f.ok());

@@ -85,6 +85,10 @@ TEST_CASE("The config fuzz target takes its corpus and regressions", "[fuzz]") {
 
 TEST_CASE("The wire fuzz target takes its corpus and regressions", "[fuzz]") { Replay("wire"); }
 
+TEST_CASE("The cookie jar fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("cookie");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");
