@@ -32,8 +32,9 @@ struct CrawlSummary {
   // A run that was stopped (interrupted, or a failure): the URLs read or
   // found and not finished. Without a state each got an "interrupted"
   // record; with one they stay pending in it for the next run (robots.txt
-  // fetches waiting included); a node of a shared crawl counts what the
-  // crawl had left as it last knew. Input not yet read is not counted.
+  // fetches waiting included); a node of a shared crawl counts those it
+  // held, which it hands back to the crawl. Input not yet read is not
+  // counted.
   std::uint64_t unfinished = 0;
   double seconds = 0;
   std::uint64_t bytes = 0;                         // body bytes of all records

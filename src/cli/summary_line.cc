@@ -50,7 +50,7 @@ std::string FormatDuration(std::chrono::milliseconds duration) {
 }
 
 std::string FormatSummary(const CrawlSummary& s, const std::string& state_path,
-                          std::chrono::milliseconds max_time) {
+                          std::chrono::milliseconds max_time, bool shared_crawl) {
   // A run stopped at its deadline says so below, with what it left.
   const bool signalled = s.interrupted && !s.max_time_reached;
   char line[200];
@@ -68,8 +68,9 @@ std::string FormatSummary(const CrawlSummary& s, const std::string& state_path,
     summary += "; stopped at --max-time" +
                (max_time.count() > 0 ? " " + FormatDuration(max_time) : std::string()) + ": " +
                std::to_string(s.unfinished) + " URL(s) left, " +
-               (state_path.empty() ? std::string("recorded as interrupted")
-                                   : "pending in " + state_path + " for the next run");
+               (shared_crawl          ? std::string("handed back to the crawl")
+                : state_path.empty() ? std::string("recorded as interrupted")
+                                     : "pending in " + state_path + " for the next run");
   }
   const std::vector<std::pair<std::string, double>> holds = LongHolds(s);
   for (std::size_t i = 0; i < holds.size() && i < kMostHostsNamed; ++i) {

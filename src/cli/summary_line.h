@@ -20,9 +20,10 @@ inline constexpr double kLongHoldSeconds = 60;
 // A run stopped at its --max-time (`max_time`, 0 when not known) says so
 // instead of " (interrupted)", with the URLs it left and where they went:
 // "; stopped at --max-time 30s: 1234 URL(s) left, recorded as interrupted"
-// (with a state: "..., pending in PATH for the next run").
+// (with a state: "..., pending in PATH for the next run"; a node of a
+// shared crawl, `shared_crawl`: "..., handed back to the crawl").
 std::string FormatSummary(const CrawlSummary& summary, const std::string& state_path,
-                          std::chrono::milliseconds max_time = {});
+                          std::chrono::milliseconds max_time = {}, bool shared_crawl = false);
 
 // A duration as --max-time would take it, units largest first: "1h30m",
 // "45s", "1.5s", "250ms", "0s".

@@ -33,9 +33,10 @@ void Master::StopNow(ErrorKind kind, const std::string& message) {
     return;
   }
   // With a state the rest stays pending there; a node of a shared crawl
-  // hands it back to the crawl's other nodes. Counted before it goes:
-  // waiting URLs on disk are counted, not read.
-  summary.unfinished = frontier->Counts().waiting;
+  // hands it back to the crawl's other nodes. Counted before it goes
+  // (waiting URLs on disk are counted, not read); a node counts what it
+  // held, the crawl's queue being the others' to take.
+  summary.unfinished = node ? 0 : frontier->Counts().waiting;
   for (JobId id : jobs.LiveIds()) summary.unfinished += jobs.Find(id)->robots ? 0 : 1;
   const Clock::time_point now = Clock::now();
   for (JobId id : jobs.LiveIds()) frontier->Finish(jobs.Complete(id), nullptr, now);

@@ -43,6 +43,10 @@ TEST_CASE("A run stopped at --max-time says so, with the URLs it left", "[summar
   CHECK(FormatSummary(s, "") ==
         "12 URL(s): 10 ok, 1 failed, 1 skipped in 3.21 s; stopped at --max-time: 1234 URL(s) "
         "left, recorded as interrupted");
+  s.unfinished = 4;
+  CHECK(FormatSummary(s, "", std::chrono::seconds(1), /*shared_crawl=*/true) ==
+        "12 URL(s): 10 ok, 1 failed, 1 skipped in 3.21 s; stopped at --max-time 1s: 4 URL(s) "
+        "left, handed back to the crawl");
   CHECK(SummaryLevel(s) == LogLevel::kWarn);
 }
 
