@@ -4,10 +4,12 @@
 // deadline and RunForage's own timeout.
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <map>
 #include <regex>
 #include <string>
 
+#include "forage/crawler.h"
 #include "support/forage_run.h"
 
 namespace forage::test {
@@ -126,6 +128,54 @@ TEST_CASE("With --state a run stopped at --max-time leaves its pass to the next,
   ForageRun third = RunForage(args(dir.path() + "/3.jsonl", {"--max-time", "1h"}), "", 30s);
   CHECK(third.exit_code == 0);
   CHECK(ParseRecords(ReadFile(dir.path() + "/3.jsonl")).size() == Once(list).size());
+}
+
+TEST_CASE("A library run with max_time and a state stops at the deadline, the next carries on",
+          "[max_time][state][crawler][integration]") {
+  TestServer server;
+  TempDir dir;
+  CrawlOptions o;
+  o.workers = 1;
+  o.fetch.concurrency = 1;
+  o.per_host = 1;
+  o.robots = false;
+  o.handle_signals = false;
+  o.state_path = dir.path() + "/state.db";
+  o.max_time = std::chrono::seconds(1);
+  std::vector<std::string> seeds;
+  for (int i = 0; i < 3; ++i) seeds.push_back(server.Url("/page/" + std::to_string(i)));
+  seeds.push_back(server.Url("/hold/0"));
+  for (int i = 3; i < 6; ++i) seeds.push_back(server.Url("/page/" + std::to_string(i)));
+  std::map<std::string, int> count;
+  auto run = [&](const CrawlOptions& options) {
+    Crawler crawler(options);
+    for (const std::string& url : seeds) crawler.AddSeed(url);
+    crawler.OnRecord([&](const Record& r) {
+      CHECK(r.ok);  // with a state nothing is recorded as interrupted
+      ++count[r.url];
+      return Status();
+    });
+    return crawler.Run();
+  };
+
+  const auto began = std::chrono::steady_clock::now();
+  Result<CrawlSummary> first = run(o);
+  REQUIRE(first.ok());
+  CHECK(std::chrono::steady_clock::now() - began >= std::chrono::seconds(1));
+  CHECK(first.value().max_time_reached);
+  CHECK(first.value().interrupted);
+  CHECK(first.value().unfinished == seeds.size() - count.size());
+  CHECK(count.count(server.Url("/hold/0")) == 0);
+
+  server.Release();
+  o.max_time = {};
+  Result<CrawlSummary> second = run(o);
+  REQUIRE(second.ok());
+  CHECK_FALSE(second.value().max_time_reached);
+  CHECK_FALSE(second.value().interrupted);
+  std::map<std::string, int> once;
+  for (const std::string& url : seeds) once[url] = 1;
+  CHECK(count == once);
 }
 
 }  // namespace
