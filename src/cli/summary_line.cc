@@ -31,8 +31,8 @@ std::string FormatDuration(std::chrono::milliseconds duration) {
   if (ms == 0) return "0s";
   if (ms < 1000) return std::to_string(ms) + "ms";
   std::string out;
-  for (const auto& [unit, size] : {std::pair{"d", 86'400'000LL}, std::pair{"h", 3'600'000LL},
-                                   std::pair{"m", 60'000LL}}) {
+  for (const auto& [unit, size] :
+       {std::pair{"d", 86'400'000LL}, std::pair{"h", 3'600'000LL}, std::pair{"m", 60'000LL}}) {
     if (ms >= size) out += std::to_string(ms / size) + unit;
     ms %= size;
   }
@@ -68,7 +68,7 @@ std::string FormatSummary(const CrawlSummary& s, const std::string& state_path,
     summary += "; stopped at --max-time" +
                (max_time.count() > 0 ? " " + FormatDuration(max_time) : std::string()) + ": " +
                std::to_string(s.unfinished) + " URL(s) left, " +
-               (shared_crawl          ? std::string("handed back to the crawl")
+               (shared_crawl         ? std::string("handed back to the crawl")
                 : state_path.empty() ? std::string("recorded as interrupted")
                                      : "pending in " + state_path + " for the next run");
   }

@@ -97,8 +97,8 @@ TEST_CASE("With --state a run stopped at --max-time leaves its pass to the next,
   const std::string file = dir.Write("list.txt", list);
   const std::string state = dir.path() + "/state.db";
   auto args = [&](const std::string& out, std::vector<std::string> more) {
-    std::vector<std::string> a = {"-j",      "1",   "-c", "1", "--per-host", "1", "--no-robots",
-                                  "--state", state, "-o", out, file};
+    std::vector<std::string> a = {"-j",          "1",       "-c",  "1",  "--per-host", "1",
+                                  "--no-robots", "--state", state, "-o", out,          file};
     a.insert(a.end(), more.begin(), more.end());
     return a;
   };

@@ -128,14 +128,15 @@ TEST_CASE("Compound durations go from the largest unit to the smallest", "[cli]"
 }
 
 // Issue 18 point 7.
-TEST_CASE("The --max-time option takes a duration, 0 by default, and names itself when refused", "[cli]") {
+TEST_CASE("The --max-time option takes a duration, 0 by default, and names itself when refused",
+          "[cli]") {
   using namespace std::chrono;
   ParsedCommandLine plain = Parse({"x"});
   REQUIRE(plain.config);
   CHECK(plain.config->options.max_time == milliseconds(0));
   const std::pair<const char*, milliseconds> good[] = {
-      {"90s", seconds(90)}, {"30m", minutes(30)}, {"2h", hours(2)},
-      {"1h30m", minutes(90)}, {"45", seconds(45)}, {"0", milliseconds(0)}};
+      {"90s", seconds(90)},   {"30m", minutes(30)}, {"2h", hours(2)},
+      {"1h30m", minutes(90)}, {"45", seconds(45)},  {"0", milliseconds(0)}};
   for (const auto& [text, expected] : good) {
     INFO("--max-time " << text);
     ParsedCommandLine p = Parse({"--max-time", text, "x"});

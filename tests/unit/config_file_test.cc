@@ -95,11 +95,12 @@ TEST_CASE("The config key max-time is --max-time", "[config]") {
     CHECK(p.config->options.max_time == expected);
   }
   // The command line wins.
-  ParsedCommandLine p = Parse(
-      {"--config", dir.Write("f.toml", "max-time = \"2h\"\n"), "--max-time", "30s", "x.txt"});
+  ParsedCommandLine p =
+      Parse({"--config", dir.Write("f.toml", "max-time = \"2h\"\n"), "--max-time", "30s", "x.txt"});
   REQUIRE(p.config);
   CHECK(p.config->options.max_time == std::chrono::seconds(30));
-  ParsedCommandLine bad = Parse({"--config", dir.Write("f.toml", "\nmax-time = \"10x\"\n"), "x.txt"});
+  ParsedCommandLine bad =
+      Parse({"--config", dir.Write("f.toml", "\nmax-time = \"10x\"\n"), "x.txt"});
   CHECK(bad.exit_code == kExitUsage);
   CHECK(bad.text.find("f.toml:2: max-time: ") != std::string::npos);
 }

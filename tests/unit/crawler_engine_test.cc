@@ -393,9 +393,8 @@ TEST_CASE("Master: a stop by request is not taken for the deadline", "[master]")
   Run run(0, 1);
   run.options.max_time = std::chrono::hours(1);
   run.site["http://a.test/held"].held = true;
-  Result<CrawlSummary> s = run.Go({"http://a.test/", "http://a.test/held"}, [](Run& r) {
-    r.master->stop_requested.store(true);
-  });
+  Result<CrawlSummary> s = run.Go({"http://a.test/", "http://a.test/held"},
+                                  [](Run& r) { r.master->stop_requested.store(true); });
   REQUIRE(s.ok());
   CHECK(s.value().interrupted);
   CHECK_FALSE(s.value().max_time_reached);

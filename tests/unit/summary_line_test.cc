@@ -52,12 +52,15 @@ TEST_CASE("A run stopped at --max-time says so, with the URLs it left", "[summar
 
 TEST_CASE("Durations are written as --max-time takes them", "[summary]") {
   using namespace std::chrono;
-  const std::pair<milliseconds, const char*> cases[] = {
-      {milliseconds(0), "0s"},      {milliseconds(250), "250ms"},
-      {seconds(45), "45s"},         {milliseconds(1500), "1.5s"},
-      {seconds(90), "1m30s"},       {minutes(90), "1h30m"},
-      {hours(2), "2h"},             {hours(50), "2d2h"},
-      {milliseconds(3'661'010), "1h1m1.01s"}};
+  const std::pair<milliseconds, const char*> cases[] = {{milliseconds(0), "0s"},
+                                                        {milliseconds(250), "250ms"},
+                                                        {seconds(45), "45s"},
+                                                        {milliseconds(1500), "1.5s"},
+                                                        {seconds(90), "1m30s"},
+                                                        {minutes(90), "1h30m"},
+                                                        {hours(2), "2h"},
+                                                        {hours(50), "2d2h"},
+                                                        {milliseconds(3'661'010), "1h1m1.01s"}};
   for (const auto& [duration, text] : cases) {
     CHECK(FormatDuration(duration) == text);
   }
