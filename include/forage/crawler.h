@@ -25,7 +25,17 @@ struct CrawlSummary {
   std::uint64_t seen_urls = 0;       // distinct URLs scheduled
   std::uint64_t seen_set_bytes = 0;  // memory of the set that remembers them
   std::uint64_t worker_deaths = 0;   // fetchers that died and were replaced
-  bool interrupted = false;          // stopped by a signal or RequestStop()
+  bool interrupted = false;          // stopped by a signal or RequestStop(), or at max_time
+  // Stopped because CrawlOptions::max_time ran out (interrupted is set too,
+  // so code that only asks whether the run was cut short needs no change).
+  bool max_time_reached = false;
+  // A run that was stopped (interrupted, or a failure): the URLs read or
+  // found and not finished. Without a state each got an "interrupted"
+  // record; with one they stay pending in it for the next run (robots.txt
+  // fetches waiting included); a node of a shared crawl counts those it
+  // held, which it hands back to the crawl. Input not yet read is not
+  // counted.
+  std::uint64_t unfinished = 0;
   double seconds = 0;
   std::uint64_t bytes = 0;                         // body bytes of all records
   std::map<int, std::uint64_t> by_status;          // records by HTTP status (0: none)

@@ -57,6 +57,14 @@ struct CrawlOptions {
   // page recorded as worker_crash (gumbo is slow on hostile nesting).
   std::chrono::milliseconds parse_timeout{10'000};
 
+  // --max-time: a deadline for the whole run, counted on the monotonic clock
+  // from the start of Crawler::Run() (0: none). When it passes, the run
+  // stops exactly as on SIGTERM (without a state the URLs not finished get
+  // "interrupted" records, with one they stay pending for the next run, a
+  // node of a shared crawl hands its claims back), and Run() returns with
+  // CrawlSummary::max_time_reached set.
+  std::chrono::milliseconds max_time{0};
+
   // --state: the SQLite file (created if missing) that makes runs
   // resumable and recrawls cheap; empty: none. Crawler::Run() opens and
   // locks it, resumes the pass a stopped or killed run left, and finishes

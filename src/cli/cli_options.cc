@@ -122,28 +122,52 @@ Status TakeRequestSettings(const std::string& user, const std::string& auth, boo
 
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   const std::string quoted = "\"" + std::string(text) + "\"";
-  std::size_t digits = 0;
-  while (digits < text.size() &&
-         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
-    ++digits;
-  }
-  std::string_view number = text.substr(0, digits), unit = text.substr(digits);
-  double value = 0;
-  std::istringstream in{std::string(number)};
-  if (number.empty() || !(in >> value) || !in.eof()) {
-    return Status::InvalidArgument(quoted + " is not a duration (say 90s, 30m, 12h or 7d)");
-  }
-  double scale = 0;  // milliseconds per unit
-  if (unit.empty() || unit == "s") scale = 1e3;
-  if (unit == "ms") scale = 1;
-  if (unit == "m") scale = 60e3;
-  if (unit == "h") scale = 3600e3;
-  if (unit == "d") scale = 86400e3;
-  if (scale == 0) {
-    return Status::InvalidArgument(quoted + ": unknown unit \"" + std::string(unit) +
-                                   "\" (use ms, s, m, h or d)");
-  }
-  const double ms = value * scale;
+  const auto is_number_char = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  };
+  // A number and its unit, then more of them, units largest first each at
+  // most once ("1h30m", "2m30.5s"); a lone number is seconds.
+  double ms = 0;
+  int last_rank = 6;  // above every unit's
+  std::size_t at = 0;
+  do {
+    std::size_t digits = at;
+    while (digits < text.size() && is_number_char(text[digits])) ++digits;
+    std::size_t unit_end = digits;
+    while (unit_end < text.size() && !is_number_char(text[unit_end])) ++unit_end;
+    std::string_view number = text.substr(at, digits - at);
+    std::string_view unit = text.substr(digits, unit_end - digits);
+    double value = 0;
+    std::istringstream in{std::string(number)};
+    if (number.empty() || !(in >> value) || !in.eof() ||
+        (unit.empty() && (at > 0 || unit_end < text.size()))) {
+      return Status::InvalidArgument(quoted + " is not a duration (say 90s, 30m, 1h30m or 7d)");
+    }
+    // Milliseconds per unit, largest first; a unit's rank is its place from
+    // the end.
+    static constexpr std::pair<std::string_view, double> kUnits[] = {
+        {"d", 86400e3}, {"h", 3600e3}, {"m", 60e3}, {"s", 1e3}, {"ms", 1}};
+    double scale = 0;
+    int rank = 0;
+    for (int i = 0; i < 5; ++i) {
+      if (unit == kUnits[i].first || (unit.empty() && kUnits[i].first == "s")) {
+        scale = kUnits[i].second;
+        rank = 5 - i;
+      }
+    }
+    if (scale == 0) {
+      return Status::InvalidArgument(quoted + ": unknown unit \"" + std::string(unit) +
+                                     "\" (use ms, s, m, h or d)");
+    }
+    if (rank >= last_rank) {
+      return Status::InvalidArgument(quoted +
+                                     ": units go from the largest to the smallest, each once "
+                                     "(say 1h30m)");
+    }
+    last_rank = rank;
+    ms += value * scale;
+    at = unit_end;
+  } while (at < text.size());
   if (ms > 1e15) return Status::InvalidArgument(quoted + " is too long");
   return std::chrono::milliseconds(static_cast<long long>(std::llround(ms)));
 }
@@ -208,6 +232,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   std::string log_level;  // empty: info on a terminal, warn elsewhere (cron mails any output)
   std::string recrawl_after = "0";
   std::string lease_ttl = "30s";
+  std::string max_time = "0";
   double delay_s = 0, retry_wait_s = static_cast<double>(o.retry_wait.count()) / 1000.0;
   double parse_timeout_s = static_cast<double>(o.parse_timeout.count()) / 1000.0;
   double stall_timeout_s = static_cast<double>(o.fetch.stall_timeout.count()) / 1000.0;
@@ -232,8 +257,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       "guard); 1 some records failed, or records could not be written; 2 usage error;\n"
       "3 --lock or --state held by another run; 4 the run could not go on (no fetcher\n"
       "process could run, the state or the temporary file of queued URLs could not be\n"
-      "written, Redis was lost for longer than --lease-ttl); 130 interrupted (SIGINT\n"
-      "or SIGTERM).");
+      "written, Redis was lost for longer than --lease-ttl); 5 stopped at --max-time;\n"
+      "130 interrupted (SIGINT or SIGTERM).");
   app.set_version_flag("--version", "forage " FORAGE_VERSION);
   // A flag given twice takes its last value, as with curl and wget (so a
   // wrapper script's defaults can be overridden); lists accumulate.
@@ -440,6 +465,15 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
         return d.ok() ? std::string() : d.status().message();
       })
       ->type_name("DURATION");
+  app.add_option("--max-time", max_time,
+                 "stop the run this long after it starts, as SIGTERM would, and exit 5 (0: no "
+                 "limit; 90s, 30m, 2h, 1h30m; a bare number is seconds)")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        Result<std::chrono::milliseconds> d = ParseDuration(text);
+        return d.ok() ? std::string() : d.status().message();
+      })
+      ->type_name("DURATION");
   app.add_option("--frontier", o.frontier,
                  "share the crawl with other forage processes through Redis at URL "
                  "(redis://HOST:PORT[/DB] or unix:///PATH); see README, \"Many machines\"")
@@ -573,6 +607,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.fetch.connect_timeout = ToMillis(connect_timeout_s);
   o.recrawl_after = ParseDuration(recrawl_after).value();
   o.lease_ttl = ParseDuration(lease_ttl).value();
+  o.max_time = ParseDuration(max_time).value();
   if (Status st = TakeRequestSettings(user, auth, netrc, no_cookies, proxy, &from_file, &o);
       !st.ok()) {
     out.exit_code = kExitUsage;

@@ -41,8 +41,9 @@ struct CliConfig {
 // is checked by the selector parser.
 Result<FieldRule> ParseFieldRule(std::string_view text);
 
-// "90", "90s", "30m", "12h", "7d", "1.5h", "250ms": a duration (a bare
-// number is seconds). Fails saying what is wrong.
+// "90", "90s", "30m", "12h", "7d", "1.5h", "250ms", "1h30m": a duration (a
+// bare number is seconds; in a compound one the units go from the largest
+// to the smallest, each once). Fails saying what is wrong.
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 
 // Either a config to run, or an immediate exit: --help and --version print

@@ -37,6 +37,7 @@ int ExitStatusFor(const Status& failure, RunStage stage) {
 }
 
 int ExitStatusFor(const CrawlSummary& summary) {
+  if (summary.max_time_reached) return kExitMaxTime;
   if (summary.interrupted) return kExitInterrupted;
   return summary.failed > 0 ? kExitSomeFailed : kExitOk;
 }

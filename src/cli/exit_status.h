@@ -14,6 +14,7 @@ enum ExitCode : int {
   kExitLocked = 3,        // --lock or --state is held by another run
   kExitFatal = 4,         // the run could not go on: no fetcher could start, the --state or
                           // the queue file could not be written (a failed output is 1)
+  kExitMaxTime = 5,       // stopped at --max-time, as SIGTERM would stop it
   kExitInterrupted = 130  // SIGINT or SIGTERM
 };
 
@@ -32,8 +33,9 @@ enum class RunStage {
 // busy lock or state is 3 wherever it shows.
 int ExitStatusFor(const Status& failure, RunStage stage);
 
-// The exit status of a run that went to its end: 130 if it was stopped, 1 if
-// some records failed, else 0.
+// The exit status of a run that went to its end: 5 if it was stopped at
+// --max-time, 130 if it was stopped otherwise, 1 if some records failed,
+// else 0.
 int ExitStatusFor(const CrawlSummary& summary);
 
 }  // namespace forage

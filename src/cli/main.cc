@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
   }
   // A good run is silent off a terminal; one with failures, cut off, or
   // held back long, says so (cron mails it).
-  Log(SummaryLevel(s), FormatSummary(s, out.has_state() ? config.state_path : ""));
+  Log(SummaryLevel(s), FormatSummary(s, out.has_state() ? config.state_path : "",
+                                     config.options.max_time, !config.options.frontier.empty()));
   if (Status st = write_stats(s, ""); !st.ok()) return fail(st, RunStage::kPublish);
   return ExitStatusFor(s);
 }

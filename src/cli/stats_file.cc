@@ -39,6 +39,8 @@ std::string StatsToJson(const CrawlSummary& s, const std::string& error) {
   j["not_due"] = s.not_due;
   j["resumed"] = s.resumed;
   j["interrupted"] = s.interrupted;
+  j["max_time_reached"] = s.max_time_reached;
+  j["unfinished"] = s.unfinished;
   j["error"] = error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error);
   return j.dump(2) + "\n";
 }

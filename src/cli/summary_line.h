@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "core/log.h"
@@ -16,7 +17,17 @@ inline constexpr double kLongHoldSeconds = 60;
 // interrupted run's rest waits; then the hosts Retry-After held back longer
 // than kLongHoldSeconds, longest first, at most five by name:
 // "; Retry-After held back a.test for 120 s, b.test for 75 s".
-std::string FormatSummary(const CrawlSummary& summary, const std::string& state_path);
+// A run stopped at its --max-time (`max_time`, 0 when not known) says so
+// instead of " (interrupted)", with the URLs it left and where they went:
+// "; stopped at --max-time 30s: 1234 URL(s) left, recorded as interrupted"
+// (with a state: "..., pending in PATH for the next run"; a node of a
+// shared crawl, `shared_crawl`: "..., handed back to the crawl").
+std::string FormatSummary(const CrawlSummary& summary, const std::string& state_path,
+                          std::chrono::milliseconds max_time = {}, bool shared_crawl = false);
+
+// A duration as --max-time would take it, units largest first: "1h30m",
+// "45s", "1.5s", "250ms", "0s".
+std::string FormatDuration(std::chrono::milliseconds duration);
 
 // How loud the closing line is: a warning when something needs a look
 // (records failed, the run was cut off, a host held it back longer than

@@ -74,6 +74,8 @@ Result<CrawlSummary> Master::Run() {
 // up a cut-off pass), the fetchers started.
 Status Master::Prepare() {
   started = Clock::now();
+  run_deadline.reset();
+  if (options.max_time.count() > 0) run_deadline = started + options.max_time;
   // A stop asked for before this run (or left from the last) does not count.
   stop_requested.store(false);
   char drain[64];
@@ -129,6 +131,14 @@ void Master::Loop(SignalScope& signals) {
     if (stop_requested.load()) {
       summary.interrupted = true;
       StopNow(ErrorKind::kInterrupted, "the run was stopped before this URL finished");
+      break;
+    }
+    // --max-time: checked once the turn's work is done, so a run whose last
+    // record came in time completes; the poll below wakes for it.
+    if (run_deadline && Clock::now() >= *run_deadline) {
+      summary.interrupted = summary.max_time_reached = true;
+      LogInfo("--max-time reached; stopping");
+      StopNow(ErrorKind::kInterrupted, "the run reached its --max-time before this URL finished");
       break;
     }
     if (PollOnce(signals) < 0) break;
@@ -308,6 +318,7 @@ std::optional<Clock::time_point> Master::Deadline() {
     if (at && (!out || *at < *out)) out = at;
   };
   if (on_progress) sooner(next_progress);
+  sooner(run_deadline);
   if (HasRoom()) sooner(frontier->NextDeadline());
   // An idle master still commits what it has within the interval.
   if (state && state->Uncommitted() > 0) sooner(last_commit + std::chrono::seconds(1));

@@ -115,6 +115,8 @@ struct Master {
   HoldLog holds;  // how long Retry-After held each host back (CrawlSummary::held_back)
   std::size_t deaths_since_progress = 0;
   Clock::time_point started{};
+  // CrawlOptions::max_time from `started`: the loop stops there as on SIGTERM.
+  std::optional<Clock::time_point> run_deadline;
   Clock::time_point last_commit{};
   Clock::time_point last_mark{};
   Clock::time_point next_progress{};

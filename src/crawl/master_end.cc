@@ -24,12 +24,20 @@ void Master::StopNow(ErrorKind kind, const std::string& message) {
   Drain();
   unpushed.reset();
   if (!state && !node) {
-    // The fetchers are gone: what they held ends here too.
+    // The fetchers are gone: what they held ends here too. Each record
+    // written from here on is a URL the stop left unfinished.
+    const std::uint64_t before = summary.records;
     for (JobId id : jobs.LiveIds()) Fail(jobs.Complete(id), kind, message);
-    return FailAll(kind, message);
+    FailAll(kind, message);
+    summary.unfinished = summary.records - before;
+    return;
   }
   // With a state the rest stays pending there; a node of a shared crawl
-  // hands it back to the crawl's other nodes.
+  // hands it back to the crawl's other nodes. Counted before it goes
+  // (waiting URLs on disk are counted, not read); a node counts what it
+  // held, the crawl's queue being the others' to take.
+  summary.unfinished = node ? 0 : frontier->Counts().waiting;
+  for (JobId id : jobs.LiveIds()) summary.unfinished += jobs.Find(id)->robots ? 0 : 1;
   const Clock::time_point now = Clock::now();
   for (JobId id : jobs.LiveIds()) frontier->Finish(jobs.Complete(id), nullptr, now);
   frontier->DropWaiting();

@@ -109,6 +109,9 @@ Status ValidateOptions(const CrawlOptions& options) {
   for (const auto& [flag, value] : durations) {
     if (value.count() < 0) return Status::InvalidArgument(std::string(flag) + ": must not be negative");
   }
+  if (options.max_time.count() < 0) {
+    return Status::InvalidArgument("--max-time: must not be negative");
+  }
   // The same order as the command line has always checked them in.
   if (auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
       !filter.ok()) {

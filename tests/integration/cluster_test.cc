@@ -211,6 +211,32 @@ TEST_CASE("A node stopped by SIGTERM hands its URLs back at once", "[cluster][in
   CHECK_FALSE(ParseRecords(ReadFile(dir.path() + "/b.jsonl")).empty());
 }
 
+// Issue 18 point 7: the deadline leaves the crawl as SIGTERM does.
+TEST_CASE("A node stopped at --max-time hands its URLs back and exits 5",
+          "[cluster][max_time][integration]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  TestServer server;
+  TempDir dir;
+  // Pages slow enough that the crawl outlasts b's deadline by seconds.
+  const Grid g{80, 16, 200};
+  const std::vector<std::string> long_lease = {"--lease-ttl", "10m"};
+  std::vector<std::string> b_flags = long_lease;
+  b_flags.insert(b_flags.end(), {"--max-time", "1s"});
+  Node a(*redis, server, g, "a", dir.path() + "/a.jsonl", long_lease, /*seed=*/true);
+  // b joins a crawl under way, so that it holds leases at its deadline.
+  REQUIRE(a.process().WaitErr("marked the output", 30s));
+  Node b(*redis, server, g, "b", dir.path() + "/b.jsonl", b_flags, false);
+  CHECK(b.Wait(20s) == 5);
+  INFO(b.process().err());
+  CHECK(b.process().err().find("stopped at --max-time 1s") != std::string::npos);
+  CHECK(b.process().err().find("left, handed back to the crawl") != std::string::npos);
+  CHECK(a.Wait(60s) == 0);
+  std::map<std::string, json> records = Union({dir.path() + "/a.jsonl", dir.path() + "/b.jsonl"});
+  CHECK(Keys(records) == GridUrls(server, g));
+  for (const auto& [url, r] : records) CHECK(r["ok"] == true);
+}
+
 TEST_CASE("Nodes given the same input record each URL once", "[cluster][integration]") {
   REQUIRE_REDIS();
   auto redis = RedisServer::Start();

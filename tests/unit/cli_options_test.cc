@@ -113,6 +113,51 @@ TEST_CASE("Durations take a unit, seconds by default", "[cli]") {
   CHECK(ParseDuration("3w").status().message().find("unknown unit \"w\"") != std::string::npos);
 }
 
+TEST_CASE("Compound durations go from the largest unit to the smallest", "[cli]") {
+  using namespace std::chrono;
+  CHECK(ParseDuration("1h30m").value() == minutes(90));
+  CHECK(ParseDuration("2m30.5s").value() == milliseconds(150'500));
+  CHECK(ParseDuration("1d12h").value() == hours(36));
+  CHECK(ParseDuration("1m250ms").value() == milliseconds(60'250));
+  for (const char* bad : {"30m1h", "1h1h", "1h30", "30 m", "1h-30m", "1hm", "10x", "-5s"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseDuration(bad).ok());
+  }
+  CHECK(ParseDuration("30m1h").status().message().find("largest to the smallest") !=
+        std::string::npos);
+}
+
+// Issue 18 point 7.
+TEST_CASE("The --max-time option takes a duration, 0 by default, and names itself when refused",
+          "[cli]") {
+  using namespace std::chrono;
+  ParsedCommandLine plain = Parse({"x"});
+  REQUIRE(plain.config);
+  CHECK(plain.config->options.max_time == milliseconds(0));
+  const std::pair<const char*, milliseconds> good[] = {
+      {"90s", seconds(90)},   {"30m", minutes(30)}, {"2h", hours(2)},
+      {"1h30m", minutes(90)}, {"45", seconds(45)},  {"0", milliseconds(0)}};
+  for (const auto& [text, expected] : good) {
+    INFO("--max-time " << text);
+    ParsedCommandLine p = Parse({"--max-time", text, "x"});
+    INFO(p.text);
+    REQUIRE(p.config);
+    CHECK(p.config->options.max_time == expected);
+  }
+  ParsedCommandLine joined = Parse({"--max-time=-5s", "x"});
+  CHECK(joined.exit_code == kExitUsage);
+  for (const char* bad : {"10x", "-5s", "", "soon", "1h30"}) {
+    INFO("--max-time " << bad);
+    ParsedCommandLine p = Parse({"--max-time", bad, "x"});
+    INFO(p.text);
+    CHECK_FALSE(p.config);
+    CHECK(p.exit_code == kExitUsage);
+    CHECK(p.text.rfind("forage: error: ", 0) == 0);
+    CHECK(p.text.find("--max-time") != std::string::npos);
+    CHECK(p.text.find('\n') == std::string::npos);
+  }
+}
+
 TEST_CASE("Bad usage is one line and exit status 2", "[cli]") {
   const std::vector<std::vector<std::string>> bad = {
       {"--no-such-flag", "x"},

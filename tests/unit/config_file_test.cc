@@ -45,6 +45,7 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.fetch.extract.max_links == b.fetch.extract.max_links);
   CHECK(a.recrawl_after == b.recrawl_after);
   CHECK(a.changed_only == b.changed_only);
+  CHECK(a.max_time == b.max_time);
   CHECK(from_file.config->append == plain.config->append);
   CHECK(from_file.config->log_level_set == plain.config->log_level_set);
   CHECK(from_file.config->output == plain.config->output);
@@ -79,6 +80,29 @@ TEST_CASE("Config input files that look like options stay files", "[config]") {
   INFO(p.text);
   REQUIRE(p.config);
   CHECK(p.config->files == std::vector<std::string>{"./--version", "./-x.txt", "-", "a"});
+}
+
+// Issue 18 point 7.
+TEST_CASE("The config key max-time is --max-time", "[config]") {
+  test::TempDir dir;
+  for (const auto& [content, expected] :
+       {std::pair{"max-time = \"1h30m\"\n", std::chrono::milliseconds(std::chrono::minutes(90))},
+        std::pair{"max_time = 45\n", std::chrono::milliseconds(std::chrono::seconds(45))}}) {
+    INFO(content);
+    ParsedCommandLine p = Parse({"--config", dir.Write("f.toml", content), "x.txt"});
+    INFO(p.text);
+    REQUIRE(p.config);
+    CHECK(p.config->options.max_time == expected);
+  }
+  // The command line wins.
+  ParsedCommandLine p =
+      Parse({"--config", dir.Write("f.toml", "max-time = \"2h\"\n"), "--max-time", "30s", "x.txt"});
+  REQUIRE(p.config);
+  CHECK(p.config->options.max_time == std::chrono::seconds(30));
+  ParsedCommandLine bad =
+      Parse({"--config", dir.Write("f.toml", "\nmax-time = \"10x\"\n"), "x.txt"});
+  CHECK(bad.exit_code == kExitUsage);
+  CHECK(bad.text.find("f.toml:2: max-time: ") != std::string::npos);
 }
 
 TEST_CASE("Config errors name the file, the line and the key", "[config]") {

@@ -342,5 +342,64 @@ TEST_CASE("Master: a stop drains what the fetchers had written, the rest is inte
   CHECK(got["http://a.test/held"].error->kind == ErrorKind::kInterrupted);
 }
 
+// Issue 18 point 7: the poll wakes for the deadline (the held pages never
+// answer, so nothing else would wake it before the 60 s cap).
+TEST_CASE("Master: max_time stops the run at its deadline, as a stop would", "[master]") {
+  Run run(0, 1);
+  run.options.fetch.concurrency = 2;
+  run.options.max_time = std::chrono::milliseconds(300);
+  run.site["http://a.test/held1"].held = true;
+  run.site["http://a.test/held2"].held = true;
+  std::vector<std::string> seeds = {"http://a.test/0", "http://a.test/held1",
+                                    "http://a.test/held2"};
+  for (int i = 1; i < 6; ++i) seeds.push_back("http://a.test/" + std::to_string(i));
+  const auto began = std::chrono::steady_clock::now();
+  Result<CrawlSummary> s = run.Go(seeds);
+  const auto took = std::chrono::steady_clock::now() - began;
+  REQUIRE(s.ok());
+  CHECK(took >= std::chrono::milliseconds(300));
+  CHECK(took < std::chrono::seconds(10));
+  CHECK(s.value().max_time_reached);
+  CHECK(s.value().interrupted);
+  CHECK(run.seen.stop_killed);
+  std::map<std::string, Record> got = run.ByUrl();
+  REQUIRE(got.size() == 8);
+  std::uint64_t interrupted = 0;
+  for (const auto& [url, r] : got) {
+    INFO(url);
+    if (r.error) {
+      CHECK(r.error->kind == ErrorKind::kInterrupted);
+      CHECK(r.error->message.find("--max-time") != std::string::npos);
+      ++interrupted;
+    }
+  }
+  CHECK(got["http://a.test/0"].ok);  // before the held ones took both transfers
+  CHECK(interrupted == 7);
+  CHECK(s.value().unfinished == interrupted);
+}
+
+TEST_CASE("Master: a run that ends before max_time is not stopped", "[master]") {
+  Run run(0, 1);
+  run.options.max_time = std::chrono::hours(1);
+  Result<CrawlSummary> s = run.Go({"http://a.test/", "http://a.test/1"});
+  REQUIRE(s.ok());
+  CHECK_FALSE(s.value().max_time_reached);
+  CHECK_FALSE(s.value().interrupted);
+  CHECK(s.value().unfinished == 0);
+  CHECK(run.ByUrl().size() == 2);
+}
+
+TEST_CASE("Master: a stop by request is not taken for the deadline", "[master]") {
+  Run run(0, 1);
+  run.options.max_time = std::chrono::hours(1);
+  run.site["http://a.test/held"].held = true;
+  Result<CrawlSummary> s = run.Go({"http://a.test/", "http://a.test/held"},
+                                  [](Run& r) { r.master->stop_requested.store(true); });
+  REQUIRE(s.ok());
+  CHECK(s.value().interrupted);
+  CHECK_FALSE(s.value().max_time_reached);
+  CHECK(s.value().unfinished == 1);
+}
+
 }  // namespace
 }  // namespace forage

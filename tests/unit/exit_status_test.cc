@@ -57,6 +57,11 @@ TEST_CASE("A run that went to its end exits by its records", "[exit_status]") {
   CHECK(ExitStatusFor(s) == kExitInterrupted);
   s.failed = 0;
   CHECK(ExitStatusFor(s) == kExitInterrupted);
+  // Stopped at --max-time: its own status, failed records or not.
+  s.max_time_reached = true;
+  CHECK(ExitStatusFor(s) == kExitMaxTime);
+  s.failed = 2;
+  CHECK(ExitStatusFor(s) == kExitMaxTime);
 }
 
 TEST_CASE("The exit statuses keep their documented numbers", "[exit_status]") {
@@ -65,6 +70,7 @@ TEST_CASE("The exit statuses keep their documented numbers", "[exit_status]") {
   CHECK(kExitUsage == 2);
   CHECK(kExitLocked == 3);
   CHECK(kExitFatal == 4);
+  CHECK(kExitMaxTime == 5);
   CHECK(kExitInterrupted == 130);
 }
 

@@ -29,6 +29,43 @@ TEST_CASE("The summary line gives the counts, and the state's with one", "[summa
         "the rest stays pending in s.db");
 }
 
+// Issue 18 point 7.
+TEST_CASE("A run stopped at --max-time says so, with the URLs it left", "[summary]") {
+  CrawlSummary s = Counts();
+  s.interrupted = s.max_time_reached = true;
+  s.unfinished = 1234;
+  CHECK(FormatSummary(s, "", std::chrono::seconds(30)) ==
+        "12 URL(s): 10 ok, 1 failed, 1 skipped in 3.21 s; stopped at --max-time 30s: 1234 URL(s) "
+        "left, recorded as interrupted");
+  CHECK(FormatSummary(s, "s.db", std::chrono::minutes(90)) ==
+        "12 URL(s): 10 ok, 1 failed, 1 skipped in 3.21 s; 0 unchanged, 0 not due; stopped at "
+        "--max-time 1h30m: 1234 URL(s) left, pending in s.db for the next run");
+  CHECK(FormatSummary(s, "") ==
+        "12 URL(s): 10 ok, 1 failed, 1 skipped in 3.21 s; stopped at --max-time: 1234 URL(s) "
+        "left, recorded as interrupted");
+  s.unfinished = 4;
+  CHECK(FormatSummary(s, "", std::chrono::seconds(1), /*shared_crawl=*/true) ==
+        "12 URL(s): 10 ok, 1 failed, 1 skipped in 3.21 s; stopped at --max-time 1s: 4 URL(s) "
+        "left, handed back to the crawl");
+  CHECK(SummaryLevel(s) == LogLevel::kWarn);
+}
+
+TEST_CASE("Durations are written as --max-time takes them", "[summary]") {
+  using namespace std::chrono;
+  const std::pair<milliseconds, const char*> cases[] = {{milliseconds(0), "0s"},
+                                                        {milliseconds(250), "250ms"},
+                                                        {seconds(45), "45s"},
+                                                        {milliseconds(1500), "1.5s"},
+                                                        {seconds(90), "1m30s"},
+                                                        {minutes(90), "1h30m"},
+                                                        {hours(2), "2h"},
+                                                        {hours(50), "2d2h"},
+                                                        {milliseconds(3'661'010), "1h1m1.01s"}};
+  for (const auto& [duration, text] : cases) {
+    CHECK(FormatDuration(duration) == text);
+  }
+}
+
 TEST_CASE("The summary line names hosts Retry-After held back over a minute", "[summary]") {
   struct Case {
     std::map<std::string, double> held_back;

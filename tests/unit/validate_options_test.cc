@@ -52,6 +52,7 @@ TEST_CASE("ValidateOptions refuses what a run cannot use, naming the setting", "
        "--parse-timeout: must not be negative"},
       {[](CrawlOptions& o) { o.recrawl_after = milliseconds(-1); },
        "--recrawl-after: must not be negative"},
+      {[](CrawlOptions& o) { o.max_time = milliseconds(-1); }, "--max-time: must not be negative"},
       {[](CrawlOptions& o) { o.include = {"([a-z"}; }, "--include \"([a-z\": "},
       {[](CrawlOptions& o) {
          o.exclude = {"ok", "["};
