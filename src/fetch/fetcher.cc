@@ -577,6 +577,12 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   // Blocked only when the guard let no socket open: a refused address
   // followed by another that failed to connect is a connect failure.
   r.error = ClassifyTransfer(code, status, t.cap_hit, !t.refused.empty() && t.sockets == 0);
+  // A TLS alert arrives as a failed read or write (TLS 1.3 servers refuse a
+  // missing client certificate after the handshake): still a TLS failure.
+  if (r.error == ErrorKind::kNetwork && (code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR) &&
+      std::strstr(t.errbuf, "SSL") != nullptr) {
+    r.error = ErrorKind::kTls;
+  }
   switch (r.error) {
     case ErrorKind::kNone:
       break;
