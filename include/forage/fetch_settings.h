@@ -132,11 +132,16 @@ struct FetchSettings {
   std::vector<std::string> resolve;
   // The SSRF guard, applied to the address of every connection as it is
   // made (after DNS, on every redirect hop): deny_private refuses loopback,
-  // private, link-local, multicast, reserved and unspecified addresses (and
-  // ignores proxy settings, since through a proxy the guard cannot see where
-  // a request goes); without it, link-local addresses (169.254.0.0/16, where
-  // clouds serve instance metadata, and fe80::/10) are still refused unless
-  // allow_link_local. A refused URL's record has kind "blocked".
+  // private, link-local, multicast, reserved and unspecified addresses;
+  // without it, link-local addresses (169.254.0.0/16, where clouds serve
+  // instance metadata, and fe80::/10) are still refused unless
+  // allow_link_local. Through a proxy, the only connection is to the proxy,
+  // which the user chose and the guard does not judge: the guard judges the
+  // URL's host (and a robots.txt redirect's) by name instead, refusing an IP
+  // address of a denied class and, under deny_private, "localhost" and its
+  // subdomains, before any request; a name that resolves to a private
+  // address is the proxy's to refuse. A refused URL's record has kind
+  // "blocked".
   bool deny_private = false;
   bool allow_link_local = false;
   // A fetcher holding work that shows no sign of life for this long (its

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/host_match.h"
 #include "core/log.h"
 #include "core/time_format.h"
 #include "crawl/master.h"
@@ -65,8 +66,14 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
   if (Retry(job, r, now)) return;
   Ended ended;
   if (job.robots) {
-    RobotsVerdict verdict = JudgeRobots(r.error, r.status, r.error_message, r.body,
-                                        options.fetch.user_agent, job.attempts);
+    // The rules are matched against the User-Agent the host's requests send.
+    const HostSettings* table =
+        job.host && !options.fetch.hosts.empty() ? MatchHostSettings(options.fetch.hosts, *job.host)
+                                                 : nullptr;
+    const std::string& agent =
+        table && table->user_agent ? *table->user_agent : options.fetch.user_agent;
+    RobotsVerdict verdict = JudgeRobots(r.error, r.status, r.error_message, r.body, agent,
+                                        job.attempts);
     frontier->PutRobots(std::move(job), std::move(verdict), now, &ended);
     return EmitEnded(ended);
   }

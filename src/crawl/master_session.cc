@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "crawl/master.h"
+#include "crawl/validate_request.h"
 #include "fetch/request_plan.h"
 
 namespace forage {
@@ -56,7 +57,7 @@ Result<std::string> ReadIfExists(const std::string& path) {
 // Replaces `path` with `text` whole: a temporary file beside it, synced,
 // renamed over it. Readable by its owner only: it holds sessions.
 Status WriteWhole(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".forage-tmp";
+  const std::string temp = path + ".forage-tmp." + std::to_string(::getpid());
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!fd) return ErrnoStatus("cannot write --cookie-jar " + path, errno);
   Status st = WriteAll(fd.get(), text);
@@ -114,6 +115,12 @@ Status Master::OpenSession() {
     if (proxy.https.empty()) proxy.https = all;
     if (proxy.noproxy.empty()) proxy.noproxy = FromEnvironment({"no_proxy", "NO_PROXY"});
     proxy.from_environment = false;  // filled: a second run of this master reads them as set
+    // A proxy from the environment is checked as --proxy is, so that a bad
+    // one (and its password) never reaches a record through curl's message.
+    if (Status st = ValidateRequestSettings(options.fetch); !st.ok()) {
+      return Status::InvalidArgument("a proxy from the environment (http_proxy, https_proxy, "
+                                     "all_proxy): " + st.message());
+    }
   }
   for (HostSettings& host : options.fetch.hosts) {
     // Valid (ValidateOptions), made canonical as hosts are compared.

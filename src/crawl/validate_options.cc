@@ -131,6 +131,9 @@ Status ValidateOptions(const CrawlOptions& options) {
     }
   }
   if (Status st = ValidateRequestSettings(fetch); !st.ok()) return st;
+  if (!options.cookie_jar.empty() && !fetch.cookies) {
+    return Status::InvalidArgument("--cookie-jar: not with --no-cookies, which keeps no cookie");
+  }
   return ValidateSharedCrawl(options);
 }
 

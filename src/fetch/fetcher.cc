@@ -170,7 +170,11 @@ void CollectHeader(Transfer* t, std::string_view line) {
     }
   }
   if (!t->keep_headers) return;
-  if (cookie) value = value.substr(0, std::min(value.find('='), value.size()));
+  // A cookie's name only ("" for a nameless one, whose text is its value).
+  if (cookie) {
+    const std::size_t eq = value.find('=');
+    value = eq == std::string_view::npos ? std::string_view() : TrimHttpSpace(value.substr(0, eq));
+  }
   if (t->header_bytes + name.size() + value.size() > wire::kMaxHeaderBytes) {
     t->headers_cut = true;
     return;
@@ -180,6 +184,22 @@ void CollectHeader(Transfer* t, std::string_view line) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   t->headers_kept.emplace_back(std::move(lower), std::string(value));
+}
+
+// Why a redirect of `t` (its Location header just read) may not be
+// followed through the proxy; nullopt if it may, or if it is no redirect.
+std::optional<std::string> RefuseRedirect(const Transfer& t) {
+  long status = 0;
+  char* effective = nullptr;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(t.easy.get(), CURLINFO_EFFECTIVE_URL, &effective);
+  if (status < 300 || status >= 400) return std::nullopt;
+  std::optional<std::string> target =
+      UrlResolver(effective ? effective : t.job.url).Resolve(t.location);
+  if (!target) return std::nullopt;  // curl cannot follow it either
+  std::optional<CanonicalUrl> url = Canonicalize(*target);
+  if (!url) return std::nullopt;
+  return RefuseHostByName(*t.policy, url->host());
 }
 
 // A new status line starts a new response (after a redirect or a 100
@@ -210,6 +230,14 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
       t->last_modified = *modified;
     } else if (auto location = HeaderValue(line, "Location")) {
       t->location = *location;
+      // curl follows a robots.txt's redirects itself: through a proxy, the
+      // guard judges each target's host by name before curl goes there.
+      if (t->via_proxy && t->job.kind == wire::JobKind::kRobots) {
+        if (std::optional<std::string> refusal = RefuseRedirect(*t)) {
+          t->refused = std::move(*refusal);
+          return 0;  // curl fails the transfer (CURLE_WRITE_ERROR)
+        }
+      }
     }
     if (t->collect_cookies || t->keep_headers) CollectHeader(t, line);
   }
@@ -577,6 +605,7 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   // Blocked only when the guard let no socket open: a refused address
   // followed by another that failed to connect is a connect failure.
   r.error = ClassifyTransfer(code, status, t.cap_hit, !t.refused.empty() && t.sockets == 0);
+  if (t.via_proxy && !t.refused.empty()) r.error = ErrorKind::kBlocked;  // see RefuseRedirect
   // A TLS alert arrives as a failed read or write (TLS 1.3 servers refuse a
   // missing client certificate after the handshake): still a TLS failure.
   if (r.error == ErrorKind::kNetwork && (code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR) &&

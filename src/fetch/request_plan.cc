@@ -40,10 +40,12 @@ void AddCookies(std::string_view pairs, std::string* out, std::vector<std::strin
   }
 }
 
+}  // namespace
+
 // Why the guard refuses a request through a proxy to `host` (bracketed if
 // IPv6): an IP address of a class the policy denies, or, under
 // deny_private, a name the resolver keeps for this machine.
-std::optional<std::string> RefuseByName(const AddressPolicy& policy, std::string_view host) {
+std::optional<std::string> RefuseHostByName(const AddressPolicy& policy, std::string_view host) {
   std::string bare(host);
   if (bare.size() >= 2 && bare.front() == '[') bare = bare.substr(1, bare.size() - 2);
   sockaddr_in v4{};
@@ -61,8 +63,6 @@ std::optional<std::string> RefuseByName(const AddressPolicy& policy, std::string
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 std::string HeaderName(std::string_view line) {
   const std::size_t colon = line.find(':');
@@ -183,7 +183,7 @@ RequestPlan RequestPlanner::Plan(std::string_view url, bool trusted, std::string
 
   if (!proxy.empty() && !NoProxyMatches(settings_.proxy.noproxy, host)) {
     plan.proxy = &proxy;
-    plan.refused = RefuseByName(policy_, host);
+    plan.refused = RefuseHostByName(policy_, host);
   }
   return plan;
 }

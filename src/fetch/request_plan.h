@@ -64,6 +64,13 @@ class RequestPlanner {
   std::vector<std::string> host_bearer_lines_;
 };
 
+// Why the address guard refuses a request sent through a proxy to `host`
+// (as a URL's parser gives it, an IPv6 address in brackets): an IP address
+// of a class `policy` denies, or, under deny_private, "localhost" or one of
+// its subdomains; nullopt for any other name, which only the proxy can
+// judge.
+std::optional<std::string> RefuseHostByName(const AddressPolicy& policy, std::string_view host);
+
 // The name of a header line "Name: value" in lower case ("" if it has no
 // colon), and whether forage treats that header as a credential.
 std::string HeaderName(std::string_view line);

@@ -33,7 +33,8 @@ std::string CreateTableSql(const SinkOptions& options) {
 // Columns that came after the table's first layout: an existing table may
 // lack them, and gets them added (holding NULL in its older rows).
 bool MayBeAdded(std::string_view column) {
-  return column == "text" || column == "unchanged" || column == "truncated";
+  return column == "text" || column == "unchanged" || column == "truncated" ||
+         column == "headers";
 }
 
 std::string InsertSql(const SinkOptions& options) {

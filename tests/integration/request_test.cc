@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -77,7 +78,7 @@ void CheckNoSecret(const ForageRun& run, const std::vector<std::string>& secrets
 
 }  // namespace
 
-TEST_CASE("Headers given with -H go with every request; \"Name:\" removes one", "[request]") {
+TEST_CASE("Headers given with -H go with every request, and an empty one removes curl's", "[request]") {
   TestServer server;
   ForageRun run = RunForage({"--url", server.Url("/echo"), "--no-robots", "-H", "X-Test: one",
                              "-H", "X-Other:two", "-H", "Accept:", "-j", "1"});
@@ -175,7 +176,7 @@ TEST_CASE("With --state and no jar file the session lives in the state", "[reque
   CHECK(none.records[0]["status"] == 403);
 }
 
-TEST_CASE("A cookie for a public suffix is refused; --cookie goes to listed hosts only",
+TEST_CASE("A cookie for a public suffix is refused, and --cookie goes to listed hosts only",
           "[request][cookies]") {
   TestServer server;
   const std::vector<std::string> resolve = {"--resolve", Resolve("www.example.co.uk", server),
@@ -195,7 +196,8 @@ TEST_CASE("A cookie for a public suffix is refused; --cookie goes to listed host
   CHECK(login[0]["headers"]["cookie"] == json({"given=2"}));
 }
 
-TEST_CASE("--user goes to the listed origin only: not to a redirect's or a link's other host",
+TEST_CASE(
+    "The --user password goes to the listed origin only, not to a redirect's or a link's host",
           "[request][credentials]") {
   TestServer server;
   TempDir dir;
@@ -307,7 +309,7 @@ TEST_CASE("A host table's credentials go to its hosts over https, never over pla
   CheckNoSecret(run, {"user:secret"});
 }
 
-TEST_CASE("Host tables set per-host and delay; the most specific one wins", "[request][hosts]") {
+TEST_CASE("Host tables set per-host and headers, the most specific one winning", "[request][hosts]") {
   TestServer server;
   TempDir dir;
   const std::string config =
@@ -398,7 +400,7 @@ TEST_CASE("Mutual TLS: the client certificate opens the door", "[request][tls]")
   CHECK(with.records[0]["ok"] == true);
 }
 
-TEST_CASE("An HTTP proxy carries every request, https by CONNECT; its password stays out of logs",
+TEST_CASE("An HTTP proxy carries every request, https by CONNECT, its password kept out of logs",
           "[request][proxy]") {
   REQUIRE_PROGRAM(TinyproxyAvailable(), "tinyproxy");
   auto proxy = HttpProxy::Start({.user = "pu", .password = "pr0xypass"});
@@ -429,6 +431,16 @@ TEST_CASE("An HTTP proxy carries every request, https by CONNECT; its password s
   REQUIRE(seen.size() == 1);
   CHECK_FALSE(Carries(seen[0], "via"));
 
+  // curl follows robots.txt redirects itself: through the proxy the guard
+  // still judges each target by name (169.254/16 is refused by default).
+  TempDir robots;
+  robots.Write("127.0.0.1.redirect", "http://169.254.169.254/latest/robots.txt");
+  TestServer redirecting({"--robots-dir", robots.path()});
+  ForageRun guarded = RunForage({"--url", redirecting.Url("/page/1"), "-j", "1", "--proxy",
+                                 proxy->UrlWithCredentials()});
+  REQUIRE(guarded.records.size() == 1);
+  for (const std::string& line : proxy->Requests()) CHECK_FALSE(Has(line, "169.254"));
+
   // A bad proxy URL is refused at start, its password not shown.
   ForageRun bad = RunForage({"--url", server.Url("/"), "--proxy", "gopher://u:pr0xypass@h:1"});
   CHECK(bad.exit_code == 2);
@@ -456,7 +468,7 @@ TEST_CASE("The proxy from the environment, as curl reads it", "[request][proxy]"
   CHECK_FALSE(Carries(second[0], "via"));
 }
 
-TEST_CASE("A SOCKS5 proxy carries every request; --deny-private judges the URL's host by name",
+TEST_CASE("A SOCKS5 proxy carries every request, and --deny-private judges the host by name",
           "[request][proxy]") {
   REQUIRE_PROGRAM(MicrosocksAvailable(), "microsocks");
   auto proxy = SocksProxy::Start({.user = "su", .password = "s0ckspass",
@@ -485,7 +497,7 @@ TEST_CASE("A SOCKS5 proxy carries every request; --deny-private judges the URL's
   CHECK(proxy->Connections().size() == connections);  // the first run's only
 }
 
-TEST_CASE("--keep-headers writes each response's headers, never a cookie's value",
+TEST_CASE("With --keep-headers records carry each response's headers, never a cookie's value",
           "[request][headers]") {
   TestServer server;
   ForageRun run = RunForage({"--url", server.Url("/login?value=v4lue"), "--no-robots", "-j", "1",
@@ -499,6 +511,53 @@ TEST_CASE("--keep-headers writes each response's headers, never a cookie's value
   ForageRun without = RunForage({"--url", server.Url("/page/1"), "--no-robots", "-j", "1"});
   REQUIRE(without.records.size() == 1);
   CHECK_FALSE(without.records[0].contains("headers"));
+}
+
+}  // namespace forage::test
+
+namespace forage::test {
+
+TEST_CASE("The cookie jar is written whole when SIGTERM stops the run, and at --max-time",
+          "[request][cookies]") {
+  TestServer server;
+  TempDir dir;
+  const std::string jar = dir.path() + "/jar.txt";
+  // The login's cookie arrives; the held page keeps the run going until the signal.
+  ChildProcess run(ForageCommand({"--url", server.Url("/login?next=/hold/1"), "--no-robots", "-d",
+                                  "1", "-j", "1", "--cookie-jar", jar}));
+  run.CloseStdin();
+  REQUIRE(server.WaitFor("HELD /hold/1", std::chrono::seconds(30)));
+  run.Signal(SIGTERM);
+  REQUIRE(run.Wait(std::chrono::seconds(30)) == 130);
+  CHECK(Has(ReadFile(jar), "\tsession\tabc"));
+
+  const std::string jar2 = dir.path() + "/jar2.txt";
+  ForageRun timed = RunForage({"--url", server.Url("/login?next=/hold/2"), "--no-robots", "-d",
+                               "1", "-j", "1", "--cookie-jar", jar2, "--max-time", "2s"});
+  CHECK(timed.exit_code == 5);
+  CHECK(Has(ReadFile(jar2), "\tsession\tabc"));
+  server.Release();
+}
+
+TEST_CASE("A host table's delay spaces its host's requests", "[request][hosts]") {
+  TestServer server;
+  TempDir dir;
+  const std::string config = dir.Write("f.toml", "[hosts.\"a.test\"]\ndelay = \"300ms\"\n");
+  std::string input;
+  for (int i = 0; i < 4; ++i) {
+    input += server.HostUrl("a.test", "/page/" + std::to_string(i)) + "\n";
+    input += server.HostUrl("b.test", "/page/" + std::to_string(i)) + "\n";
+  }
+  ForageRun run = RunForage({"--config", config, "-", "--resolve", Resolve("a.test", server),
+                             "--resolve", Resolve("b.test", server), "--no-robots", "-j", "2"},
+                            input);
+  REQUIRE(run.exit_code == 0);
+  json stats = server.Stats();
+  std::vector<double> a = stats["hosts"]["a.test"]["starts_ms"].get<std::vector<double>>();
+  REQUIRE(a.size() == 4);
+  std::sort(a.begin(), a.end());
+  for (std::size_t i = 1; i < a.size(); ++i) CHECK(a[i] - a[i - 1] >= 290);
+  CHECK(stats["hosts"]["b.test"]["max_in_flight"].get<int>() >= 1);
 }
 
 }  // namespace forage::test

@@ -47,7 +47,7 @@ TEST_CASE("An empty jar gives no Cookie header, whatever the URL", "[cookie]") {
   CHECK(jar.Save(kNow) == kHeaderComment);
 }
 
-TEST_CASE("A Set-Cookie header's name and value run to the first ';' and are trimmed", "[cookie]") {
+TEST_CASE("A Set-Cookie header's name and value run to the first semicolon and are trimmed", "[cookie]") {
   struct Case {
     std::string_view set_cookie;
     std::string_view header;  // sent back to the same URL; "" when refused
@@ -108,7 +108,7 @@ TEST_CASE("Attribute names are case-insensitive and the last of each wins", "[co
         "www.example.com\tFALSE\t/\tFALSE\t1700000010\te\t5\n");
 }
 
-TEST_CASE("Max-Age and Expires set the expiry; Max-Age wins; the past deletes", "[cookie]") {
+TEST_CASE("Max-Age and Expires set the expiry, Max-Age wins, the past deletes", "[cookie]") {
   SECTION("Max-Age counts from now; expired at that second") {
     CookieJar jar;
     SetAll(jar, "http://example.com/", {"a=1; Max-Age=60"});
@@ -404,7 +404,7 @@ TEST_CASE("The __Secure- and __Host- prefixes are enforced, in any case", "[cook
   }
 }
 
-TEST_CASE("Longer paths come first, then earlier-created; a replacement keeps its place",
+TEST_CASE("Longer paths come first, then earlier-created, and a replacement keeps its place",
           "[cookie]") {
   CookieJar jar;
   SetAll(jar, "https://example.com/", {"a=1; Path=/", "b=2; Path=/x", "c=3; Path=/"});
@@ -592,7 +592,7 @@ TEST_CASE("Load reads a cookie file as curl writes it", "[cookie]") {
         "xn--bcher-kva.example\tFALSE\t/\tFALSE\t0\tidn\t1\n");
 }
 
-TEST_CASE("Load adds to the jar; a later line replaces an earlier one in place", "[cookie]") {
+TEST_CASE("Load adds to the jar, and a later line replaces an earlier one in place", "[cookie]") {
   CookieJar jar;
   SetAll(jar, "https://example.com/", {"a=1", "b=2"});
   REQUIRE(jar.Load("example.com\tFALSE\t/\tFALSE\t0\ta\tfile\n"
