@@ -48,11 +48,14 @@ Result<HostSettings> HostTable(const std::string& path, std::string_view pattern
   HostSettings host;
   host.pattern = std::string(pattern);
   const std::string prefix = "hosts.\"" + host.pattern + "\".";
-  for (auto&& [raw_key, node] : table) {
-    std::string key(raw_key.str());
+  for (auto&& [raw_key, value] : table) {
+    // Named references: clang 14 lets no lambda capture a structured binding.
+    const toml::node& node = value;
+    const std::string given(raw_key.str());
+    std::string key = given;
     std::replace(key.begin(), key.end(), '_', '-');
     auto bad = [&](const std::string& why) {
-      return Status::InvalidArgument(Where(path, node, prefix + std::string(raw_key.str())) + why);
+      return Status::InvalidArgument(Where(path, node, prefix + given) + why);
     };
     auto text = [&]() -> Result<std::string> {
       if (!node.is_string()) return bad("must be a string");
