@@ -78,7 +78,7 @@ void CheckNoSecret(const ForageRun& run, const std::vector<std::string>& secrets
 
 }  // namespace
 
-TEST_CASE("Headers given with -H go with every request, and an empty one removes curl's", "[request]") {
+TEST_CASE("Headers given with -H go with every request, and an empty one removes curl's", "[request][integration]") {
   TestServer server;
   ForageRun run = RunForage({"--url", server.Url("/echo"), "--no-robots", "-H", "X-Test: one",
                              "-H", "X-Other:two", "-H", "Accept:", "-j", "1"});
@@ -99,7 +99,7 @@ TEST_CASE("Headers given with -H go with every request, and an empty one removes
   CHECK(seen[0]["headers"]["x-from-file"] == json({"yes"}));
 }
 
-TEST_CASE("A malformed header is a usage error naming it", "[request]") {
+TEST_CASE("A malformed header is a usage error naming it", "[request][integration]") {
   for (const std::string& bad : {std::string("no colon here"), std::string("X-A: a\r\nX-B: b"),
                                  std::string(": no name"), std::string("User-Agent: x")}) {
     INFO(bad);
@@ -117,7 +117,7 @@ TEST_CASE("A malformed header is a usage error naming it", "[request]") {
 }
 
 TEST_CASE("A login's session cookie reaches every later page, whichever fetcher sends it",
-          "[request][cookies]") {
+          "[request][cookies][integration]") {
   TestServer server;
   TempDir dir;
   const std::string jar = dir.path() + "/jar.txt";
@@ -158,7 +158,7 @@ TEST_CASE("A login's session cookie reaches every later page, whichever fetcher 
   CHECK(anonymous.records[0]["status"] == 403);
 }
 
-TEST_CASE("With --state and no jar file the session lives in the state", "[request][cookies]") {
+TEST_CASE("With --state and no jar file the session lives in the state", "[request][cookies][integration]") {
   TestServer server;
   TempDir dir;
   const std::string state = dir.path() + "/state.db";
@@ -177,7 +177,7 @@ TEST_CASE("With --state and no jar file the session lives in the state", "[reque
 }
 
 TEST_CASE("A cookie for a public suffix is refused, and --cookie goes to listed hosts only",
-          "[request][cookies]") {
+          "[request][cookies][integration]") {
   TestServer server;
   const std::vector<std::string> resolve = {"--resolve", Resolve("www.example.co.uk", server),
                                             "--resolve", Resolve("other.co.uk", server)};
@@ -198,7 +198,7 @@ TEST_CASE("A cookie for a public suffix is refused, and --cookie goes to listed 
 
 TEST_CASE(
     "The --user password goes to the listed origin only, not to a redirect's or a link's host",
-          "[request][credentials]") {
+          "[request][credentials][integration]") {
   TestServer server;
   TempDir dir;
   const std::string other = server.HostUrl("b.test", "/echo");
@@ -234,7 +234,7 @@ TEST_CASE(
 }
 
 TEST_CASE("Credentials: Digest, a bearer token from the environment, .netrc, FORAGE_PASSWORD",
-          "[request][credentials]") {
+          "[request][credentials][integration]") {
   TestServer server;
   ForageRun digest = RunForage({"--url", server.Url("/digest/1"), "--no-robots", "-j", "1",
                                 "--user", "user:secret", "--auth", "digest"});
@@ -275,7 +275,7 @@ TEST_CASE("Credentials: Digest, a bearer token from the environment, .netrc, FOR
 }
 
 TEST_CASE("A host table's credentials go to its hosts over https, never over plain http",
-          "[request][credentials][tls]") {
+          "[request][credentials][tls][integration]") {
   const TestCerts& certs = GetTestCerts();
   TestServer https_server(TlsServerFlags(certs));
   TestServer http_server;
@@ -309,7 +309,7 @@ TEST_CASE("A host table's credentials go to its hosts over https, never over pla
   CheckNoSecret(run, {"user:secret"});
 }
 
-TEST_CASE("Host tables set per-host and headers, the most specific one winning", "[request][hosts]") {
+TEST_CASE("Host tables set per-host and headers, the most specific one winning", "[request][hosts][integration]") {
   TestServer server;
   TempDir dir;
   const std::string config =
@@ -340,7 +340,7 @@ TEST_CASE("Host tables set per-host and headers, the most specific one winning",
 }
 
 TEST_CASE("TLS: refused without the CA, ok with --cacert, --capath or --insecure (warned once)",
-          "[request][tls]") {
+          "[request][tls][integration]") {
   const TestCerts& certs = GetTestCerts();
   TestServer server(TlsServerFlags(certs));
   const std::string url = server.Url("/page/1");
@@ -381,7 +381,7 @@ TEST_CASE("TLS: refused without the CA, ok with --cacert, --capath or --insecure
   CHECK(Has(missing.err, "--cacert: /nonexistent/ca.pem"));
 }
 
-TEST_CASE("Mutual TLS: the client certificate opens the door", "[request][tls]") {
+TEST_CASE("Mutual TLS: the client certificate opens the door", "[request][tls][integration]") {
   const TestCerts& certs = GetTestCerts();
   TestServer server(TlsServerFlags(certs, /*mutual=*/true));
   const std::string url = server.Url("/page/1");
@@ -401,7 +401,7 @@ TEST_CASE("Mutual TLS: the client certificate opens the door", "[request][tls]")
 }
 
 TEST_CASE("An HTTP proxy carries every request, https by CONNECT, its password kept out of logs",
-          "[request][proxy]") {
+          "[request][proxy][integration]") {
   REQUIRE_PROGRAM(TinyproxyAvailable(), "tinyproxy");
   auto proxy = HttpProxy::Start({.user = "pu", .password = "pr0xypass"});
   TestServer server;
@@ -448,7 +448,7 @@ TEST_CASE("An HTTP proxy carries every request, https by CONNECT, its password k
   CHECK_FALSE(Has(bad.err, "pr0xypass"));
 }
 
-TEST_CASE("The proxy from the environment, as curl reads it", "[request][proxy]") {
+TEST_CASE("The proxy from the environment, as curl reads it", "[request][proxy][integration]") {
   REQUIRE_PROGRAM(TinyproxyAvailable(), "tinyproxy");
   auto proxy = HttpProxy::Start();
   TestServer server;
@@ -469,7 +469,7 @@ TEST_CASE("The proxy from the environment, as curl reads it", "[request][proxy]"
 }
 
 TEST_CASE("A SOCKS5 proxy carries every request, and --deny-private judges the host by name",
-          "[request][proxy]") {
+          "[request][proxy][integration]") {
   REQUIRE_PROGRAM(MicrosocksAvailable(), "microsocks");
   auto proxy = SocksProxy::Start({.user = "su", .password = "s0ckspass",
                                   .bind_address = "127.0.0.2"});
@@ -498,7 +498,7 @@ TEST_CASE("A SOCKS5 proxy carries every request, and --deny-private judges the h
 }
 
 TEST_CASE("With --keep-headers records carry each response's headers, never a cookie's value",
-          "[request][headers]") {
+          "[request][headers][integration]") {
   TestServer server;
   ForageRun run = RunForage({"--url", server.Url("/login?value=v4lue"), "--no-robots", "-j", "1",
                              "--keep-headers"});
@@ -518,7 +518,7 @@ TEST_CASE("With --keep-headers records carry each response's headers, never a co
 namespace forage::test {
 
 TEST_CASE("The cookie jar is written whole when SIGTERM stops the run, and at --max-time",
-          "[request][cookies]") {
+          "[request][cookies][integration]") {
   TestServer server;
   TempDir dir;
   const std::string jar = dir.path() + "/jar.txt";
@@ -539,7 +539,7 @@ TEST_CASE("The cookie jar is written whole when SIGTERM stops the run, and at --
   server.Release();
 }
 
-TEST_CASE("A host table's delay spaces its host's requests", "[request][hosts]") {
+TEST_CASE("A host table's delay spaces its host's requests", "[request][hosts][integration]") {
   TestServer server;
   TempDir dir;
   const std::string config = dir.Write("f.toml", "[hosts.\"a.test\"]\ndelay = \"300ms\"\n");

@@ -70,7 +70,7 @@ bool Has(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-TEST_CASE("The test server speaks HTTPS that only its CA verifies", "[test-support][tls]") {
+TEST_CASE("The test server speaks HTTPS that only its CA verifies", "[test-support][integration][tls]") {
   const TestCerts& certs = GetTestCerts();
   TestServer server(TlsServerFlags(certs));
   REQUIRE(server.scheme() == "https");
@@ -106,7 +106,7 @@ TEST_CASE("The test server speaks HTTPS that only its CA verifies", "[test-suppo
 }
 
 TEST_CASE("Under mutual TLS the test server wants a client certificate its CA signed",
-          "[test-support][tls]") {
+          "[test-support][integration][tls]") {
   const TestCerts& certs = GetTestCerts();
   TestServer server(TlsServerFlags(certs, /*mutual=*/true));
   const std::string url = server.Url("/page/1");
@@ -129,7 +129,7 @@ TEST_CASE("Under mutual TLS the test server wants a client certificate its CA si
   CHECK(server.Stats()["hosts"]["127.0.0.1"]["requests"] == 2);
 }
 
-TEST_CASE("The test server logs each request's host, target, peer and headers", "[test-support]") {
+TEST_CASE("The test server logs each request's host, target, peer and headers", "[test-support][integration]") {
   TestServer server;
   const std::string resolve = "a.test:" + std::to_string(server.port()) + ":127.0.0.1";
   CurlResult echo = Curl({"-H", "X-Test: one", "-H", "X-Test: two", "-H", "Cookie: k=v",
@@ -163,7 +163,7 @@ TEST_CASE("The test server logs each request's host, target, peer and headers", 
 }
 
 TEST_CASE("The credential routes answer 401 until Basic, Digest or Bearer is right",
-          "[test-support]") {
+          "[test-support][integration]") {
   TestServer server;
   CurlResult basic = Curl({server.Url("/basic/1")});
   CHECK(basic.status == 401);
@@ -194,7 +194,7 @@ TEST_CASE("The credential routes answer 401 until Basic, Digest or Bearer is rig
   CHECK(Curl({"-H", "Authorization: Bearer t2", server.Url("/bearer/1?token=t2")}).status == 200);
 }
 
-TEST_CASE("/login sets the cookie /private pages want, also on a redirect", "[test-support]") {
+TEST_CASE("/login sets the cookie /private pages want, also on a redirect", "[test-support][integration]") {
   TestServer server;
   TempDir dir;
   const std::string jar = dir.path() + "/cookies.txt";
@@ -222,7 +222,7 @@ TEST_CASE("/login sets the cookie /private pages want, also on a redirect", "[te
 }
 
 TEST_CASE("tinyproxy carries plain requests with a Via header, and CONNECT tunnels",
-          "[test-support][proxy]") {
+          "[test-support][integration][proxy]") {
   REQUIRE_PROGRAM(TinyproxyAvailable(), "tinyproxy");
   auto proxy = HttpProxy::Start();
   TestServer server;
@@ -249,7 +249,7 @@ TEST_CASE("tinyproxy carries plain requests with a Via header, and CONNECT tunne
 }
 
 TEST_CASE("tinyproxy with BasicAuth answers 407 without the credentials, 401 to wrong ones",
-          "[test-support][proxy]") {
+          "[test-support][integration][proxy]") {
   REQUIRE_PROGRAM(TinyproxyAvailable(), "tinyproxy");
   auto proxy = HttpProxy::Start({.user = "pu", .password = "pp"});
   TestServer server;
@@ -265,7 +265,7 @@ TEST_CASE("tinyproxy with BasicAuth answers 407 without the credentials, 401 to 
   CHECK(proxy->Requests().size() == 3);
 }
 
-TEST_CASE("microsocks carries requests, from 127.0.0.2 when bound there", "[test-support][proxy]") {
+TEST_CASE("microsocks carries requests, from 127.0.0.2 when bound there", "[test-support][integration][proxy]") {
   REQUIRE_PROGRAM(MicrosocksAvailable(), "microsocks");
   auto proxy = SocksProxy::Start({.bind_address = "127.0.0.2"});
   TestServer server;
@@ -285,7 +285,7 @@ TEST_CASE("microsocks carries requests, from 127.0.0.2 when bound there", "[test
 }
 
 TEST_CASE("microsocks with a user and password refuses clients without them",
-          "[test-support][proxy]") {
+          "[test-support][integration][proxy]") {
   REQUIRE_PROGRAM(MicrosocksAvailable(), "microsocks");
   auto proxy = SocksProxy::Start({.user = "su", .password = "sp"});
   TestServer server;
