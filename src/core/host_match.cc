@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/url_host.h"
 
 namespace forage {
@@ -109,9 +110,7 @@ bool NoProxyMatches(std::string_view noproxy, std::string_view host) {
     noproxy.remove_prefix(std::min(end + 1, noproxy.size()));
     if (entry.empty()) continue;
     if (entry == "*") return true;
-    std::string lowered(entry.starts_with('.') ? entry.substr(1) : entry);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lowered = AsciiLowered(entry.starts_with('.') ? entry.substr(1) : entry);
     std::string_view e = Unbracket(lowered);
     if (e.empty()) continue;
     if (bare == e || EndsWithLabel(bare, e)) return true;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/ascii.h"
 #include "core/url_host.h"
 #include "core/whatwg_url.h"
 #include "crawl/cookie_date.h"
@@ -39,7 +40,6 @@ std::string_view TrimWsp(std::string_view s) {
   return s;
 }
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -174,12 +174,6 @@ std::optional<SetCookie> ParseSetCookie(std::string_view header, std::string* wh
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
-
 bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -265,7 +259,7 @@ bool CookieJar::SetFromHeader(std::string_view url, std::string_view set_cookie,
   std::string domain;
   if (header->domain) {
     if (!IsAscii(*header->domain)) return refuse(naming + "Domain is not ASCII");
-    domain = Lower(*header->domain);
+    domain = AsciiLowered(*header->domain);
   }
   if (!domain.empty() && IsPublicSuffix(domain)) {
     if (domain != host) return refuse(naming + "Domain \"" + domain + "\" is a public suffix");

@@ -270,7 +270,7 @@ bool Master::PushTo(JobId id, bool confirm) {
   // robots.txt job follows its redirects inside curl, so its last request
   // is known to have gone only once it ends (Finish).
   fetch.report_sent = confirm && !job.robots;
-  session->Shape(job, &fetch, UnixMillisNow() / 1000);
+  session->Shape(job, &fetch);
   const std::string frame = wire::EncodeJob(fetch);
   if (frame.size() > WorkQueue::kCapacityBytes) {
     // No ring can ever hold it, and waiting for one would hold up every job

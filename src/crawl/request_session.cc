@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/time_format.h"
 #include "core/url.h"
 #include "fetch/request_plan.h"
 
@@ -34,8 +35,8 @@ void RequestSession::NoteListed(std::string_view url) {
   }
 }
 
-bool RequestSession::Trusted(std::string_view origin) const {
-  return !trusted_.empty() && trusted_.count(std::string(origin)) > 0;
+bool RequestSession::Trusted(const std::string& origin) const {
+  return !trusted_.empty() && trusted_.count(origin) > 0;
 }
 
 Status RequestSession::LoadJar(std::string_view text, std::string_view where,
@@ -47,9 +48,11 @@ Status RequestSession::LoadJar(std::string_view text, std::string_view where,
 
 std::string RequestSession::SaveJar(std::int64_t now_s) const { return jar_.Save(now_s); }
 
-void RequestSession::Shape(const Job& job, wire::FetchJob* fetch, std::int64_t now_s) {
+void RequestSession::Shape(const Job& job, wire::FetchJob* fetch) {
   if (needs_trust_ && job.origin) fetch->trusted = Trusted(*job.origin);
-  if (cookies_ && !job.robots && !jar_.empty()) fetch->cookie = jar_.HeaderFor(fetch->url, now_s);
+  if (cookies_ && !job.robots && !jar_.empty()) {
+    fetch->cookie = jar_.HeaderFor(fetch->url, UnixMillisNow() / 1000);
+  }
 }
 
 void RequestSession::Absorb(const wire::FetchResult& result, std::int64_t now_s) {

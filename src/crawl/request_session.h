@@ -29,7 +29,7 @@ class RequestSession {
   bool NeedsTrust() const { return needs_trust_; }
   // A listed URL, as the input gave it: its origin becomes trusted.
   void NoteListed(std::string_view url);
-  bool Trusted(std::string_view origin) const;
+  bool Trusted(const std::string& origin) const;
 
   // The cookie jar: read from `text` (a Netscape cookie file's contents, or
   // what a state kept), named `where` in messages.
@@ -40,8 +40,9 @@ class RequestSession {
   void MarkSaved() { changed_ = false; }
   std::size_t JarSize() const { return jar_.size(); }
 
-  // Fills in what the master adds to a job for its fetcher.
-  void Shape(const Job& job, wire::FetchJob* fetch, std::int64_t now_s);
+  // Fills in what the master adds to a job for its fetcher (the jar's
+  // cookies as of now). Costs nothing when no setting needs it.
+  void Shape(const Job& job, wire::FetchJob* fetch);
   // Takes in a result's Set-Cookie values (for the URL that answered).
   void Absorb(const wire::FetchResult& result, std::int64_t now_s);
 

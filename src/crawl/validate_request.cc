@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "core/ascii.h"
 #include "core/host_match.h"
 #include "fetch/request_plan.h"
 
@@ -93,9 +94,7 @@ Status CheckProxy(std::string_view flag, std::string_view proxy) {
   };
   std::string_view rest = proxy;
   if (const std::size_t scheme = proxy.find("://"); scheme != std::string_view::npos) {
-    std::string name(proxy.substr(0, scheme));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string name = AsciiLowered(proxy.substr(0, scheme));
     const char* known[] = {"http", "https", "socks4", "socks4a", "socks5", "socks5h"};
     if (std::none_of(std::begin(known), std::end(known),
                      [&](const char* k) { return name == k; })) {

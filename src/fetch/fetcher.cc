@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
@@ -180,10 +181,7 @@ void CollectHeader(Transfer* t, std::string_view line) {
     return;
   }
   t->header_bytes += name.size() + value.size();
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  t->headers_kept.emplace_back(std::move(lower), std::string(value));
+  t->headers_kept.emplace_back(AsciiLowered(name), std::string(value));
 }
 
 // Why a redirect of `t` (its Location header just read) may not be

@@ -6,18 +6,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "core/host_match.h"
 #include "core/url.h"
 
 namespace forage {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -67,7 +61,7 @@ std::optional<std::string> RefuseHostByName(const AddressPolicy& policy, std::st
 std::string HeaderName(std::string_view line) {
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return "";
-  return Lower(Trim(line.substr(0, colon)));
+  return AsciiLowered(Trim(line.substr(0, colon)));
 }
 
 bool IsSecretHeader(std::string_view lower_name) {

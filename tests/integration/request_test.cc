@@ -22,12 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-#define REQUIRE_PROGRAM(available, name)          \
-  if (!(available)) {                             \
-    WARN(name " is not installed: test skipped"); \
-    return;                                       \
-  }
-
 bool Has(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -18,12 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-#define REQUIRE_PROGRAM(available, name)          \
-  if (!(available)) {                             \
-    WARN(name " is not installed: test skipped"); \
-    return;                                       \
-  }
-
 struct CurlResult {
   int exit = -1;        // curl's exit status: 0, 60 (certificate refused), ...
   int status = 0;       // the last response's HTTP status, 0 without one

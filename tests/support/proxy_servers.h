@@ -13,6 +13,14 @@ namespace forage::test {
 // set, else `tinyproxy` / `microsocks` on $PATH (or in /usr/sbin); "" when
 // there is none. Catch2 2 has no SKIP: a test that needs one WARNs and
 // returns when the matching *Available() is false.
+// In a test: skips it, with a warning, when a Debian program it starts
+// (tinyproxy, microsocks) is not installed.
+#define REQUIRE_PROGRAM(available, name)          \
+  if (!(available)) {                             \
+    WARN(name " is not installed: test skipped"); \
+    return;                                       \
+  }
+
 std::string TinyproxyPath();
 std::string MicrosocksPath();
 bool TinyproxyAvailable();
