@@ -110,6 +110,19 @@ struct TlsSettings {
   bool operator==(const TlsSettings&) const = default;
 };
 
+// Where a run archives what it fetched (--warc): a set of WARC/1.1 files,
+// `path` (".warc.gz" added unless it ends so) and then PATH-00001.warc.gz
+// and on, each record its own gzip member.
+struct WarcSettings {
+  std::string path;  // "" = no archive
+  // A file is closed, and the next one begun, once it is this long (the
+  // last exchange written can take it past).
+  std::uint64_t max_size = 1ull << 30;
+  // Lines of the warcinfo record that begins each file ("key: value\r\n"
+  // each), after forage's own: the run's settings, never a secret.
+  std::string info;
+};
+
 // Everything a fetcher process needs to fetch and extract pages: the part of
 // a run's options that crosses to the fetchers, whole (the wire layer
 // encodes it as the fetcher's configuration). Each field has the default
@@ -182,6 +195,10 @@ struct FetchSettings {
   bool cookies = true;
   // Records carry the response's headers (Record::headers).
   bool keep_headers = false;
+  // --warc: each fetcher archives every HTTP exchange of a page (its
+  // request, and its response as it travelled) in WARC/1.1 files of the set
+  // `warc.path` names; empty: none. See WarcSettings.
+  WarcSettings warc;
 
   // Extraction, for HTML pages.
   ExtractSettings extract;

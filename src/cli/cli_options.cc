@@ -427,6 +427,16 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("FILE");
   app.add_flag("--keep-headers", o.fetch.keep_headers,
                "add each response's headers to its record (names lower-cased)");
+  app.add_option("--warc", o.fetch.warc.path,
+                 "archive each page's HTTP exchange, as it travelled, in WARC/1.1 files: PATH "
+                 "(.warc.gz added unless it ends so), then PATH-00001.warc.gz and on")
+      ->type_name("PATH");
+  app.add_option("--warc-max-size", o.fetch.warc.max_size,
+                 "begin a new WARC file once one is this long (suffixes k, M, G: 1024-based)")
+      ->default_str("1G")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 44))
+      ->type_name("SIZE");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")

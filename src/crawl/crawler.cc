@@ -92,6 +92,7 @@ Status Master::Prepare() {
                                 : std::max(1u, std::thread::hardware_concurrency());
   if (Status st = ValidateOptions(options); !st.ok()) return st;
   if (Status st = OpenSession(); !st.ok()) return st;
+  if (Status st = OpenWarc(); !st.ok()) return st;
   Ended resumed_ended;
   node = nullptr;
   if (!options.frontier.empty()) {

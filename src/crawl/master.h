@@ -20,6 +20,7 @@
 #include "crawl/frontier.h"
 #include "crawl/hold_log.h"
 #include "crawl/job_table.h"
+#include "archive/warc_set.h"
 #include "crawl/request_session.h"
 #include "crawl/url_source.h"
 #include "forage/crawler.h"
@@ -90,6 +91,8 @@ struct Master {
   std::size_t Room() const;
   void ReportProgress();
   void StopFor(const Status& st);
+  Status OpenWarc();
+  void CloseWarc();
   Status OpenSession();
   void StoreSession();
 
@@ -100,6 +103,7 @@ struct Master {
   // nullptr when this master crawls alone.
   CrawlNode* node = nullptr;
   std::unique_ptr<FetcherSupervisor> fetchers;
+  std::optional<WarcLedger> warc;  // --warc: the set the fetchers write
   // Trusted origins and the cookie jar (see RequestSession).
   std::optional<RequestSession> session;
   JobTable jobs;  // claimed from the frontier: held by a slot, or about to be

@@ -81,6 +81,7 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
               "the run stopped before this URL finished: " + fatal.message());
     }
     fetchers.reset();
+    CloseWarc();
     LeaveCrawl();
     if (!options.cookie_jar.empty()) StoreSession();
     finish_summary();
@@ -92,6 +93,7 @@ Result<CrawlSummary> Master::Conclude(Clock::time_point run_started) {
     Drain();
   }
   fetchers.reset();
+  CloseWarc();
   LeaveCrawl();
   StoreSession();  // a state keeps the jar with the commit below
   if (!fatal.ok()) {

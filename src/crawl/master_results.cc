@@ -42,6 +42,10 @@ bool Master::HandleFrame(std::size_t slot, std::string_view payload) {
     if (jobs.IsAssigned(sent->id, slot)) frontier->Sent(*jobs.Find(sent->id), at);
     return true;
   }
+  if (std::optional<std::uint32_t> serial = wire::DecodeWarcOpened(payload)) {
+    if (warc) warc->Opened(slot, *serial);
+    return true;
+  }
   std::optional<wire::FetchResult> result = wire::DecodeResult(payload);
   if (!result) return false;
   HandleResult(slot, *result);
@@ -54,6 +58,13 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
             ", which it does not hold; ignored");
     return;
   }
+  if (!r.warc_error.empty()) {
+    // The archive cannot hold this exchange: the run stops, as for a failed
+    // output, and the URL stays unfinished (its records were cut off).
+    StopFor(Status::IOError("--warc: " + r.warc_error));
+    return;
+  }
+  if (warc && r.warc.length > 0) warc->Taken(slot, r.warc.serial, r.warc.offset + r.warc.length);
   deaths_since_progress = 0;
   ++summary.results_per_fetcher[slot];
   const Clock::time_point now = Clock::now();
@@ -144,6 +155,11 @@ void Master::Redirected(Job job, const wire::FetchResult& r, Clock::time_point n
 // of memory) was most likely killed by that page: then only that page
 // counts the death, and the others go back as they were.
 void Master::OnDeath(const FetcherSupervisor::Event& death) {
+  // Records it wrote for results it never sent go: those URLs are fetched
+  // (and archived) again.
+  if (warc) {
+    if (Status st = warc->Gone(death.slot); !st.ok()) StopFor(Status::IOError("--warc: " + st.message()));
+  }
   std::vector<JobId> held = jobs.TakeAssigned(death.slot);
   JobId parsing = death.parsing;
   if (std::find(held.begin(), held.end(), parsing) == held.end()) parsing = 0;

@@ -59,6 +59,8 @@ struct Transfer {
   bool headers_cut = false;
   std::vector<std::string> set_cookies;
   std::vector<std::pair<std::string, std::string>> headers_kept;
+  // --warc: the request and response as they travelled; null otherwise.
+  std::unique_ptr<ExchangeCapture> capture;
 };
 
 namespace {
@@ -128,6 +130,39 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* addr
   }
   ++t->sockets;
   return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// With --warc, curl's debug callback: what went over the connection, before
+// curl undid the transfer and content coding (the body as sent).
+int OnDebug(CURL*, curl_infotype type, char* data, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  switch (type) {
+    case CURLINFO_HEADER_OUT:
+      t->capture->OnRequestHead(std::string_view(data, n));
+      break;
+    case CURLINFO_HEADER_IN:
+      t->capture->OnResponseHead(std::string_view(data, n));
+      break;
+    case CURLINFO_DATA_IN:
+      t->capture->OnBody(std::string_view(data, n));
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
+// The URL without its user info (credentials never reach the archive).
+std::string WithoutUserInfo(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const std::size_t start = scheme + 3;
+  const std::size_t end = url.find_first_of("/?#", start);
+  const std::string_view authority =
+      url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
 }
 
 // Called once the connection is ready and right before the request is
@@ -316,9 +351,21 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchSettings& settings, 
     resolve.release();
     resolve.reset(grown);
   }
-  return std::unique_ptr<Fetcher>(new Fetcher(settings, std::move(fields).value(), std::move(multi),
+  std::unique_ptr<Fetcher> fetcher(new Fetcher(settings, std::move(fields).value(), std::move(multi),
                                               std::move(resolve), std::move(on_parse),
                                               std::move(big_parse_token), std::move(on_sent)));
+  if (!settings.warc.path.empty()) {
+    fetcher->warc_ = std::make_unique<WarcWriter>(settings.warc.path, settings.warc.max_size,
+                                                  settings.warc.info, nullptr);
+  }
+  return fetcher;
+}
+
+void Fetcher::SetWarcOpened(WarcWriter::OpenedHook opened) {
+  if (warc_) {
+    warc_ = std::make_unique<WarcWriter>(settings_.warc.path, settings_.warc.max_size,
+                                         settings_.warc.info, std::move(opened));
+  }
 }
 
 Fetcher::Fetcher(const FetchSettings& settings, std::vector<CompiledField> fields, CurlMulti multi,
@@ -364,6 +411,14 @@ void Fetcher::Start(wire::FetchJob job) {
   }
   curl_easy_setopt(h, CURLOPT_URL, t->job.url.c_str());
   curl_easy_setopt(h, CURLOPT_PRIVATE, t.get());
+  if (warc_ && !robots) {
+    // The raw body may be a little longer than the decoded one (chunks),
+    // and not much: more is cut, and its record says so.
+    t->capture = std::make_unique<ExchangeCapture>(t->max_bytes + t->max_bytes / 8 + (64 << 10));
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, OnDebug);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, t.get());
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+  }
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -480,12 +535,13 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
     curl_multi_remove_handle(multi_.get(), t->easy.get());
     bool parse = false;
     wire::FetchResult r = Finish(*t, msg->data.result, &parse);
+    std::unique_ptr<WarcExchange> archive = TakeExchange(*t, r);
     // The header list dies with the transfer; an idle handle must not point at it.
     curl_easy_setopt(t->easy.get(), CURLOPT_HTTPHEADER, nullptr);
     idle_.push_back(std::move(t->easy));
     if (parse && t->body.size() > kBigPageBytes) {
       // Behind any page already waiting, so that big pages keep their order.
-      deferred_.push_back(PendingParse{std::move(r), std::move(t->body)});
+      deferred_.push_back(PendingParse{std::move(r), std::move(t->body), std::move(archive)});
       continue;
     }
     if (parse) {
@@ -493,6 +549,7 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
       Parse(r, t->body);
       if (on_parse_) on_parse_(r.id, false);
     }
+    Archive(std::move(archive), r);
     finished->push_back(std::move(r));
   }
   for (wire::FetchResult& r : failed_to_start_) finished->push_back(std::move(r));
@@ -528,8 +585,54 @@ void Fetcher::ParseDeferred(std::vector<wire::FetchResult>* finished) {
     ::malloc_trim(0);
     if (token == Token::kTaken) ReleaseToken();
     if (on_parse_) on_parse_(p.result.id, false);
+    Archive(std::move(p.archive), p.result);
     finished->push_back(std::move(p.result));
   }
+}
+
+std::unique_ptr<WarcExchange> Fetcher::TakeExchange(Transfer& t, const wire::FetchResult& r) {
+  if (!t.capture || !t.capture->has_response()) return nullptr;
+  auto x = std::make_unique<WarcExchange>();
+  x->target_uri = WithoutUserInfo(t.job.url);
+  x->date_ms = t.fetched_at_ms;
+  char* ip = nullptr;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip);
+  if (ip) x->ip = ip;
+  x->not_modified = r.status == 304;
+  // Why the body is not whole, in WARC-Truncated's words.
+  switch (r.error) {
+    case ErrorKind::kNone:
+    case ErrorKind::kHttp:
+      break;
+    case ErrorKind::kTooLarge:
+      x->truncated = "length";
+      break;
+    case ErrorKind::kTimeout:
+      x->truncated = "time";
+      break;
+    case ErrorKind::kNetwork:
+      x->truncated = "disconnect";
+      break;
+    default:
+      x->truncated = "unspecified";
+      break;
+  }
+  if (x->truncated.empty() && t.capture->body_cut()) x->truncated = "length";
+  x->capture = std::move(t.capture);
+  return x;
+}
+
+void Fetcher::Archive(std::unique_ptr<WarcExchange> x, wire::FetchResult& r) {
+  if (!x) return;
+  x->outlinks = r.links;
+  Result<WarcExtent> written = warc_->Write(*x);
+  if (!written.ok()) {
+    r.warc_error = written.status().message();
+    return;
+  }
+  r.warc.serial = written.value().serial;
+  r.warc.offset = written.value().offset;
+  r.warc.length = written.value().length;
 }
 
 Fetcher::Token Fetcher::TryTakeToken() {

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "archive/exchange_capture.h"
+#include "archive/warc_writer.h"
 #include "core/curl_ptr.h"
 #include "core/fd.h"
 #include "fetch/address_guard.h"
@@ -85,6 +87,10 @@ class Fetcher {
   // appends their results. Cheap when there are none.
   void ParseDeferred(std::vector<wire::FetchResult>* finished);
 
+  // With FetchSettings::warc: called when this fetcher creates a file of the
+  // WARC set, before writing to it (see WarcWriter::OpenedHook).
+  void SetWarcOpened(WarcWriter::OpenedHook opened);
+
   // Waits until curl has work, `extra_fd` is readable, or `timeout_ms` pass.
   // extra_fd < 0: none. Sets *extra_ready when extra_fd woke us.
   Status Wait(int extra_fd, int timeout_ms, bool* extra_ready);
@@ -94,6 +100,7 @@ class Fetcher {
   struct PendingParse {
     wire::FetchResult result;
     std::string body;
+    std::unique_ptr<WarcExchange> archive;  // its WARC records, still to write
     bool logged = false;  // its deferral was logged
   };
   enum class Token { kTaken, kBusy, kNone };
@@ -107,6 +114,13 @@ class Fetcher {
   // Decodes and parses `body` into r's page data (the caller runs the
   // parse watch around it).
   void Parse(wire::FetchResult& r, const std::string& body);
+  // With a WARC writer: what to archive of finished transfer t (nullptr for
+  // nothing: no response came, or a robots.txt job).
+  std::unique_ptr<WarcExchange> TakeExchange(Transfer& t, const wire::FetchResult& r);
+  // Writes the exchange's records, once r holds the page's links, and
+  // notes their place in r. Called right before r is handed out, so that
+  // the records of the results a fetcher sends are in its file in order.
+  void Archive(std::unique_ptr<WarcExchange> exchange, wire::FetchResult& r);
   Token TryTakeToken();
   void ReleaseToken();
 
@@ -126,6 +140,7 @@ class Fetcher {
   UniqueFd big_parse_token_;           // own open file description; invalid: none
   std::deque<PendingParse> deferred_;  // big pages waiting for the token, in order
   ParseArena arena_;                   // one parse at a time, so one arena serves them all
+  std::unique_ptr<WarcWriter> warc_;   // --warc; null: none
 };
 
 // This process's own open file description of the big-parse token open as

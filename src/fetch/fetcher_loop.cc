@@ -133,6 +133,11 @@ int RunFetcher(const FetchSettings& settings, WorkQueue queue, int doorbell_fd, 
     return kFetcherExitCannotWork;
   }
   Fetcher& fetcher = *created.value();
+  // A WARC file is told before anything is written to it, at once: the
+  // master must know which file a fetcher held if it dies.
+  fetcher.SetWarcOpened([result_fd](std::uint32_t serial) {
+    (void)WriteAll(result_fd, wire::EncodeWarcOpened(serial));
+  });
   // Ready: the master hands this fetcher work only from now on, so that a
   // slow start (a program loading its libraries) does not delay the first
   // requests behind --delay's back.

@@ -139,7 +139,26 @@ std::string EncodeResult(const FetchResult& r) {
     w.Str(name);
     w.Str(value);
   }
+  w.U32(r.warc.serial);
+  w.U64(r.warc.offset);
+  w.U64(r.warc.length);
+  w.Str(r.warc_error);
   return std::move(w).Finish();
+}
+
+std::string EncodeWarcOpened(std::uint32_t serial) {
+  Writer w(MessageType::kWarcOpened);
+  w.U32(serial);
+  return std::move(w).Finish();
+}
+
+std::optional<std::uint32_t> DecodeWarcOpened(std::string_view payload) {
+  Reader r(payload);
+  std::uint32_t serial = 0;
+  if (!ExpectType(r, MessageType::kWarcOpened) || !r.U32(&serial) || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  return serial;
 }
 
 std::string EncodeSent(const RequestSent& sent) {
@@ -223,6 +242,9 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
     w.U64(static_cast<std::uint64_t>(h.delay ? h.delay->count() : -1));
   }
   w.U8(static_cast<std::uint8_t>((s.cookies ? 1 : 0) | (s.keep_headers ? 2 : 0)));
+  w.Str(s.warc.path);
+  w.U64(s.warc.max_size);
+  w.Str(s.warc.info);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -298,7 +320,10 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
-  if (!r.U8(&flags) || flags > 3 || !r.AtEnd()) return std::nullopt;
+  if (!r.U8(&flags) || flags > 3 || !r.Str(&s.warc.path) || !r.U64(&s.warc.max_size) ||
+      !r.Str(&s.warc.info) || !r.AtEnd()) {
+    return std::nullopt;
+  }
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;
   s.cookies = (flags & 1) != 0;
@@ -393,7 +418,10 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   for (auto& [name, value] : out.headers) {
     if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
-  if (!r.AtEnd()) return std::nullopt;
+  if (!r.U32(&out.warc.serial) || !r.U64(&out.warc.offset) || !r.U64(&out.warc.length) ||
+      !r.Str(&out.warc_error) || !r.AtEnd()) {
+    return std::nullopt;
+  }
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

@@ -98,6 +98,7 @@ enum class MessageType : std::uint8_t {
   kFetcherConfig = 14,
   kJob = 15,
   kResult = 16,
+  kWarcOpened = 17,
 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
@@ -163,6 +164,14 @@ struct FetchResult {
   // names lower-cased, in order, at most kMaxHeaderBytes of them; a
   // Set-Cookie's value is never kept.
   std::vector<std::pair<std::string, std::string>> headers;
+  // With FetchSettings::warc: where the exchange's WARC records went (length
+  // 0: none were written), or why writing them failed.
+  struct WarcPlace {
+    std::uint32_t serial = 0;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  } warc;
+  std::string warc_error;
 };
 
 // The most of a response's headers a result carries, in each of its lists
@@ -190,6 +199,11 @@ bool IsReady(std::string_view payload);
 std::string EncodeJob(const FetchJob& job);
 std::string EncodeResult(const FetchResult& result);
 std::string EncodeSent(const RequestSent& sent);
+// A fetcher's WARC writer created the set's file `serial` and has written
+// nothing in it yet: sent before any result whose records are in it, so
+// that the master knows which file a fetcher that dies held open.
+std::string EncodeWarcOpened(std::uint32_t serial);
+std::optional<std::uint32_t> DecodeWarcOpened(std::string_view payload);
 
 // Payloads (without the 4-byte header); nullopt if malformed or of another type.
 std::optional<FetchJob> DecodeJob(std::string_view payload);
