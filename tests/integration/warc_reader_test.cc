@@ -12,6 +12,8 @@
 // 1.1 section 6.3.2 says the payload has any transfer coding removed) while a
 // Content-Encoding is kept, as the spec wants.
 
+#include "support/warc_reader.h"
+
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -23,7 +25,6 @@
 #include "support/find_program.h"
 #include "support/forage_run.h"
 #include "support/proxy_servers.h"
-#include "support/warc_reader.h"
 
 namespace forage::test {
 namespace {
@@ -39,7 +40,7 @@ bool WarcioAvailable() {
   std::string dir = env != nullptr && *env != '\0'
                         ? std::string(env)
                         : std::string(FORAGE_SOURCE_DIR) + "/tests/support/warcio";
-  struct stat st{};
+  struct stat st {};
   return IsExecutable(NodePath()) &&
          ::stat((dir + "/node_modules/warcio/package.json").c_str(), &st) == 0;
 }
@@ -49,9 +50,15 @@ const std::vector<std::string> kPaths{"/redirect/2", "/chunked?bytes=3000", "/gz
 
 // wget's WARC of kPaths fetched from `server`, in `dir`; its path.
 std::string WgetWarc(const TestServer& server, const TempDir& dir) {
-  std::vector<std::string> argv{WgetPath(),      "--no-config",  "--no-hsts",
-                                "--no-proxy",    "-q",           "--tries=1",
-                                "--timeout=10",  "-O",           "/dev/null",
+  std::vector<std::string> argv{WgetPath(),
+                                "--no-config",
+                                "--no-hsts",
+                                "--no-proxy",
+                                "-q",
+                                "--tries=1",
+                                "--timeout=10",
+                                "-O",
+                                "/dev/null",
                                 "--warc-file=" + dir.path() + "/wget",
                                 "--no-warc-keep-log"};
   for (const std::string& path : kPaths) argv.push_back(server.Url(path));
@@ -107,10 +114,10 @@ TEST_CASE("The WARC reader reads what GNU wget writes, redirects and chunks incl
   // /page/1 they lead to, and the other four paths.
   CHECK(types["request"] == 8);
   CHECK(types["response"] == 8);
-  const std::map<std::string, int> statuses{
-      {"/redirect/2", 302}, {"/redirect/1", 302}, {"/redirect/0", 302},
-      {"/page/1", 200},     {"/chunked?bytes=3000", 200}, {"/gzip", 200},
-      {"/gzip?chunked=1", 200}, {"/status/404", 404}};
+  const std::map<std::string, int> statuses{{"/redirect/2", 302},         {"/redirect/1", 302},
+                                            {"/redirect/0", 302},         {"/page/1", 200},
+                                            {"/chunked?bytes=3000", 200}, {"/gzip", 200},
+                                            {"/gzip?chunked=1", 200},     {"/status/404", 404}};
   for (const auto& [p, status] : statuses) {
     INFO(p);
     CHECK(ResponseFor(file, server.Url(p)).http_status == status);
@@ -156,9 +163,9 @@ TEST_CASE("forage_warc_check prints the records as JSON and fails a bad set",
   REQUIRE(out["records"].size() == set.files.at(0).records.size());
   for (const json& r : out["records"]) {
     CHECK(r.size() == 14);
-    for (const char* key : {"file", "offset", "length", "type", "id", "target_uri", "date",
-                            "status", "concurrent_to", "refers_to", "truncated", "payload_sha1",
-                            "content_type", "ip"}) {
+    for (const char* key :
+         {"file", "offset", "length", "type", "id", "target_uri", "date", "status", "concurrent_to",
+          "refers_to", "truncated", "payload_sha1", "content_type", "ip"}) {
       CHECK(r.contains(key));
     }
   }
@@ -171,8 +178,8 @@ TEST_CASE("forage_warc_check prints the records as JSON and fails a bad set",
   const json& response = out["records"][2];
   CHECK(request["type"] == "request");
   CHECK(response["type"] == "response");
-  CHECK(response["offset"] == request["offset"].get<std::uint64_t>() +
-                                  request["length"].get<std::uint64_t>());
+  CHECK(response["offset"] ==
+        request["offset"].get<std::uint64_t>() + request["length"].get<std::uint64_t>());
   CHECK(response["target_uri"] == server.Url("/redirect/2"));
   CHECK(response["status"] == 302);
   CHECK(response["concurrent_to"] == json::array({request["id"]}));
@@ -224,7 +231,7 @@ TEST_CASE("warcio reads the same wget WARC the same way", "[warc][integration]")
     if (ours[i].Field("WARC-Target-URI")) CHECK(theirs["target_uri"] == ours[i].TargetUri());
     CHECK(theirs["block_digest"] == "ok");
     const bool has_payload_digest = ours[i].Field("WARC-Payload-Digest").has_value();
-    CHECK(theirs["payload_digest"] == (!has_payload_digest                   ? "absent"
+    CHECK(theirs["payload_digest"] == (!has_payload_digest                    ? "absent"
                                        : ours[i].payload_digest_over_raw_body ? "raw-chunked"
                                                                               : "ok"));
   }

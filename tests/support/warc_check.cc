@@ -27,8 +27,8 @@
 
 namespace {
 
-using nlohmann::json;
 using forage::test::WarcRecord;
+using nlohmann::json;
 
 json OrNull(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 

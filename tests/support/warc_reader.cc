@@ -89,7 +89,8 @@ std::optional<std::uint64_t> ParseDecimal(std::string_view s) {
 
 // The value without the angle brackets around it, if it has them.
 std::string Unbracket(std::string_view v) {
-  if (v.size() >= 2 && v.front() == '<' && v.back() == '>') return std::string(v.substr(1, v.size() - 2));
+  if (v.size() >= 2 && v.front() == '<' && v.back() == '>')
+    return std::string(v.substr(1, v.size() - 2));
   return std::string(v);
 }
 
@@ -123,8 +124,8 @@ std::optional<HttpHead> ParseHttpHead(std::string_view block) {
     } else {
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;  // not ours to judge
-      head.fields.push_back({std::string(Trim(line.substr(0, colon))),
-                             std::string(Trim(line.substr(colon + 1)))});
+      head.fields.push_back(
+          {std::string(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
     }
   }
   return head;
@@ -177,8 +178,8 @@ std::pair<std::string, std::string> MediaType(std::string_view content_type) {
 struct Framed {
   enum Kind { kRecord, kPartial, kMalformed } kind = kMalformed;
   WarcRecord record;
-  std::size_t end = 0;        // just past the record's trailing CRLFCRLF
-  std::size_t block_at = 0;   // where the block starts (for messages)
+  std::size_t end = 0;       // just past the record's trailing CRLFCRLF
+  std::size_t block_at = 0;  // where the block starts (for messages)
   std::optional<std::uint64_t> content_length;
   std::string problem;
 };
@@ -257,10 +258,9 @@ Framed FrameRecord(std::string_view data, std::size_t pos) {
     if (trailer.size() < kCrlfCrlf.size() && StartsWith(kCrlfCrlf, trailer)) {
       return Fail(Framed::kPartial, "the data ends before the record's closing CRLFCRLF");
     }
-    Framed bad = Fail(Framed::kMalformed, "the record does not end with CRLFCRLF after its " +
-                                              std::to_string(length) +
-                                              " block bytes (Content-Length) but with " +
-                                              Quote(trailer));
+    Framed bad = Fail(Framed::kMalformed,
+                      "the record does not end with CRLFCRLF after its " + std::to_string(length) +
+                          " block bytes (Content-Length) but with " + Quote(trailer));
     bad.block_at = block_at;
     bad.content_length = length;
     return bad;
@@ -357,8 +357,8 @@ void CheckRecord(WarcRecord& r, const WarcReadOptions& options, std::vector<std:
 
   // The payload (WARC 1.1 sections 5.9 and 6.3.2).
   auto [media, msgtype] = MediaType(r.Value("Content-Type"));
-  const bool http = media == "application/http" &&
-                    (type == "response" || type == "request" || type == "revisit");
+  const bool http =
+      media == "application/http" && (type == "response" || type == "request" || type == "revisit");
   std::string entity = r.block;
   std::string raw_body;
   bool chunked = false, dechunk_failed = false;
@@ -460,8 +460,8 @@ std::string FramingProblem(const Framed& f, std::string_view member) {
 }
 
 // The records of one inflated member; a member holds exactly one record.
-void ReadMember(WarcFile& file, std::string_view member, std::uint64_t offset,
-                std::uint64_t length, const WarcReadOptions& options) {
+void ReadMember(WarcFile& file, std::string_view member, std::uint64_t offset, std::uint64_t length,
+                const WarcReadOptions& options) {
   if (member.empty()) {
     file.errors.push_back(Where(file.path, offset, "gzip member holds no record (it is empty)"));
     return;
@@ -471,19 +471,21 @@ void ReadMember(WarcFile& file, std::string_view member, std::uint64_t offset,
   while (pos < member.size()) {
     Framed f = FrameRecord(member, pos);
     if (f.kind == Framed::kPartial) {
-      file.errors.push_back(Where(file.path, offset, "gzip member holds a partial record: " +
-                                                         FramingProblem(f, member)));
+      file.errors.push_back(Where(
+          file.path, offset, "gzip member holds a partial record: " + FramingProblem(f, member)));
       return;
     }
     if (f.kind == Framed::kMalformed) {
-      file.errors.push_back(Where(file.path, offset, (count == 0 ? "" : "after its first record: ") +
-                                                         FramingProblem(f, member)));
+      file.errors.push_back(
+          Where(file.path, offset,
+                (count == 0 ? "" : "after its first record: ") + FramingProblem(f, member)));
       return;
     }
     if (++count == 2) {
       file.errors.push_back(Where(file.path, offset,
                                   "gzip member holds more than one record (another starts at "
-                                  "byte " + std::to_string(pos) + " of the member)"));
+                                  "byte " +
+                                      std::to_string(pos) + " of the member)"));
     }
     f.record.file = file.path;
     f.record.offset = offset;
@@ -504,9 +506,9 @@ void ReadGzip(WarcFile& file, std::string_view data, const WarcReadOptions& opti
   std::string out;
   while (offset < data.size()) {
     if (!IsGzipAt(data, offset)) {
-      file.errors.push_back(Where(file.path, offset,
-                                  "member is not gzip: it starts with " +
-                                      Quote(data.substr(offset), 16)));
+      file.errors.push_back(
+          Where(file.path, offset,
+                "member is not gzip: it starts with " + Quote(data.substr(offset), 16)));
       return;
     }
     inflateReset(z.get());
@@ -534,9 +536,10 @@ void ReadGzip(WarcFile& file, std::string_view data, const WarcReadOptions& opti
       return;
     }
     if (rc != Z_STREAM_END) {
-      file.errors.push_back(Where(file.path, offset,
-                                  std::string("gzip member is corrupt: ") +
-                                      (z->msg != nullptr ? z->msg : "zlib error " + std::to_string(rc))));
+      file.errors.push_back(
+          Where(file.path, offset,
+                std::string("gzip member is corrupt: ") +
+                    (z->msg != nullptr ? z->msg : "zlib error " + std::to_string(rc))));
       return;
     }
     const std::size_t length = z->total_in;
@@ -550,9 +553,9 @@ void ReadPlain(WarcFile& file, std::string_view data, const WarcReadOptions& opt
   while (pos < data.size()) {
     Framed f = FrameRecord(data, pos);
     if (f.kind != Framed::kRecord) {
-      file.errors.push_back(Where(file.path, pos,
-                                  (f.kind == Framed::kPartial ? "partial record at the end: "
-                                                              : "") + f.problem));
+      file.errors.push_back(
+          Where(file.path, pos,
+                (f.kind == Framed::kPartial ? "partial record at the end: " : "") + f.problem));
       return;
     }
     f.record.file = file.path;
@@ -627,9 +630,9 @@ std::optional<std::string> Dechunk(std::string_view body) {
     while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
       if (digits == 15) return std::nullopt;  // no body here is 2^60 bytes
       char c = line[digits++];
-      size = size * 16 + static_cast<std::uint64_t>(
-                             std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                                                                         : std::tolower(c) - 'a' + 10);
+      size = size * 16 + static_cast<std::uint64_t>(std::isdigit(static_cast<unsigned char>(c))
+                                                        ? c - '0'
+                                                        : std::tolower(c) - 'a' + 10);
     }
     if (digits == 0) return std::nullopt;
     std::string_view ext = Trim(line.substr(digits));
@@ -651,7 +654,8 @@ std::optional<std::string> Dechunk(std::string_view body) {
 
 // --- files and sets ---
 
-WarcFile ParseWarc(const std::string& name, std::string_view bytes, const WarcReadOptions& options) {
+WarcFile ParseWarc(const std::string& name, std::string_view bytes,
+                   const WarcReadOptions& options) {
   WarcFile file;
   file.path = name;
   if (bytes.empty()) {
@@ -659,8 +663,8 @@ WarcFile ParseWarc(const std::string& name, std::string_view bytes, const WarcRe
   } else if (IsGzipAt(bytes, 0)) {
     ReadGzip(file, bytes, options);
   } else if (name.size() >= 3 && name.substr(name.size() - 3) == ".gz") {
-    file.errors.push_back(Where(name, 0, "member is not gzip: the file starts with " +
-                                             Quote(bytes, 16)));
+    file.errors.push_back(
+        Where(name, 0, "member is not gzip: the file starts with " + Quote(bytes, 16)));
   } else {
     ReadPlain(file, bytes, options);
   }
@@ -708,16 +712,16 @@ void CheckWarcSet(WarcSet& set) {
       for (std::string_view name : {"WARC-Concurrent-To", "WARC-Refers-To"}) {
         for (const std::string& target : r.Fields(name)) {
           if (!by_id.count(target)) {
-            set.errors.push_back(where(r, std::string(name) + " " + target +
-                                              " names no record in the set"));
+            set.errors.push_back(
+                where(r, std::string(name) + " " + target + " names no record in the set"));
           }
         }
       }
       if (std::optional<std::string> info = r.Field("WARC-Warcinfo-ID")) {
         auto it = by_id.find(*info);
         if (it == by_id.end() || it->second->Type() != "warcinfo") {
-          set.errors.push_back(where(r, "WARC-Warcinfo-ID " + *info +
-                                            " names no warcinfo record in the set"));
+          set.errors.push_back(
+              where(r, "WARC-Warcinfo-ID " + *info + " names no warcinfo record in the set"));
         }
       }
       const std::string uri = r.TargetUri();
@@ -736,8 +740,8 @@ void CheckWarcSet(WarcSet& set) {
         found = found || std::any_of(other.records.begin(), other.records.end(), linked);
       }
       if (!found) {
-        set.errors.push_back(where(r, "no request record for " + uri +
-                                          " is linked to it by WARC-Concurrent-To"));
+        set.errors.push_back(
+            where(r, "no request record for " + uri + " is linked to it by WARC-Concurrent-To"));
       }
     }
   }

@@ -103,10 +103,13 @@ std::string Joined(const std::vector<std::string>& errors) {
 }  // namespace
 
 TEST_CASE("Base32 and the sha1 digest follow RFC 4648 and the WARC examples", "[warc]") {
-  const std::vector<std::pair<std::string, std::string>> cases{
-      {"", ""},           {"f", "MY======"},         {"fo", "MZXQ===="},
-      {"foo", "MZXW6==="}, {"foob", "MZXW6YQ="},       {"fooba", "MZXW6YTB"},
-      {"foobar", "MZXW6YTBOI======"}};
+  const std::vector<std::pair<std::string, std::string>> cases{{"", ""},
+                                                               {"f", "MY======"},
+                                                               {"fo", "MZXQ===="},
+                                                               {"foo", "MZXW6==="},
+                                                               {"foob", "MZXW6YQ="},
+                                                               {"fooba", "MZXW6YTB"},
+                                                               {"foobar", "MZXW6YTBOI======"}};
   for (const auto& [in, out] : cases) {
     INFO(in);
     CHECK(Base32(in) == out);
@@ -124,16 +127,16 @@ TEST_CASE("Dechunk removes chunked framing and refuses bodies that are not chunk
       {"a \t;name=\"v\"\r\n0123456789\r\n0\r\n\r\n", "0123456789"},
       {"3\r\nabc\r\n0\r\nTrailer: x\r\nOther: y\r\n\r\n", "abc"},
       {"003\r\nabc\r\n0000\r\n\r\n", "abc"},
-      {"3\r\nabc\r\n\r\n\r\n", std::nullopt},          // an empty size line
-      {"3\r\nabc\r\n0\r\n", std::nullopt},             // no final CRLF
-      {"3\r\nabc\r\n", std::nullopt},                  // no last chunk
-      {"4\r\nabc\r\n0\r\n\r\n", std::nullopt},         // chunk longer than its data
-      {"2\r\nabc\r\n0\r\n\r\n", std::nullopt},         // no CRLF after the chunk
-      {"3\nabc\n0\n\n", std::nullopt},                 // bare LFs
-      {"x\r\nabc\r\n0\r\n\r\n", std::nullopt},         // not hex
-      {"3x\r\nabc\r\n0\r\n\r\n", std::nullopt},        // junk after the size
+      {"3\r\nabc\r\n\r\n\r\n", std::nullopt},                    // an empty size line
+      {"3\r\nabc\r\n0\r\n", std::nullopt},                       // no final CRLF
+      {"3\r\nabc\r\n", std::nullopt},                            // no last chunk
+      {"4\r\nabc\r\n0\r\n\r\n", std::nullopt},                   // chunk longer than its data
+      {"2\r\nabc\r\n0\r\n\r\n", std::nullopt},                   // no CRLF after the chunk
+      {"3\nabc\n0\n\n", std::nullopt},                           // bare LFs
+      {"x\r\nabc\r\n0\r\n\r\n", std::nullopt},                   // not hex
+      {"3x\r\nabc\r\n0\r\n\r\n", std::nullopt},                  // junk after the size
       {"ffffffffffffffffff\r\nabc\r\n0\r\n\r\n", std::nullopt},  // absurd size
-      {"3\r\nabc\r\n0\r\n\r\nmore", std::nullopt},     // bytes after the end
+      {"3\r\nabc\r\n0\r\n\r\nmore", std::nullopt},               // bytes after the end
       {"<html>", std::nullopt},
       {"", std::nullopt}};
   for (const auto& [in, out] : cases) {
@@ -197,7 +200,6 @@ TEST_CASE("Matching digests pass, WARC 1.0 too", "[warc]") {
 
 TEST_CASE("A wrong Content-Length is an error naming the file, offset and lengths", "[warc]") {
   const std::string info = Gzip(Warcinfo());
-  const std::string response = Response(kHttp);
   // Content-Length three bytes too many, then three too few.
   for (long delta : {3L, -3L}) {
     INFO(delta);
@@ -209,24 +211,23 @@ TEST_CASE("A wrong Content-Length is an error naming the file, offset and length
     INFO(Joined(file.errors));
     REQUIRE(file.errors.size() == 1);
     CHECK(AnyHas(file.errors, "len.warc.gz: offset " + std::to_string(info.size()) + ": "));
-    CHECK(AnyHas(file.errors,
-                 "Content-Length " + std::to_string(10 + delta) +
-                     " does not match the block, which is 10 bytes"));
+    CHECK(AnyHas(file.errors, "Content-Length " + std::to_string(10 + delta) +
+                                  " does not match the block, which is 10 bytes"));
     CHECK(file.records.size() == 1);
   }
   // Uncompressed, a Content-Length too short leaves the record without its CRLFCRLF.
-  WarcFile plain = ParseWarc("len.warc", Record({{"WARC-Type", "warcinfo"},
-                                                  {"WARC-Record-ID", kInfoId},
-                                                  {"WARC-Date", kDate}},
-                                                 "0123456789", 8));
+  WarcFile plain = ParseWarc(
+      "len.warc",
+      Record({{"WARC-Type", "warcinfo"}, {"WARC-Record-ID", kInfoId}, {"WARC-Date", kDate}},
+             "0123456789", 8));
   INFO(Joined(plain.errors));
   CHECK(AnyHas(plain.errors, "len.warc: offset 0: the record does not end with CRLFCRLF"));
 }
 
 TEST_CASE("A block digest that does not match is an error", "[warc]") {
-  WarcFile file = ParseWarc("bd.warc.gz",
-                            Gzip(Warcinfo()) + Gzip(Response(kHttp, {{"WARC-Block-Digest",
-                                                                       Sha1Digest(kHttp + "x")}})));
+  WarcFile file = ParseWarc(
+      "bd.warc.gz",
+      Gzip(Warcinfo()) + Gzip(Response(kHttp, {{"WARC-Block-Digest", Sha1Digest(kHttp + "x")}})));
   INFO(Joined(file.errors));
   REQUIRE(file.errors.size() == 1);
   CHECK(AnyHas(file.errors, "WARC-Block-Digest " + Sha1Digest(kHttp + "x") +
@@ -235,28 +236,29 @@ TEST_CASE("A block digest that does not match is an error", "[warc]") {
   // A good one passes; hex or another algorithm is not what the spec's examples show.
   CHECK(ParseWarc("bd.warc.gz", Gzip(Response(kHttp, {{"WARC-Block-Digest", Sha1Digest(kHttp)}})))
             .errors.empty());
-  CHECK(AnyHas(ParseWarc("bd.warc.gz", Gzip(Response(kHttp, {{"WARC-Block-Digest", "md5:abc"}})))
-                   .errors,
-               "is not sha1:BASE32"));
+  CHECK(AnyHas(
+      ParseWarc("bd.warc.gz", Gzip(Response(kHttp, {{"WARC-Block-Digest", "md5:abc"}}))).errors,
+      "is not sha1:BASE32"));
 }
 
 TEST_CASE("A payload digest must be over the HTTP entity body", "[warc]") {
   // The whole block is not the payload; the body after the header is.
-  WarcFile bad = ParseWarc("pd.warc.gz",
-                           Gzip(Response(kHttp, {{"WARC-Payload-Digest", Sha1Digest(kHttp)}})));
+  WarcFile bad =
+      ParseWarc("pd.warc.gz", Gzip(Response(kHttp, {{"WARC-Payload-Digest", Sha1Digest(kHttp)}})));
   INFO(Joined(bad.errors));
   REQUIRE(bad.errors.size() == 1);
   CHECK(AnyHas(bad.errors, "WARC-Payload-Digest " + Sha1Digest(kHttp) +
                                " does not match the payload's " + Sha1Digest(kBody)));
-  WarcFile good = ParseWarc("pd.warc.gz",
-                            Gzip(Response(kHttp, {{"WARC-Payload-Digest", Sha1Digest(kBody)}})));
+  WarcFile good =
+      ParseWarc("pd.warc.gz", Gzip(Response(kHttp, {{"WARC-Payload-Digest", Sha1Digest(kBody)}})));
   CHECK(good.errors.empty());
 }
 
 TEST_CASE("A chunked payload is digested de-chunked, its Content-Encoding kept", "[warc]") {
   const std::string entity = "<html><title>hi</title></html>";
   REQUIRE(Dechunk(kChunkedBody) == entity);
-  const std::string good = Gzip(Response(kChunkedHttp, {{"WARC-Payload-Digest", Sha1Digest(entity)}}));
+  const std::string good =
+      Gzip(Response(kChunkedHttp, {{"WARC-Payload-Digest", Sha1Digest(entity)}}));
   WarcFile file = ParseWarc("chunked.warc.gz", good);
   INFO(Joined(file.errors));
   CHECK(file.errors.empty());
@@ -266,10 +268,11 @@ TEST_CASE("A chunked payload is digested de-chunked, its Content-Encoding kept",
 
   // The body as sent, chunk framing and all (GNU wget 1.21's digest): an
   // error unless asked to accept it.
-  const std::string raw = Gzip(Response(kChunkedHttp, {{"WARC-Payload-Digest", Sha1Digest(kChunkedBody)}}));
+  const std::string raw =
+      Gzip(Response(kChunkedHttp, {{"WARC-Payload-Digest", Sha1Digest(kChunkedBody)}}));
   WarcFile strict = ParseWarc("raw.warc.gz", raw);
-  CHECK(AnyHas(strict.errors, "(de-chunked; the chunked body as sent is " +
-                                  Sha1Digest(kChunkedBody) + ")"));
+  CHECK(AnyHas(strict.errors,
+               "(de-chunked; the chunked body as sent is " + Sha1Digest(kChunkedBody) + ")"));
   WarcFile lenient = ParseWarc("raw.warc.gz", raw, {.accept_raw_chunked_digest = true});
   CHECK(lenient.errors.empty());
   REQUIRE(lenient.records.size() == 1);
@@ -278,9 +281,9 @@ TEST_CASE("A chunked payload is digested de-chunked, its Content-Encoding kept",
   // A body that does not de-chunk (cut short): its raw digest is accepted.
   const std::string cut = kChunkedHttp.substr(0, kChunkedHttp.size() - 10);
   const std::string cut_body = kChunkedBody.substr(0, kChunkedBody.size() - 10);
-  WarcFile torn = ParseWarc("cut.warc.gz", Gzip(Response(cut, {{"WARC-Truncated", "length"},
-                                                               {"WARC-Payload-Digest",
-                                                                Sha1Digest(cut_body)}})));
+  WarcFile torn = ParseWarc("cut.warc.gz",
+                            Gzip(Response(cut, {{"WARC-Truncated", "length"},
+                                                {"WARC-Payload-Digest", Sha1Digest(cut_body)}})));
   INFO(Joined(torn.errors));
   CHECK(torn.errors.empty());
 }
@@ -373,13 +376,16 @@ TEST_CASE("Record headers are checked against the spec", "[warc]") {
       {"month 13", with(replace("WARC-Date", "2024-13-06T07:08:09Z")), "is out of range"},
       {"fraction in 1.0", with(replace("WARC-Date", "2024-05-06T07:08:09.5Z"), "WARC/1.0"),
        "WARC/1.0 does not allow"},
-      {"truncated", with(plus("WARC-Truncated", "because")), "WARC-Truncated \"because\" is none of"},
+      {"truncated", with(plus("WARC-Truncated", "because")),
+       "WARC-Truncated \"because\" is none of"},
       {"repeated", with(plus("warc-type", "resource")), "field warc-type repeats"},
-      {"bad link", with(plus("WARC-Refers-To", "nope")), "WARC-Refers-To \"nope\" is not a record ID"},
-      {"no target", Record({{"WARC-Type", "resource"}, {"WARC-Record-ID", kInfoId}, {"WARC-Date", kDate}}, "x"),
+      {"bad link", with(plus("WARC-Refers-To", "nope")),
+       "WARC-Refers-To \"nope\" is not a record ID"},
+      {"no target",
+       Record({{"WARC-Type", "resource"}, {"WARC-Record-ID", kInfoId}, {"WARC-Date", kDate}}, "x"),
        "a resource record needs a WARC-Target-URI"},
-      {"bad status",
-       Response("HTTP/1.1 OK\r\n\r\n"), "HTTP status line \"HTTP/1.1 OK\" is malformed"},
+      {"bad status", Response("HTTP/1.1 OK\r\n\r\n"),
+       "HTTP status line \"HTTP/1.1 OK\" is malformed"},
       {"no http end", Response("HTTP/1.1 200 OK\r\n"), "has no CRLFCRLF ending its HTTP header"},
   };
   for (const Case& c : cases) {
@@ -389,7 +395,8 @@ TEST_CASE("Record headers are checked against the spec", "[warc]") {
     CHECK(AnyHas(file.errors, c.error));
   }
   // A fraction of a second is WARC/1.1's, and every WARC-Truncated reason passes.
-  CHECK(ParseWarc("h.warc", with(replace("WARC-Date", "2024-05-06T07:08:09.123456Z"))).errors.empty());
+  CHECK(ParseWarc("h.warc", with(replace("WARC-Date", "2024-05-06T07:08:09.123456Z")))
+            .errors.empty());
   for (const char* reason : {"length", "time", "disconnect", "unspecified"}) {
     CHECK(ParseWarc("h.warc", with(plus("WARC-Truncated", reason))).errors.empty());
   }
@@ -415,16 +422,17 @@ TEST_CASE("A revisit record has a profile and only the HTTP header", "[warc]") {
   CHECK(good.records[0].payload_sha1.empty());
   CHECK(AnyHas(ParseWarc("r.warc.gz", revisit(head304, std::nullopt)).errors,
                "the revisit record has no WARC-Profile"));
-  CHECK(AnyHas(ParseWarc("r.warc.gz",
-                         revisit(head304, "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"))
-                   .errors,
-               "the revisit record of a 304 has WARC-Profile"));
+  CHECK(AnyHas(
+      ParseWarc(
+          "r.warc.gz",
+          revisit(head304, "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"))
+          .errors,
+      "the revisit record of a 304 has WARC-Profile"));
   CHECK(AnyHas(ParseWarc("r.warc.gz", revisit(head304 + "body", not_modified)).errors,
                "holds 4 bytes after the HTTP header"));
 }
 
-TEST_CASE("A set has unique IDs, resolvable links, warcinfo first and paired requests",
-          "[warc]") {
+TEST_CASE("A set has unique IDs, resolvable links, warcinfo first and paired requests", "[warc]") {
   auto set_of = [](std::vector<std::string> files) {
     WarcSet set;
     int n = 0;
@@ -436,23 +444,22 @@ TEST_CASE("A set has unique IDs, resolvable links, warcinfo first and paired req
     return set;
   };
   const std::string info = Gzip(Warcinfo());
-  const std::string linked_response =
-      Gzip(Response(kHttp, {{"WARC-Concurrent-To", kRequestId}}));
+  const std::string linked_response = Gzip(Response(kHttp, {{"WARC-Concurrent-To", kRequestId}}));
   WarcSet good = set_of({info + Gzip(Request()) + Gzip(Response(kHttp))});
   INFO(Joined(good.errors));
   CHECK(good.ok());
   // The link may go either way, and across files.
-  WarcSet across = set_of({info + linked_response,
-                           Gzip(Record({{"WARC-Type", "warcinfo"},
-                                        {"WARC-Record-ID", "<urn:x:info2>"},
-                                        {"WARC-Date", kDate}},
-                                       "")) +
-                               Gzip(Record({{"WARC-Type", "request"},
-                                            {"WARC-Record-ID", kRequestId},
-                                            {"WARC-Date", kDate},
-                                            {"WARC-Target-URI", kUri},
-                                            {"Content-Type", "application/http; msgtype=request"}},
-                                           "GET / HTTP/1.1\r\n\r\n"))});
+  WarcSet across = set_of(
+      {info + linked_response,
+       Gzip(Record(
+           {{"WARC-Type", "warcinfo"}, {"WARC-Record-ID", "<urn:x:info2>"}, {"WARC-Date", kDate}},
+           "")) +
+           Gzip(Record({{"WARC-Type", "request"},
+                        {"WARC-Record-ID", kRequestId},
+                        {"WARC-Date", kDate},
+                        {"WARC-Target-URI", kUri},
+                        {"Content-Type", "application/http; msgtype=request"}},
+                       "GET / HTTP/1.1\r\n\r\n"))});
   INFO(Joined(across.errors));
   CHECK(across.ok());
 
@@ -464,11 +471,13 @@ TEST_CASE("A set has unique IDs, resolvable links, warcinfo first and paired req
   CHECK(AnyHas(no_info.errors, "f0.warc.gz: does not begin with a warcinfo record"));
   CHECK(AnyHas(no_info.errors, "WARC-Warcinfo-ID " + kInfoId + " names no warcinfo record"));
   WarcSet twice = set_of({info + Gzip(Request()) + Gzip(Response(kHttp)), info});
-  CHECK(AnyHas(twice.errors, "f1.warc.gz: offset 0: record ID " + kInfoId + " is already used at f0.warc.gz offset 0"));
+  CHECK(AnyHas(twice.errors, "f1.warc.gz: offset 0: record ID " + kInfoId +
+                                 " is already used at f0.warc.gz offset 0"));
   WarcSet wrong_uri = set_of({info + Gzip(Request()) + Gzip(Response(kHttp, {}, kUri + "?other"))});
   CHECK(AnyHas(wrong_uri.errors, "no request record for " + kUri + "?other is linked to it"));
   // wget's WARC/1.0 target URIs come in angle brackets; they name the same URI.
-  WarcSet bracketed = set_of({info + Gzip(Request()) + Gzip(Response(kHttp, {}, "<" + kUri + ">"))});
+  WarcSet bracketed =
+      set_of({info + Gzip(Request()) + Gzip(Response(kHttp, {}, "<" + kUri + ">"))});
   INFO(Joined(bracketed.errors));
   CHECK(bracketed.ok());
   CHECK(AnyHas(set_of({""}).errors, "f0.warc.gz: holds no record"));
@@ -476,8 +485,8 @@ TEST_CASE("A set has unique IDs, resolvable links, warcinfo first and paired req
 
 TEST_CASE("ReadWarcSet reads files from disk and names one it cannot open", "[warc]") {
   TempDir dir;
-  const std::string path = dir.Write("a.warc.gz", Gzip(Warcinfo()) + Gzip(Request()) +
-                                                      Gzip(Response(kHttp)));
+  const std::string path =
+      dir.Write("a.warc.gz", Gzip(Warcinfo()) + Gzip(Request()) + Gzip(Response(kHttp)));
   WarcSet set = ReadWarcSet({path});
   INFO(Joined(set.errors));
   CHECK(set.ok());
