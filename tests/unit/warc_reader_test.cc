@@ -499,9 +499,10 @@ TEST_CASE("ReadWarcSet reads files from disk and names one it cannot open", "[wa
   CHECK(AnyHas(missing.errors, dir.path() + "/nope.warc.gz: cannot be opened"));
 }
 
-TEST_CASE("Corrupted and cut WARC bytes give errors, never a crash", "[warc]") {
+TEST_CASE("Corrupted and cut WARC bytes give errors, never a crash", "[warc][heavy]") {
   // Deterministic damage to a good file, plain and gzip: flipped bytes,
-  // cuts and splices. Under the sanitizers this finds any read out of bounds.
+  // cuts and splices. Under the sanitizers this finds any read out of bounds
+  // ([heavy]: the ASan suite runs it, valgrind would take minutes).
   const std::string plain = Warcinfo() + Request() + Response(kChunkedHttp);
   const std::string gzip = Gzip(Warcinfo()) + Gzip(Request()) + Gzip(Response(kChunkedHttp));
   std::mt19937 rng(1234);
