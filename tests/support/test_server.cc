@@ -34,8 +34,9 @@
 //                      it prints "HELD <path>" and waits for "release" first
 //   /no-type           an HTML page served without Content-Type
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
-//   /gzip?chunked=1    a page "gzipped" sent with Content-Encoding: gzip (to a client
-//                      accepting identity); with chunked=1 chunked, in 100-byte chunks
+//   /gzip?chunked=1    a page "gzipped" as text/html with Content-Encoding: gzip; with
+//                      chunked=1 the same bytes chunked (100-byte chunks) as
+//                      application/octet-stream, a type httplib does not gzip again
 //   /ua                a page whose title is the request's User-Agent
 //   /_stats            JSON of per-host request accounting (see below); not itself counted
 //   /slow/N?ms=M       "slow N", no links, after M ms (default 200) or at server stop
@@ -922,12 +923,20 @@ int main(int argc, char** argv) {
   });
   server.Get("/gzip", [](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Content-Encoding", "gzip");
+    // httplib gzips a set_content() body and a chunked provider's text again
+    // for a client accepting gzip; a provider of known length it sends as is.
     if (!req.has_param("chunked")) {
-      res.set_content(GzipPage(), "text/html");
+      res.set_content_provider(GzipPage().size(), "text/html",
+                               [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 const std::string& body = GzipPage();
+                                 sink.write(body.data() + offset, body.size() - offset);
+                                 return true;
+                               });
       return;
     }
     res.set_chunked_content_provider(
-        "text/html", [sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+        "application/octet-stream",
+        [sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
           const std::string& body = GzipPage();
           std::size_t n = std::min<std::size_t>(100, body.size() - sent);
           if (!sink.write(body.data() + sent, n)) return false;
