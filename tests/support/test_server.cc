@@ -34,6 +34,9 @@
 //                      it prints "HELD <path>" and waits for "release" first
 //   /no-type           an HTML page served without Content-Type
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
+//   /gzip?chunked=1    a page "gzipped" as text/html with Content-Encoding: gzip; with
+//                      chunked=1 the same bytes chunked (100-byte chunks) as
+//                      application/octet-stream, a type httplib does not gzip again
 //   /ua                a page whose title is the request's User-Agent
 //   /_stats            JSON of per-host request accounting (see below); not itself counted
 //   /slow/N?ms=M       "slow N", no links, after M ms (default 200) or at server stop
@@ -187,6 +190,28 @@ std::string BigHtml(int n, std::size_t bytes) {
   while (s.size() + para.size() + tail.size() <= bytes) s += para;
   if (s.size() + tail.size() < bytes) s += std::string(bytes - s.size() - tail.size(), ' ');
   return s + tail;
+}
+
+// A small page, gzip-compressed once (for /gzip): the bytes on the wire are
+// fixed, so a test can digest them.
+const std::string& GzipPage() {
+  static const std::string body = [] {
+    std::string page = "<html><title>gzipped</title><body>";
+    for (int i = 0; i < 200; ++i) page += "<p>line " + std::to_string(i) + "</p>\n";
+    page += "<a href=\"/page/1\">one</a></body></html>\n";
+    z_stream z{};
+    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16 /* gzip */, 9, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&z, page.size()), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(page.data());
+    z.avail_in = static_cast<uInt>(page.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+  }();
+  return body;
 }
 
 const std::string& BombBody() {
@@ -895,6 +920,30 @@ int main(int argc, char** argv) {
     packed.resize(size);
     res.set_header("Content-Encoding", "deflate");
     res.set_content(packed, "text/html");
+  });
+  server.Get("/gzip", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    // httplib gzips a set_content() body and a chunked provider's text again
+    // for a client accepting gzip; a provider of known length it sends as is.
+    if (!req.has_param("chunked")) {
+      res.set_content_provider(GzipPage().size(), "text/html",
+                               [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 const std::string& body = GzipPage();
+                                 sink.write(body.data() + offset, body.size() - offset);
+                                 return true;
+                               });
+      return;
+    }
+    res.set_chunked_content_provider(
+        "application/octet-stream",
+        [sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+          const std::string& body = GzipPage();
+          std::size_t n = std::min<std::size_t>(100, body.size() - sent);
+          if (!sink.write(body.data() + sent, n)) return false;
+          sent += n;
+          if (sent >= body.size()) sink.done();
+          return true;
+        });
   });
   server.Get("/ua", [](const httplib::Request& req, httplib::Response& res) {
     res.set_content("<title>" + req.get_header_value("User-Agent") + "</title>", "text/html");
