@@ -11,6 +11,10 @@
 #include "core/errno_status.h"
 #include "core/fd.h"
 
+#include <zlib.h>
+
+#include <nlohmann/json.hpp>
+
 namespace forage {
 
 namespace {
@@ -76,23 +80,95 @@ Result<WarcRepair> RepairWarcFile(const std::string& path) {
   return repair;
 }
 
-Result<std::vector<std::string>> WarcLedger::Prepare() {
+// The start of `path`'s first record, inflated (at most `limit` bytes);
+// "" if it cannot be read.
+std::string FirstRecordStart(const std::string& path, std::size_t limit) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return "";
+  char in[4096];
+  ssize_t n = ::read(fd.get(), in, sizeof in);
+  if (n <= 0) return "";
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return "";
+  std::string out(limit, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(in);
+  z.avail_in = static_cast<uInt>(n);
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(limit);
+  (void)inflate(&z, Z_SYNC_FLUSH);
+  out.resize(limit - z.avail_out);
+  inflateEnd(&z);
+  return out;
+}
+
+std::string NewStateId() {
+  std::string id = NewWarcRecordId();  // "<urn:uuid:...>": its UUID serves
+  return id.substr(10, id.size() - 11);
+}
+
+Result<std::vector<std::string>> WarcLedger::Prepare(const std::optional<std::string>& stored,
+                                                     bool with_state) {
   std::vector<std::string> said;
+  earlier_.clear();
+  state_id_.clear();
+  if (with_state) {
+    if (stored) {
+      nlohmann::json j = nlohmann::json::parse(*stored, nullptr, /*allow_exceptions=*/false);
+      if (!j.is_object() || !j.contains("id") || !j["id"].is_string() || !j.contains("files") ||
+          !j["files"].is_object()) {
+        return Status::Corrupt("--warc: the state's record of the WARC set is damaged");
+      }
+      state_id_ = j["id"].get<std::string>();
+      for (const auto& [serial, length] : j["files"].items()) {
+        if (!length.is_number_unsigned()) {
+          return Status::Corrupt("--warc: the state's record of the WARC set is damaged");
+        }
+        earlier_[static_cast<std::uint32_t>(std::stoul(serial))] = length.get<std::uint64_t>();
+      }
+    } else {
+      state_id_ = NewStateId();
+    }
+  }
   const std::string dir = names_.directory().empty() ? "." : names_.directory();
   DIR* d = ::opendir(dir.c_str());
-  if (!d) {
-    const int err = errno;
-    if (err == ENOENT) return ErrnoStatus("--warc " + path_ + ": directory " + dir, err);
-    return ErrnoStatus("--warc " + path_ + ": open directory " + dir, err);
-  }
+  if (!d) return ErrnoStatus("--warc " + path_ + ": directory " + dir, errno);
   std::vector<std::string> files;
   while (dirent* e = ::readdir(d)) {
     if (names_.SerialOf(e->d_name) >= 0) files.emplace_back(e->d_name);
   }
   ::closedir(d);
   std::sort(files.begin(), files.end());
+  const std::string mark = "\r\nforage-state: " + state_id_ + "\r\n";
   for (const std::string& name : files) {
     const std::string file = names_.directory() + name;
+    const auto serial = static_cast<std::uint32_t>(names_.SerialOf(name));
+    std::uint64_t keep = 0;
+    bool cut_to_commit = false;
+    if (auto known = earlier_.find(serial); known != earlier_.end()) {
+      keep = known->second;
+      cut_to_commit = true;
+    } else if (!state_id_.empty() && FirstRecordStart(file, 2048).find(mark) != std::string::npos) {
+      cut_to_commit = true;  // begun after the state's last commit: none of it counts
+    }
+    if (cut_to_commit) {
+      struct stat st {};
+      if (::stat(file.c_str(), &st) != 0) return ErrnoStatus("stat " + file, errno);
+      const auto size = static_cast<std::uint64_t>(st.st_size);
+      if (size < keep) {
+        return Status::Corrupt("--warc: " + file + " is shorter than the state committed (" +
+                               std::to_string(size) + " < " + std::to_string(keep) + " bytes)");
+      }
+      if (keep == 0) {
+        if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("remove " + file, errno);
+        earlier_.erase(serial);
+        said.push_back("removed " + file + ", written after the state's last commit");
+      } else if (size > keep) {
+        if (Status cut = Truncate(file, keep); !cut.ok()) return cut;
+        said.push_back("cut " + file + " back to what the state committed (" +
+                       std::to_string(size - keep) + " bytes off)");
+      }
+      continue;
+    }
     Result<WarcRepair> repair = RepairWarcFile(file);
     if (!repair.ok()) return repair.status();
     if (repair.value().whole == 0) {
@@ -103,7 +179,25 @@ Result<std::vector<std::string>> WarcLedger::Prepare() {
                      std::to_string(repair.value().size - repair.value().whole) + " bytes off)");
     }
   }
+  // A file the state names and the directory no longer has is gone for good.
+  for (auto it = earlier_.begin(); it != earlier_.end();) {
+    if (::access(names_.Name(it->first).c_str(), F_OK) != 0) {
+      said.push_back(names_.Name(it->first) + ", of an earlier run, is gone");
+      it = earlier_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   return said;
+}
+
+std::string WarcLedger::Serialize() const {
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [serial, length] : earlier_) files[std::to_string(serial)] = length;
+  for (const auto& [serial, length] : committed_) {
+    if (length > 0) files[std::to_string(serial)] = length;
+  }
+  return nlohmann::json{{"id", state_id_}, {"files", files}}.dump();
 }
 
 void WarcLedger::Opened(std::size_t slot, std::uint32_t serial) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,20 @@ class WarcLedger {
   // Before fetchers start: repairs every file of the set left by earlier
   // runs (a torn last member is cut off; an empty file removed), so that
   // this run's files follow whole ones. Returns what it did, for the log.
-  Result<std::vector<std::string>> Prepare();
+  //
+  // With a state (--state), `stored` is what Serialize gave at its last
+  // commit (nullopt: none yet). Each file it names is cut back to the
+  // length committed with the records; a file it does not name but whose
+  // warcinfo names this state (state_id()) was begun after that commit and
+  // is removed. So a resumed pass adds to the set with no exchange twice.
+  Result<std::vector<std::string>> Prepare(const std::optional<std::string>& stored = std::nullopt,
+                                           bool with_state = false);
+
+  // The id the set's warcinfo records carry under a state ("" without one).
+  const std::string& state_id() const { return state_id_; }
+  // The committed lengths of every file of the state's runs, this one's
+  // included, for the state's next commit.
+  std::string Serialize() const;
 
   // Fetcher `slot` created the set's file `serial`.
   void Opened(std::size_t slot, std::uint32_t serial);
@@ -67,6 +81,8 @@ class WarcLedger {
   WarcSetNames names_;
   std::string path_;
   std::map<std::uint32_t, std::uint64_t> committed_;  // serial -> committed length
+  std::map<std::uint32_t, std::uint64_t> earlier_;    // the state's earlier runs' files
+  std::string state_id_;
   std::map<std::size_t, std::uint32_t> open_;         // slot -> serial it writes
 };
 

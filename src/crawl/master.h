@@ -93,6 +93,7 @@ struct Master {
   void StopFor(const Status& st);
   Status OpenWarc();
   void CloseWarc();
+  void StoreWarc();
   Status OpenSession();
   void StoreSession();
 

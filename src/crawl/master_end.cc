@@ -126,6 +126,7 @@ void Master::MaybeCommitState(bool now) {
 
 Status Master::CommitState() {
   if (options.cookie_jar.empty()) StoreSession();  // into the state, if the jar changed
+  StoreWarc();
   if (on_commit) {
     if (Status st = on_commit(); !st.ok()) return st;
   }

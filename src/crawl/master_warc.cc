@@ -6,15 +6,32 @@
 
 namespace forage {
 
+namespace {
+// The state's session entry holding the set's committed lengths.
+constexpr std::string_view kStateKey = "warc";
+}  // namespace
+
 // The set's files left by earlier runs are repaired before any fetcher
 // writes beside them.
 Status Master::OpenWarc() {
   warc.reset();
   if (options.fetch.warc.path.empty()) return {};
   warc.emplace(options.fetch.warc.path);
-  Result<std::vector<std::string>> said = warc->Prepare();
+  std::optional<std::string> stored;
+  if (state) stored = state->GetSession(kStateKey);
+  Result<std::vector<std::string>> said = warc->Prepare(stored, state != nullptr);
   if (!said.ok()) return said.status();
   for (const std::string& line : said.value()) LogWarn("--warc: " + line);
+  // The warcinfo of each file: the run's settings (never a secret).
+  std::string info;
+  auto field = [&info](std::string_view name, const std::string& value) {
+    info += std::string(name) + ": " + value + "\r\n";
+  };
+  field("http-header-user-agent", options.fetch.user_agent);
+  field("robots", options.robots ? "obey" : "ignore");
+  field("forage-depth", std::to_string(options.depth));
+  if (!warc->state_id().empty()) field("forage-state", warc->state_id());
+  options.fetch.warc.info = info;
   return {};
 }
 
@@ -23,6 +40,12 @@ Status Master::OpenWarc() {
 void Master::CloseWarc() {
   if (!warc) return;
   if (Status st = warc->Finish(); !st.ok()) StopFor(Status::IOError("--warc: " + st.message()));
+}
+
+// With a state, each commit holds the set's committed lengths, matched by
+// the records it marks done.
+void Master::StoreWarc() {
+  if (warc && state) state->SetSession(kStateKey, warc->Serialize());
 }
 
 }  // namespace forage

@@ -77,6 +77,13 @@ Status ValidateSharedCrawl(const CrawlOptions& options) {
     return Status::InvalidArgument(
         "--state cannot be combined with --frontier: a shared crawl keeps its state in Redis");
   }
+  if (!options.fetch.warc.path.empty()) {
+    // A node killed would leave records of exchanges whose URLs the crawl
+    // gives to another node: the set could hold an exchange twice.
+    return Status::InvalidArgument(
+        "--warc cannot be combined with --frontier yet: a node's archive is not kept in step "
+        "with the shared crawl");
+  }
   for (const HostSettings& host : options.fetch.hosts) {
     if (host.per_host || host.delay) {
       return Status::InvalidArgument("hosts.\"" + host.pattern +

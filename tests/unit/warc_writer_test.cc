@@ -319,5 +319,57 @@ TEST_CASE("A WarcLedger cuts a dead writer's file back to the results taken", "[
   CHECK_FALSE(fs::exists(dir.path + "/set-00002.warc.gz"));
 }
 
+TEST_CASE("Under a state a resumed set is cut back to what the state committed", "[warc]") {
+  TempDir dir;
+  const std::string path = dir.path + "/s.warc.gz";
+  WarcLedger first(path);
+  REQUIRE(first.Prepare(std::nullopt, /*with_state=*/true).ok());
+  REQUIRE_FALSE(first.state_id().empty());
+  const std::string info = "forage-state: " + first.state_id() + "\r\n";
+  auto write = [&](int files) {
+    std::vector<WarcExtent> out;
+    for (int i = 0; i < files; ++i) {
+      // Each writer its own file, as fetchers have.
+      WarcWriter writer(path, 1ull << 30, info, nullptr);
+      for (int k = 0; k < 2; ++k) {
+        WarcExchange x;
+        x.target_uri = "http://example.test/" + std::to_string(i) + "/" + std::to_string(k);
+        x.capture = Captured("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "body");
+        auto written = writer.Write(x);
+        REQUIRE(written.ok());
+        out.push_back(written.value());
+      }
+      REQUIRE(writer.Close().ok());
+    }
+    return out;
+  };
+  std::vector<WarcExtent> extents = write(2);  // files 0 and 1
+  // The state committed file 0's first exchange only; file 1 came after.
+  first.Opened(0, 0);
+  first.Taken(0, 0, extents[0].offset + extents[0].length);
+  const std::string stored = first.Serialize();
+  // A file of the same name pattern that another run wrote is left alone.
+  {
+    WarcWriter stranger(path, 1ull << 30, "", nullptr);
+    WarcExchange x;
+    x.target_uri = "http://example.test/other";
+    x.capture = Captured("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "x");
+    REQUIRE(stranger.Write(x).ok());
+  }
+  const auto stranger_size = fs::file_size(dir.path + "/s-00002.warc.gz");
+  WarcLedger resumed(path);
+  auto said = resumed.Prepare(stored, /*with_state=*/true);
+  REQUIRE(said.ok());
+  CHECK(resumed.state_id() == first.state_id());
+  CHECK(fs::file_size(path) == extents[0].offset + extents[0].length);
+  CHECK_FALSE(fs::exists(dir.path + "/s-00001.warc.gz"));
+  CHECK(fs::file_size(dir.path + "/s-00002.warc.gz") == stranger_size);
+  CHECK(said.value().size() == 2);
+  // The next commit still names the earlier run's file.
+  CHECK(resumed.Serialize().find("\"0\":" + std::to_string(extents[0].offset + extents[0].length)) !=
+        std::string::npos);
+  CHECK_FALSE(resumed.Prepare(std::string("{\"id\":1}"), true).ok());
+}
+
 }  // namespace
 }  // namespace forage
