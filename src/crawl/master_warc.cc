@@ -22,6 +22,14 @@ Status Master::OpenWarc() {
   Result<std::vector<std::string>> said = warc->Prepare(stored, state != nullptr);
   if (!said.ok()) return said.status();
   for (const std::string& line : said.value()) LogWarn("--warc: " + line);
+  if (state && !stored) {
+    // The state's id must be durable before any file carries it, or a run
+    // killed before its first commit would leave files the next cannot
+    // tell from another run's. No record is written yet: nothing committed
+    // here runs ahead of the output.
+    StoreWarc();
+    if (Status st = state->Commit(); !st.ok()) return st;
+  }
   // The warcinfo of each file: the run's settings (never a secret).
   std::string info;
   auto field = [&info](std::string_view name, const std::string& value) {
