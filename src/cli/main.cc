@@ -13,6 +13,7 @@
 #include "cli/frontier_command.h"
 #include "cli/progress_line.h"
 #include "cli/run_output.h"
+#include "archive/warc_writer.h"
 #include "cli/run_paths.h"
 #include "cli/standard_fds.h"
 #include "cli/stats_file.h"
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
     if (Status st = CheckWritable("--stats", config.stats_path); !st.ok()) {
       return fail(st, RunStage::kSetup);
     }
+  }
+  if (!config.options.fetch.warc.path.empty()) {
+    const std::string first = WarcSetNames(config.options.fetch.warc.path).Name(0);
+    if (Status st = CheckWritable("--warc", first); !st.ok()) return fail(st, RunStage::kSetup);
   }
 
   // The lock comes first: a second run must not so much as read its input.
