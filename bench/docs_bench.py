@@ -138,6 +138,25 @@ def forage_cmd(extra, binary="forage"):
     return build
 
 
+def forage_archive_cmd(option):
+    """forage keeping what it fetched: --warc (a set in the run directory) or --save DIR."""
+    def build(ctx, start, rundir):
+        target = os.path.join(rundir, "crawl.warc.gz" if option == "--warc" else "saved")
+        argv, out, stdout = forage_cmd([option, target])(ctx, start, rundir)
+        return argv, out, stdout
+    return build
+
+
+def wget_warc_cmd(ctx, start, rundir):
+    # GNU wget 1.21 (one connection at a time) writing a WARC of what it
+    # fetches; the page set is read back from the WARC (pageset.py "warc").
+    argv = ["wget", "--no-config", "-q", "--recursive", "--level=inf", "-e", "robots=off",
+            "--accept-regex", r"(\.html?|/)(\?[^#]*)?$", "--delete-after",
+            "--warc-file=" + os.path.join(rundir, "wget"), "-P", os.path.join(rundir, "files"),
+            start]
+    return argv, rundir, None
+
+
 def wget2_cmd(threads):
     # --filter-urls: without it wget2 sends a HEAD for each rejected URL;
     # (#.*)?: wget2 matches the regex against the URL with its fragment;
@@ -204,11 +223,13 @@ def tools(best, baseline=None):
     return [
         ("forage", "forage", forage_cmd([])),
         ("forage best", "forage", forage_cmd(best.split())),
+        ("forage --warc", "forage", forage_archive_cmd("--warc")),
         ("wget2", "wget2", wget2_cmd(0)),
         ("wget2 16 threads", "wget2", wget2_cmd(16)),
         ("scrapy", "scrapy", scrapy_cmd),
         ("httrack", "httrack", httrack_cmd),
         ("Pool(8) requests+lxml", "pool", pool_cmd(8)),
+        ("wget --warc-file", "warc", wget_warc_cmd),
         ("fetch only (curl)", "curl", curl_cmd),
         ("parse only (1 core)", None, parse_only_cmd()),
     ] + extra
@@ -316,7 +337,7 @@ def main():
                     argv, output, stdout = build(site_ctx[key], nginx.start_url(key), rundir)
                     log(f"round {rnd}/{a.rounds}: {SITES[key][0]}: {name}")
                     m, err = measure(argv, stdout, a.timeout)
-                    if name.startswith("wget2") and m.get("rc") == 8:
+                    if name.startswith("wget") and m.get("rc") == 8:
                         m["rc"] = 0  # 8: the server answered some request with an error (a 404)
                     shown = [x.replace(nginx.start_url(key), "START").replace(rundir, "RUN")
                              .replace(os.path.join(work, key, "prep"), "PREP") for x in argv]

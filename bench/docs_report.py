@@ -106,6 +106,18 @@ def targets(site, rows, cores):
             x = best["pps"] / r["pps"]
             out.append(f"- forage best vs {tool}: **{x:.1f}x** pages/s (target >= {need:g}: "
                        f"{'met' if x >= need else 'NOT met'})")
+    # The cost of keeping what was fetched: forage with --warc (or --save)
+    # against itself without, and against GNU wget writing a WARC.
+    for tool in ("forage --warc", "forage --save"):
+        r = rows.get(tool)
+        if dflt and r and r["pps"] > 0 and dflt["pps"] > 0:
+            out.append(f"- {tool} vs forage: {r['pps'] / dflt['pps']:.2f}x pages/s, CPU "
+                       f"{r['cpu']:.2f} s against {dflt['cpu']:.2f} s, peak RSS {r['rss']:.1f} "
+                       f"against {dflt['rss']:.1f} MiB")
+    warc, wget = rows.get("forage --warc"), rows.get("wget --warc-file")
+    if warc and wget and wget["pps"] > 0:
+        out.append(f"- forage --warc vs wget --warc-file: **{warc['pps'] / wget['pps']:.1f}x** "
+                   f"pages/s ({warc['pages']:,.0f} and {wget['pages']:,.0f} pages)")
     if dflt:
         out.append(f"- memory at the defaults: peak PSS {dflt['pss']:.1f} MiB, peak RSS "
                    f"{dflt['rss']:.1f} MiB of the whole tree (target <= 64 MiB: "

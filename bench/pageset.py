@@ -28,6 +28,7 @@ Usage:
 
 import argparse
 import csv
+import gzip
 import json
 import os
 import re
@@ -96,8 +97,34 @@ def fetched(kind, path):
                 cols = line.rstrip("\n").split("\t")
                 if len(cols) >= 8 and cols[3] == "200" and cols[5].startswith("text/html"):
                     yield cols[7]
+    elif kind == "warc":
+        # Every *.warc.gz in the directory: the target of each response
+        # record whose HTTP status is 200.
+        for name in sorted(os.listdir(path)):
+            if name.endswith(".warc.gz"):
+                yield from _warc_pages(os.path.join(path, name))
     else:
         raise SystemExit(f"pageset.py: unknown kind {kind!r}")
+
+
+def _warc_pages(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    at = 0
+    while at < len(data):
+        end = data.find(b"\r\n\r\n", at)
+        if end < 0:
+            return
+        head = data[at:end].decode("utf-8", "replace").split("\r\n")
+        fields = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        length = int(fields.get("content-length", "0"))
+        block = data[end + 4:end + 4 + length]
+        at = end + 4 + length + 4
+        if fields.get("warc-type") == "response" and block.split(b" ", 2)[1:2] == [b"200"]:
+            yield fields.get("warc-target-uri", "").strip("<>")
 
 
 def pageset(kind, path, base=None):
@@ -148,7 +175,7 @@ def main(argv):
         print(compare(args.ref, args.others))
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("kind", choices=["forage", "scrapy", "pool", "wget2", "httrack"])
+    ap.add_argument("kind", choices=["forage", "scrapy", "pool", "wget2", "httrack", "warc"])
     ap.add_argument("output")
     ap.add_argument("--base", metavar="URL")
     args = ap.parse_args(argv)
