@@ -11,5 +11,5 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 g++ -std=c++20 -O2 -I"$repo/src" -I"$repo/include" -I"$repo/build-bench/include" \
   "$repo/bench/frontier_memory.cc" "$repo/build-bench/libforage.a" \
-  $(pkg-config --libs libcurl gumbo libpsl libidn2 re2 hiredis) -o "$out/frontier_memory"
+  $(pkg-config --libs libcurl gumbo libpsl libidn2 re2 hiredis zlib libcrypto) -o "$out/frontier_memory"
 "$out/frontier_memory"

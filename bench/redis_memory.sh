@@ -52,7 +52,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 g++ -std=c++20 -O2 -I"$repo/src" -I"$repo/include" -I"$repo/build-bench/include" \
   "$here/redis_memory.cc" "$repo/build-bench/libforage.a" \
-  $(pkg-config --libs libcurl gumbo libpsl libidn2 re2 hiredis) -o "$tmp/redis_memory"
+  $(pkg-config --libs libcurl gumbo libpsl libidn2 re2 hiredis zlib libcrypto) -o "$tmp/redis_memory"
 
 # A port the kernel just handed out; another process may take it first, so try a few.
 for _ in 1 2 3 4 5; do
