@@ -427,6 +427,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("FILE");
   app.add_flag("--keep-headers", o.fetch.keep_headers,
                "add each response's headers to its record (names lower-cased)");
+  app.add_option("--save", o.fetch.save_dir,
+                 "save each ok body as a file under DIR, at a path made of its URL "
+                 "(DIR/host/dir%/page; the record's \"saved\")")
+      ->type_name("DIR");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")

@@ -58,7 +58,7 @@ std::string EncodeResult(const FetchResult& r) {
   std::size_t fixed = 1 + 8 + 1 + 4 + r.error_message.size() + 4 + 4 + r.final_url.size() + 4 +
                       r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
-                      r.last_modified.size() + 4 + 4 + 4;
+                      r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size();
   // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
   for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
   for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
@@ -139,6 +139,7 @@ std::string EncodeResult(const FetchResult& r) {
     w.Str(name);
     w.Str(value);
   }
+  w.Str(r.saved);
   return std::move(w).Finish();
 }
 
@@ -223,6 +224,7 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
     w.U64(static_cast<std::uint64_t>(h.delay ? h.delay->count() : -1));
   }
   w.U8(static_cast<std::uint8_t>((s.cookies ? 1 : 0) | (s.keep_headers ? 2 : 0)));
+  w.Str(s.save_dir);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -298,7 +300,7 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
-  if (!r.U8(&flags) || flags > 3 || !r.AtEnd()) return std::nullopt;
+  if (!r.U8(&flags) || flags > 3 || !r.Str(&s.save_dir) || !r.AtEnd()) return std::nullopt;
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;
   s.cookies = (flags & 1) != 0;
@@ -393,7 +395,7 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   for (auto& [name, value] : out.headers) {
     if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
-  if (!r.AtEnd()) return std::nullopt;
+  if (!r.Str(&out.saved) || !r.AtEnd()) return std::nullopt;
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

@@ -24,8 +24,8 @@
 //     insecure, string client_cert, string client_key, list<host> hosts where
 //     a host is string pattern, list<string> headers, u8 has user_agent,
 //     string user_agent, credentials, i64 timeout ms, i32 per_host, i64
-//     delay ms (each -1: not set), and u8 flags (1: cookies, 2:
-//     keep_headers). Signed values (concurrency,
+//     delay ms (each -1: not set), u8 flags (1: cookies, 2:
+//     keep_headers), and string save_dir. Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
@@ -51,7 +51,8 @@
 //     u8 has text, string text, string ETag, string Last-Modified ("": the
 //     response had none), list<string> truncated (what was cut, see
 //     FetchResult::truncated), list<string> Set-Cookie values, list<header>
-//     headers where a header is string name, string value
+//     headers where a header is string name, string value, string saved
+//     ("": nothing saved)
 //
 // Types 1 and 2 were the first layouts, without job kinds and redirects;
 // type 4 had no fields or text; types 3 (job) and 5 (result) had no
@@ -59,7 +60,8 @@
 // 7 (result) had no list of what was cut, type 8 (fetcher config) no
 // max_links, and type 6 (job) no flags; types 11 (fetcher config), 12
 // (job) and 10 (result) had no request shaping (headers, credentials,
-// proxy, TLS, host tables, cookies).
+// proxy, TLS, host tables, cookies); types 14 (fetcher config) and 16
+// (result) had no --save (save_dir, saved).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -95,9 +97,9 @@ inline constexpr std::size_t kMaxTextBytes = 16u << 20;
 enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
-  kFetcherConfig = 14,
   kJob = 15,
-  kResult = 16,
+  kFetcherConfig = 17,
+  kResult = 18,
 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
@@ -163,6 +165,9 @@ struct FetchResult {
   // names lower-cased, in order, at most kMaxHeaderBytes of them; a
   // Set-Cookie's value is never kept.
   std::vector<std::pair<std::string, std::string>> headers;
+  // With FetchSettings::save_dir: where the body was saved (see
+  // Record::saved); "" when it was not.
+  std::string saved;
 };
 
 // The most of a response's headers a result carries, in each of its lists
