@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -157,6 +158,28 @@ TEST_CASE("--save adds a saved column to CSV and SQLite outputs", "[save][integr
   Db raw = OpenRaw(db, SQLITE_OPEN_READONLY);
   CHECK(QueryInt(raw.get(), "SELECT count(*) FROM pages") == 2);
   CHECK(QueryInt(raw.get(), "SELECT count(saved) FROM pages") == 1);
+}
+
+TEST_CASE("A body that cannot be saved is a warning, and its record is kept", "[save][integration]") {
+  TestServer server;
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/pages";
+  // A file where the host's directory must go.
+  REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
+  const std::string blocker = dir + "/127.0.0.1+" + std::to_string(server.port());
+  REQUIRE(::close(::open(blocker.c_str(), O_CREAT | O_WRONLY, 0644)) == 0);
+  ForageRun run = RunForage({"--no-robots", "--save", dir, "--log-level", "warn", "--url",
+                             server.Url("/save/x"), "--url", server.Url("/page/2")});
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(run.records.size() == 2);
+  for (const json& r : run.records) {
+    INFO(r.dump());
+    CHECK(r["ok"] == true);
+    CHECK(r["saved"].is_null());
+  }
+  CHECK(run.err.find("not saved: " + server.Url("/save/x")) != std::string::npos);
+  CHECK(run.err.find(blocker + "/save%/x") != std::string::npos);
+  CHECK(ReadFile(blocker).empty());
 }
 
 TEST_CASE("A --save path that cannot be a directory stops forage before it fetches", "[save][integration]") {
