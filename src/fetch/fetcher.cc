@@ -652,8 +652,8 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
 void Fetcher::SaveBody(wire::FetchResult& r, const Transfer& t) {
   // Only a whole body of an ok response: a --max-bytes cut is too_large, a
   // body of another response kept by mistake would not be the page's.
-  if (r.error != ErrorKind::kNone || r.status < 200 || r.status >= 300 ||
-      !r.redirect_url.empty() || (!t.save_body && t.bytes > 0) || t.body.size() != t.bytes) {
+  if (r.error != ErrorKind::kNone || r.status < 200 || r.status >= 300 || !r.redirect_url.empty() ||
+      (!t.save_body && t.bytes > 0) || t.body.size() != t.bytes) {
     return;
   }
   std::optional<CanonicalUrl> url = Canonicalize(r.final_url);

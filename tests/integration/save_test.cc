@@ -56,8 +56,9 @@ TEST_CASE("--save writes each ok body under a path made of its URL", "[save][int
   // Never saved: an error page, a body past --max-bytes, a redirect
   // that cannot be followed.
   const std::vector<std::string> unsaved = {"/status/404", "/big?bytes=300000", "/redirect-ftp"};
-  std::vector<std::string> args = {"--no-robots", "-j", "2", "--save", dir, "--max-bytes", "200k",
-                                   "--url", server.Url("/save/Foo")};
+  std::vector<std::string> args = {"--no-robots", "-j",    "2",
+                                   "--save",      dir,     "--max-bytes",
+                                   "200k",        "--url", server.Url("/save/Foo")};
   for (const auto& [path, file] : saved_as) {
     args.push_back("--url");
     args.push_back(server.Url(path));
@@ -100,8 +101,8 @@ TEST_CASE("--save writes each ok body under a path made of its URL", "[save][int
   // Nothing else was written: no 404 page, no partial body, no temporary file.
   CHECK(ListDir(host) == std::vector<std::string>{"binary", "page%", "save%"});
   CHECK(ListDir(host + "save%") ==
-        std::vector<std::string>{"Foo" + upper_path.substr(upper_path.find("%h")), "a", "a%",
-                                 "foo", "index.html", "my file.txt", "q@x=1%2F2"});
+        std::vector<std::string>{"Foo" + upper_path.substr(upper_path.find("%h")), "a", "a%", "foo",
+                                 "index.html", "my file.txt", "q@x=1%2F2"});
 
   // Again, unchanged: every file is left as it was, mtime and inode.
   std::map<std::string, struct stat> before;
@@ -152,15 +153,16 @@ TEST_CASE("--save adds a saved column to CSV and SQLite outputs", "[save][integr
   // An SQLite output written without --save gets the column on --append.
   const std::string db = tmp.path() + "/out.sqlite";
   REQUIRE(RunForage({"--no-robots", "-o", db, "--url", server.Url("/save/y")}).exit_code == 0);
-  REQUIRE(RunForage({"--no-robots", "--save", dir, "-o", db, "--append", "--url",
-                     server.Url("/save/z")})
+  REQUIRE(RunForage(
+              {"--no-robots", "--save", dir, "-o", db, "--append", "--url", server.Url("/save/z")})
               .exit_code == 0);
   Db raw = OpenRaw(db, SQLITE_OPEN_READONLY);
   CHECK(QueryInt(raw.get(), "SELECT count(*) FROM pages") == 2);
   CHECK(QueryInt(raw.get(), "SELECT count(saved) FROM pages") == 1);
 }
 
-TEST_CASE("A body that cannot be saved is a warning, and its record is kept", "[save][integration]") {
+TEST_CASE("A body that cannot be saved is a warning, and its record is kept",
+          "[save][integration]") {
   TestServer server;
   TempDir tmp;
   const std::string dir = tmp.path() + "/pages";
@@ -182,7 +184,8 @@ TEST_CASE("A body that cannot be saved is a warning, and its record is kept", "[
   CHECK(ReadFile(blocker).empty());
 }
 
-TEST_CASE("A --save path that cannot be a directory stops forage before it fetches", "[save][integration]") {
+TEST_CASE("A --save path that cannot be a directory stops forage before it fetches",
+          "[save][integration]") {
   TestServer server;
   TempDir tmp;
   const std::string file = tmp.Write("plain", "x");
