@@ -199,6 +199,14 @@ struct FetchSettings {
   // request, and its response as it travelled) in WARC/1.1 files of the set
   // `warc.path` names; empty: none. See WarcSettings.
   WarcSettings warc;
+  // --save DIR: each fetcher writes the body of every ok response (status
+  // 2xx, no error, whole: a body --max-bytes cut is never saved; any content
+  // type; robots.txt is not a page) under this directory, at the path
+  // SavePathFor (src/archive/save_path.h) makes of the final URL, replacing
+  // a file only when its bytes differ, and the record says where
+  // (Record::saved). The directory and its parents are made if missing.
+  // "" (the default): nothing is saved.
+  std::string save_dir;
 
   // Extraction, for HTML pages.
   ExtractSettings extract;

@@ -51,6 +51,13 @@ struct Record {
   // most 256 KiB of them ("headers" in `truncated` when cut). Empty
   // otherwise, and for URLs never fetched.
   std::vector<std::pair<std::string, std::string>> headers;
+  // With CrawlOptions::fetch.save_dir (--save DIR): where the body was
+  // saved, DIR joined with the relative path ("DIR/host/dir%/page.html"),
+  // also when the file already held these bytes and was left alone. nullopt
+  // when nothing was saved: not an ok 2xx response, no --save, or the save
+  // failed (a full disk, a refused permission: the fetcher logs a warning
+  // and the record is otherwise as it would be).
+  std::optional<std::string> saved;
 };
 
 }  // namespace forage

@@ -437,6 +437,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 44))
       ->type_name("SIZE");
+  app.add_option("--save", o.fetch.save_dir,
+                 "save each ok body as a file under DIR, at a path made of its URL "
+                 "(DIR/host/dir%/page; the record's \"saved\")")
+      ->type_name("DIR");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")

@@ -212,7 +212,7 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
         "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level",
         "--frontier", "--header", "--cookie", "--cookie-jar", "--user", "--auth", "--bearer",
         "--netrc-file", "--proxy", "--noproxy", "--cacert", "--capath", "--client-cert",
-        "--client-key"};
+        "--client-key", "--save"};
     const bool string_only =
         std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
     const bool one_by_one = flag == "--include" || flag == "--exclude";

@@ -59,6 +59,7 @@ Status RunOutput::OpenSinkFor(const RecoveredOutput& recovered) {
   SinkOptions sink_options;
   sink_options.with_text = config_.options.fetch.extract.text;
   sink_options.with_headers = config_.options.fetch.keep_headers;
+  sink_options.with_saved = !config_.options.fetch.save_dir.empty();
   sink_options.append = config_.append;
   sink_options.resume = !recovered.adopt.empty();
   // A file output is written beside its path and moved into place at the

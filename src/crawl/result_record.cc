@@ -20,6 +20,7 @@ Record RecordOfResult(const Job& job, wire::FetchResult& r) {
   rec.text = std::move(r.text);
   rec.truncated = std::move(r.truncated);
   rec.headers = std::move(r.headers);
+  if (!r.saved.empty()) rec.saved = MakeValidUtf8(r.saved);
   if (r.error != ErrorKind::kNone) rec.error = RecordError{r.error, MakeValidUtf8(r.error_message)};
   rec.fetched_at_ms = job.first_fetched_at_ms;
   // A 304 answers the validators a revisit sent: the page is as the state

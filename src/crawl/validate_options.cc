@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "archive/save_directory.h"
 #include "crawl/scope.h"
 #include "crawl/validate_request.h"
 #include "forage/options.h"
@@ -140,6 +141,16 @@ Status ValidateOptions(const CrawlOptions& options) {
   if (Status st = ValidateRequestSettings(fetch); !st.ok()) return st;
   if (!options.cookie_jar.empty() && !fetch.cookies) {
     return Status::InvalidArgument("--cookie-jar: not with --no-cookies, which keeps no cookie");
+  }
+  if (!fetch.save_dir.empty()) {
+    // Made now, so that a directory that cannot be stops the run before it
+    // fetches anything; each fetcher opens it again for itself.
+    if (fetch.save_dir.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("--save: a path cannot hold a NUL byte");
+    }
+    if (Result<SaveDirectory> dir = SaveDirectory::Open(fetch.save_dir); !dir.ok()) {
+      return Status::InvalidArgument(dir.status().message());
+    }
   }
   return ValidateSharedCrawl(options);
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "archive/save_path.h"
 #include "core/ascii.h"
 #include "core/log.h"
 #include "core/time_format.h"
@@ -61,6 +62,10 @@ struct Transfer {
   std::vector<std::pair<std::string, std::string>> headers_kept;
   // --warc: the request and response as they travelled; null otherwise.
   std::unique_ptr<ExchangeCapture> capture;
+  // --save: a page whose body is saved if its response is ok; its body is
+  // then kept whatever its type (save_body, decided with `keep`).
+  bool save = false;
+  bool save_body = false;
 };
 
 namespace {
@@ -109,8 +114,13 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
     return 0;
   }
   t->bytes += n;
-  if (t->keep < 0) t->keep = WantBody(*t) ? 1 : 0;
-  if (t->keep == 1) t->body.append(data, n);
+  if (t->keep < 0) {
+    t->keep = WantBody(*t) ? 1 : 0;
+    long status = 0;
+    curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    t->save_body = t->save && status >= 200 && status < 300;
+  }
+  if (t->keep == 1 || t->save_body) t->body.append(data, n);
   return n;
 }
 
@@ -248,6 +258,7 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
     t->bytes = 0;
     t->body.clear();
     t->keep = -1;
+    t->save_body = false;
     t->etag.clear();
     t->last_modified.clear();
     t->location.clear();
@@ -475,6 +486,7 @@ void Fetcher::Start(wire::FetchJob job) {
   if (!plan.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, plan.cookie.c_str());
   t->collect_cookies = settings_.cookies && !robots;
   t->keep_headers = settings_.keep_headers && !robots;
+  t->save = !settings_.save_dir.empty() && !robots;
   if (t->job.report_sent) {
     t->sending = &sending_;
     curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, OnRequest);
@@ -536,6 +548,7 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
     bool parse = false;
     wire::FetchResult r = Finish(*t, msg->data.result, &parse);
     std::unique_ptr<WarcExchange> archive = TakeExchange(*t, r);
+    if (t->save) SaveBody(r, *t);
     // The header list dies with the transfer; an idle handle must not point at it.
     curl_easy_setopt(t->easy.get(), CURLOPT_HTTPHEADER, nullptr);
     idle_.push_back(std::move(t->easy));
@@ -737,6 +750,32 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   *parse = r.error == ErrorKind::kNone && r.redirect_url.empty() && !not_modified && t.keep == 1 &&
            (IsHtmlType(type) || LooksLikeHtml(t.body));
   return r;
+}
+
+void Fetcher::SaveBody(wire::FetchResult& r, const Transfer& t) {
+  // Only a whole body of an ok response: a --max-bytes cut is too_large, a
+  // body of another response kept by mistake would not be the page's.
+  if (r.error != ErrorKind::kNone || r.status < 200 || r.status >= 300 || !r.redirect_url.empty() ||
+      (!t.save_body && t.bytes > 0) || t.body.size() != t.bytes) {
+    return;
+  }
+  std::optional<CanonicalUrl> url = Canonicalize(r.final_url);
+  if (!url) return;  // curl fetched it, so it parses; nothing to name it by otherwise
+  if (!save_dir_) {
+    Result<SaveDirectory> opened = SaveDirectory::Open(settings_.save_dir);
+    if (!opened.ok()) {
+      LogWarn("not saved: " + r.final_url + ": " + opened.status().message());
+      return;
+    }
+    save_dir_.emplace(std::move(opened).value());
+  }
+  const std::string relative = SavePathFor(*url);
+  Result<SaveDirectory::Outcome> saved = save_dir_->Save(relative, t.body);
+  if (!saved.ok()) {
+    LogWarn("not saved: " + r.final_url + ": " + saved.status().message());
+    return;
+  }
+  r.saved = save_dir_->Join(relative);
 }
 
 void Fetcher::Parse(wire::FetchResult& r, const std::string& body) {

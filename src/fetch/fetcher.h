@@ -5,12 +5,14 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "archive/exchange_capture.h"
 #include "archive/warc_writer.h"
+#include "archive/save_directory.h"
 #include "core/curl_ptr.h"
 #include "core/fd.h"
 #include "fetch/address_guard.h"
@@ -123,6 +125,10 @@ class Fetcher {
   void Archive(std::unique_ptr<WarcExchange> exchange, wire::FetchResult& r);
   Token TryTakeToken();
   void ReleaseToken();
+  // --save: writes a finished transfer's body under settings_.save_dir if
+  // it is a whole ok (2xx) page, and sets r.saved; a failure is a warning
+  // and leaves r.saved empty (the record is kept).
+  void SaveBody(wire::FetchResult& r, const Transfer& t);
 
   FetchSettings settings_;
   std::vector<CompiledField> fields_;  // settings_.extract.select, compiled once
@@ -141,6 +147,7 @@ class Fetcher {
   std::deque<PendingParse> deferred_;  // big pages waiting for the token, in order
   ParseArena arena_;                   // one parse at a time, so one arena serves them all
   std::unique_ptr<WarcWriter> warc_;   // --warc; null: none
+  std::optional<SaveDirectory> save_dir_;  // --save, opened at the first save
 };
 
 // This process's own open file description of the big-parse token open as

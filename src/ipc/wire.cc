@@ -58,7 +58,7 @@ std::string EncodeResult(const FetchResult& r) {
   std::size_t fixed = 1 + 8 + 1 + 4 + r.error_message.size() + 4 + 4 + r.final_url.size() + 4 +
                       r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
-                      r.last_modified.size() + 4 + 4 + 4;
+                      r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size();
   // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
   for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
   for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
@@ -143,6 +143,7 @@ std::string EncodeResult(const FetchResult& r) {
   w.U64(r.warc.offset);
   w.U64(r.warc.length);
   w.Str(r.warc_error);
+  w.Str(r.saved);
   return std::move(w).Finish();
 }
 
@@ -245,6 +246,7 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.Str(s.warc.path);
   w.U64(s.warc.max_size);
   w.Str(s.warc.info);
+  w.Str(s.save_dir);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -321,7 +323,7 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
   if (!r.U8(&flags) || flags > 3 || !r.Str(&s.warc.path) || !r.U64(&s.warc.max_size) ||
-      !r.Str(&s.warc.info) || !r.AtEnd()) {
+      !r.Str(&s.warc.info) || !r.Str(&s.save_dir) || !r.AtEnd()) {
     return std::nullopt;
   }
   s.proxy.from_environment = from_env != 0;
@@ -419,7 +421,7 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
     if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
   if (!r.U32(&out.warc.serial) || !r.U64(&out.warc.offset) || !r.U64(&out.warc.length) ||
-      !r.Str(&out.warc_error) || !r.AtEnd()) {
+      !r.Str(&out.warc_error) || !r.Str(&out.saved) || !r.AtEnd()) {
     return std::nullopt;
   }
   if (has_text) out.text = std::move(text);

@@ -24,8 +24,9 @@
 //     insecure, string client_cert, string client_key, list<host> hosts where
 //     a host is string pattern, list<string> headers, u8 has user_agent,
 //     string user_agent, credentials, i64 timeout ms, i32 per_host, i64
-//     delay ms (each -1: not set), and u8 flags (1: cookies, 2:
-//     keep_headers). Signed values (concurrency,
+//     delay ms (each -1: not set), u8 flags (1: cookies, 2:
+//     keep_headers), string warc.path, u64 warc.max_size, string warc.info,
+//     and string save_dir. Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
@@ -51,7 +52,11 @@
 //     u8 has text, string text, string ETag, string Last-Modified ("": the
 //     response had none), list<string> truncated (what was cut, see
 //     FetchResult::truncated), list<string> Set-Cookie values, list<header>
-//     headers where a header is string name, string value
+//     headers where a header is string name, string value, u32 WARC file
+//     serial, u64 offset, u64 length (0: nothing archived), string WARC
+//     error ("": none), string saved ("": nothing saved)
+//   kWarcOpened (fetcher -> master, through the result pipe)
+//     u32 the serial of a WARC file the fetcher created, before writing in it
 //
 // Types 1 and 2 were the first layouts, without job kinds and redirects;
 // type 4 had no fields or text; types 3 (job) and 5 (result) had no
@@ -59,7 +64,9 @@
 // 7 (result) had no list of what was cut, type 8 (fetcher config) no
 // max_links, and type 6 (job) no flags; types 11 (fetcher config), 12
 // (job) and 10 (result) had no request shaping (headers, credentials,
-// proxy, TLS, host tables, cookies).
+// proxy, TLS, host tables, cookies); types 14 (fetcher config) and 16
+// (result) had no --warc (warc settings; a result's WARC place) nor --save
+// (save_dir, saved).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -95,10 +102,10 @@ inline constexpr std::size_t kMaxTextBytes = 16u << 20;
 enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
-  kFetcherConfig = 14,
   kJob = 15,
-  kResult = 16,
-  kWarcOpened = 17,
+  kFetcherConfig = 17,
+  kResult = 18,
+  kWarcOpened = 19,
 };
 
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
@@ -172,6 +179,9 @@ struct FetchResult {
     std::uint64_t length = 0;
   } warc;
   std::string warc_error;
+  // With FetchSettings::save_dir: where the body was saved (see
+  // Record::saved); "" when it was not.
+  std::string saved;
 };
 
 // The most of a response's headers a result carries, in each of its lists

@@ -51,6 +51,7 @@ std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
                   {"fetched_at", "TEXT"},
                   {"truncated", "TEXT"}});
   if (options.with_headers) columns.push_back({"headers", "TEXT"});
+  if (options.with_saved) columns.push_back({"saved", "TEXT"});
   return columns;
 }
 
@@ -82,6 +83,7 @@ std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options)
   cells.push_back(r.fetched_at_ms ? Text(FormatRfc3339(*r.fetched_at_ms)) : RecordCell{});
   cells.push_back(Text(TruncatedToJsonText(r.truncated)));
   if (options.with_headers) cells.push_back(Text(HeadersToJsonText(r.headers)));
+  if (options.with_saved) cells.push_back(Text(r.saved));
   return cells;
 }
 

@@ -21,6 +21,9 @@ struct SinkOptions {
   bool with_text = false;
   // --keep-headers: records carry "headers", last, likewise.
   bool with_headers = false;
+  // --save DIR: records carry "saved" (the saved file's path, or null),
+  // after "headers", likewise.
+  bool with_saved = false;
   // --append: add to an existing jsonl file (sqlite always appends to an
   // existing database); csv refuses, since its header cannot be repeated.
   bool append = false;

@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/save_path.h"
 #include "cli/cli_options.h"
+#include "core/ascii.h"
 #include "core/fd.h"
 #include "core/url.h"
 #include "core/url_host.h"
@@ -897,6 +899,69 @@ int FuzzCookie(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+namespace {
+
+// What SavePathFor promises of any path: `path`, the path of the URL
+// `what` names.
+void CheckSavePath(const std::string& path, const std::string& what) {
+  const std::string where = Printable(path) + " for " + what;
+  FUZZ_CHECK(!path.empty() && path.front() != '/', "not relative: " + where);
+  FUZZ_CHECK(path.size() <= kMaxSavePathBytes, "too long: " + where);
+  for (char c : path) {
+    const auto b = static_cast<unsigned char>(c);
+    FUZZ_CHECK(b >= 0x20 && b <= 0x7e, "a control or non-ASCII byte: " + where);
+    FUZZ_CHECK(std::string_view("\\:*?\"<>|").find(c) == std::string_view::npos,
+               "a byte Windows refuses: " + where);
+  }
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = path.find('/', start);
+    const std::string_view name = std::string_view(path).substr(start, slash - start);
+    FUZZ_CHECK(!name.empty() && name != "." && name != "..", "a bad component: " + where);
+    FUZZ_CHECK(name.size() <= kMaxSaveNameBytes, "a component too long: " + where);
+    if (slash == std::string::npos) {
+      FUZZ_CHECK(name.back() != '%', "a file named as a directory: " + where);
+      break;
+    }
+    start = slash + 1;
+  }
+}
+
+// `url` without its scheme: http and https share their paths.
+std::string_view WithoutScheme(std::string_view url) {
+  const std::size_t colon = url.find("://");
+  return colon == std::string_view::npos ? url : url.substr(colon + 3);
+}
+
+}  // namespace
+
+int FuzzSavePath(const std::uint8_t* data, std::size_t size) {
+  std::string_view in = AsView(data, size);
+  const std::string_view first = TakeLine(in);
+  const std::string_view second = TakeLine(in);
+  std::optional<CanonicalUrl> a = Canonicalize(first);
+  std::optional<CanonicalUrl> b = Canonicalize(second);
+  std::string path_a, path_b;
+  if (a) {
+    path_a = SavePathFor(*a);
+    CheckSavePath(path_a, Printable(a->url));
+    FUZZ_CHECK(SavePathFor(*a) == path_a, "not deterministic: " + Printable(a->url));
+  }
+  if (b) {
+    path_b = SavePathFor(*b);
+    CheckSavePath(path_b, Printable(b->url));
+  }
+  if (a && b && WithoutScheme(a->url) != WithoutScheme(b->url)) {
+    const std::string what = Printable(a->url) + " -> " + Printable(path_a) + " and " +
+                             Printable(b->url) + " -> " + Printable(path_b);
+    const std::string fold_a = AsciiLowered(path_a);
+    const std::string fold_b = AsciiLowered(path_b);
+    FUZZ_CHECK(fold_a != fold_b, "one path (case folded) for two URLs: " + what);
+    FUZZ_CHECK(fold_b.rfind(fold_a + "/", 0) != 0 && fold_a.rfind(fold_b + "/", 0) != 0,
+               "a file where a directory is needed: " + what);
+  }
+  return 0;
+}
+
 std::vector<std::pair<std::string, std::string>> SharedSeeds() {
   Job link;
   link.input = "https://docs.example/guide/ch2.html";
@@ -1038,6 +1103,7 @@ std::span<const Target> Targets() {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
       {"robots", FuzzRobots}, {"url_list", FuzzUrlList}, {"config", FuzzConfig},
       {"wire", FuzzWire},     {"shared", FuzzShared},    {"cookie", FuzzCookie},
+      {"save_path", FuzzSavePath},
   };
   return kTargets;
 }

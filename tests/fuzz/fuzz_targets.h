@@ -97,6 +97,16 @@ int FuzzShared(const std::uint8_t* data, std::size_t size);
 // file that fails to load names "input:LINE" and leaves the jar as it was.
 int FuzzCookie(const std::uint8_t* data, std::size_t size);
 
+// The --save path mapping (archive/save_path.h). Input: line 1 and line 2,
+// two URLs. For each that canonicalizes, SavePathFor must be relative, with
+// no empty, "." or ".." component, no control, non-ASCII or
+// Windows-reserved byte, within kMaxSaveNameBytes a component and
+// kMaxSavePathBytes in all, and a file name never ending in "%" (a
+// directory's mark). When both canonicalize and differ other than by
+// scheme, their paths must differ after ASCII case folding, and neither
+// may be a directory of the other.
+int FuzzSavePath(const std::uint8_t* data, std::size_t size);
+
 // Seed inputs for FuzzShared, as (file name, bytes).
 std::vector<std::pair<std::string, std::string>> SharedSeeds();
 

@@ -27,6 +27,7 @@
 //   /short             promises 1000 bytes, sends 100, closes
 //   /bomb              gzip member inflating to 256 MiB of zeros (~250 KiB)
 //   /binary            4 KiB of bytes as application/octet-stream
+//   /save/PATH?Q       "body of /save/PATH" and the query's name=value pairs, text/plain (--save)
 //   /hold/ID           waits for "release" on stdin
 //   /bightml/N?bytes=K&hold=1
 //                      HTML page "big N" of exactly K bytes (default 1.5 MiB) of paragraphs,
@@ -875,6 +876,12 @@ int main(int argc, char** argv) {
   server.Get("/bomb", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Content-Encoding", "gzip");
     res.set_content(BombBody(), "text/html");
+  });
+  // --save: a body naming its path and query, so each URL's file differs.
+  server.Get(R"(/save/(.*))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string body = "body of " + req.path;
+    for (const auto& [name, value] : req.params) body += " " + name + "=" + value;
+    res.set_content(body, "text/plain");
   });
   server.Get("/binary", [](const httplib::Request&, httplib::Response& res) {
     std::string bytes(4096, '\0');

@@ -89,6 +89,10 @@ TEST_CASE("The cookie jar fuzz target takes its corpus and regressions", "[fuzz]
   Replay("cookie");
 }
 
+TEST_CASE("The save path fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("save_path");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");

@@ -147,7 +147,7 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   std::string result = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
   REQUIRE(wire::DecodeResult(result));
   std::string old_result = result;
-  for (char type : {5, 7, 10}) {
+  for (char type : {5, 7, 10, 16}) {
     old_result[0] = type;
     CHECK_FALSE(wire::DecodeResult(old_result));
   }
@@ -159,8 +159,9 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 12 - validators)));
   CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 12)));
   CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 8)));  // type 10's end
+  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4)));  // type 16's end
   CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
-  CHECK(static_cast<int>(wire::MessageType::kResult) == 16);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 18);
 }
 
 TEST_CASE("A job's report flag survives a round trip, and the flagless layout does not decode",
@@ -212,6 +213,24 @@ TEST_CASE("A result's Set-Cookie values and headers survive a round trip", "[wir
   REQUIRE(out);
   CHECK(out->set_cookies == in.set_cookies);
   CHECK(out->headers == in.headers);
+}
+
+TEST_CASE("A result's saved path survives a round trip; type 16 had none", "[wire]") {
+  wire::FetchResult in = SampleResult();
+  in.saved = "out/example.com/docs%/index.html";
+  std::string frame = wire::EncodeResult(in);
+  std::string payload = frame.substr(wire::kFrameHeaderBytes);
+  auto out = wire::DecodeResult(payload);
+  REQUIRE(out);
+  CHECK(out->saved == in.saved);
+  CHECK(out->headers == in.headers);
+  // The same result in type 16's layout: no saved path at its end.
+  std::string old = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
+  old.resize(old.size() - 4);
+  old[0] = 16;
+  CHECK_FALSE(wire::DecodeResult(old));
+  CHECK(wire::DecodeResult(wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes))
+            ->saved.empty());
 }
 
 TEST_CASE("A request's sending survives a round trip, and other frames are not one", "[wire]") {
@@ -416,6 +435,7 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.hosts = {host, plain};
   c.cookies = false;
   c.keep_headers = true;
+  c.save_dir = "/srv/pages";
   LogLevel level = LogLevel::kInfo;
   std::optional<FetchSettings> back =
       DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -445,6 +465,7 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK_FALSE(back->hosts[1].delay);
   CHECK_FALSE(back->cookies);
   CHECK(back->keep_headers);
+  CHECK(back->save_dir == "/srv/pages");
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -456,6 +477,11 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK_FALSE(DecodeFetcherConfig(bytes + "x", &level));
   CHECK(IsReady(EncodeReady().substr(kFrameHeaderBytes)));
   CHECK_FALSE(IsReady(bytes));
+  // Type 14, the layout before save_dir, is refused.
+  std::string old = EncodeFetcherConfig(FetchSettings{}, log_level);
+  old.resize(old.size() - 4);
+  old[0] = 14;
+  CHECK_FALSE(DecodeFetcherConfig(old, &level));
 }
 
 TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults whole", "[wire]") {
@@ -487,11 +513,16 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->hosts.empty());
   CHECK(back->cookies == defaults.cookies);
   CHECK(back->keep_headers == defaults.keep_headers);
+  CHECK(back->save_dir == defaults.save_dir);
+  CHECK(back->warc.path == defaults.warc.path);
+  CHECK(back->warc.max_size == defaults.warc.max_size);
+  CHECK(back->warc.info == defaults.warc.info);
   // The log level byte sits after max_links, before the guard flags,
-  // stall_timeout, fetcher_memory_mib and the request shaping (56 bytes at
-  // the defaults); a value past kOff is no level.
+  // stall_timeout, fetcher_memory_mib, the request shaping (56 bytes at
+  // the defaults), the WARC settings (16) and save_dir (4); a value past
+  // kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
-  const std::size_t at = bytes.size() - 56 - (1 + 8 + 8) - 1;
+  const std::size_t at = bytes.size() - 4 - 16 - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
   bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
   CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
