@@ -427,6 +427,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("FILE");
   app.add_flag("--keep-headers", o.fetch.keep_headers,
                "add each response's headers to its record (names lower-cased)");
+  app.add_option("--accept-type", o.fetch.accept_types,
+                 "download only pages of these media types (type/subtype, type/* or */*, "
+                 "comma-separated; repeatable): others stop after the headers, kind "
+                 "unwanted_type")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->type_name("LIST");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")
