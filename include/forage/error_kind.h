@@ -32,10 +32,13 @@ enum class ErrorKind : std::uint8_t {
   // robots.txt could not be had (5xx, timeout, ...), so the URL was not
   // fetched: a failure, and with a state the next run fetches it again.
   kRobotsUnavailable = 17,
+  // --accept-type refused the response's Content-Type: the transfer was
+  // aborted after the headers (not a failure either).
+  kUnwantedType = 18,
 };
 
 // Whether records of this kind count as failures for the exit status. URLs
-// skipped by policy (robots, out_of_scope, blocked) do not; robots_unavailable,
+// skipped by policy (robots, out_of_scope, blocked, unwanted_type) do not; robots_unavailable,
 // an error that keeps the URL from being fetched, does.
 FORAGE_API bool IsFailure(ErrorKind kind);
 

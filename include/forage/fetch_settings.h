@@ -207,6 +207,19 @@ struct FetchSettings {
   // (Record::saved). The directory and its parents are made if missing.
   // "" (the default): nothing is saved.
   std::string save_dir;
+  // --accept-type: media ranges ("text/html", "image/*", "*/*"; see
+  // ValidateOptions) a page's response must match to be downloaded. A 2xx
+  // answer to a page (not robots.txt, not a redirect, a 304 or an error
+  // status) whose Content-Type matches none is aborted once its headers are
+  // in, so its body is never read: its record has kind "unwanted_type", not a
+  // failure, with status and content_type kept and bytes 0. A response
+  // without Content-Type is accepted. Empty: every type is.
+  std::vector<std::string> accept_types;
+  // Library only: each record carries its response's decoded body
+  // (Record::body), whatever the content type. Bodies then travel from the
+  // fetchers to the master, one per result, so max_bytes may be at most
+  // 256 MiB with it (ValidateOptions).
+  bool keep_body = false;
 
   // Extraction, for HTML pages.
   ExtractSettings extract;

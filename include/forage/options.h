@@ -129,7 +129,8 @@ struct CrawlOptions {
 // where a run needs one (fetch.concurrency, per_host), no negative count or
 // duration, --include/--exclude patterns and --select rules that compile,
 // well-formed --resolve entries, a User-Agent that is not empty and holds
-// no control character but tab. The first problem found fails it, with a
+// no control character but tab, --accept-type media ranges, and a max_bytes
+// of at most 256 MiB with fetch.keep_body. The first problem found fails it, with a
 // message naming the setting by its command-line flag, e.g. "--resolve:
 // "x" is not HOST:PORT:ADDRESS (PORT 1 to 65535)". Crawler::Run() checks
 // the same before it starts anything; the forage command checks it as

@@ -58,6 +58,19 @@ struct Record {
   // failed (a full disk, a refused permission: the fetcher logs a warning
   // and the record is otherwise as it would be).
   std::optional<std::string> saved;
+  // The SHA-256 of the body as decoded (Content-Encoding undone, charset
+  // untouched), 64 lower-case hex digits, so that copies can be found: set
+  // when the record has a status that is not 204, 304 or a redirect's, and
+  // the body arrived whole (not cut by --max-bytes, not aborted by
+  // --accept-type, no network error mid-body); an empty body has the empty
+  // string's digest. nullopt otherwise.
+  std::optional<std::string> sha256;
+  // With CrawlOptions::fetch.keep_body (library only): those bytes
+  // themselves, under the same rule as sha256, for any content type;
+  // ExtractHtml takes them as they are. The master holds one body per
+  // record, for the record callback alone, and frees it after: no sink
+  // (JSON Lines, CSV, SQLite) ever writes it. nullopt otherwise.
+  std::optional<std::string> body;
 };
 
 }  // namespace forage

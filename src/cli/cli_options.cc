@@ -441,6 +441,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "save each ok body as a file under DIR, at a path made of its URL "
                  "(DIR/host/dir%/page; the record's \"saved\")")
       ->type_name("DIR");
+  app.add_option("--accept-type", o.fetch.accept_types,
+                 "download only pages of these media types (type/subtype, type/* or */*, "
+                 "comma-separated; repeatable): others stop after the headers, kind "
+                 "unwanted_type")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->type_name("LIST");
   app.add_option("--select", select,
                  "record field NAME: texts of the elements CSS matches, or of their "
                  "attribute with @attr (repeatable)")

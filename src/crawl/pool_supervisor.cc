@@ -24,7 +24,7 @@ std::string Seconds(std::chrono::duration<double> d) {
 PoolSupervisor::PoolSupervisor(std::unique_ptr<WorkerPool> pool, Limits limits)
     : pool_(std::move(pool)),
       limits_(limits),
-      buffers_(pool_->size(), FrameBuffer(wire::kMaxFrameBytes)),
+      buffers_(pool_->size(), FrameBuffer(wire::kMaxResultBytes)),
       last_heard_(pool_->size(), Clock::now()) {}
 
 PoolSupervisor::~PoolSupervisor() = default;
@@ -117,7 +117,7 @@ void PoolSupervisor::Died(std::size_t slot, std::string why, JobId culprit) {
   // of a parse (a crash, out of memory) was most likely killed by that page.
   if (culprit == 0) e.parsing = pool_->Queue(slot).CurrentParse().job;
   e.torn = buffers_[slot].PendingBytes();
-  buffers_[slot] = FrameBuffer(wire::kMaxFrameBytes);
+  buffers_[slot] = FrameBuffer(wire::kMaxResultBytes);
   if (draining_) return;
   deaths_.push_back(std::move(e));
 }

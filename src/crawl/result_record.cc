@@ -21,6 +21,10 @@ Record RecordOfResult(const Job& job, wire::FetchResult& r) {
   rec.truncated = std::move(r.truncated);
   rec.headers = std::move(r.headers);
   if (!r.saved.empty()) rec.saved = MakeValidUtf8(r.saved);
+  if (!r.sha256.empty()) rec.sha256 = std::move(r.sha256);
+  // The one copy of a kept body in the master: it goes with the record to
+  // the record callback and is freed with it.
+  if (r.page_body) rec.body = std::move(r.body);
   if (r.error != ErrorKind::kNone) rec.error = RecordError{r.error, MakeValidUtf8(r.error_message)};
   rec.fetched_at_ms = job.first_fetched_at_ms;
   // A 304 answers the validators a revisit sent: the page is as the state

@@ -9,7 +9,9 @@
 namespace forage {
 namespace {
 
-constexpr std::uint8_t kRecordVersion = 1;
+// Version 2 adds sha256; version 1 records (without it) still decode, so
+// that a node replays what an older one committed.
+constexpr std::uint8_t kRecordVersion = 2;
 
 // Flag bits of a job entry.
 enum : std::uint8_t {
@@ -328,6 +330,7 @@ std::string EncodeRecord(const Record& r) {
   w.U8(r.fetched_at_ms ? 1 : 0);
   w.U64(static_cast<std::uint64_t>(r.fetched_at_ms.value_or(0)));
   PutList(w, r.truncated);
+  PutOptional(w, r.sha256);
   return std::move(w).Take();
 }
 
@@ -337,7 +340,7 @@ std::optional<Record> DecodeRecord(std::string_view bytes) {
   std::uint8_t version, ok, has_status, unchanged, has_error, has_fetched;
   std::uint32_t status, depth, n_fields;
   std::uint64_t fetched;
-  if (!r.U8(&version) || version != kRecordVersion || !r.Str(&rec.url) ||
+  if (!r.U8(&version) || version < 1 || version > kRecordVersion || !r.Str(&rec.url) ||
       !GetOptional(r, &rec.final_url) || !r.U8(&ok) || !r.U8(&has_status) || !r.U32(&status) ||
       !r.U8(&unchanged) || !r.U32(&depth) || !GetOptional(r, &rec.parent) ||
       !GetOptional(r, &rec.content_type) || !r.U64(&rec.bytes) || !r.U64(&rec.elapsed_ms) ||
@@ -359,7 +362,8 @@ std::optional<Record> DecodeRecord(std::string_view bytes) {
     error.kind = static_cast<ErrorKind>(kind);
     rec.error = std::move(error);
   }
-  if (!r.U8(&has_fetched) || !r.U64(&fetched) || !GetList(r, &rec.truncated) || !r.AtEnd()) {
+  if (!r.U8(&has_fetched) || !r.U64(&fetched) || !GetList(r, &rec.truncated) ||
+      (version >= 2 && !GetOptional(r, &rec.sha256)) || !r.AtEnd()) {
     return std::nullopt;
   }
   rec.ok = ok != 0;

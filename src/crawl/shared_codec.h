@@ -65,6 +65,8 @@ std::string EncodeRobotsVerdict(const RobotsVerdict& verdict);
 std::optional<RobotsVerdict> DecodeRobotsVerdict(std::string_view bytes,
                                                  std::string_view user_agent);
 
+// A record as the crawl keeps it until its node's output has it: every
+// field but `headers` and `body`, which are never stored.
 std::string EncodeRecord(const Record& record);
 std::optional<Record> DecodeRecord(std::string_view bytes);
 

@@ -11,7 +11,9 @@
 #include "archive/save_directory.h"
 #include "crawl/scope.h"
 #include "crawl/validate_request.h"
+#include "fetch/media_range.h"
 #include "forage/options.h"
+#include "ipc/wire.h"
 #include "parse/field_rules.h"
 #include "redis/redis_client.h"
 
@@ -139,6 +141,18 @@ Status ValidateOptions(const CrawlOptions& options) {
     }
   }
   if (Status st = ValidateRequestSettings(fetch); !st.ok()) return st;
+  for (const std::string& range : fetch.accept_types) {
+    if (!IsMediaRange(range)) {
+      return Status::InvalidArgument("--accept-type: \"" + range +
+                                     "\" is not a media range (type/subtype, type/* or */*)");
+    }
+  }
+  // A kept body travels whole in its result frame.
+  if (fetch.keep_body && fetch.max_bytes > wire::kMaxBodyBytes) {
+    return Status::InvalidArgument("keep_body: --max-bytes may be at most " +
+                                   std::to_string(wire::kMaxBodyBytes >> 20) +
+                                   "M when bodies are kept");
+  }
   if (!options.cookie_jar.empty() && !fetch.cookies) {
     return Status::InvalidArgument("--cookie-jar: not with --no-cookies, which keeps no cookie");
   }

@@ -23,6 +23,8 @@
 #include "core/url.h"
 #include "fetch/address_guard.h"
 #include "fetch/error_map.h"
+#include "fetch/media_range.h"
+#include "archive/digest.h"
 #include "fetch/request_plan.h"
 #include "parse/extractor.h"
 
@@ -37,8 +39,16 @@ struct Transfer {
   CurlEasy easy;
   std::uint64_t max_bytes = 0;
   std::uint64_t bytes = 0;  // of the current response, after decompression
-  std::string body;         // kept only for bodies we will parse
+  std::string body;         // kept only for bodies we will parse, or keep_body
   int keep = -1;            // -1: not decided yet; 0: count only; 1: keep
+  bool keep_body = false;   // FetchSettings::keep_body, for a page
+  // A page's: the digest of the current response's decoded body (for
+  // Record::sha256), and what its Content-Type must match (--accept-type;
+  // null: anything).
+  std::optional<DigestStream> digest;
+  const std::vector<std::string>* accept_types = nullptr;
+  std::string content_type;  // the current response's, as sent; "" if none
+  bool unwanted = false;     // aborted after the head: --accept-type refused content_type
   bool cap_hit = false;
   bool head_complete = false;  // the current response's header lines all came
   std::string etag;           // of the current response, trimmed; "" if none
@@ -93,7 +103,7 @@ bool LooksLikeHtml(std::string_view body) {
 
 // Parse only bodies that may be HTML and are worth it (not error pages).
 bool WantBody(const Transfer& t) {
-  if (t.job.kind == wire::JobKind::kRobots) return true;
+  if (t.job.kind == wire::JobKind::kRobots || t.keep_body) return true;
   CURL* easy = t.easy.get();
   long status = 0;
   char* type = nullptr;
@@ -121,6 +131,7 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
     t->save_body = t->save && status >= 200 && status < 300;
   }
   if (t->keep == 1 || t->save_body) t->body.append(data, n);
+  if (t->digest) t->digest->Update(std::string_view(data, n));
   return n;
 }
 
@@ -253,12 +264,26 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
   std::string_view line(data, n);
   if (line == "\r\n" || line == "\n") {
     t->head_complete = true;  // a 1xx's head is followed by another
+    // --accept-type judges a page's 2xx answer once its head is whole, so
+    // that no byte of an unwanted body is read: refusing the blank line
+    // makes curl abort the transfer (CURLE_WRITE_ERROR) and drop the
+    // connection. Redirects, 304s and error pages pass as they always have.
+    if (t->accept_types) {
+      long status = 0;
+      curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
+      if (status >= 200 && status < 300 && !AcceptsContentType(*t->accept_types, t->content_type)) {
+        t->unwanted = true;
+        return 0;
+      }
+    }
   } else if (line.substr(0, 5) == "HTTP/") {
     t->head_complete = false;
     t->bytes = 0;
     t->body.clear();
     t->keep = -1;
     t->save_body = false;
+    if (t->digest) t->digest->Reset();
+    t->content_type.clear();
     t->etag.clear();
     t->last_modified.clear();
     t->location.clear();
@@ -272,6 +297,8 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
       t->etag = *etag;
     } else if (auto modified = HeaderValue(line, "Last-Modified")) {
       t->last_modified = *modified;
+    } else if (auto type = HeaderValue(line, "Content-Type")) {
+      t->content_type = *type;
     } else if (auto location = HeaderValue(line, "Location")) {
       t->location = *location;
       // curl follows a robots.txt's redirects itself: through a proxy, the
@@ -487,6 +514,11 @@ void Fetcher::Start(wire::FetchJob job) {
   t->collect_cookies = settings_.cookies && !robots;
   t->keep_headers = settings_.keep_headers && !robots;
   t->save = !settings_.save_dir.empty() && !robots;
+  if (!robots) {
+    t->keep_body = settings_.keep_body;
+    t->digest.emplace(DigestStream::Algorithm::kSha256);
+    if (!settings_.accept_types.empty()) t->accept_types = &settings_.accept_types;
+  }
   if (t->job.report_sent) {
     t->sending = &sending_;
     curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, OnRequest);
@@ -562,6 +594,7 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
       Parse(r, t->body);
       if (on_parse_) on_parse_(r.id, false);
     }
+    if (r.page_body) r.body = std::move(t->body);
     Archive(std::move(archive), r);
     finished->push_back(std::move(r));
   }
@@ -591,7 +624,11 @@ void Fetcher::ParseDeferred(std::vector<wire::FetchResult>* finished) {
     // which frees the token.
     if (on_parse_) on_parse_(p.result.id, true);
     Parse(p.result, p.body);
-    std::string().swap(p.body);
+    if (p.result.page_body) {
+      p.result.body = std::move(p.body);
+    } else {
+      std::string().swap(p.body);
+    }
     // The big tree's memory goes back to the system before the next fetcher
     // may start its own: malloc would keep much of it for this process
     // otherwise, and the token would then bound little.
@@ -720,6 +757,10 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   // followed by another that failed to connect is a connect failure.
   r.error = ClassifyTransfer(code, status, t.cap_hit, !t.refused.empty() && t.sockets == 0);
   if (t.via_proxy && !t.refused.empty()) r.error = ErrorKind::kBlocked;  // see RefuseRedirect
+  if (t.unwanted) {
+    r.error = ErrorKind::kUnwantedType;
+    if (r.content_type.empty()) r.content_type = t.content_type;
+  }
   // A TLS alert arrives as a failed read or write (TLS 1.3 servers refuse a
   // missing client certificate after the handshake): still a TLS failure.
   if (r.error == ErrorKind::kNetwork && (code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR) &&
@@ -735,6 +776,9 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
     case ErrorKind::kHttp:
       r.error_message = "HTTP " + std::to_string(status);
       break;
+    case ErrorKind::kUnwantedType:
+      r.error_message = "content type " + t.content_type + " not accepted by --accept-type";
+      break;
     case ErrorKind::kTooLarge:
       r.error_message = "body larger than --max-bytes (" + std::to_string(t.max_bytes) +
                         " bytes after decompression)";
@@ -747,8 +791,18 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
     r.body = std::move(t.body);
     return r;
   }
+  // The body is whole, and the record's (not a redirect hop's, not an
+  // answer that has none): its digest, and with keep_body the bytes.
+  const bool whole = code == CURLE_OK && !t.cap_hit && status > 0 && status != 204 &&
+                     !not_modified && r.redirect_url.empty();
+  if (whole && t.digest) {
+    r.sha256 = Hex(t.digest->Finish());
+  }
+  r.page_body = whole && t.keep_body;
+  // An untyped body is sniffed; one typed otherwise (kept only for
+  // keep_body) is not HTML, whatever it starts with.
   *parse = r.error == ErrorKind::kNone && r.redirect_url.empty() && !not_modified && t.keep == 1 &&
-           (IsHtmlType(type) || LooksLikeHtml(t.body));
+           (IsHtmlType(type) || (type == nullptr && LooksLikeHtml(t.body)));
   return r;
 }
 

@@ -58,7 +58,8 @@ std::string EncodeResult(const FetchResult& r) {
   std::size_t fixed = 1 + 8 + 1 + 4 + r.error_message.size() + 4 + 4 + r.final_url.size() + 4 +
                       r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
-                      r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size();
+                      r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size() + 4 +
+                      r.sha256.size() + 4 + 8 + 8 + 4 + r.warc_error.size();
   // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
   for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
   for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
@@ -103,7 +104,11 @@ std::string EncodeResult(const FetchResult& r) {
   w.U64(r.bytes);
   w.U64(r.elapsed_ms);
   w.U64(static_cast<std::uint64_t>(r.fetched_at_ms));
-  w.U8(static_cast<std::uint8_t>((r.title ? 1 : 0) | (r.description ? 2 : 0)));
+  // A kept page body is never cut: whole, or (past kMaxBodyBytes, which
+  // ValidateOptions rules out) not at all.
+  const bool page_body = r.page_body && r.body.size() <= kMaxBodyBytes;
+  w.U8(static_cast<std::uint8_t>((r.title ? 1 : 0) | (r.description ? 2 : 0) |
+                                 (page_body ? 4 : 0)));
   w.Str(r.title ? take(*r.title, "title") : "");
   w.Str(r.description ? take(*r.description, "description") : "");
   const std::uint32_t links = count(r.links, "links");
@@ -111,10 +116,14 @@ std::string EncodeResult(const FetchResult& r) {
   for (std::uint32_t i = 0; i < links; ++i) w.Str(r.links[i]);
   w.Str(r.redirect_url);
   w.U64(static_cast<std::uint64_t>(r.retry_after_s));
-  // A robots.txt body (at most 500 KiB) comes with no page data.
-  const std::size_t body = std::min(r.body.size(), budget);
-  budget -= body;
-  w.Str(std::string_view(r.body).substr(0, body));
+  if (r.page_body) {
+    w.Str(page_body ? std::string_view(r.body) : std::string_view());
+  } else {
+    // A robots.txt body (at most 500 KiB) comes with no page data.
+    const std::size_t body = std::min(r.body.size(), budget);
+    budget -= body;
+    w.Str(std::string_view(r.body).substr(0, body));
+  }
   w.U32(static_cast<std::uint32_t>(r.fields.size()));
   for (const auto& [name, values] : r.fields) {
     w.Str(name);
@@ -139,6 +148,7 @@ std::string EncodeResult(const FetchResult& r) {
     w.Str(name);
     w.Str(value);
   }
+  w.Str(r.sha256);
   w.U32(r.warc.serial);
   w.U64(r.warc.offset);
   w.U64(r.warc.length);
@@ -242,7 +252,9 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
     w.U32(static_cast<std::uint32_t>(h.per_host ? *h.per_host : -1));
     w.U64(static_cast<std::uint64_t>(h.delay ? h.delay->count() : -1));
   }
-  w.U8(static_cast<std::uint8_t>((s.cookies ? 1 : 0) | (s.keep_headers ? 2 : 0)));
+  w.U8(static_cast<std::uint8_t>((s.cookies ? 1 : 0) | (s.keep_headers ? 2 : 0) |
+                                 (s.keep_body ? 4 : 0)));
+  strings(s.accept_types);
   w.Str(s.warc.path);
   w.U64(s.warc.max_size);
   w.Str(s.warc.info);
@@ -322,14 +334,15 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
-  if (!r.U8(&flags) || flags > 3 || !r.Str(&s.warc.path) || !r.U64(&s.warc.max_size) ||
-      !r.Str(&s.warc.info) || !r.Str(&s.save_dir) || !r.AtEnd()) {
+  if (!r.U8(&flags) || flags > 7 || !strings(&s.accept_types) || !r.Str(&s.warc.path) ||
+      !r.U64(&s.warc.max_size) || !r.Str(&s.warc.info) || !r.Str(&s.save_dir) || !r.AtEnd()) {
     return std::nullopt;
   }
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;
   s.cookies = (flags & 1) != 0;
   s.keep_headers = (flags & 2) != 0;
+  s.keep_body = (flags & 4) != 0;
   s.concurrency = static_cast<int>(concurrency);
   s.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout));
   s.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(connect_timeout));
@@ -377,8 +390,10 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   out.error = *error;
   out.status = static_cast<int>(status);
   out.fetched_at_ms = static_cast<std::int64_t>(fetched_at);
+  if (flags > 7) return std::nullopt;
   if (flags & 1) out.title = std::move(title);
   if (flags & 2) out.description = std::move(description);
+  out.page_body = (flags & 4) != 0;
   out.links.resize(count);
   for (std::string& link : out.links) {
     if (!r.Str(&link)) return std::nullopt;
@@ -420,8 +435,8 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
   for (auto& [name, value] : out.headers) {
     if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
-  if (!r.U32(&out.warc.serial) || !r.U64(&out.warc.offset) || !r.U64(&out.warc.length) ||
-      !r.Str(&out.warc_error) || !r.Str(&out.saved) || !r.AtEnd()) {
+  if (!r.Str(&out.sha256) || !r.U32(&out.warc.serial) || !r.U64(&out.warc.offset) ||
+      !r.U64(&out.warc.length) || !r.Str(&out.warc_error) || !r.Str(&out.saved) || !r.AtEnd()) {
     return std::nullopt;
   }
   if (has_text) out.text = std::move(text);

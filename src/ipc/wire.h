@@ -25,8 +25,9 @@
 //     a host is string pattern, list<string> headers, u8 has user_agent,
 //     string user_agent, credentials, i64 timeout ms, i32 per_host, i64
 //     delay ms (each -1: not set), u8 flags (1: cookies, 2:
-//     keep_headers), string warc.path, u64 warc.max_size, string warc.info,
-//     and string save_dir. Signed values (concurrency,
+//     keep_headers, 4: keep_body), list<string> accept_types, string
+//     warc.path, u64 warc.max_size, string warc.info, and string save_dir.
+//     Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
@@ -45,16 +46,19 @@
 //     u64 job id, u8 error kind, string error message, i32 HTTP status (0:
 //     none), string final url, string content type, u64 bytes, u64 elapsed
 //     ms, i64 fetched-at Unix ms, u8 flags (1: has title, 2: has
-//     description), string title, string description, list<string> links,
+//     description, 4: body is a page's whole body, kept for keep_body),
+//     string title, string description, list<string> links,
 //     string redirect url ("" when the response is not a redirect), i64
-//     Retry-After seconds (-1: none), string body (robots.txt jobs only),
+//     Retry-After seconds (-1: none), string body (robots.txt jobs, and
+//     pages with flag 4),
 //     list<field> fields where a field is string name, list<string> values,
 //     u8 has text, string text, string ETag, string Last-Modified ("": the
 //     response had none), list<string> truncated (what was cut, see
 //     FetchResult::truncated), list<string> Set-Cookie values, list<header>
-//     headers where a header is string name, string value, u32 WARC file
-//     serial, u64 offset, u64 length (0: nothing archived), string WARC
-//     error ("": none), string saved ("": nothing saved)
+//     headers where a header is string name, string value, string sha256
+//     (64 hex digits, "": none), u32 WARC file serial, u64 offset, u64
+//     length (0: nothing archived), string WARC error ("": none), string
+//     saved ("": nothing saved)
 //   kWarcOpened (fetcher -> master, through the result pipe)
 //     u32 the serial of a WARC file the fetcher created, before writing in it
 //
@@ -65,8 +69,9 @@
 // max_links, and type 6 (job) no flags; types 11 (fetcher config), 12
 // (job) and 10 (result) had no request shaping (headers, credentials,
 // proxy, TLS, host tables, cookies); types 14 (fetcher config) and 16
-// (result) had no --warc (warc settings; a result's WARC place) nor --save
-// (save_dir, saved).
+// (result) had no --warc (warc settings; a result's WARC place), --save
+// (save_dir, saved), keep_body, accept_types, kept body or sha256; types
+// 17 and 18 were never released.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -98,13 +103,18 @@ inline constexpr std::uint32_t kMaxFrameBytes = 64u << 20;
 inline constexpr std::size_t kMaxLinkBytes = 16u << 20;
 inline constexpr std::size_t kMaxFieldBytes = 16u << 20;
 inline constexpr std::size_t kMaxTextBytes = 16u << 20;
+// A page's body kept for FetchSettings::keep_body travels beside that
+// budget, never cut (ValidateOptions holds max_bytes to this with
+// keep_body), so a result's payload may reach kMaxResultBytes.
+inline constexpr std::uint32_t kMaxBodyBytes = 256u << 20;
+inline constexpr std::uint32_t kMaxResultBytes = kMaxFrameBytes + kMaxBodyBytes;
 
 enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
   kJob = 15,
-  kFetcherConfig = 17,
-  kResult = 18,
+  kFetcherConfig = 20,
+  kResult = 21,
   kWarcOpened = 19,
 };
 
@@ -152,7 +162,10 @@ struct FetchResult {
   std::vector<std::string> links;
   std::string redirect_url;         // a 3xx's resolved Location; forage follows it itself
   std::int64_t retry_after_s = -1;  // from a 429/503's Retry-After
-  std::string body;                 // robots.txt jobs only
+  // A robots.txt job's body; with FetchSettings::keep_body, a page's whole
+  // decoded body when page_body is set (the same rule as sha256).
+  std::string body;
+  bool page_body = false;
   // --select: every rule's name with its values, in the rules' order.
   std::vector<std::pair<std::string, std::vector<std::string>>> fields;
   std::optional<std::string> text;  // --text
@@ -182,6 +195,10 @@ struct FetchResult {
   // With FetchSettings::save_dir: where the body was saved (see
   // Record::saved); "" when it was not.
   std::string saved;
+  // The SHA-256 of the last response's decoded body, lower-case hex, when it
+  // arrived whole and the result is a page's record (see Record::sha256);
+  // "" otherwise.
+  std::string sha256;
 };
 
 // The most of a response's headers a result carries, in each of its lists
@@ -202,10 +219,11 @@ std::string EncodeReady();
 bool IsReady(std::string_view payload);
 
 // Whole frames, header included, ready to write. A result's frame holds
-// at most kMaxFrameBytes of payload: what does not fit is cut, in this order
-// of preference: text, then fields (whole values, the last ones first),
-// then links (whole), then description and title (on a UTF-8 boundary);
-// each part cut is added to `truncated`.
+// at most kMaxFrameBytes of payload besides a kept page body (at most
+// kMaxBodyBytes; a longer one is dropped, page_body cleared): what does not
+// fit is cut, in this order of preference: text, then fields (whole values,
+// the last ones first), then links (whole), then description and title (on
+// a UTF-8 boundary); each part cut is added to `truncated`.
 std::string EncodeJob(const FetchJob& job);
 std::string EncodeResult(const FetchResult& result);
 std::string EncodeSent(const RequestSent& sent);

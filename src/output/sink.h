@@ -80,7 +80,8 @@ Result<std::unique_ptr<RecordSink>> OpenSink(OutputFormat format, const std::str
 // The record as one line of JSON (no newline), keys in the documented order:
 // url, final_url, ok, status, unchanged, depth, parent, content_type, bytes,
 // elapsed_ms, title, description, links, fields, [text if options.with_text],
-// error, fetched_at, truncated. Absent values are null; "unchanged" is always
+// error, fetched_at, truncated, sha256, [headers if options.with_headers].
+// Record::body is never written. Absent values are null; "unchanged" is always
 // a boolean; "fields" is an object of arrays ({} when empty); "error" is null
 // or {"kind", "message"}; "fetched_at" is RFC 3339; "truncated" is an array
 // of strings, always present ([] when nothing was cut).

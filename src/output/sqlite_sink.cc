@@ -34,7 +34,8 @@ std::string CreateTableSql(const SinkOptions& options) {
 // lack them, and gets them added (holding NULL in its older rows).
 bool MayBeAdded(std::string_view column) {
   return column == "text" || column == "unchanged" || column == "truncated" ||
-         column == "headers" || column == "saved";
+         column == "headers" || column == "saved" ||
+         column == "sha256";
 }
 
 std::string InsertSql(const SinkOptions& options) {

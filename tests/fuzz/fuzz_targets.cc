@@ -1041,6 +1041,16 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   robots.content_type = "text/plain";
   robots.body = "User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n";
 
+  wire::FetchResult kept;  // keep_body: a whole PDF, its digest, its bytes
+  kept.id = 12;
+  kept.status = 200;
+  kept.final_url = "https://example.com/a.pdf";
+  kept.content_type = "application/pdf";
+  kept.bytes = 9;
+  kept.body = "%PDF-1.4\n";
+  kept.page_body = true;
+  kept.sha256 = "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1";
+
   wire::FetchResult unchanged;
   unchanged.id = 11;
   unchanged.status = 304;
@@ -1068,6 +1078,7 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   config.extract.max_links = 0;
   config.stall_timeout = std::chrono::milliseconds(0);
   config.fetcher_memory_mib = 0;
+  config.accept_types = {"text/html", "image/*"};
   std::string config_payload = wire::EncodeFetcherConfig(config, LogLevel::kInfo);
   std::string config_frame(wire::kFrameHeaderBytes, '\0');
   for (std::size_t i = 0; i < wire::kFrameHeaderBytes; ++i) {
@@ -1086,6 +1097,7 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
       {"result-429-retry-after", wire::EncodeResult(busy)},
       {"result-robots-body", wire::EncodeResult(robots)},
       {"result-304", wire::EncodeResult(unchanged)},
+      {"result-kept-body", wire::EncodeResult(kept)},
       {"job-page", wire::EncodeJob(job)},
       {"job-conditional", wire::EncodeJob(conditional)},
       {"job-robots", wire::EncodeJob(robots_job)},

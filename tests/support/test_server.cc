@@ -35,9 +35,14 @@
 //                      it prints "HELD <path>" and waits for "release" first
 //   /no-type           an HTML page served without Content-Type
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
-//   /gzip?chunked=1    a page "gzipped" as text/html with Content-Encoding: gzip; with
+//   /gzip?chunked=1&bytes=N
+//                      a page gzipped once, as text/html with Content-Encoding: gzip:
+//                      a fixed page, or GzipPage(N) (below) with bytes=N; with
 //                      chunked=1 the same bytes chunked (100-byte chunks) as
 //                      application/octet-stream, a type httplib does not gzip again
+//   /typed?type=T&bytes=N
+//                      TypedBody(N) (below), with Content-Length, as Content-Type T (none
+//                      without type=, and then N > 0; default N 1000)
 //   /ua                a page whose title is the request's User-Agent
 //   /_stats            JSON of per-host request accounting (see below); not itself counted
 //   /slow/N?ms=M       "slow N", no links, after M ms (default 200) or at server stop
@@ -237,6 +242,35 @@ const std::string& BombBody() {
     return out;
   }();
   return body;
+}
+
+// For --accept-type and the body's digest: byte i is (i * 7 + 3) mod 256.
+std::string TypedBody(std::size_t n) {
+  std::string body(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) body[i] = static_cast<char>((i * 7 + 3) & 0xff);
+  return body;
+}
+
+// An HTML page with a title and one link, padded with N 'g's: what /gzip
+// decodes to.
+std::string GzipPage(std::size_t n) {
+  return "<!DOCTYPE html><html><head><title>gzipped</title></head><body>"
+         "<a href=\"/page/1\">one</a><p>" +
+         std::string(n, 'g') + "</p></body></html>";
+}
+
+std::string Gzip(const std::string& plain) {
+  z_stream z{};
+  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16 /* gzip */, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, plain.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  z.avail_in = static_cast<uInt>(plain.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
 }
 
 std::size_t BytesParam(const httplib::Request& req) {
@@ -932,25 +966,35 @@ int main(int argc, char** argv) {
     res.set_header("Content-Encoding", "gzip");
     // httplib gzips a set_content() body and a chunked provider's text again
     // for a client accepting gzip; a provider of known length it sends as is.
+    auto body = std::make_shared<const std::string>(
+        req.has_param("bytes") ? Gzip(GzipPage(BytesParam(req))) : GzipPage());
     if (!req.has_param("chunked")) {
-      res.set_content_provider(GzipPage().size(), "text/html",
-                               [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                                 const std::string& body = GzipPage();
-                                 sink.write(body.data() + offset, body.size() - offset);
-                                 return true;
+      res.set_content_provider(body->size(), "text/html; charset=utf-8",
+                               [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 return sink.write(body->data() + offset, body->size() - offset);
                                });
       return;
     }
     res.set_chunked_content_provider(
         "application/octet-stream",
-        [sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
-          const std::string& body = GzipPage();
-          std::size_t n = std::min<std::size_t>(100, body.size() - sent);
-          if (!sink.write(body.data() + sent, n)) return false;
+        [body, sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+          std::size_t n = std::min<std::size_t>(100, body->size() - sent);
+          if (!sink.write(body->data() + sent, n)) return false;
           sent += n;
-          if (sent >= body.size()) sink.done();
+          if (sent >= body->size()) sink.done();
           return true;
         });
+  });
+  server.Get("/typed", [](const httplib::Request& req, httplib::Response& res) {
+    auto body = std::make_shared<const std::string>(TypedBody(BytesParam(req)));
+    if (req.has_param("type")) return res.set_content(*body, req.get_param_value("type"));
+    // A provider with an empty type sends "Content-Type:" with no value
+    // (see /no-type), which clients take for none. (httplib never ends an
+    // empty provided body: untyped bodies need a byte.)
+    res.set_content_provider(body->size(), "",
+                             [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                               return sink.write(body->data() + offset, body->size() - offset);
+                             });
   });
   server.Get("/ua", [](const httplib::Request& req, httplib::Response& res) {
     res.set_content("<title>" + req.get_header_value("User-Agent") + "</title>", "text/html");

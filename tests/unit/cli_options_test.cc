@@ -65,6 +65,18 @@ TEST_CASE("Every option is read", "[cli]") {
   CHECK(o.queue_in_memory == 5000);
 }
 
+TEST_CASE("The --accept-type option splits at commas and adds up", "[cli]") {
+  ParsedCommandLine p =
+      Parse({"--accept-type", "text/html,application/xhtml+xml", "--accept-type", "image/*", "u"});
+  REQUIRE(p.config);
+  CHECK(p.config->options.fetch.accept_types ==
+        std::vector<std::string>{"text/html", "application/xhtml+xml", "image/*"});
+  CHECK(Parse({"u"}).config->options.fetch.accept_types.empty());
+  ParsedCommandLine bad = Parse({"--accept-type", "text/html,pdf", "u"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.text.find("--accept-type: \"pdf\" is not a media range") != std::string::npos);
+}
+
 TEST_CASE("The quiet flag leaves only errors", "[cli]") {
   ParsedCommandLine p = Parse({"-q", "x"});
   REQUIRE(p.config);

@@ -46,6 +46,7 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.recrawl_after == b.recrawl_after);
   CHECK(a.changed_only == b.changed_only);
   CHECK(a.max_time == b.max_time);
+  CHECK(a.fetch.accept_types == b.fetch.accept_types);
   CHECK(from_file.config->append == plain.config->append);
   CHECK(from_file.config->log_level_set == plain.config->log_level_set);
   CHECK(from_file.config->output == plain.config->output);
@@ -80,6 +81,20 @@ TEST_CASE("Config input files that look like options stay files", "[config]") {
   INFO(p.text);
   REQUIRE(p.config);
   CHECK(p.config->files == std::vector<std::string>{"./--version", "./-x.txt", "-", "a"});
+}
+
+TEST_CASE("The config key accept-type is a list of media ranges", "[config]") {
+  test::TempDir dir;
+  ParsedCommandLine p =
+      Parse({"--config", dir.Write("f.toml", "accept-type = [\"text/html\", \"image/*,text/plain\"]\n"),
+             "--accept-type", "application/pdf", "x.txt"});
+  INFO(p.text);
+  REQUIRE(p.config);
+  CHECK(p.config->options.fetch.accept_types ==
+        std::vector<std::string>{"text/html", "image/*", "text/plain", "application/pdf"});
+  ParsedCommandLine bad = Parse({"--config", dir.Write("f.toml", "accept-type = [\"html\"]\n"), "x.txt"});
+  CHECK(bad.exit_code == kExitUsage);
+  CHECK(bad.text.find("--accept-type: \"html\" is not a media range") != std::string::npos);
 }
 
 // Issue 18 point 7.

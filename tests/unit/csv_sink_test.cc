@@ -120,7 +120,8 @@ TEST_CASE("The test's CSV reader is strict", "[csv]") {
 const std::vector<std::string> kHeader = {
     "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
     "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
-    "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated"};
+    "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated",
+    "sha256"};
 
 std::vector<std::string> Texts(const Row& row) {
   std::vector<std::string> out;
@@ -203,7 +204,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
     CHECK(ReadFile(path) ==
           "url,final_url,ok,status,unchanged,depth,parent,content_type,bytes,elapsed_ms,"
           "title,description,links,fields,error_kind,error_message,"
-          "fetched_at,truncated\r\n");
+          "fetched_at,truncated,sha256\r\n");
     REQUIRE(sink.value()->Write(tricky).ok());
     REQUIRE(sink.value()->Write(empty).ok());
     REQUIRE(sink.value()->Write(failed).ok());

@@ -78,16 +78,19 @@ TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK(static_cast<int>(ErrorKind::kBlocked) == 16);
   CHECK(ErrorKindName(ErrorKind::kRobotsUnavailable) == "robots_unavailable");
   CHECK(static_cast<int>(ErrorKind::kRobotsUnavailable) == 17);
+  CHECK(ErrorKindName(ErrorKind::kUnwantedType) == "unwanted_type");
+  CHECK(static_cast<int>(ErrorKind::kUnwantedType) == 18);
+  CHECK_FALSE(IsFailure(ErrorKind::kUnwantedType));
   CHECK_FALSE(IsFailure(ErrorKind::kRobots));
   CHECK_FALSE(IsFailure(ErrorKind::kBlocked));
   CHECK(IsFailure(ErrorKind::kHttp));
   CHECK(IsFailure(ErrorKind::kRobotsUnavailable));
-  for (int i = 0; i <= 17; ++i) {
+  for (int i = 0; i <= 18; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(18));
+  CHECK_FALSE(ErrorKindFromNumber(19));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 

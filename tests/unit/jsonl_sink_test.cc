@@ -38,22 +38,37 @@ TEST_CASE("A record is one JSON line with every field in order", "[jsonl]") {
         R"("status":200,"unchanged":false,"depth":0,"parent":null,"content_type":"text/html",)"
         R"("bytes":10,)"
         R"("elapsed_ms":5,"title":"Hi","description":null,"links":["https://example.com/a"],)"
-        R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z","truncated":[]})");
+        R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z","truncated":[],)"
+        R"("sha256":null})");
 }
 
-TEST_CASE("truncated lists what was cut, last, and is [] when nothing was", "[jsonl]") {
+TEST_CASE("truncated lists what was cut, before sha256, and is [] when nothing was", "[jsonl]") {
   Record r;
   r.url = "http://h/";
   auto whole = nlohmann::ordered_json::parse(RecordToJson(r));
   CHECK(whole["truncated"] == nlohmann::json::array());
   CHECK(whole.items().begin().key() == "url");
-  CHECK(std::prev(whole.end()).key() == "truncated");
+  CHECK(std::prev(whole.end(), 2).key() == "truncated");
+  CHECK(std::prev(whole.end()).key() == "sha256");
   r.truncated = {"links", "fields.price", "text"};
   auto cut = nlohmann::ordered_json::parse(RecordToJson(r, SinkOptions{.with_text = true}));
   CHECK(cut["truncated"] == nlohmann::json::array({"links", "fields.price", "text"}));
-  CHECK(std::prev(cut.end()).key() == "truncated");
+  CHECK(std::prev(cut.end(), 2).key() == "truncated");
   CHECK(TruncatedToJsonText(r.truncated) == R"(["links","fields.price","text"])");
   CHECK(TruncatedToJsonText({}) == "[]");
+}
+
+TEST_CASE("sha256 is written and a kept body never is", "[jsonl]") {
+  Record r;
+  r.url = "http://h/";
+  r.sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  r.body = "<html>secret body</html>";
+  const std::string line = RecordToJson(r, SinkOptions{.with_text = true, .with_headers = true});
+  auto j = nlohmann::ordered_json::parse(line);
+  CHECK(j["sha256"] == *r.sha256);
+  CHECK_FALSE(j.contains("body"));
+  CHECK(line.find("secret") == std::string::npos);
+  CHECK(std::prev(j.end()).key() == "headers");  // headers stay last
 }
 
 TEST_CASE("An error record has its kind and message and null fetched_at if never sent", "[jsonl]") {
@@ -131,7 +146,7 @@ TEST_CASE("text is a key only with SinkOptions::with_text, between fields and er
     CHECK(keys == std::vector<std::string>{"url", "final_url", "ok", "status", "unchanged", "depth",
                                            "parent", "content_type", "bytes", "elapsed_ms", "title",
                                            "description", "links", "fields", "text", "error",
-                                           "fetched_at", "truncated"});
+                                           "fetched_at", "truncated", "sha256"});
   }
   SECTION("with --text and no text (a failed fetch) the value is null") {
     r.text.reset();

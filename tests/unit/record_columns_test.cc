@@ -36,6 +36,8 @@ Record FullRecord() {
   r.text = "Visible text";
   r.fetched_at_ms = 1700000000123;
   r.truncated = {"links"};
+  r.sha256 = std::string(64, 'f');
+  r.body = "never a column";
   return r;
 }
 
@@ -73,7 +75,8 @@ TEST_CASE("Record columns come in the JSON line's order, text only with --text",
   const std::vector<std::string> without_text = {
       "url",    "final_url",    "ok",         "status",        "unchanged",  "depth",
       "parent", "content_type", "bytes",      "elapsed_ms",    "title",      "description",
-      "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated"};
+      "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated",
+      "sha256"};
   std::vector<std::string> with_text = without_text;
   with_text.insert(with_text.begin() + 14, "text");  // after fields
 
@@ -127,6 +130,7 @@ TEST_CASE("Record cells hold each column's value, one cell per column", "[record
       {Kind::kNull, "", 0},
       {Kind::kText, "2023-11-14T22:13:20.123Z", 0},
       {Kind::kText, R"(["links"])", 0},
+      {Kind::kText, std::string(64, 'f'), 0},
   };
   REQUIRE(cells.size() == std::size(expected));
   for (std::size_t i = 0; i < cells.size(); ++i) {

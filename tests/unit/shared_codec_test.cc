@@ -164,6 +164,33 @@ TEST_CASE("a record comes back field for field", "[shared_codec]") {
     CHECK_FALSE(DecodeRecord(bytes.substr(0, cut)));
 }
 
+TEST_CASE("a record keeps its sha256, never its body, and an older node's record still decodes",
+          "[shared_codec]") {
+  Record r;
+  r.url = "https://a.example/";
+  r.status = 200;
+  r.ok = true;
+  r.sha256 = std::string(64, 'c');
+  r.body = "kept for the callback only";
+  std::string bytes = EncodeRecord(r);
+  CHECK(bytes.find("kept for") == std::string::npos);
+  std::optional<Record> back = DecodeRecord(bytes);
+  REQUIRE(back);
+  CHECK(back->sha256 == r.sha256);
+  CHECK_FALSE(back->body);
+  // Version 1: the same layout without the sha256 at its end.
+  r.sha256.reset();
+  std::string v1 = EncodeRecord(r);
+  v1 = v1.substr(0, v1.size() - 1);  // the absent optional's byte
+  v1[0] = 1;
+  back = DecodeRecord(v1);
+  REQUIRE(back);
+  CHECK(back->url == r.url);
+  CHECK_FALSE(back->sha256);
+  v1[0] = 3;  // a layout from the future
+  CHECK_FALSE(DecodeRecord(v1));
+}
+
 TEST_CASE("seen keys are stable, spread over every bucket, and tell URLs apart", "[shared_codec]") {
   const SeenKey a = SharedSeenKey("https://a.example/x");
   CHECK(a.bucket == SharedSeenKey("https://a.example/x").bucket);

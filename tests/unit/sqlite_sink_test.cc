@@ -74,7 +74,8 @@ Record MakeRecord(int i) {
 const std::vector<std::string> kColumns = {
     "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
     "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
-    "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated"};
+    "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated",
+    "sha256"};
 
 // The columns before "unchanged" came, as an earlier forage created them.
 const std::vector<std::string> kColumnsBeforeUnchanged = {
@@ -245,12 +246,14 @@ TEST_CASE("SQLite output adds the unchanged column to a database from before it"
   SECTION("without --text") {
     columns.push_back("unchanged");
     columns.push_back("truncated");
+    columns.push_back("sha256");
   }
   SECTION("with --text, all are added, in the record's order") {
     options.with_text = true;
     columns.push_back("unchanged");
     columns.push_back("text");
     columns.push_back("truncated");
+    columns.push_back("sha256");
   }
   Record r = MakeRecord(1);
   REQUIRE(r.unchanged);

@@ -21,6 +21,9 @@ TEST_CASE("ValidateOptions takes the defaults and good values", "[options]") {
   o.fetch.extract.select = {{"price", "span.price", "data-v"}, {"h", "h1, h2", ""}};
   o.include = {"/docs/"};
   o.exclude = {"\\.pdf$"};
+  o.fetch.accept_types = {"text/html", " Application/XHTML+XML ", "image/*", "*/*"};
+  o.fetch.keep_body = true;
+  o.fetch.max_bytes = 256u << 20;
   o.delay = milliseconds(0);
   o.recrawl_after = milliseconds(0);
   const Status st = ValidateOptions(o);
@@ -72,6 +75,18 @@ TEST_CASE("ValidateOptions refuses what a run cannot use, naming the setting", "
        },
        "--resolve: \"h:99999:127.0.0.1\" is not HOST:PORT:ADDRESS (PORT 1 to 65535)"},
       {[](CrawlOptions& o) { o.fetch.resolve = {""}; }, "--resolve: \"\" is not HOST:PORT:ADDRESS"},
+      {[](CrawlOptions& o) {
+         o.fetch.accept_types = {"text/html", "pdf"};
+       },
+       "--accept-type: \"pdf\" is not a media range (type/subtype, type/* or */*)"},
+      {[](CrawlOptions& o) { o.fetch.accept_types = {"text/html; charset=utf-8"}; },
+       "--accept-type: \"text/html; charset=utf-8\" is not a media range"},
+      {[](CrawlOptions& o) { o.fetch.accept_types = {""}; }, "--accept-type: \"\" is not"},
+      {[](CrawlOptions& o) {
+         o.fetch.keep_body = true;
+         o.fetch.max_bytes = (256u << 20) + 1;
+       },
+       "keep_body: --max-bytes may be at most 256M when bodies are kept"},
   };
   for (const Case& c : cases) {
     INFO(c.expected);

@@ -157,11 +157,13 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   // (Each ends before the lists of what was cut, Set-Cookie values and
   // headers: 4 bytes each when empty.)
   CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 12 - validators)));
-  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 12)));
-  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 8)));  // type 10's end
-  CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - 4)));  // type 16's end
+  for (std::size_t cut : {4, 8, 12, 16, 24}) {
+    CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - cut)));
+  }
   CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
-  CHECK(static_cast<int>(wire::MessageType::kResult) == 18);
+  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 20);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 21);
+  CHECK(static_cast<int>(wire::MessageType::kWarcOpened) == 19);
 }
 
 TEST_CASE("A job's report flag survives a round trip, and the flagless layout does not decode",
@@ -231,6 +233,78 @@ TEST_CASE("A result's saved path survives a round trip; type 16 had none", "[wir
   CHECK_FALSE(wire::DecodeResult(old));
   CHECK(wire::DecodeResult(wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes))
             ->saved.empty());
+}
+
+TEST_CASE("A result's WARC place survives a round trip, and a WARC file's opening", "[wire]") {
+  wire::FetchResult in = SampleResult();
+  in.warc.serial = 7;
+  in.warc.offset = 1ull << 33;
+  in.warc.length = 12345;
+  in.warc_error = "write crawl-00007.warc.gz: No space left on device";
+  std::string frame = wire::EncodeResult(in);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->warc.serial == 7);
+  CHECK(out->warc.offset == in.warc.offset);
+  CHECK(out->warc.length == 12345);
+  CHECK(out->warc_error == in.warc_error);
+  std::string opened = wire::EncodeWarcOpened(42);
+  CHECK(wire::DecodeWarcOpened(std::string_view(opened).substr(wire::kFrameHeaderBytes)) == 42u);
+  CHECK_FALSE(wire::DecodeWarcOpened(std::string_view(frame).substr(wire::kFrameHeaderBytes)));
+  CHECK_FALSE(wire::DecodeResult(std::string_view(opened).substr(wire::kFrameHeaderBytes)));
+}
+
+TEST_CASE("A result's sha256 and kept body survive a round trip", "[wire]") {
+  wire::FetchResult in = SampleResult();
+  in.sha256 = std::string(64, 'a');
+  in.body = std::string("\x89PNG\0\r\n", 7);
+  in.page_body = true;
+  std::string frame = wire::EncodeResult(in);
+  auto out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->sha256 == in.sha256);
+  CHECK(out->page_body);
+  CHECK(out->body == in.body);
+  // An empty body kept is still a body; a result without one says so.
+  in.body.clear();
+  frame = wire::EncodeResult(in);
+  out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->page_body);
+  CHECK(out->body.empty());
+  in.page_body = false;
+  in.sha256.clear();
+  frame = wire::EncodeResult(in);
+  out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK_FALSE(out->page_body);
+  CHECK(out->sha256.empty());
+  // A flag past the known ones is corruption.
+  std::string payload = frame.substr(wire::kFrameHeaderBytes);
+  const std::size_t flags = 1 + 8 + 1 + 4 + in.error_message.size() + 4 + 4 + in.final_url.size() +
+                            4 + in.content_type.size() + 8 + 8 + 8;
+  REQUIRE(static_cast<std::uint8_t>(payload[flags]) == 3);  // title and description
+  payload[flags] = 8;
+  CHECK_FALSE(wire::DecodeResult(payload));
+}
+
+TEST_CASE("A kept body is never cut for the page data's budget", "[wire][heavy]") {
+  // Links filling the whole budget and a body beside them: the body is
+  // whole, the links are cut as always, and the frame fits the master's
+  // buffer.
+  wire::FetchResult in;
+  in.id = 3;
+  in.page_body = true;
+  in.body = std::string(2u << 20, 'b');
+  in.links.assign(5000, std::string(16u << 10, 'l'));  // 80 MiB of links
+  std::string frame = wire::EncodeResult(in);
+  CHECK(frame.size() <= wire::kFrameHeaderBytes + wire::kMaxResultBytes);
+  CHECK(frame.size() > wire::kFrameHeaderBytes + wire::kMaxFrameBytes - (1u << 20));
+  auto out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  CHECK(out->body == in.body);
+  CHECK(out->links.size() < in.links.size());
+  CHECK(out->truncated == std::vector<std::string>{"links"});
 }
 
 TEST_CASE("A request's sending survives a round trip, and other frames are not one", "[wire]") {
@@ -436,6 +510,8 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.cookies = false;
   c.keep_headers = true;
   c.save_dir = "/srv/pages";
+  c.keep_body = true;
+  c.accept_types = {"text/html", "image/*"};
   LogLevel level = LogLevel::kInfo;
   std::optional<FetchSettings> back =
       DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -466,6 +542,8 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK_FALSE(back->cookies);
   CHECK(back->keep_headers);
   CHECK(back->save_dir == "/srv/pages");
+  CHECK(back->keep_body);
+  CHECK(back->accept_types == c.accept_types);
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -517,12 +595,14 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->warc.path == defaults.warc.path);
   CHECK(back->warc.max_size == defaults.warc.max_size);
   CHECK(back->warc.info == defaults.warc.info);
+  CHECK(back->keep_body == defaults.keep_body);
+  CHECK(back->accept_types.empty());
   // The log level byte sits after max_links, before the guard flags,
   // stall_timeout, fetcher_memory_mib, the request shaping (56 bytes at
-  // the defaults), the WARC settings (16) and save_dir (4); a value past
-  // kOff is no level.
+  // the defaults), accept_types (4), the WARC settings (16) and save_dir
+  // (4); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
-  const std::size_t at = bytes.size() - 4 - 16 - 56 - (1 + 8 + 8) - 1;
+  const std::size_t at = bytes.size() - 4 - 16 - 4 - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
   bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
   CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
