@@ -13,7 +13,9 @@ Status Master::OpenWarc() {
   if (options.fetch.warc.path.empty()) return {};
   warc.emplace(options.fetch.warc.path);
   Result<std::vector<std::string>> said = warc->Prepare();
-  if (!said.ok()) return said.status();
+  // An archive that cannot be set up is an output that cannot be opened:
+  // the user's to fix, exit 2 like -o or --state, before anything is fetched.
+  if (!said.ok()) return Status::InvalidArgument(said.status().message());
   for (const std::string& line : said.value()) LogWarn("--warc: " + line);
   return {};
 }
