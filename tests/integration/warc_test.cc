@@ -73,8 +73,9 @@ WarcSet ReadBoth(const std::vector<std::string>& paths) {
     REQUIRE(set.ok());
   }
   if (!WarcioAvailable()) {
-    WARN("node with warcio is not installed (npm ci --prefix tests/support/warcio): "
-         "the files were read by our reader alone");
+    WARN(
+        "node with warcio is not installed (npm ci --prefix tests/support/warcio): "
+        "the files were read by our reader alone");
     return set;
   }
   WarcioResult warcio = RunWarcio(paths);
@@ -96,9 +97,9 @@ WarcSet ReadBoth(const std::vector<std::string>& paths) {
     CHECK(theirs["status"] == (r.http_status ? json(*r.http_status) : json(nullptr)));
     if (r.Field("WARC-Target-URI")) CHECK(theirs["target_uri"] == r.TargetUri());
     CHECK(theirs["block_digest"] == (r.Field("WARC-Block-Digest") ? "ok" : "absent"));
-    const std::string expected = r.Type() == "revisit"                    ? "skipped"
-                                 : !r.Field("WARC-Payload-Digest")         ? "absent"
-                                                                           : "ok";
+    const std::string expected = r.Type() == "revisit"             ? "skipped"
+                                 : !r.Field("WARC-Payload-Digest") ? "absent"
+                                                                   : "ok";
     CHECK(theirs["payload_digest"] == expected);
   }
   return set;
@@ -129,7 +130,9 @@ const WarcRecord& ResponseFor(const WarcSet& set, const std::string& uri) {
   return *by_uri[uri].front();
 }
 
-std::string HttpHead(const WarcRecord& r) { return r.block.substr(0, r.block.find("\r\n\r\n") + 4); }
+std::string HttpHead(const WarcRecord& r) {
+  return r.block.substr(0, r.block.find("\r\n\r\n") + 4);
+}
 std::string HttpBody(const WarcRecord& r) { return r.block.substr(r.block.find("\r\n\r\n") + 4); }
 
 std::size_t CountWithStatus(const std::vector<json>& records) {
@@ -214,9 +217,9 @@ TEST_CASE("With --warc a depth crawl archives every exchange as sent, redirect h
           "[integration][warc]") {
   TestServer server;
   TempDir dir;
-  const std::string seed = server.Url("/links?l=/gzip&l=" + Escape("/gzip?chunked=1") + "&l=" +
-                                      Escape("/chunked?bytes=3000") +
-                                      "&l=/redirect/2&l=/status/404");
+  const std::string seed =
+      server.Url("/links?l=/gzip&l=" + Escape("/gzip?chunked=1") +
+                 "&l=" + Escape("/chunked?bytes=3000") + "&l=/redirect/2&l=/status/404");
   ForageRun run = RunForage({"-d", "1", "--warc", dir.path() + "/crawl", "--url", seed});
   INFO(run.err);
   REQUIRE(run.exit_code.has_value());
@@ -245,7 +248,8 @@ TEST_CASE("With --warc a depth crawl archives every exchange as sent, redirect h
     CHECK(ResponseFor(set, server.Url(path)).http_status == status);
   }
   for (const WarcRecord* r : OfType(set, "request")) CHECK_FALSE(Has(r->TargetUri(), "robots.txt"));
-  for (const WarcRecord* r : OfType(set, "response")) CHECK_FALSE(Has(r->TargetUri(), "robots.txt"));
+  for (const WarcRecord* r : OfType(set, "response"))
+    CHECK_FALSE(Has(r->TargetUri(), "robots.txt"));
 
   // gzip kept as the server sent it: Content-Encoding in the block, and the
   // payload digest that of the gzip bytes, chunked or not.
@@ -312,8 +316,8 @@ TEST_CASE("With --warc a body cut at --max-bytes is archived as far as it came, 
   // gzips, cut when it inflates past the limit.
   const std::string random = server.Url("/random?bytes=307200");
   const std::string big = server.Url("/big?bytes=307200");
-  ForageRun run = RunForage({"--max-bytes", "100k", "--no-robots", "--warc",
-                             dir.path() + "/cut", "--url", random, "--url", big});
+  ForageRun run = RunForage({"--max-bytes", "100k", "--no-robots", "--warc", dir.path() + "/cut",
+                             "--url", random, "--url", big});
   INFO(run.err);
   REQUIRE(run.records.size() == 2);
   for (const json& r : run.records) {
@@ -340,9 +344,9 @@ TEST_CASE("With --warc a 304 on a later run is a revisit record in new files of 
   TestServer server;
   TempDir dir;
   const std::string warc = dir.path() + "/runs";
-  const std::vector<std::string> args = {"--no-robots", "--state", dir.path() + "/state.db",
-                                         "--recrawl-after", "0", "--warc", warc,
-                                         "--url", server.Url("/cond/w")};
+  const std::vector<std::string> args = {
+      "--no-robots", "--state", dir.path() + "/state.db", "--recrawl-after", "0", "--warc",
+      warc,          "--url",   server.Url("/cond/w")};
   ForageRun first = RunForage(args);
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
@@ -388,7 +392,7 @@ TEST_CASE("With --warc-max-size the set rotates to new files, each starting with
           "[integration][warc]") {
   TestServer server;
   TempDir dir;
-  std::vector<std::string> args = {"--no-robots", "-j", "2", "--warc-max-size", "1k", "--warc",
+  std::vector<std::string> args = {"--no-robots",      "-j", "2", "--warc-max-size", "1k", "--warc",
                                    dir.path() + "/rot"};
   constexpr int kPages = 12;
   for (int i = 0; i < kPages; ++i) {
@@ -419,8 +423,10 @@ TEST_CASE("With --warc-max-size the set rotates to new files, each starting with
   }
 }
 
-TEST_CASE("With --warc fetchers SIGKILLed while transfers are in flight leave every exchange archived once",
-          "[integration][warc]") {
+TEST_CASE(
+    "With --warc fetchers SIGKILLed while transfers are in flight leave every exchange archived "
+    "once",
+    "[integration][warc]") {
   TestServer server;
   TempDir dir;
   // Pages the fetchers finish, then held requests filling all 8 slots, then
@@ -430,8 +436,7 @@ TEST_CASE("With --warc fetchers SIGKILLed while transfers are in flight leave ev
   for (int i = 0; i < 8; ++i) list += server.Url("/hold/" + std::to_string(i)) + "\n";
   for (int i = 12; i < 42; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
   ChildProcess forage(ForageCommand({"--per-host", "100", "-j", "2", "-c", "4", "--no-robots",
-                                     "--warc", dir.path() + "/kill",
-                                     dir.Write("list.txt", list)}));
+                                     "--warc", dir.path() + "/kill", dir.Write("list.txt", list)}));
   for (int round = 0; round < 2; ++round) {
     for (int i = 0; i < 8; ++i) {
       INFO("round " << round << ": waiting for held request " << i + 1);
@@ -464,10 +469,11 @@ TEST_CASE("With --warc fetchers SIGKILLed again and again leave no exchange arch
   TempDir dir;
   std::string list;
   constexpr int kUrls = 120;
-  for (int i = 0; i < kUrls; ++i) list += server.Url("/slow/" + std::to_string(i) + "?ms=20") + "\n";
-  ChildProcess forage(ForageCommand({"--per-host", "100", "-j", "2", "-c", "4", "-q", "--no-robots",
-                                     "--warc", dir.path() + "/again",
-                                     dir.Write("list.txt", list)}));
+  for (int i = 0; i < kUrls; ++i)
+    list += server.Url("/slow/" + std::to_string(i) + "?ms=20") + "\n";
+  ChildProcess forage(
+      ForageCommand({"--per-host", "100", "-j", "2", "-c", "4", "-q", "--no-robots", "--warc",
+                     dir.path() + "/again", dir.Write("list.txt", list)}));
   // A random fetcher killed at every 10th request, with transfers in flight
   // and records written whose results the master may not have taken, until
   // the run makes no request for 5 s (it is over).
@@ -517,8 +523,7 @@ TEST_CASE("With --warc a master SIGKILLed inside a record leaves a set the next 
   REQUIRE_FALSE(torn.errors.empty());
   REQUIRE(torn_size < 33554432);
 
-  ForageRun second =
-      RunForage({"--no-robots", "--warc", warc, "--url", server.Url("/page/1")});
+  ForageRun second = RunForage({"--no-robots", "--warc", warc, "--url", server.Url("/page/1")});
   INFO(second.err);
   REQUIRE(second.exit_code == 0);
   CHECK(Has(second.err, "--warc: cut " + file + " back to its last whole record"));
