@@ -20,7 +20,9 @@ Status Master::OpenWarc() {
   std::optional<std::string> stored;
   if (state) stored = state->GetSession(kStateKey);
   Result<std::vector<std::string>> said = warc->Prepare(stored, state != nullptr);
-  if (!said.ok()) return said.status();
+  // An archive that cannot be set up is an output that cannot be opened:
+  // the user's to fix, exit 2 like -o or --state, before anything is fetched.
+  if (!said.ok()) return Status::InvalidArgument(said.status().message());
   for (const std::string& line : said.value()) LogWarn("--warc: " + line);
   if (state && !stored) {
     // The state's id must be durable before any file carries it, or a run

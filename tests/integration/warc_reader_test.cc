@@ -14,8 +14,6 @@
 
 #include "support/warc_reader.h"
 
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
@@ -25,6 +23,7 @@
 #include "support/find_program.h"
 #include "support/forage_run.h"
 #include "support/proxy_servers.h"
+#include "support/warcio_run.h"
 
 namespace forage::test {
 namespace {
@@ -32,18 +31,6 @@ namespace {
 using nlohmann::json;
 
 std::string WgetPath() { return FindProgram("wget", "FORAGE_WGET"); }
-std::string NodePath() { return FindProgram("node", "FORAGE_NODE"); }
-
-// warcio where scripts/install-deps.sh --test puts it (or $FORAGE_WARCIO_DIR).
-bool WarcioAvailable() {
-  const char* env = std::getenv("FORAGE_WARCIO_DIR");
-  std::string dir = env != nullptr && *env != '\0'
-                        ? std::string(env)
-                        : std::string(FORAGE_SOURCE_DIR) + "/tests/support/warcio";
-  struct stat st {};
-  return IsExecutable(NodePath()) &&
-         ::stat((dir + "/node_modules/warcio/package.json").c_str(), &st) == 0;
-}
 
 const std::vector<std::string> kPaths{"/redirect/2", "/chunked?bytes=3000", "/gzip",
                                       "/gzip?chunked=1", "/status/404"};

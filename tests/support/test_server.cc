@@ -28,6 +28,9 @@
 //   /bomb              gzip member inflating to 256 MiB of zeros (~250 KiB)
 //   /binary            4 KiB of bytes as application/octet-stream
 //   /save/PATH?Q       "body of /save/PATH" and the query's name=value pairs, text/plain (--save)
+//   /random?bytes=N    N pseudo-random bytes (the same for every request) as
+//                      application/octet-stream with Content-Length, sent as they are made:
+//                      a body that neither gzip nor httplib can shrink
 //   /hold/ID           waits for "release" on stdin
 //   /bightml/N?bytes=K&hold=1
 //                      HTML page "big N" of exactly K bytes (default 1.5 MiB) of paragraphs,
@@ -922,6 +925,19 @@ int main(int argc, char** argv) {
     std::mt19937 rng(42);
     for (char& c : bytes) c = static_cast<char>(rng() & 0xff);
     res.set_content(bytes, "application/octet-stream");
+  });
+  server.Get("/random", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content_provider(
+        BytesParam(req), "application/octet-stream",
+        [rng = std::mt19937(7), made = std::size_t{0}](std::size_t offset, std::size_t length,
+                                                       httplib::DataSink& sink) mutable {
+          // httplib asks for the bytes in order, from where the last call ended.
+          if (offset != made) return false;
+          std::string bytes(std::min<std::size_t>(length, 64 * 1024), '\0');
+          for (char& c : bytes) c = static_cast<char>(rng() & 0xff);
+          made += bytes.size();
+          return sink.write(bytes.data(), bytes.size());
+        });
   });
   server.Get(R"(/hold/(.+))", [](const httplib::Request& req, httplib::Response& res) {
     Say("HELD " + req.path);
