@@ -416,6 +416,10 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.hosts = {host, plain};
   c.cookies = false;
   c.keep_headers = true;
+  c.warc.path = "/w/crawl";
+  c.warc.max_size = 12345;
+  c.warc.info = "k: v\r\n";
+  c.warc.cdx = true;
   LogLevel level = LogLevel::kInfo;
   std::optional<FetchSettings> back =
       DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -445,6 +449,10 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK_FALSE(back->hosts[1].delay);
   CHECK_FALSE(back->cookies);
   CHECK(back->keep_headers);
+  CHECK(back->warc.path == "/w/crawl");
+  CHECK(back->warc.max_size == 12345);
+  CHECK(back->warc.info == "k: v\r\n");
+  CHECK(back->warc.cdx);
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
