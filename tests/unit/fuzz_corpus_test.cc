@@ -89,6 +89,10 @@ TEST_CASE("The cookie jar fuzz target takes its corpus and regressions", "[fuzz]
   Replay("cookie");
 }
 
+TEST_CASE("The CDXJ indexer fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("cdxj");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");
