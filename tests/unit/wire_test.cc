@@ -496,10 +496,10 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->cookies == defaults.cookies);
   CHECK(back->keep_headers == defaults.keep_headers);
   // The log level byte sits after max_links, before the guard flags,
-  // stall_timeout, fetcher_memory_mib and the request shaping (56 bytes at
-  // the defaults); a value past kOff is no level.
+  // stall_timeout, fetcher_memory_mib, the request shaping and the WARC
+  // settings (73 bytes at the defaults); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
-  const std::size_t at = bytes.size() - 56 - (1 + 8 + 8) - 1;
+  const std::size_t at = bytes.size() - 73 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
   bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
   CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
