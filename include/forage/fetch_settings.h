@@ -121,6 +121,10 @@ struct WarcSettings {
   // Lines of the warcinfo record that begins each file ("key: value\r\n"
   // each), after forage's own: the run's settings, never a secret.
   std::string info;
+  // --warc-cdx: a CDXJ index (pywb's form) beside each file, CRAWL.cdxj for
+  // CRAWL.warc.gz, written by the fetcher as it closes the file and again
+  // by the master whenever it cuts a file back.
+  bool cdx = false;
 };
 
 // Everything a fetcher process needs to fetch and extract pages: the part of

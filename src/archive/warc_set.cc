@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "archive/cdxj.h"
 #include "core/errno_status.h"
 #include "core/fd.h"
 
@@ -31,6 +32,16 @@ Status Truncate(const std::string& path, std::uint64_t length) {
     if (errno == EINTR) continue;
     return ErrnoStatus("truncate " + path, errno);
   }
+}
+
+// Removes `file` and its index (and an index's temporary a writer killed left).
+Status RemoveWithIndex(const std::string& file) {
+  if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("remove " + file, errno);
+  const std::string index = CdxjPathFor(file);
+  for (const std::string& name : {index, index + ".tmp"}) {
+    if (::unlink(name.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("remove " + name, errno);
+  }
+  return {};
 }
 
 }  // namespace
@@ -159,11 +170,14 @@ Result<std::vector<std::string>> WarcLedger::Prepare(const std::optional<std::st
                                std::to_string(size) + " < " + std::to_string(keep) + " bytes)");
       }
       if (keep == 0) {
-        if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("remove " + file, errno);
+        if (Status removed = RemoveWithIndex(file); !removed.ok()) return removed;
         earlier_.erase(serial);
         said.push_back("removed " + file + ", written after the state's last commit");
       } else if (size > keep) {
         if (Status cut = Truncate(file, keep); !cut.ok()) return cut;
+        if (cdx_) {
+          if (Status indexed = ReindexWarcFile(file); !indexed.ok()) return indexed;
+        }
         said.push_back("cut " + file + " back to what the state committed (" +
                        std::to_string(size - keep) + " bytes off)");
       }
@@ -172,9 +186,12 @@ Result<std::vector<std::string>> WarcLedger::Prepare(const std::optional<std::st
     Result<WarcRepair> repair = RepairWarcFile(file);
     if (!repair.ok()) return repair.status();
     if (repair.value().whole == 0) {
-      if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("remove " + file, errno);
+      if (Status removed = RemoveWithIndex(file); !removed.ok()) return removed;
       said.push_back("removed " + file + ", which held no whole WARC record");
     } else if (repair.value().whole < repair.value().size) {
+      if (cdx_) {
+        if (Status indexed = ReindexWarcFile(file); !indexed.ok()) return indexed;
+      }
       said.push_back("cut " + file + " back to its last whole record (" +
                      std::to_string(repair.value().size - repair.value().whole) + " bytes off)");
     }
@@ -215,7 +232,7 @@ Status WarcLedger::CutBack(std::uint32_t serial) {
   const std::string file = names_.Name(serial);
   const std::uint64_t committed = committed_[serial];
   if (committed == 0) {
-    if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("remove " + file, errno);
+    if (Status removed = RemoveWithIndex(file); !removed.ok()) return removed;
     committed_.erase(serial);
     return {};
   }
@@ -224,7 +241,13 @@ Status WarcLedger::CutBack(std::uint32_t serial) {
     if (errno == ENOENT) return Status::NotFound(file + " is gone: its WARC records are lost");
     return ErrnoStatus("stat " + file, errno);
   }
-  if (static_cast<std::uint64_t>(st.st_size) > committed) return Truncate(file, committed);
+  bool cut = false;
+  if (static_cast<std::uint64_t>(st.st_size) > committed) {
+    if (Status truncated = Truncate(file, committed); !truncated.ok()) return truncated;
+    cut = true;
+  }
+  // The fetcher's index lists records cut off now, or it never wrote one.
+  if (cdx_ && (cut || ::access(CdxjPathFor(file).c_str(), F_OK) != 0)) return ReindexWarcFile(file);
   return {};
 }
 

@@ -43,6 +43,14 @@ class WarcLedger {
  public:
   explicit WarcLedger(std::string path) : names_(path), path_(std::move(path)) {}
 
+  // --warc-cdx: each file's CDXJ index (archive/cdxj.h) is kept true to it.
+  // The fetchers write a file's index as they close it; the ledger rewrites
+  // it from the file whenever it cuts the file back (Prepare, Gone,
+  // Finish), and writes it for a file of this run that has none (a fetcher
+  // that died before closing it) in Gone and Finish. Without it, indexes are
+  // left as they are. Either way, a file removed takes its index with it.
+  void set_cdx(bool cdx) { cdx_ = cdx; }
+
   // Before fetchers start: repairs every file of the set left by earlier
   // runs (a torn last member is cut off; an empty file removed), so that
   // this run's files follow whole ones. Returns what it did, for the log.
@@ -84,6 +92,7 @@ class WarcLedger {
   std::map<std::uint32_t, std::uint64_t> earlier_;    // the state's earlier runs' files
   std::string state_id_;
   std::map<std::size_t, std::uint32_t> open_;         // slot -> serial it writes
+  bool cdx_ = false;
 };
 
 }  // namespace forage

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <utility>
 
+#include "archive/cdxj.h"
 #include "forage/version.h"
 
 namespace forage {
@@ -132,7 +133,13 @@ WarcWriter::~WarcWriter() { (void)Close(); }
 Status WarcWriter::Close() {
   if (!file_) return {};
   Status closed = file_->Close();
+  const std::string path = file_->path();
   file_.reset();
+  if (cdx_) {
+    Status indexed = WriteCdxjFile(CdxjPathFor(path), std::move(cdx_lines_));
+    cdx_lines_.clear();
+    if (closed.ok()) closed = indexed;
+  }
   return closed;
 }
 
@@ -145,6 +152,7 @@ Status WarcWriter::Open() {
     if (!file.ok()) return file.status();
     file_ = std::move(file).value();
     serial_ = serial;
+    cdx_lines_.clear();
     break;
   }
   if (opened_) opened_(serial_);
@@ -209,6 +217,8 @@ Result<WarcExtent> WarcWriter::Write(WarcExchange& x) {
   };
 
   Status status;
+  std::uint64_t response_at = 0, response_end = 0;  // the response's member
+  std::string digest;                              // the one its index line gives
   if (!c.request_head().empty()) {
     const std::string request = RedactRequestHead(c.request_head());
     Fields fields;
@@ -226,9 +236,13 @@ Result<WarcExtent> WarcWriter::Write(WarcExchange& x) {
     fields.emplace_back("WARC-Block-Digest", x.not_modified ? WarcSha1(c.response_head())
                                                                   : c.TakeBlockDigest());
     if (!x.not_modified) fields.emplace_back("WARC-Payload-Digest", c.TakePayloadDigest());
+    // A response's index names its payload; a 304's revisit, which has none, its block.
+    digest = fields.back().second;
     if (!x.truncated.empty()) fields.emplace_back("WARC-Truncated", x.truncated);
     fields.emplace_back("Content-Type", "application/http;msgtype=response");
+    response_at = file_->size();
     status = WriteRecord(fields, c.response_head(), x.not_modified ? nullptr : &c.body());
+    response_end = file_->size();
   }
   if (status.ok() && !x.outlinks.empty()) {
     std::string block;
@@ -248,6 +262,21 @@ Result<WarcExtent> WarcWriter::Write(WarcExchange& x) {
     // All of the exchange or none: what was written of it goes.
     (void)file_->Truncate(start);
     return status;
+  }
+  if (cdx_) {
+    CdxjEntry entry;
+    entry.url = x.target_uri;
+    entry.date = date;
+    entry.revisit = x.not_modified;
+    if (std::optional<HttpHeadSummary> http = SummarizeHttpHead(c.response_head())) {
+      entry.status = http->status;
+      entry.mime = http->mime;
+    }
+    entry.digest = digest;
+    entry.offset = response_at;
+    entry.length = response_end - response_at;
+    entry.filename = file_->path().substr(file_->path().rfind('/') + 1);
+    cdx_lines_.push_back(CdxjLine(entry));
   }
   return WarcExtent{serial_, start, file_->size() - start};
 }

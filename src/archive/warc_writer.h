@@ -64,8 +64,14 @@ class WarcWriter {
   WarcWriter(std::string path, std::uint64_t max_size, std::string info, OpenedHook opened);
   ~WarcWriter();
 
+  // --warc-cdx: the writer keeps the CDXJ line (archive/cdxj.h) of each
+  // response and revisit record of its open file, and Close writes them,
+  // sorted, to the file's index (CdxjPathFor) beside it. Call before Write.
+  void set_cdx(bool cdx) { cdx_ = cdx; }
+
   Result<WarcExtent> Write(WarcExchange& exchange);
-  // Syncs and closes the file open, if any.
+  // Syncs and closes the file open, if any; with set_cdx, then writes its
+  // index (atomically: a reader sees a whole index or none).
   Status Close();
 
  private:
@@ -81,6 +87,8 @@ class WarcWriter {
   std::uint32_t serial_ = 0;
   std::uint32_t next_serial_ = 0;
   std::string warcinfo_id_;
+  bool cdx_ = false;
+  std::vector<std::string> cdx_lines_;  // the open file's index lines, unsorted
 };
 
 // A new record id: "<urn:uuid:...>", a random (version 4) UUID.

@@ -431,6 +431,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "archive each page's HTTP exchange, as it travelled, in WARC/1.1 files: PATH "
                  "(.warc.gz added unless it ends so), then PATH-00001.warc.gz and on")
       ->type_name("PATH");
+  app.add_flag("--warc-cdx", o.fetch.warc.cdx,
+               "write a CDXJ index (pywb's form) beside each WARC file: PATH.cdxj for "
+               "PATH.warc.gz");
   app.add_option("--warc-max-size", o.fetch.warc.max_size,
                  "begin a new WARC file once one is this long (suffixes k, M, G: 1024-based)")
       ->default_str("1G")

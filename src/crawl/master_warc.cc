@@ -17,6 +17,7 @@ Status Master::OpenWarc() {
   warc.reset();
   if (options.fetch.warc.path.empty()) return {};
   warc.emplace(options.fetch.warc.path);
+  warc->set_cdx(options.fetch.warc.cdx);
   std::optional<std::string> stored;
   if (state) stored = state->GetSession(kStateKey);
   Result<std::vector<std::string>> said = warc->Prepare(stored, state != nullptr);

@@ -122,6 +122,9 @@ Status ValidateOptions(const CrawlOptions& options) {
   if (options.max_time.count() < 0) {
     return Status::InvalidArgument("--max-time: must not be negative");
   }
+  if (fetch.warc.cdx && fetch.warc.path.empty()) {
+    return Status::InvalidArgument("--warc-cdx: indexes the files of --warc PATH, which is not given");
+  }
   // The same order as the command line has always checked them in.
   if (auto filter = ScopeFilter::Create(options.scope, options.include, options.exclude);
       !filter.ok()) {

@@ -395,6 +395,7 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchSettings& settings, 
   if (!settings.warc.path.empty()) {
     fetcher->warc_ = std::make_unique<WarcWriter>(settings.warc.path, settings.warc.max_size,
                                                   settings.warc.info, nullptr);
+    fetcher->warc_->set_cdx(settings.warc.cdx);
   }
   return fetcher;
 }
@@ -403,6 +404,7 @@ void Fetcher::SetWarcOpened(WarcWriter::OpenedHook opened) {
   if (warc_) {
     warc_ = std::make_unique<WarcWriter>(settings_.warc.path, settings_.warc.max_size,
                                          settings_.warc.info, std::move(opened));
+    warc_->set_cdx(settings_.warc.cdx);
   }
 }
 

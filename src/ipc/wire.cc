@@ -258,6 +258,7 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.Str(s.warc.path);
   w.U64(s.warc.max_size);
   w.Str(s.warc.info);
+  w.U8(s.warc.cdx ? 1 : 0);
   w.Str(s.save_dir);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
@@ -334,10 +335,13 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
+  std::uint8_t cdx = 0;
   if (!r.U8(&flags) || flags > 7 || !strings(&s.accept_types) || !r.Str(&s.warc.path) ||
-      !r.U64(&s.warc.max_size) || !r.Str(&s.warc.info) || !r.Str(&s.save_dir) || !r.AtEnd()) {
+      !r.U64(&s.warc.max_size) || !r.Str(&s.warc.info) || !r.U8(&cdx) || cdx > 1 ||
+      !r.Str(&s.save_dir) || !r.AtEnd()) {
     return std::nullopt;
   }
+  s.warc.cdx = cdx != 0;
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;
   s.cookies = (flags & 1) != 0;

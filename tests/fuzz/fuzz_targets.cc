@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "archive/save_path.h"
+#include <zlib.h>
+
+#include "archive/cdxj.h"
 #include "cli/cli_options.h"
 #include "core/ascii.h"
 #include "core/fd.h"
@@ -828,6 +831,57 @@ void CheckCookieRoundTrip(CookieJar& jar, std::int64_t now, const std::vector<st
 
 }  // namespace
 
+int FuzzCdxj(const std::uint8_t* data, std::size_t size) {
+  if (size > kMaxCdxjBytes) return 0;
+  const std::string_view input = AsView(data, size);
+  std::string_view rest = input;
+  const std::string_view first = TakeLine(rest);
+  const std::string key = SurtKey(first);
+  FUZZ_CHECK(!key.empty(), Printable(first));
+  for (char c : key) {
+    FUZZ_CHECK(c > 0x20 && c < 0x7f, Printable(first) + " -> " + Printable(key));
+  }
+  auto one_line = [](const std::string& line) {
+    for (char c : line) FUZZ_CHECK(c != '\n' && c != '\r', Printable(line));
+  };
+  const std::optional<CdxjEntry> entry = CdxjEntryOf(input);
+  if (entry) {
+    const std::string line = CdxjLine(*entry);
+    one_line(line);
+    FUZZ_CHECK(line.rfind(SurtKey(entry->url) + " ", 0) == 0, Printable(line));
+  }
+  // As a file: whatever it is, the indexer answers.
+  Result<std::vector<std::string>> raw = IndexWarcBytes(input, "f.warc.gz");
+  if (raw.ok()) {
+    FUZZ_CHECK(std::is_sorted(raw.value().begin(), raw.value().end()), Printable(input));
+    for (const std::string& line : raw.value()) one_line(line);
+  }
+  // As a record in a gzip member, as any writer would make it.
+  z_stream z{};
+  FUZZ_CHECK(deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK, "");
+  std::string gz(deflateBound(&z, static_cast<uLong>(size)) + 64, '\0');
+  z.next_in = const_cast<Bytef*>(data);
+  z.avail_in = static_cast<uInt>(size);
+  z.next_out = reinterpret_cast<Bytef*>(gz.data());
+  z.avail_out = static_cast<uInt>(gz.size());
+  const int rc = deflate(&z, Z_FINISH);
+  gz.resize(gz.size() - z.avail_out);
+  deflateEnd(&z);
+  FUZZ_CHECK(rc == Z_STREAM_END, Printable(input));
+  Result<std::vector<std::string>> member = IndexWarcBytes(gz, "f.warc.gz");
+  FUZZ_CHECK(member.ok(), Printable(input) + ": " + member.status().message());
+  if (entry) {
+    CdxjEntry expected = *entry;
+    expected.offset = 0;
+    expected.length = gz.size();
+    expected.filename = "f.warc.gz";
+    FUZZ_CHECK(member.value() == std::vector<std::string>{CdxjLine(expected)}, Printable(input));
+  } else {
+    FUZZ_CHECK(member.value().empty(), Printable(input));
+  }
+  return 0;
+}
+
 int FuzzCookie(const std::uint8_t* data, std::size_t size) {
   std::string_view in = AsView(data, size);
   const std::string what = "input " + Printable(in);
@@ -1116,6 +1170,7 @@ std::span<const Target> Targets() {
       {"robots", FuzzRobots}, {"url_list", FuzzUrlList}, {"config", FuzzConfig},
       {"wire", FuzzWire},     {"shared", FuzzShared},    {"cookie", FuzzCookie},
       {"save_path", FuzzSavePath},
+      {"cdxj", FuzzCdxj},
   };
   return kTargets;
 }

@@ -107,6 +107,16 @@ int FuzzCookie(const std::uint8_t* data, std::size_t size);
 // may be a directory of the other.
 int FuzzSavePath(const std::uint8_t* data, std::size_t size);
 
+// The CDXJ indexer (archive/cdxj.h): SurtKey on the first line (never
+// empty, printable ASCII without spaces), CdxjEntryOf on the whole input
+// (its line one line, led by the URL's key), IndexWarcBytes on the input as
+// it is (a hostile file: a failure or sorted lines, never a crash) and on
+// the input gzipped as one member (which must give exactly CdxjEntryOf's
+// line, at offset 0 with the member's length). Inputs over kMaxCdxjBytes
+// are ignored.
+inline constexpr std::size_t kMaxCdxjBytes = 64 * 1024;
+int FuzzCdxj(const std::uint8_t* data, std::size_t size);
+
 // Seed inputs for FuzzShared, as (file name, bytes).
 std::vector<std::pair<std::string, std::string>> SharedSeeds();
 

@@ -41,6 +41,7 @@ TEST_CASE("ValidateOptions refuses what a run cannot use, naming the setting", "
       {[](CrawlOptions& o) { o.per_host = 0; }, "per-host must be at least 1"},
       {[](CrawlOptions& o) { o.workers = -1; }, "--workers: must not be negative"},
       {[](CrawlOptions& o) { o.depth = -1; }, "--depth: must not be negative"},
+      {[](CrawlOptions& o) { o.fetch.warc.cdx = true; }, "--warc-cdx: indexes the files of --warc"},
       {[](CrawlOptions& o) { o.retries = -1; }, "--retries: must not be negative"},
       {[](CrawlOptions& o) { o.fetch.timeout = milliseconds(-1); },
        "--timeout: must not be negative"},

@@ -512,6 +512,10 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.save_dir = "/srv/pages";
   c.keep_body = true;
   c.accept_types = {"text/html", "image/*"};
+  c.warc.path = "/w/crawl";
+  c.warc.max_size = 12345;
+  c.warc.info = "k: v\r\n";
+  c.warc.cdx = true;
   LogLevel level = LogLevel::kInfo;
   std::optional<FetchSettings> back =
       DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -544,6 +548,10 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK(back->save_dir == "/srv/pages");
   CHECK(back->keep_body);
   CHECK(back->accept_types == c.accept_types);
+  CHECK(back->warc.path == "/w/crawl");
+  CHECK(back->warc.max_size == 12345);
+  CHECK(back->warc.info == "k: v\r\n");
+  CHECK(back->warc.cdx);
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -599,10 +607,10 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->accept_types.empty());
   // The log level byte sits after max_links, before the guard flags,
   // stall_timeout, fetcher_memory_mib, the request shaping (56 bytes at
-  // the defaults), accept_types (4), the WARC settings (16) and save_dir
+  // the defaults), accept_types (4), the WARC settings (17) and save_dir
   // (4); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
-  const std::size_t at = bytes.size() - 4 - 16 - 4 - 56 - (1 + 8 + 8) - 1;
+  const std::size_t at = bytes.size() - 4 - 17 - 4 - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
   bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
   CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
