@@ -46,6 +46,25 @@ Status RemoveWithIndex(const std::string& file) {
 
 }  // namespace
 
+// Whether the whole member of `length` bytes at `at` holds a request record
+// (forage writes the record's type first, in its first few bytes).
+static bool MemberIsRequest(int fd, std::uint64_t at, std::uint64_t length) {
+  std::string in(static_cast<std::size_t>(std::min<std::uint64_t>(length, 4096)), '\0');
+  ssize_t n = ::pread(fd, in.data(), in.size(), static_cast<off_t>(at));
+  if (n <= 0) return false;
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
+  char out[64];
+  z.next_in = reinterpret_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(n);
+  z.next_out = reinterpret_cast<Bytef*>(out);
+  z.avail_out = sizeof out;
+  (void)inflate(&z, Z_SYNC_FLUSH);
+  const std::string_view head(out, sizeof out - z.avail_out);
+  inflateEnd(&z);
+  return head.rfind("WARC/1.1\r\nWARC-Type: request\r\n", 0) == 0;
+}
+
 Result<WarcRepair> RepairWarcFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return ErrnoStatus("open " + path, errno);
@@ -54,6 +73,7 @@ Result<WarcRepair> RepairWarcFile(const std::string& path) {
   WarcRepair repair;
   repair.size = static_cast<std::uint64_t>(st.st_size);
   std::uint64_t at = 0;
+  std::uint64_t last = 0;  // where the last whole member starts
   while (at < repair.size) {
     unsigned char header[kMemberHeaderBytes];
     ssize_t n = ::pread(fd.get(), header, sizeof header, static_cast<off_t>(at));
@@ -79,8 +99,15 @@ Result<WarcRepair> RepairWarcFile(const std::string& path) {
     const std::uint64_t length = GetLe(header + 16, 8);
     // 0 (or too short): its length was never set, the member never ended.
     if (length < kMemberHeaderBytes + 8 || length > repair.size - at) break;
+    last = at;
     at += length;
     ++repair.members;
+  }
+  // An exchange is written request first: a request whose response was
+  // cut off must go too, or its WARC-Concurrent-To would name nothing.
+  if (repair.members > 0 && MemberIsRequest(fd.get(), last, at - last)) {
+    at = last;
+    --repair.members;
   }
   repair.whole = at;
   if (repair.whole < repair.size) {
@@ -93,7 +120,7 @@ Result<WarcRepair> RepairWarcFile(const std::string& path) {
 
 // The start of `path`'s first record, inflated (at most `limit` bytes);
 // "" if it cannot be read.
-std::string FirstRecordStart(const std::string& path, std::size_t limit) {
+static std::string FirstRecordStart(const std::string& path, std::size_t limit) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return "";
   char in[4096];
@@ -112,7 +139,7 @@ std::string FirstRecordStart(const std::string& path, std::size_t limit) {
   return out;
 }
 
-std::string NewStateId() {
+static std::string NewStateId() {
   std::string id = NewWarcRecordId();  // "<urn:uuid:...>": its UUID serves
   return id.substr(10, id.size() - 11);
 }

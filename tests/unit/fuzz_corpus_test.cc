@@ -89,13 +89,12 @@ TEST_CASE("The cookie jar fuzz target takes its corpus and regressions", "[fuzz]
   Replay("cookie");
 }
 
-<<<<<<< HEAD
 TEST_CASE("The save path fuzz target takes its corpus and regressions", "[fuzz]") {
   Replay("save_path");
-=======
+}
+
 TEST_CASE("The CDXJ indexer fuzz target takes its corpus and regressions", "[fuzz]") {
   Replay("cdxj");
->>>>>>> warccdx
 }
 
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",

@@ -371,5 +371,41 @@ TEST_CASE("Under a state a resumed set is cut back to what the state committed",
   CHECK_FALSE(resumed.Prepare(std::string("{\"id\":1}"), true).ok());
 }
 
+TEST_CASE("The repair takes off a request whose response a kill cut off", "[warc]") {
+  TempDir dir;
+  const std::string path = dir.path + "/r.warc.gz";
+  std::uint64_t whole = 0;
+  {
+    WarcWriter writer(path, 1ull << 30, "", nullptr);
+    WarcExchange x;
+    x.target_uri = "http://example.test/";
+    x.capture = Captured("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "body");
+    auto written = writer.Write(x);
+    REQUIRE(written.ok());
+    whole = written.value().offset + written.value().length;
+    REQUIRE(writer.Close().ok());
+  }
+  // A request member, whole, then the start of its response.
+  bool exists = false;
+  {
+    const std::string next = dir.path + "/scratch.warc.gz";
+    auto made = WarcFile::Create(next, &exists);
+    REQUIRE(made.ok());
+    made.value()->Begin();
+    made.value()->Add("WARC/1.1\r\nWARC-Type: request\r\nContent-Length: 0\r\n\r\n\r\n\r\n");
+    REQUIRE(made.value()->End().ok());
+    std::ofstream(path, std::ios::binary | std::ios::app)
+        << ReadFile(next) << std::string("\x1f\x8b\x08\x04\0\0\0\0\0\xff\x0c\0FL\x08\0", 16);
+  }
+  auto repair = RepairWarcFile(path);
+  REQUIRE(repair.ok());
+  CHECK(repair.value().whole == whole);
+  CHECK(fs::file_size(path) == whole);
+  // A whole exchange at the end stays.
+  auto again = RepairWarcFile(path);
+  REQUIRE(again.ok());
+  CHECK(again.value().whole == whole);
+}
+
 }  // namespace
 }  // namespace forage
