@@ -224,6 +224,7 @@ def tools(best, baseline=None):
         ("forage", "forage", forage_cmd([])),
         ("forage best", "forage", forage_cmd(best.split())),
         ("forage --warc", "forage", forage_archive_cmd("--warc")),
+        ("forage --save", "forage", forage_archive_cmd("--save")),
         ("wget2", "wget2", wget2_cmd(0)),
         ("wget2 16 threads", "wget2", wget2_cmd(16)),
         ("scrapy", "scrapy", scrapy_cmd),
