@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   if (::getppid() != static_cast<pid_t>(std::atol(argv[2]))) return kFetcherExitDone;
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGPIPE, SIG_IGN);
+  // A file past RLIMIT_FSIZE (a WARC file, a saved body) is a failed write
+  // (EFBIG), reported like a full disk, not a death.
+  ::signal(SIGXFSZ, SIG_IGN);
   SetLogRole(std::string("fetcher ") + argv[4]);
 
   std::string bytes;

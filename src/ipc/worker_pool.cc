@@ -125,6 +125,7 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGTERM, SIG_DFL);
   ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGXFSZ, SIG_IGN);  // a write past RLIMIT_FSIZE fails (EFBIG) instead
   ::signal(SIGCHLD, SIG_DFL);
 
   // Keep exactly our three descriptors (at the numbers every fetcher finds

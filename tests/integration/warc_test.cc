@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -20,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/find_program.h"
 #include "support/forage_run.h"
 #include "support/proxy_servers.h"
 #include "support/warc_reader.h"
@@ -539,6 +541,91 @@ TEST_CASE("With --warc a master SIGKILLed inside a record leaves a set the next 
   WarcSet set = ReadBoth(files);
   CHECK(ResponseFor(set, server.Url("/page/1")).http_status == 200);
   CHECK(ResponsesByUri(set).count(server.Url("/random?bytes=33554432")) == 0);
+}
+
+TEST_CASE("With --warc and --state a master SIGKILLed mid-pass resumes with no exchange twice",
+          "[integration][warc]") {
+  TestServer server;
+  TempDir dir;
+  std::string list;
+  constexpr int kUrls = 150;
+  for (int i = 0; i < kUrls; ++i) list += server.Url("/slow/" + std::to_string(i) + "?ms=60") + "\n";
+  const std::string urls = dir.Write("list.txt", list);
+  const std::string out = dir.path() + "/out.jsonl";
+  const std::vector<std::string> args = {"--per-host", "4", "-j", "2", "-c", "4", "-q",
+                                         "--no-robots", "--warc", dir.path() + "/pass",
+                                         "--state", dir.path() + "/state.db", "-o", out, urls};
+  auto archived = [&] {
+    std::uint64_t total = 0;
+    for (const std::string& f : SetFiles(dir.path(), "pass")) total += FileSize(f);
+    return total;
+  };
+  // Killed well into the pass: past the state's first commit (about a
+  // second in), with exchanges written since that it did not commit.
+  ChildProcess first(ForageCommand(args));
+  REQUIRE(PollUntil([&] { return archived() > 60 * 1024; }, 60s));
+  const std::vector<pid_t> fetchers = ChildrenOf(first.pid());
+  first.Signal(SIGKILL);
+  REQUIRE(first.Wait(10s) == 128 + SIGKILL);
+  for (pid_t pid : fetchers) REQUIRE(WaitGone(pid, 10s));
+
+  ForageRun second = RunForage(args);
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  std::ifstream in(out);
+  std::vector<json> records;
+  for (std::string line; std::getline(in, line);) records.push_back(json::parse(line));
+  REQUIRE(records.size() == static_cast<std::size_t>(kUrls));
+  WarcSet set = ReadBoth(SetFiles(dir.path(), "pass"));
+  // Across both runs, each URL's exchange is in the set once.
+  std::map<std::string, std::vector<const WarcRecord*>> by_uri = ResponsesByUri(set);
+  CHECK(by_uri.size() == static_cast<std::size_t>(kUrls));
+  for (const json& r : records) {
+    INFO(r.dump());
+    CHECK(by_uri[r["url"].get<std::string>()].size() == 1u);
+  }
+}
+
+TEST_CASE("With --warc a full disk stops the run and leaves whole records only",
+          "[integration][warc]") {
+  // A full disk: a 128 KiB tmpfs in a mount namespace of the run's own
+  // (unshare -m; root, or unprivileged user namespaces, needed).
+  const std::string unshare = FindProgram("unshare");
+  REQUIRE_PROGRAM(!unshare.empty(), "unshare");
+  TestServer server;
+  TempDir dir;
+  std::string list;
+  for (int i = 0; i < 40; ++i) list += server.Url("/random?bytes=20000&n=" + std::to_string(i)) + "\n";
+  const std::string urls = dir.Write("list.txt", list);
+  const std::string mnt = dir.path() + "/mnt";
+  const std::string kept = dir.path() + "/kept";
+  REQUIRE(::mkdir(mnt.c_str(), 0755) == 0);
+  REQUIRE(::mkdir(kept.c_str(), 0755) == 0);
+  std::string command = "mount -t tmpfs -o size=128k tmpfs " + mnt + " || exit 97; ";
+  for (const std::string& a : ForageCommand({"-j", "1", "-q", "--no-robots", "--warc",
+                                             mnt + "/full", urls})) {
+    command += "'" + a + "' ";
+  }
+  // The files go with the namespace: copied out before it ends.
+  command += "; s=$?; cp -a " + mnt + "/. " + kept + "/; exit $s";
+  ChildProcess run({unshare, "-m", "/bin/sh", "-c", command});
+  const std::optional<int> status = run.Wait(60s);
+  INFO(run.err());
+  REQUIRE(status);
+  if (*status == 97) {
+    WARN("cannot mount a tmpfs here: test skipped");
+    return;
+  }
+  CHECK(*status == 4);
+  CHECK(Has(run.err(), "--warc: write " + mnt + "/full.warc.gz: No space left on device"));
+  const std::vector<std::string> files = SetFiles(kept, "full");
+  REQUIRE(files.size() == 1u);
+  WarcSet set = ReadBoth(files);
+  // Each record written is whole; the exchange that failed is not there,
+  // nor are those the stop cut off.
+  CHECK_FALSE(OfType(set, "response").empty());
+  CHECK(OfType(set, "response").size() < 40u);
+  CHECK(OfType(set, "request").size() == OfType(set, "response").size());
 }
 
 TEST_CASE("With --warc credentials and cookies never reach the archive", "[integration][warc]") {
