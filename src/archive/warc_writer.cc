@@ -197,7 +197,12 @@ Result<WarcExtent> WarcWriter::Write(WarcExchange& x) {
   if (!file_) {
     Status opened = Open();
     if (!opened.ok()) {
-      if (file_) (void)file_->Truncate(0);
+      // A file without its warcinfo is given up (the master removes it: no
+      // result names it); the next exchange tries a new one.
+      if (file_) {
+        (void)file_->Truncate(0);
+        file_.reset();
+      }
       return opened;
     }
   }
