@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "archive/exchange_capture.h"
@@ -68,6 +69,9 @@ class WarcWriter {
   // response and revisit record of its open file, and Close writes them,
   // sorted, to the file's index (CdxjPathFor) beside it. Call before Write.
   void set_cdx(bool cdx) { cdx_ = cdx; }
+
+  // Replaces the hook given at construction (before the first Write).
+  void set_opened(OpenedHook opened) { opened_ = std::move(opened); }
 
   Result<WarcExtent> Write(WarcExchange& exchange);
   // Syncs and closes the file open, if any; with set_cdx, then writes its

@@ -401,11 +401,7 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchSettings& settings, 
 }
 
 void Fetcher::SetWarcOpened(WarcWriter::OpenedHook opened) {
-  if (warc_) {
-    warc_ = std::make_unique<WarcWriter>(settings_.warc.path, settings_.warc.max_size,
-                                         settings_.warc.info, std::move(opened));
-    warc_->set_cdx(settings_.warc.cdx);
-  }
+  if (warc_) warc_->set_opened(std::move(opened));
 }
 
 Fetcher::Fetcher(const FetchSettings& settings, std::vector<CompiledField> fields, CurlMulti multi,
