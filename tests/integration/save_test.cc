@@ -37,7 +37,7 @@ void Age(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("--save writes each ok body under a path made of its URL", "[save][integration]") {
+TEST_CASE("With --save each ok body is written under a path made of its URL", "[save][integration]") {
   TestServer server;
   TempDir tmp;
   const std::string dir = tmp.path() + "/pages";
@@ -135,7 +135,7 @@ TEST_CASE("--save writes each ok body under a path made of its URL", "[save][int
   }
 }
 
-TEST_CASE("--save adds a saved column to CSV and SQLite outputs", "[save][integration]") {
+TEST_CASE("With --save CSV and SQLite outputs get a saved column", "[save][integration]") {
   TestServer server;
   TempDir tmp;
   const std::string dir = tmp.path() + "/pages";

@@ -217,7 +217,7 @@ TEST_CASE("A result's Set-Cookie values and headers survive a round trip", "[wir
   CHECK(out->headers == in.headers);
 }
 
-TEST_CASE("A result's saved path survives a round trip; type 16 had none", "[wire]") {
+TEST_CASE("A result's saved path survives a round trip, and type 16 had none", "[wire]") {
   wire::FetchResult in = SampleResult();
   in.saved = "out/example.com/docs%/index.html";
   std::string frame = wire::EncodeResult(in);
