@@ -46,23 +46,29 @@ Status RemoveWithIndex(const std::string& file) {
 
 }  // namespace
 
-// Whether the whole member of `length` bytes at `at` holds a request record
-// (forage writes the record's type first, in its first few bytes).
-static bool MemberIsRequest(int fd, std::uint64_t at, std::uint64_t length) {
-  std::string in(static_cast<std::size_t>(std::min<std::uint64_t>(length, 4096)), '\0');
-  ssize_t n = ::pread(fd, in.data(), in.size(), static_cast<off_t>(at));
-  if (n <= 0) return false;
+// The first `limit` bytes of the record in the gzip member at `at`
+// (reading at most 4 KiB of it); "" if it cannot be read.
+static std::string MemberStart(int fd, std::uint64_t at, std::size_t limit) {
+  char in[4096];
+  ssize_t n = ::pread(fd, in, sizeof in, static_cast<off_t>(at));
+  if (n <= 0) return "";
   z_stream z{};
-  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
-  char out[64];
-  z.next_in = reinterpret_cast<Bytef*>(in.data());
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return "";
+  std::string out(limit, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(in);
   z.avail_in = static_cast<uInt>(n);
-  z.next_out = reinterpret_cast<Bytef*>(out);
-  z.avail_out = sizeof out;
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(limit);
   (void)inflate(&z, Z_SYNC_FLUSH);
-  const std::string_view head(out, sizeof out - z.avail_out);
+  out.resize(limit - z.avail_out);
   inflateEnd(&z);
-  return head.rfind("WARC/1.1\r\nWARC-Type: request\r\n", 0) == 0;
+  return out;
+}
+
+// Whether the member at `at` holds a request record (forage writes the
+// record's type first).
+static bool MemberIsRequest(int fd, std::uint64_t at) {
+  return MemberStart(fd, at, 64).rfind("WARC/1.1\r\nWARC-Type: request\r\n", 0) == 0;
 }
 
 Result<WarcRepair> RepairWarcFile(const std::string& path) {
@@ -105,7 +111,7 @@ Result<WarcRepair> RepairWarcFile(const std::string& path) {
   }
   // An exchange is written request first: a request whose response was
   // cut off must go too, or its WARC-Concurrent-To would name nothing.
-  if (repair.members > 0 && MemberIsRequest(fd.get(), last, at - last)) {
+  if (repair.members > 0 && MemberIsRequest(fd.get(), last)) {
     at = last;
     --repair.members;
   }
@@ -118,25 +124,10 @@ Result<WarcRepair> RepairWarcFile(const std::string& path) {
   return repair;
 }
 
-// The start of `path`'s first record, inflated (at most `limit` bytes);
-// "" if it cannot be read.
-static std::string FirstRecordStart(const std::string& path, std::size_t limit) {
+// The start of the first record of the file at `path` ("" if none).
+static std::string FirstRecordStartOf(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return "";
-  char in[4096];
-  ssize_t n = ::read(fd.get(), in, sizeof in);
-  if (n <= 0) return "";
-  z_stream z{};
-  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return "";
-  std::string out(limit, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(in);
-  z.avail_in = static_cast<uInt>(n);
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(limit);
-  (void)inflate(&z, Z_SYNC_FLUSH);
-  out.resize(limit - z.avail_out);
-  inflateEnd(&z);
-  return out;
+  return fd ? MemberStart(fd.get(), 0, 2048) : "";
 }
 
 static std::string NewStateId() {
@@ -185,7 +176,7 @@ Result<std::vector<std::string>> WarcLedger::Prepare(const std::optional<std::st
     if (auto known = earlier_.find(serial); known != earlier_.end()) {
       keep = known->second;
       cut_to_commit = true;
-    } else if (!state_id_.empty() && FirstRecordStart(file, 2048).find(mark) != std::string::npos) {
+    } else if (!state_id_.empty() && FirstRecordStartOf(file).find(mark) != std::string::npos) {
       cut_to_commit = true;  // begun after the state's last commit: none of it counts
     }
     if (cut_to_commit) {

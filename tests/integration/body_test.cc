@@ -10,25 +10,12 @@
 #include "forage/crawler.h"
 #include "forage/extract.h"
 #include "support/forage_run.h"
+#include "support/test_bodies.h"
 
 namespace forage::test {
 namespace {
 
 using nlohmann::json;
-
-// What the test server's /typed?bytes=N and /gzip?bytes=N serve, decoded
-// (tests/support/test_server.cc, TypedBody and GzipPage).
-std::string TypedBody(std::size_t n) {
-  std::string body(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) body[i] = static_cast<char>((i * 7 + 3) & 0xff);
-  return body;
-}
-
-std::string GzipPage(std::size_t n) {
-  return "<!DOCTYPE html><html><head><title>gzipped</title></head><body>"
-         "<a href=\"/page/1\">one</a><p>" +
-         std::string(n, 'g') + "</p></body></html>";
-}
 
 std::string Sha256Hex(const std::string& bytes) {
   DigestStream sha256(DigestStream::Algorithm::kSha256);

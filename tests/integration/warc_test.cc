@@ -8,7 +8,10 @@
 
 #include <curl/curl.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -18,7 +21,6 @@
 #include <random>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "support/find_program.h"
@@ -202,15 +204,29 @@ std::uint64_t FileSize(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
 }
 
-// Polls `done` every millisecond until it holds or `timeout` passes.
+// Waits until `done` holds or `timeout` passes, looking again whenever a
+// file in `dir` is written or made (inotify), not on a clock.
 template <typename Done>
-bool PollUntil(Done done, std::chrono::milliseconds timeout) {
+bool WaitForFiles(const std::string& dir, Done done, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  REQUIRE(fd >= 0);
+  REQUIRE(::inotify_add_watch(fd, dir.c_str(), IN_MODIFY | IN_CREATE) >= 0);
+  bool held = done();
+  while (!held) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) > 0) {
+      char events[4096];
+      while (::read(fd, events, sizeof events) > 0) {
+      }
+    }
+    held = done();
   }
-  return true;
+  ::close(fd);
+  return held;
 }
 
 }  // namespace
@@ -513,7 +529,7 @@ TEST_CASE("With --warc a master SIGKILLed inside a record leaves a set the next 
   // and the kill lands once a few MiB of it are in the file.
   ChildProcess first(ForageCommand({"--no-robots", "--max-bytes", "64M", "--warc", warc, "--url",
                                     server.Url("/random?bytes=33554432")}));
-  REQUIRE(PollUntil([&] { return FileSize(file) > 4 * 1024 * 1024; }, 60s));
+  REQUIRE(WaitForFiles(dir.path(), [&] { return FileSize(file) > 4 * 1024 * 1024; }, 60s));
   const std::vector<pid_t> fetchers = ChildrenOf(first.pid());
   first.Signal(SIGKILL);
   REQUIRE(first.Wait(10s) == 128 + SIGKILL);
@@ -563,7 +579,7 @@ TEST_CASE("With --warc and --state a master SIGKILLed mid-pass resumes with no e
   // Killed well into the pass: past the state's first commit (about a
   // second in), with exchanges written since that it did not commit.
   ChildProcess first(ForageCommand(args));
-  REQUIRE(PollUntil([&] { return archived() > 60 * 1024; }, 60s));
+  REQUIRE(WaitForFiles(dir.path(), [&] { return archived() > 60 * 1024; }, 60s));
   const std::vector<pid_t> fetchers = ChildrenOf(first.pid());
   first.Signal(SIGKILL);
   REQUIRE(first.Wait(10s) == 128 + SIGKILL);

@@ -40,11 +40,11 @@
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
 //   /gzip?chunked=1&bytes=N
 //                      a page gzipped once, as text/html with Content-Encoding: gzip:
-//                      a fixed page, or GzipPage(N) (below) with bytes=N; with
+//                      a fixed page, or GzipPage(N) (support/test_bodies.h) with bytes=N; with
 //                      chunked=1 the same bytes chunked (100-byte chunks) as
 //                      application/octet-stream, a type httplib does not gzip again
 //   /typed?type=T&bytes=N
-//                      TypedBody(N) (below), with Content-Length, as Content-Type T (none
+//                      TypedBody(N) (support/test_bodies.h), with Content-Length, as Content-Type T (none
 //                      without type=, and then N > 0; default N 1000)
 //   /ua                a page whose title is the request's User-Agent
 //   /_stats            JSON of per-host request accounting (see below); not itself counted
@@ -154,8 +154,12 @@
 #include <vector>
 
 #include "support/request_auth.h"
+#include "support/test_bodies.h"
 
 namespace {
+
+using forage::test::GzipPage;
+using forage::test::TypedBody;
 
 std::mutex g_mu;
 std::condition_variable g_cv;
@@ -203,22 +207,14 @@ std::string BigHtml(int n, std::size_t bytes) {
 
 // A small page, gzip-compressed once (for /gzip): the bytes on the wire are
 // fixed, so a test can digest them.
+std::string Gzip(const std::string& plain);
+
 const std::string& GzipPage() {
   static const std::string body = [] {
     std::string page = "<html><title>gzipped</title><body>";
     for (int i = 0; i < 200; ++i) page += "<p>line " + std::to_string(i) + "</p>\n";
     page += "<a href=\"/page/1\">one</a></body></html>\n";
-    z_stream z{};
-    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16 /* gzip */, 9, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, page.size()), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(page.data());
-    z.avail_in = static_cast<uInt>(page.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
+    return Gzip(page);
   }();
   return body;
 }
@@ -245,21 +241,6 @@ const std::string& BombBody() {
     return out;
   }();
   return body;
-}
-
-// For --accept-type and the body's digest: byte i is (i * 7 + 3) mod 256.
-std::string TypedBody(std::size_t n) {
-  std::string body(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) body[i] = static_cast<char>((i * 7 + 3) & 0xff);
-  return body;
-}
-
-// An HTML page with a title and one link, padded with N 'g's: what /gzip
-// decodes to.
-std::string GzipPage(std::size_t n) {
-  return "<!DOCTYPE html><html><head><title>gzipped</title></head><body>"
-         "<a href=\"/page/1\">one</a><p>" +
-         std::string(n, 'g') + "</p></body></html>";
 }
 
 std::string Gzip(const std::string& plain) {

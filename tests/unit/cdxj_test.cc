@@ -12,28 +12,14 @@
 
 #include "archive/warc_set.h"
 #include "archive/warc_writer.h"
+#include "support/forage_run.h"
 
 namespace forage {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/forage-cdxj-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string path;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using test::ReadFile;
+using test::TempDir;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -239,17 +225,17 @@ TEST_CASE("The indexer reads plain multi-member gzip, wget's form, and refuses d
 
 TEST_CASE("A WarcWriter's index is what the indexer reads back from its file", "[warc][cdxj]") {
   TempDir dir;
-  const std::string path = dir.path + "/crawl.warc.gz";
+  const std::string path = dir.path() + "/crawl.warc.gz";
   WarcWriter writer(path, 1ull << 30, "", nullptr);
   writer.set_cdx(true);
   std::vector<WarcExtent> extents = WriteThree(writer);
-  CHECK_FALSE(fs::exists(dir.path + "/crawl.cdxj"));  // written as the file closes
+  CHECK_FALSE(fs::exists(dir.path() + "/crawl.cdxj"));  // written as the file closes
   REQUIRE(writer.Close().ok());
-  const std::string index = ReadFile(dir.path + "/crawl.cdxj");
+  const std::string index = ReadFile(dir.path() + "/crawl.cdxj");
   std::vector<std::string> written = Lines(index);
   REQUIRE(written.size() == 3);
   CHECK(std::is_sorted(written.begin(), written.end()));
-  CHECK_FALSE(fs::exists(dir.path + "/crawl.cdxj.tmp"));
+  CHECK_FALSE(fs::exists(dir.path() + "/crawl.cdxj.tmp"));
   auto read = IndexWarcFile(path);
   REQUIRE(read.ok());
   CHECK(read.value() == written);
@@ -285,18 +271,18 @@ TEST_CASE("A WarcWriter's index is what the indexer reads back from its file", "
   REQUIRE(rotating.Close().ok());
   for (const char* name : {"/crawl-00001", "/crawl-00002", "/crawl-00003"}) {
     INFO(name);
-    auto lines = IndexWarcFile(dir.path + name + ".warc.gz");
+    auto lines = IndexWarcFile(dir.path() + name + ".warc.gz");
     REQUIRE(lines.ok());
     CHECK(lines.value().size() == 1);
-    CHECK(Lines(ReadFile(dir.path + name + ".cdxj")) == lines.value());
+    CHECK(Lines(ReadFile(dir.path() + name + ".cdxj")) == lines.value());
   }
 }
 
 TEST_CASE("The ledger re-indexes a file it cuts back and removes a removed file's index",
           "[warc][cdxj]") {
   TempDir dir;
-  const std::string path = dir.path + "/set.warc.gz";
-  const std::string index = dir.path + "/set.cdxj";
+  const std::string path = dir.path() + "/set.warc.gz";
+  const std::string index = dir.path() + "/set.cdxj";
   WarcWriter writer(path, 1ull << 30, "", nullptr);
   writer.set_cdx(true);
   std::vector<WarcExtent> extents = WriteThree(writer);
@@ -324,21 +310,21 @@ TEST_CASE("The ledger re-indexes a file it cuts back and removes a removed file'
   WarcLedger other(path);
   other.set_cdx(true);
   other.Opened(1, 7);
-  std::ofstream(dir.path + "/set-00007.warc.gz") << "partial";
-  std::ofstream(dir.path + "/set-00007.cdxj") << "stale\n";
+  std::ofstream(dir.path() + "/set-00007.warc.gz") << "partial";
+  std::ofstream(dir.path() + "/set-00007.cdxj") << "stale\n";
   REQUIRE(other.Finish().ok());
-  CHECK_FALSE(fs::exists(dir.path + "/set-00007.warc.gz"));
-  CHECK_FALSE(fs::exists(dir.path + "/set-00007.cdxj"));
+  CHECK_FALSE(fs::exists(dir.path() + "/set-00007.warc.gz"));
+  CHECK_FALSE(fs::exists(dir.path() + "/set-00007.cdxj"));
 
   // The next run repairs a torn last member, and the index follows.
   const std::string whole = ReadFile(path);
   {
-    WarcWriter more(dir.path + "/set-00003.warc.gz", 1ull << 30, "", nullptr);
+    WarcWriter more(dir.path() + "/set-00003.warc.gz", 1ull << 30, "", nullptr);
     more.set_cdx(true);
     WriteThree(more);
     REQUIRE(more.Close().ok());
   }
-  const std::string torn_file = dir.path + "/set-00003.warc.gz";
+  const std::string torn_file = dir.path() + "/set-00003.warc.gz";
   const auto size = fs::file_size(torn_file);
   fs::resize_file(torn_file, size - 10);  // the last member (metadata) torn
   WarcLedger next(path);
@@ -346,8 +332,8 @@ TEST_CASE("The ledger re-indexes a file it cuts back and removes a removed file'
   auto said = next.Prepare();
   REQUIRE(said.ok());
   CHECK(said.value().size() == 1);
-  CHECK(Lines(ReadFile(dir.path + "/set-00003.cdxj")) == IndexWarcFile(torn_file).value());
-  CHECK(Lines(ReadFile(dir.path + "/set-00003.cdxj")).size() == 3);
+  CHECK(Lines(ReadFile(dir.path() + "/set-00003.cdxj")) == IndexWarcFile(torn_file).value());
+  CHECK(Lines(ReadFile(dir.path() + "/set-00003.cdxj")).size() == 3);
   CHECK(ReadFile(path) == whole);  // a whole file is left as it is
   CHECK(Lines(ReadFile(index)) == after);
 }

@@ -16,28 +16,14 @@
 #include "archive/warc_file.h"
 #include "archive/warc_set.h"
 #include "archive/warc_writer.h"
+#include "support/forage_run.h"
 
 namespace forage {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/forage-warc-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string path;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using test::ReadFile;
+using test::TempDir;
 
 // Inflates a file of gzip members with zlib, member by member: each
 // member's text, or a failure for a torn one.
@@ -124,7 +110,7 @@ TEST_CASE("WARC set names follow PATH, then PATH-00001 and on", "[warc]") {
 
 TEST_CASE("A WarcFile writes gzip members that carry their length", "[warc]") {
   TempDir dir;
-  const std::string path = dir.path + "/a.warc.gz";
+  const std::string path = dir.path() + "/a.warc.gz";
   bool exists = false;
   auto made = WarcFile::Create(path, &exists);
   REQUIRE(made.ok());
@@ -232,7 +218,7 @@ TEST_CASE("Request heads lose their credentials", "[warc]") {
 
 TEST_CASE("A WarcWriter writes an exchange's records and rotates its files", "[warc]") {
   TempDir dir;
-  const std::string path = dir.path + "/crawl.warc.gz";
+  const std::string path = dir.path() + "/crawl.warc.gz";
   std::vector<std::uint32_t> opened;
   // A file already there is someone else's: the writer takes the next name.
   std::ofstream(path) << "x";
@@ -255,7 +241,7 @@ TEST_CASE("A WarcWriter writes an exchange's records and rotates its files", "[w
   REQUIRE(extents.size() == 2);
   CHECK(extents[0].serial == 1);
   CHECK(extents[1].serial == 2);
-  const std::string file = ReadFile(dir.path + "/crawl-00001.warc.gz");
+  const std::string file = ReadFile(dir.path() + "/crawl-00001.warc.gz");
   CHECK(extents[0].offset + extents[0].length == file.size());
   bool whole = false;
   std::vector<std::string> records = Members(file, &whole);
@@ -277,7 +263,7 @@ TEST_CASE("A WarcWriter writes an exchange's records and rotates its files", "[w
 
 TEST_CASE("A WarcLedger cuts a dead writer's file back to the results taken", "[warc]") {
   TempDir dir;
-  const std::string path = dir.path + "/set.warc.gz";
+  const std::string path = dir.path() + "/set.warc.gz";
   WarcWriter writer(path, 1ull << 30, "", nullptr);
   std::vector<WarcExtent> extents;
   for (int i = 0; i < 3; ++i) {
@@ -304,24 +290,24 @@ TEST_CASE("A WarcLedger cuts a dead writer's file back to the results taken", "[
   // A file of which no result was taken goes.
   WarcLedger other(path);
   other.Opened(1, 7);
-  std::ofstream(dir.path + "/set-00007.warc.gz") << "partial";
+  std::ofstream(dir.path() + "/set-00007.warc.gz") << "partial";
   REQUIRE(other.Finish().ok());
-  CHECK_FALSE(fs::exists(dir.path + "/set-00007.warc.gz"));
+  CHECK_FALSE(fs::exists(dir.path() + "/set-00007.warc.gz"));
 
   // The next run repairs what a kill left: a torn member, an empty file.
   std::ofstream(path, std::ios::binary | std::ios::app) << std::string("\x1f\x8b\x08\x04", 4);
-  std::ofstream(dir.path + "/set-00002.warc.gz") << "";
+  std::ofstream(dir.path() + "/set-00002.warc.gz") << "";
   WarcLedger next(path);
   auto said = next.Prepare();
   REQUIRE(said.ok());
   CHECK(said.value().size() == 2);
   CHECK(fs::file_size(path) == extents[0].offset + extents[0].length);
-  CHECK_FALSE(fs::exists(dir.path + "/set-00002.warc.gz"));
+  CHECK_FALSE(fs::exists(dir.path() + "/set-00002.warc.gz"));
 }
 
 TEST_CASE("Under a state a resumed set is cut back to what the state committed", "[warc]") {
   TempDir dir;
-  const std::string path = dir.path + "/s.warc.gz";
+  const std::string path = dir.path() + "/s.warc.gz";
   WarcLedger first(path);
   REQUIRE(first.Prepare(std::nullopt, /*with_state=*/true).ok());
   REQUIRE_FALSE(first.state_id().empty());
@@ -356,14 +342,14 @@ TEST_CASE("Under a state a resumed set is cut back to what the state committed",
     x.capture = Captured("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "x");
     REQUIRE(stranger.Write(x).ok());
   }
-  const auto stranger_size = fs::file_size(dir.path + "/s-00002.warc.gz");
+  const auto stranger_size = fs::file_size(dir.path() + "/s-00002.warc.gz");
   WarcLedger resumed(path);
   auto said = resumed.Prepare(stored, /*with_state=*/true);
   REQUIRE(said.ok());
   CHECK(resumed.state_id() == first.state_id());
   CHECK(fs::file_size(path) == extents[0].offset + extents[0].length);
-  CHECK_FALSE(fs::exists(dir.path + "/s-00001.warc.gz"));
-  CHECK(fs::file_size(dir.path + "/s-00002.warc.gz") == stranger_size);
+  CHECK_FALSE(fs::exists(dir.path() + "/s-00001.warc.gz"));
+  CHECK(fs::file_size(dir.path() + "/s-00002.warc.gz") == stranger_size);
   CHECK(said.value().size() == 2);
   // The next commit still names the earlier run's file.
   CHECK(resumed.Serialize().find("\"0\":" + std::to_string(extents[0].offset + extents[0].length)) !=
@@ -373,7 +359,7 @@ TEST_CASE("Under a state a resumed set is cut back to what the state committed",
 
 TEST_CASE("The repair takes off a request whose response a kill cut off", "[warc]") {
   TempDir dir;
-  const std::string path = dir.path + "/r.warc.gz";
+  const std::string path = dir.path() + "/r.warc.gz";
   std::uint64_t whole = 0;
   {
     WarcWriter writer(path, 1ull << 30, "", nullptr);
@@ -388,7 +374,7 @@ TEST_CASE("The repair takes off a request whose response a kill cut off", "[warc
   // A request member, whole, then the start of its response.
   bool exists = false;
   {
-    const std::string next = dir.path + "/scratch.warc.gz";
+    const std::string next = dir.path() + "/scratch.warc.gz";
     auto made = WarcFile::Create(next, &exists);
     REQUIRE(made.ok());
     made.value()->Begin();
