@@ -35,6 +35,10 @@ enum class ErrorKind : std::uint8_t {
   // --accept-type refused the response's Content-Type: the transfer was
   // aborted after the headers (not a failure either).
   kUnwantedType = 18,
+  // --sitemaps: a sitemap broke the protocol (malformed, not a sitemap, past
+  // 50,000 URLs or 50 MiB, nested too deep); the URLs read before the
+  // problem were still admitted.
+  kSitemap = 19,
 };
 
 // Whether records of this kind count as failures for the exit status. URLs

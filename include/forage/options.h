@@ -38,6 +38,18 @@ struct CrawlOptions {
   std::vector<std::string> exclude;
   // At most this many records in all (0: no limit).
   std::uint64_t max_pages = 0;
+  // --sitemaps: read the sitemaps (sitemaps.org) of each origin the run
+  // reads robots.txt for: those its Sitemap: lines name, else /sitemap.xml;
+  // sitemap indexes, gzip, plain text. Each sitemap fetched gets a record of
+  // its own (depth 0, its parent the robots.txt or index that named it, its
+  // links the URLs it lists), but for a /sitemap.xml guessed and not there.
+  // The URLs a sitemap lists are admitted as links of it at depth 1, whatever
+  // `depth` (which only limits the links followed from them), through the
+  // scope and patterns; with a state and recrawl_after, one whose <lastmod>
+  // is older than its last fetch is not due. robots.txt is read for its
+  // Sitemap: lines even when `robots` is false (its rules are then not
+  // obeyed). Not with `frontier`.
+  bool sitemaps = false;
   // URLs waiting in memory (as jobs, some 420 bytes each); further ones
   // wait, some 100 bytes each, in an unlinked temporary file in $TMPDIR
   // (else /tmp) until those have gone, so that a crawl's memory stays flat

@@ -328,6 +328,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->check(Seconds(0.0, 3600.0))
       ->type_name("S");
   app.add_flag("--no-robots", no_robots, "ignore robots.txt");
+  app.add_flag("--sitemaps", o.sitemaps,
+               "also fetch the pages each site's sitemaps list (robots.txt Sitemap: lines, "
+               "else /sitemap.xml), at depth 1");
   app.add_option("--retries", o.retries,
                  "attempts after the first for connect errors, timeouts, 429 and 5xx")
       ->capture_default_str()

@@ -263,14 +263,16 @@ bool Master::PushTo(JobId id, bool confirm) {
   const Job& job = *jobs.Find(id);
   wire::FetchJob fetch;
   fetch.id = id;
-  fetch.kind = job.robots ? wire::JobKind::kRobots : wire::JobKind::kPage;
+  fetch.kind = job.robots    ? wire::JobKind::kRobots
+               : job.sitemap ? wire::JobKind::kSitemap
+                             : wire::JobKind::kPage;
   fetch.url = job.Url();
   fetch.if_none_match = job.etag;
   fetch.if_modified_since = job.last_modified;
   // Under a delay the host waits to hear when the request went out. A
-  // robots.txt job follows its redirects inside curl, so its last request
-  // is known to have gone only once it ends (Finish).
-  fetch.report_sent = confirm && !job.robots;
+  // robots.txt or sitemap job follows its redirects inside curl, so its last
+  // request is known to have gone only once it ends (Finish).
+  fetch.report_sent = confirm && !job.robots && !job.sitemap;
   session->Shape(job, &fetch);
   const std::string frame = wire::EncodeJob(fetch);
   if (frame.size() > WorkQueue::kCapacityBytes) {

@@ -102,6 +102,18 @@ class Frontier {
                           Ended* ended) {
     for (const std::string& link : links) AdmitLink(from, link, ended);
   }
+  // What a sitemap job read (--sitemaps): the page URLs a urlset or text
+  // sitemap lists, admitted as its links at depth 1 whatever --depth
+  // (through scope, patterns and the seen set; `lastmods` alongside, 0:
+  // none), or the sitemaps an `index` lists, admitted as sitemap jobs one
+  // level deeper. A shared frontier reads no sitemaps (--sitemaps is refused
+  // with --frontier).
+  // `from` is the sitemap (depth 0), `level` its Job::sitemap.
+  virtual void AdmitSitemapEntries(const LinkSource& from, int level, bool index,
+                                   const std::vector<std::string>& urls,
+                                   const std::vector<std::int64_t>& lastmods, Ended* ended) {
+    (void)from, (void)level, (void)index, (void)urls, (void)lastmods, (void)ended;
+  }
   // The links stored with a page's last full fetch (a 304 revisit follows them).
   virtual std::vector<std::string> KnownLinks(const Job& page) = 0;
   // Whether --max-pages admits nothing more.

@@ -28,6 +28,13 @@ struct Job {
   std::shared_ptr<const std::string> parent;      // the page that linked here
   std::shared_ptr<const std::string> scope_root;  // see ScopeFilter::RootOf
   bool robots = false;  // fetches its origin's robots.txt: rules, not a record
+  // --sitemaps: a sitemap job, and how deep in sitemap indexes (1: named by
+  // robots.txt or guessed, 2: named by a sitemap index, ...); 0: a page.
+  // Sitemap jobs have depth 0. A state or spill file keeps the level as a
+  // negative depth (see SitemapDepth).
+  int sitemap = 0;
+  // A page a sitemap listed: its <lastmod>, Unix ms (0: none).
+  std::int64_t lastmod_ms = 0;
   int deaths = 0;       // fetcher deaths this job was in flight for
   int node_deaths = 0;  // shared crawls: nodes that died holding it
   int attempts = 0;     // failed attempts at the current hop (retries)
@@ -48,7 +55,18 @@ struct Job {
   std::string last_modified;
 
   const std::string& Url() const { return current_url.empty() ? input : current_url; }
+  // A sitemap /sitemap.xml guessed for an origin whose robots.txt named none:
+  // the one sitemap job without a parent. Not there, it gets no record.
+  bool GuessedSitemap() const { return sitemap == 1 && !parent; }
 };
+
+// The depth a state or spill file keeps for a job: a sitemap's level as a
+// negative number, else its depth; and back.
+inline int StoredDepth(const Job& job) { return job.sitemap > 0 ? -job.sitemap : job.depth; }
+inline void SetStoredDepth(Job* job, int stored) {
+  job->sitemap = stored < 0 ? -stored : 0;
+  job->depth = stored < 0 ? 0 : stored;
+}
 
 // Every live job and which fetcher slot holds it (pushed to its ring or in
 // flight there) until its result arrives. The master's private memory is the

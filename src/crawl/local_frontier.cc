@@ -8,6 +8,13 @@
 #include "core/utf8.h"
 
 namespace forage {
+namespace {
+
+// Sitemap levels read: robots.txt's sitemaps (1), those of an index it names
+// (2), and one more for sites that nest indexes (the protocol allows none).
+constexpr int kMaxSitemapLevel = 3;
+
+}  // namespace
 
 Result<std::unique_ptr<LocalFrontier>> LocalFrontier::Create(const CrawlOptions& options,
                                                              StateStore* state,
@@ -26,6 +33,7 @@ LocalFrontier::LocalFrontier(const CrawlOptions& options, StateStore* state, Adm
       max_pages_(options.max_pages),
       queue_in_memory_(options.queue_in_memory),
       obey_robots_(options.robots),
+      sitemaps_(options.sitemaps),
       recrawl_after_(options.recrawl_after),
       state_(state),
       filter_(std::move(filter)),
@@ -74,6 +82,27 @@ Admission LocalFrontier::AdmitListed(const InputLine& line, Ended* ended) {
 Admission LocalFrontier::AdmitLink(const LinkSource& from, const std::string& link,
                                    Ended* ended) {
   if (from.depth + 1 > depth_) return Admission::kTooDeep;
+  return AdmitFound(from, link, 0, ended);
+}
+
+// A sitemap's pages are links of it that --depth does not hold back; the
+// sitemaps an index lists are sitemaps one level down.
+void LocalFrontier::AdmitSitemapEntries(const LinkSource& from, int level, bool index,
+                                        const std::vector<std::string>& urls,
+                                        const std::vector<std::int64_t>& lastmods,
+                                        Ended* ended) {
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    if (index) {
+      AdmitSitemap(urls[i], level + 1, from.url, from.scope_root, ended);
+    } else {
+      AdmitFound(from, urls[i], i < lastmods.size() ? lastmods[i] : 0, ended);
+    }
+  }
+}
+
+// A link past the depth check (a sitemap's page has none): see AdmitLink.
+Admission LocalFrontier::AdmitFound(const LinkSource& from, const std::string& link,
+                                    std::int64_t lastmod_ms, Ended* ended) {
   if (AtPageLimit()) return Admission::kPageLimit;
   // Longer than a listed URL may be (it could not travel in one job frame):
   // not followed, like a link to another scheme.
@@ -91,18 +120,8 @@ Admission LocalFrontier::AdmitLink(const LinkSource& from, const std::string& li
   ++admitted_;
   if (state_) state_->Admit(fingerprint, link, from.depth + 1, *from.url);
   if (ShouldSpill()) {
-    if (!spilled_any_) {
-      LogDebug(std::to_string(queue_in_memory_) +
-               " URLs wait in memory; those found beyond wait in a temporary file in " +
-               spill_.dir());
-      spilled_any_ = true;
-    }
-    entry_.url = link;
-    entry_.depth = from.depth + 1;
-    entry_.parent = *from.url;
-    entry_.scope_root = *from.scope_root;
-    entry_.key = fingerprint;
-    if (Status st = spill_.Push(entry_); !st.ok()) Fail(st);
+    // A sitemap's <lastmod> stays behind: the page is revisited as usual.
+    Spill(link, from.depth + 1, *from.url, *from.scope_root, fingerprint);
     return Admission::kQueued;
   }
   Job job;
@@ -111,7 +130,84 @@ Admission LocalFrontier::AdmitLink(const LinkSource& from, const std::string& li
   job.parent = from.url;  // the page's final URL, shared by all its links
   job.scope_root = from.scope_root;
   job.key = fingerprint;
+  job.lastmod_ms = lastmod_ms;
   return Queue(std::move(job), *url, ended);
+}
+
+// Sitemaps are named by the site (robots.txt, an index) or guessed at
+// /sitemap.xml: fetched wherever they are, through no scope or pattern,
+// but robots.txt and --max-pages hold them as any URL, and each is a record.
+Admission LocalFrontier::AdmitSitemap(const std::string& url, int level,
+                                      std::shared_ptr<const std::string> parent,
+                                      std::shared_ptr<const std::string> scope_root,
+                                      Ended* ended) {
+  if (AtPageLimit()) return Admission::kPageLimit;
+  if (url.size() > kMaxUrlBytes) return Admission::kNotHttp;
+  std::optional<CanonicalUrl> canonical = Canonicalize(url);
+  if (!canonical) {
+    LogDebug("sitemap " + url + (parent ? " named by " + *parent : "") +
+             " is no http(s) URL; skipped");
+    return Admission::kNotHttp;
+  }
+  const std::uint64_t fingerprint = UrlFingerprint(canonical->url);
+  if (!seen_.Insert(fingerprint)) return Admission::kSeen;
+  ++admitted_;
+  Job job;
+  job.input = MakeValidUtf8(url);
+  job.sitemap = level;
+  job.parent = std::move(parent);
+  job.scope_root = std::move(scope_root);
+  job.key = fingerprint;
+  if (state_) state_->Admit(fingerprint, job.input, StoredDepth(job), job.parent ? *job.parent : "");
+  if (level > kMaxSitemapLevel) {
+    RecordError error{ErrorKind::kSitemap, "a sitemap index nested " + std::to_string(level) +
+                                               " levels deep, past the " +
+                                               std::to_string(kMaxSitemapLevel) +
+                                               " read: not fetched"};
+    ended->push_back({std::move(job), std::move(error)});
+    return Admission::kEnded;
+  }
+  if (ShouldSpill()) {
+    Spill(job.input, StoredDepth(job), job.parent ? *job.parent : "", *job.scope_root, fingerprint);
+    return Admission::kQueued;
+  }
+  return Queue(std::move(job), *canonical, ended);
+}
+
+void LocalFrontier::Spill(std::string url, int stored_depth, const std::string& parent,
+                          const std::string& scope_root, std::uint64_t key) {
+  if (!spilled_any_) {
+    LogDebug(std::to_string(queue_in_memory_) +
+             " URLs wait in memory; those found beyond wait in a temporary file in " +
+             spill_.dir());
+    spilled_any_ = true;
+  }
+  entry_.url = std::move(url);
+  entry_.depth = stored_depth;
+  entry_.parent = parent;
+  entry_.scope_root = scope_root;
+  entry_.key = key;
+  if (Status st = spill_.Push(entry_); !st.ok()) Fail(st);
+}
+
+// robots.txt is in for an origin a page brought: its Sitemap: lines, or
+// else a guess at /sitemap.xml where the rules would let it be fetched.
+void LocalFrontier::DiscoverSitemaps(const Job& robots_job, Robots* robots,
+                                     const RobotsRules& rules, Ended* ended) {
+  if (!robots->discover) return;
+  robots->discover = false;
+  std::shared_ptr<const std::string> root = robots->scope_root;
+  if (!root) {
+    std::optional<CanonicalUrl> url = Canonicalize(robots_job.input);
+    root = std::make_shared<const std::string>(url ? scope_.RootOf(url->host()) : "");
+  }
+  if (rules.Sitemaps().empty()) {
+    if (obey_robots_ && !rules.IsAllowed("/sitemap.xml")) return;
+    AdmitSitemap(*robots_job.origin + "/sitemap.xml", 1, nullptr, root, ended);
+    return;
+  }
+  auto named_by = std::make_shared<const std::string>(robots_job.input);
+  for (const std::string& url : rules.Sitemaps()) AdmitSitemap(url, 1, named_by, root, ended);
 }
 
 std::vector<std::string> LocalFrontier::KnownLinks(const Job& page) {
@@ -131,13 +227,18 @@ Admission LocalFrontier::Queue(Job job, const CanonicalUrl& url, Ended* ended) {
 // with the validators of that fetch. A page whose links the crawl needs but
 // the state lacks is fetched in full. False when the job ended here.
 bool LocalFrontier::Revisit(Job* job, Ended* ended) {
-  if (!state_) return true;
+  // A sitemap is read again every pass: what it lists is the news.
+  if (!state_ || job->sitemap > 0) return true;
   std::optional<StateStore::Known> known = state_->Find(job->key);
   if (!known || known->done_ms == 0) return true;
   const bool follow = depth_ > job->depth;
   if (follow && !known->has_links) return true;
   const std::int64_t age_ms = UnixMillisNow() - known->done_ms;
-  if (age_ms >= recrawl_after_.count()) {
+  // With --recrawl-after, a sitemap's <lastmod> before the last fetch says
+  // the page has not changed since: not due, without a request.
+  const bool unchanged_since = recrawl_after_.count() > 0 && job->lastmod_ms > 0 &&
+                               job->lastmod_ms < known->done_ms;
+  if (age_ms >= recrawl_after_.count() && !unchanged_since) {
     job->etag = known->etag;
     job->last_modified = known->last_modified;
     return true;
@@ -164,17 +265,22 @@ void LocalFrontier::Schedule(Job job, const CanonicalUrl& url, Ended* ended) {
   job.origin = Intern(url.origin());
   job.host = Intern(url.host());
   const std::shared_ptr<const std::string> host = job.host;
-  if (obey_robots_) {
+  // With --sitemaps, robots.txt is read for its Sitemap: lines even when
+  // its rules are not obeyed (no block then).
+  if (obey_robots_ || sitemaps_) {
     auto [it, added] = robots_.try_emplace(*job.origin);
     if (added) {
+      it->second.discover = sitemaps_ && job.sitemap == 0;
+      it->second.scope_root = job.scope_root;
       Job fetch;
       fetch.input = *job.origin + "/robots.txt";
       fetch.origin = job.origin;
       fetch.host = host;
       fetch.robots = true;
-      scheduler_.Block(*host);
+      if (obey_robots_) scheduler_.Block(*host);
       scheduler_.Enqueue(waiting_.Add(std::move(fetch)), *host, /*front=*/true);
-    } else if (it->second.rules && !it->second.rules->IsAllowed(url.path_and_query())) {
+    } else if (obey_robots_ && it->second.rules &&
+               !it->second.rules->IsAllowed(url.path_and_query())) {
       RecordError error{it->second.denial, it->second.message};
       ended->push_back({std::move(job), std::move(error)});
       return;
@@ -233,7 +339,7 @@ Job LocalFrontier::JobOfSpilled(SpillQueue::Entry& entry, bool from_state,
   };
   Job job;
   job.input = std::move(entry.url);
-  job.depth = entry.depth;
+  SetStoredDepth(&job, entry.depth);
   job.key = entry.key;
   if (!from_state) {
     *url = Canonicalize(job.input);
@@ -243,7 +349,7 @@ Job LocalFrontier::JobOfSpilled(SpillQueue::Entry& entry, bool from_state,
   }
   if (!entry.parent.empty()) job.parent = shared(unspilled_parent_, entry.parent);
   job.where = "the state " + state_->path();
-  if (job.depth == 0) {
+  if (job.depth == 0 && job.sitemap == 0) {  // listed
     CheckedUrl checked = CheckInputUrl(job.input);
     if (!checked.error) *url = Canonicalize(checked.url);
     if (*url && checked.url != job.input) job.current_url = checked.url;
@@ -362,8 +468,13 @@ std::optional<Frontier::Stopped> LocalFrontier::Redirect(Job job, std::string_vi
 void LocalFrontier::PutRobots(Job fetch, RobotsVerdict verdict, TimePoint now, Ended* ended) {
   EndClaim(&fetch, now);
   const std::string& host = *fetch.host;
-  if (verdict.crawl_delay) scheduler_.SetHostDelay(host, *verdict.crawl_delay);
   Robots& robots = robots_[*fetch.origin];
+  if (!obey_robots_) {  // read for its sitemaps alone
+    robots.rules = RobotsRules::AllowAll();
+    DiscoverSitemaps(fetch, &robots, verdict.rules, ended);
+    return;
+  }
+  if (verdict.crawl_delay) scheduler_.SetHostDelay(host, *verdict.crawl_delay);
   robots.rules = std::move(verdict.rules);
   robots.denial = verdict.denial;
   robots.message = std::move(verdict.message);
@@ -377,6 +488,7 @@ void LocalFrontier::PutRobots(Job fetch, RobotsVerdict verdict, TimePoint now, E
     ended->push_back({waiting_.Complete(id), RecordError{robots.denial, robots.message}});
   }
   scheduler_.Unblock(host, now);
+  DiscoverSitemaps(fetch, &robots, *robots.rules, ended);
 }
 
 void LocalFrontier::PauseHost(const std::string& host, TimePoint until) {

@@ -35,6 +35,9 @@ class LocalFrontier final : public Frontier {
 
   Admission AdmitListed(const InputLine& line, Ended* ended) override;
   Admission AdmitLink(const LinkSource& from, const std::string& link, Ended* ended) override;
+  void AdmitSitemapEntries(const LinkSource& from, int level, bool index,
+                           const std::vector<std::string>& urls,
+                           const std::vector<std::int64_t>& lastmods, Ended* ended) override;
   std::vector<std::string> KnownLinks(const Job& page) override;
   bool AtPageLimit() const override;
 
@@ -68,11 +71,24 @@ class LocalFrontier final : public Frontier {
     std::optional<RobotsRules> rules;  // nullopt while it is being fetched
     ErrorKind denial = ErrorKind::kRobots;
     std::string message;
+    // --sitemaps: read the sitemaps it names once it is in (an origin first
+    // reached by a page, not by a sitemap), with the scope of that page.
+    bool discover = false;
+    std::shared_ptr<const std::string> scope_root;
   };
 
   LocalFrontier(const CrawlOptions& options, StateStore* state, AdmitFilter filter,
                 ScopeFilter scope);
   void ResumePass(Ended* ended);
+  Admission AdmitFound(const LinkSource& from, const std::string& link, std::int64_t lastmod_ms,
+                       Ended* ended);
+  Admission AdmitSitemap(const std::string& url, int level,
+                         std::shared_ptr<const std::string> parent,
+                         std::shared_ptr<const std::string> scope_root, Ended* ended);
+  void DiscoverSitemaps(const Job& robots_job, Robots* robots, const RobotsRules& rules,
+                        Ended* ended);
+  void Spill(std::string url, int stored_depth, const std::string& parent,
+             const std::string& scope_root, std::uint64_t key);
   Admission Queue(Job job, const CanonicalUrl& url, Ended* ended);
   bool Revisit(Job* job, Ended* ended);
   void Schedule(Job job, const CanonicalUrl& url, Ended* ended);
@@ -89,6 +105,7 @@ class LocalFrontier final : public Frontier {
   std::uint64_t max_pages_;
   std::size_t queue_in_memory_;
   bool obey_robots_;
+  bool sitemaps_;
   std::chrono::milliseconds recrawl_after_;
 
   StateStore* state_;

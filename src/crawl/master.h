@@ -70,6 +70,7 @@ struct Master {
   void HandleResult(std::size_t slot, wire::FetchResult& result);
   bool Retry(Job& job, const wire::FetchResult& result, Clock::time_point now);
   void Redirected(Job job, const wire::FetchResult& result, Clock::time_point now);
+  void SitemapRead(Job job, wire::FetchResult& result);
   void OnDeath(const FetcherSupervisor::Event& death);
   void Respawn(std::size_t slot);
   // How many jobs each fetcher slot holds, in held_ (reused every turn).

@@ -88,6 +88,7 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
     frontier->PutRobots(std::move(job), std::move(verdict), now, &ended);
     return EmitEnded(ended);
   }
+  if (job.sitemap > 0) return SitemapRead(std::move(job), r);
   if (!r.redirect_url.empty()) return Redirected(std::move(job), r, now);
   Record rec = RecordOfResult(job, r);
   const bool follow = !rec.error && options.depth > job.depth;

@@ -87,6 +87,10 @@ Status ValidateSharedCrawl(const CrawlOptions& options) {
         "--warc cannot be combined with --frontier yet: a node's archive is not kept in step "
         "with the shared crawl");
   }
+  if (options.sitemaps) {
+    return Status::InvalidArgument(
+        "--sitemaps cannot be combined with --frontier yet: a shared crawl reads no sitemaps");
+  }
   for (const HostSettings& host : options.fetch.hosts) {
     if (host.per_host || host.delay) {
       return Status::InvalidArgument("hosts.\"" + host.pattern +

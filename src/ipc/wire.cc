@@ -364,7 +364,7 @@ std::optional<FetchJob> DecodeJob(std::string_view payload) {
   Reader r(payload);
   FetchJob job;
   std::uint8_t kind, flags;
-  if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.U8(&kind) || kind > 1 ||
+  if (!ExpectType(r, MessageType::kJob) || !r.U64(&job.id) || !r.U8(&kind) || kind > 2 ||
       !r.U8(&flags) || flags > 3 || !r.Str(&job.url) || !r.Str(&job.if_none_match) ||
       !r.Str(&job.if_modified_since) || !r.Str(&job.cookie) || !r.AtEnd()) {
     return std::nullopt;

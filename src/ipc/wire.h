@@ -118,7 +118,7 @@ enum class MessageType : std::uint8_t {
   kWarcOpened = 19,
 };
 
-enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1 };
+enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1, kSitemap = 2 };
 
 struct FetchJob {
   std::uint64_t id = 0;
@@ -195,6 +195,10 @@ struct FetchResult {
   // With FetchSettings::save_dir: where the body was saved (see
   // Record::saved); "" when it was not.
   std::string saved;
+  // A sitemap job's (--sitemaps): one <lastmod> per link, Unix ms (INT64_MIN:
+  // none), and what the sitemap was (SitemapKind: 2 an index).
+  std::vector<std::int64_t> lastmods;
+  std::uint8_t sitemap_kind = 0;
   // The SHA-256 of the last response's decoded body, lower-case hex, when it
   // arrived whole and the result is a page's record (see Record::sha256);
   // "" otherwise.

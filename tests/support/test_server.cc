@@ -61,6 +61,11 @@
 //                      text/plain, else the status in DIR/H.status with an empty body, else
 //                      404 (always 404 without --robots-dir)
 //   /robots-moved/*.txt  DIR/H.txt (the content behind H.redirect), else 404
+//   /doc/PATH, /sitemap.xml
+//                      per host H, from --doc-dir DIR: the file DIR/H/PATH (DIR/H/sitemap.xml; no "..", no
+//                      hidden names), typed by its extension (.html, .xml, .txt, .gz:
+//                      application/gzip, else application/octet-stream), with the header
+//                      lines of DIR/H/PATH.headers ("Name: value") if there is one; else 404
 //   /links?l=U&l=U...  "links" with one <a href="U"> per l, in order, duplicates kept
 //                      (values percent-decoded, '+' is a space; hrefs HTML-escaped)
 //   /manylinks?n=K     "many", K distinct links, /page/0 to /page/K-1, in order
@@ -137,6 +142,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <fstream>
@@ -609,6 +615,46 @@ std::optional<std::string> RobotsFile(const httplib::Request& req, const std::st
   return ReadFile(g_robots_dir + "/" + host + suffix);
 }
 
+// --- /doc/ ---
+
+std::string g_doc_dir;
+
+std::string DocType(const std::string& path) {
+  auto ends = [&](const char* suffix) {
+    const std::size_t n = std::strlen(suffix);
+    return path.size() >= n && path.compare(path.size() - n, n, suffix) == 0;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".xml")) return "application/xml";
+  if (ends(".txt")) return "text/plain";
+  if (ends(".gz")) return "application/gzip";
+  return "application/octet-stream";
+}
+
+void ServeDoc(const httplib::Request& req, httplib::Response& res) {
+  const std::string host = HostName(req);
+  const std::string path = req.matches[1];
+  const bool safe = !g_doc_dir.empty() && !host.empty() && host[0] != '.' &&
+                    host.find('/') == std::string::npos && !path.empty() && path[0] != '.' &&
+                    path.find("/.") == std::string::npos;
+  std::optional<std::string> body;
+  if (safe) body = ReadFile(g_doc_dir + "/" + host + "/" + path);
+  if (!body) {
+    res.status = 404;
+    res.set_content("no such document", "text/plain");
+    return;
+  }
+  if (std::optional<std::string> headers = ReadFile(g_doc_dir + "/" + host + "/" + path + ".headers")) {
+    std::istringstream lines(*headers);
+    std::string line;
+    while (std::getline(lines, line)) {
+      const std::size_t colon = line.find(':');
+      if (colon != std::string::npos) res.set_header(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
+    }
+  }
+  res.set_content(*body, DocType(path));
+}
+
 // --- /deep ---
 
 // The /deep?n=N body, built once per N.
@@ -795,6 +841,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--log-requests") g_log_requests = true;
     if (std::string(argv[i]) == "--robots-dir" && i + 1 < argc) g_robots_dir = argv[++i];
+    if (std::string(argv[i]) == "--doc-dir" && i + 1 < argc) g_doc_dir = argv[++i];
     if (std::string(argv[i]) == "--tls" && i + 2 < argc) {
       tls_cert = argv[++i];
       tls_key = argv[++i];
@@ -1052,6 +1099,8 @@ int main(int argc, char** argv) {
       res.status = 404;
     }
   });
+  server.Get(R"(/doc/(.*))", ServeDoc);
+  server.Get(R"(/(sitemap\.xml))", ServeDoc);
   server.Get(R"(/robots-moved/.*\.txt)", [](const httplib::Request& req, httplib::Response& res) {
     if (auto txt = RobotsFile(req, ".txt")) {
       res.set_content(*txt, "text/plain");

@@ -4,6 +4,7 @@
 
 #include "crawl/local_frontier.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace forage {
@@ -238,6 +239,88 @@ TEST_CASE("A stopped run takes every waiting URL out once, robots.txt jobs aside
   CHECK(taken == std::vector<std::string>{"http://a.test/", "http://a.test/0", "http://a.test/1",
                                           "http://a.test/2", "http://a.test/3"});
   CHECK(f->Counts().waiting == 0);
+}
+
+TEST_CASE("--sitemaps reads robots.txt's sitemaps, or guesses one, and admits their pages",
+          "[frontier][sitemap]") {
+  CrawlOptions o = Crawl(0);
+  o.robots = true;
+  o.sitemaps = true;
+  auto f = Make(o);
+  Ended ended;
+  f->AdmitListed(Line("http://a.test/"), &ended);
+  f->AdmitListed(Line("http://b.test/"), &ended);
+  std::vector<Job> held;
+  REQUIRE(ClaimAll(*f, kT0, &held) ==
+          std::vector<std::string>{"http://a.test/robots.txt", "http://b.test/robots.txt"});
+  f->PutRobots(std::move(held[0]),
+               JudgeRobots(ErrorKind::kNone, 200, "",
+                           "User-agent: *\nDisallow: /no\nSitemap: http://a.test/s.xml\n"
+                           "Sitemap: http://cdn.test/other.xml\nSitemap: ftp://x/\n",
+                           "forage", 0),
+               kT0, &ended);
+  // b.test has no robots.txt: its /sitemap.xml is a guess.
+  f->PutRobots(std::move(held[1]), JudgeRobots(ErrorKind::kHttp, 404, "", "", "forage", 0), kT0,
+               &ended);
+  CHECK(ended.empty());
+  held.clear();
+  std::vector<std::string> claimed = ClaimAll(*f, kT0, &held);
+  std::sort(claimed.begin(), claimed.end());
+  CHECK(claimed == std::vector<std::string>{"http://a.test/", "http://a.test/s.xml",
+                                            "http://b.test/", "http://b.test/sitemap.xml",
+                                            "http://cdn.test/robots.txt"});
+  for (const Job& job : held) {
+    INFO(job.Url());
+    if (job.Url() == "http://a.test/s.xml") {
+      CHECK(job.sitemap == 1);
+      CHECK(job.depth == 0);
+      REQUIRE(job.parent);
+      CHECK(*job.parent == "http://a.test/robots.txt");
+      CHECK_FALSE(job.GuessedSitemap());
+      // Its pages are links at depth 1 even under --depth 0, through scope
+      // and robots.txt; an index's entries are sitemaps one level down.
+      LinkSource from = From("http://a.test/s.xml", 0, "a.test");
+      f->AdmitSitemapEntries(from, 1, false,
+                             {"http://a.test/p", "http://a.test/no", "http://c.test/out"},
+                             {123, 0, 0}, &ended);
+      REQUIRE(ended.size() == 1);
+      CHECK(ended[0].job.input == "http://a.test/no");
+      CHECK(ended[0].error.kind == ErrorKind::kRobots);
+      ended.clear();
+      f->AdmitSitemapEntries(from, 3, true, {"http://a.test/deep.xml"}, {}, &ended);
+      REQUIRE(ended.size() == 1);
+      CHECK(ended[0].job.sitemap == 4);
+      CHECK(ended[0].error.kind == ErrorKind::kSitemap);
+      ended.clear();
+      f->AdmitSitemapEntries(from, 1, true, {"http://a.test/s2.xml"}, {}, &ended);
+    } else if (job.Url() == "http://b.test/sitemap.xml") {
+      CHECK(job.GuessedSitemap());
+    } else {
+      CHECK(job.sitemap == 0);
+    }
+  }
+  held.clear();
+  claimed = ClaimAll(*f, kT0, &held);
+  REQUIRE(claimed == std::vector<std::string>{"http://a.test/p", "http://a.test/s2.xml"});
+  CHECK(held[0].depth == 1);
+  CHECK(held[0].sitemap == 0);
+  CHECK(held[0].lastmod_ms == 123);
+  CHECK(*held[0].parent == "http://a.test/s.xml");
+  CHECK(held[1].sitemap == 2);
+  CHECK(*held[1].parent == "http://a.test/s.xml");
+}
+
+TEST_CASE("Sitemap jobs keep their level on disk", "[frontier][sitemap]") {
+  Job job;
+  job.sitemap = 2;
+  CHECK(StoredDepth(job) == -2);
+  Job back;
+  SetStoredDepth(&back, -2);
+  CHECK(back.sitemap == 2);
+  CHECK(back.depth == 0);
+  SetStoredDepth(&back, 3);
+  CHECK(back.sitemap == 0);
+  CHECK(back.depth == 3);
 }
 
 }  // namespace
