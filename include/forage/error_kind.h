@@ -35,6 +35,10 @@ enum class ErrorKind : std::uint8_t {
   // --accept-type refused the response's Content-Type: the transfer was
   // aborted after the headers (not a failure either).
   kUnwantedType = 18,
+  // A sitemap (--sitemaps) broke the protocol: malformed, not a sitemap, or
+  // past its limits (50,000 URLs, 50 MiB uncompressed). The URLs read before
+  // the problem were still admitted. A failure.
+  kSitemap = 19,
 };
 
 // Whether records of this kind count as failures for the exit status. URLs
