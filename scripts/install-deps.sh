@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 want_warcio=0
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
-          libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev libssl-dev zlib1g-dev
+          libboost-dev libcli11-dev nlohmann-json3-dev catch2 libcpp-httplib-dev libssl-dev zlib1g-dev libexpat1-dev
           libpsl-dev libidn2-dev libre2-dev libhiredis-dev libsqlite3-dev libtomlplusplus-dev
           curl)
 for flag in "$@"; do

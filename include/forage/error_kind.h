@@ -35,9 +35,9 @@ enum class ErrorKind : std::uint8_t {
   // --accept-type refused the response's Content-Type: the transfer was
   // aborted after the headers (not a failure either).
   kUnwantedType = 18,
-  // --sitemaps: a sitemap broke the protocol (malformed, not a sitemap, past
-  // 50,000 URLs or 50 MiB, nested too deep); the URLs read before the
-  // problem were still admitted.
+  // A sitemap (--sitemaps) broke the protocol: malformed, not a sitemap, or
+  // past its limits (50,000 URLs, 50 MiB uncompressed). The URLs read before
+  // the problem were still admitted. A failure.
   kSitemap = 19,
 };
 

@@ -1,8 +1,6 @@
 // What a sitemap job (--sitemaps) brings back: a record of its own, and the
 // URLs it lists, admitted as its links (or, from an index, as sitemaps).
 
-#include <climits>
-
 #include "core/log.h"
 #include "core/time_format.h"
 #include "crawl/master.h"
@@ -27,7 +25,7 @@ void Master::SitemapRead(Job job, wire::FetchResult& r) {
   }
   std::vector<std::int64_t> lastmods = std::move(r.lastmods);
   for (std::int64_t& at : lastmods) {
-    if (at == INT64_MIN) at = 0;
+    if (at == wire::kNoLastmod) at = 0;
   }
   const bool index = r.sitemap_kind == kSitemapIndex;
   Record rec = RecordOfResult(job, r);

@@ -27,6 +27,7 @@
 #include "archive/digest.h"
 #include "fetch/request_plan.h"
 #include "parse/extractor.h"
+#include "parse/sitemap_reader.h"
 
 namespace forage {
 
@@ -76,6 +77,12 @@ struct Transfer {
   // then kept whatever its type (save_body, decided with `keep`).
   bool save = false;
   bool save_body = false;
+  // A sitemap job's: the reader its current 2xx response's body streams
+  // into (null before one, or for another status), and whether the write
+  // callback ended the transfer on purpose (the reader stopped, or a
+  // non-2xx body passed the reader's size limit): no network error then.
+  std::unique_ptr<SitemapReader> sitemap;
+  bool sitemap_stopped = false;
 };
 
 namespace {
@@ -112,6 +119,27 @@ bool WantBody(const Transfer& t) {
   return status < 400 && (type == nullptr || IsHtmlType(type));
 }
 
+// A sitemap's body goes to its reader as it comes, never kept: the
+// reader's own limits (50 MiB uncompressed, 50,000 URLs) bound it, not
+// --max-bytes. Only a 2xx answer is read; another's body is dropped, up to
+// that same size. Returning 0 ends the transfer (CURLE_WRITE_ERROR), which
+// sitemap_stopped marks as ours.
+std::size_t OnSitemapBody(Transfer* t, const char* data, std::size_t n) {
+  if (t->keep < 0) {
+    long status = 0;
+    curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    t->keep = status >= 200 && status < 300 ? 1 : 0;
+    if (t->keep == 1) t->sitemap = std::make_unique<SitemapReader>();
+  }
+  t->bytes += n;
+  if (t->keep == 1 ? !t->sitemap->Feed(std::string_view(data, n))
+                   : t->bytes > SitemapReader::Limits{}.max_bytes) {
+    t->sitemap_stopped = true;
+    return 0;
+  }
+  return n;
+}
+
 // --max-bytes is enforced here, on decompressed bytes: curl 7.88's own size
 // limit misses chunked and compressed bodies, so a gzip bomb would otherwise
 // inflate in memory. Returning less than given makes curl fail the transfer
@@ -119,6 +147,7 @@ bool WantBody(const Transfer& t) {
 std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::size_t n = size * count;
+  if (t->job.kind == wire::JobKind::kSitemap) return OnSitemapBody(t, data, n);
   if (n > t->max_bytes - t->bytes) {
     t->cap_hit = true;
     return 0;
@@ -292,6 +321,8 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
     t->cookie_bytes = 0;
     t->header_bytes = 0;
     t->headers_cut = false;
+    t->sitemap.reset();
+    t->sitemap_stopped = false;
   } else {
     if (auto etag = HeaderValue(line, "ETag")) {
       t->etag = *etag;
@@ -301,9 +332,10 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
       t->content_type = *type;
     } else if (auto location = HeaderValue(line, "Location")) {
       t->location = *location;
-      // curl follows a robots.txt's redirects itself: through a proxy, the
-      // guard judges each target's host by name before curl goes there.
-      if (t->via_proxy && t->job.kind == wire::JobKind::kRobots) {
+      // curl follows a robots.txt's or a sitemap's redirects itself: through
+      // a proxy, the guard judges each target's host by name before curl
+      // goes there.
+      if (t->via_proxy && t->job.kind != wire::JobKind::kPage) {
         if (std::optional<std::string> refusal = RefuseRedirect(*t)) {
           t->refused = std::move(*refusal);
           return 0;  // curl fails the transfer (CURLE_WRITE_ERROR)
@@ -358,6 +390,33 @@ void ApplyTls(CURL* h, const TlsSettings& tls) {
   if (!tls.client_key.empty()) {
     curl_easy_setopt(h, CURLOPT_SSLKEY, tls.client_key.c_str());
     curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+}
+
+// Puts what a sitemap's 2xx body gave into r: its kind, its entries as
+// links with their lastmods (within wire::kMaxLinkBytes, each counted with
+// its 4-byte length as the extractor counts links), and, for a body that
+// came whole (`whole`; otherwise r has the transfer's error already), the
+// reader's verdict on it. A transfer that failed midway keeps the entries
+// read before.
+void TakeSitemap(wire::FetchResult& r, SitemapReader& reader, bool whole) {
+  if (whole) reader.Finish();
+  r.sitemap_kind = static_cast<std::uint8_t>(reader.kind());
+  std::size_t budget = wire::kMaxLinkBytes;
+  r.links.reserve(reader.entries().size());
+  r.lastmods.reserve(reader.entries().size());
+  for (const SitemapEntry& entry : reader.entries()) {
+    if (entry.url.size() + 4 > budget) {
+      r.truncated.insert(r.truncated.begin(), "links");
+      break;
+    }
+    budget -= entry.url.size() + 4;
+    r.links.push_back(entry.url);
+    r.lastmods.push_back(entry.lastmod_ms.value_or(wire::kNoLastmod));
+  }
+  if (r.error == ErrorKind::kNone && reader.error()) {
+    r.error = ErrorKind::kSitemap;
+    r.error_message = *reader.error();
   }
 }
 
@@ -432,6 +491,11 @@ void Fetcher::Start(wire::FetchJob job) {
   auto t = std::make_unique<Transfer>();
   t->job = std::move(job);
   const bool robots = t->job.kind == wire::JobKind::kRobots;
+  // A site's robots.txt or sitemap, not a page: fetched with no validators,
+  // credentials or cookies (see RequestPlanner), curl following its
+  // redirects, neither archived nor saved.
+  const bool site_file = t->job.kind != wire::JobKind::kPage;
+  // (A sitemap's limit is its reader's: see OnSitemapBody.)
   t->max_bytes = robots ? kRobotsMaxBytes : settings_.max_bytes;
   t->truncate = robots;
   t->fetched_at_ms = UnixMillisNow();
@@ -447,7 +511,7 @@ void Fetcher::Start(wire::FetchJob job) {
   }
   curl_easy_setopt(h, CURLOPT_URL, t->job.url.c_str());
   curl_easy_setopt(h, CURLOPT_PRIVATE, t.get());
-  if (warc_ && !robots) {
+  if (warc_ && !site_file) {
     // The raw body may be a little longer than the decoded one (chunks),
     // and not much: more is cut, and its record says so.
     t->capture = std::make_unique<ExchangeCapture>(t->max_bytes + t->max_bytes / 8 + (64 << 10));
@@ -465,14 +529,14 @@ void Fetcher::Start(wire::FetchJob job) {
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   // Pages: the master follows redirects itself, so that every hop passes the
   // same scope, robots and politeness checks. robots.txt: up to 5 hops here
-  // (RFC 9309 section 2.3.1.2), wherever they lead.
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, robots ? 1L : 0L);
+  // (RFC 9309 section 2.3.1.2), wherever they lead; sitemaps likewise.
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, site_file ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(h, CURLOPT_AUTOREFERER, 1L);
   if (resolve_) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_.get());
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   const RequestPlan plan =
-      planner_.Plan(t->job.url, t->job.trusted, t->job.cookie, robots);
+      planner_.Plan(t->job.url, t->job.trusted, t->job.cookie, site_file);
   if (plan.refused) {
     wire::FetchResult r;
     r.id = t->job.id;
@@ -509,10 +573,10 @@ void Fetcher::Start(wire::FetchJob job) {
     curl_easy_setopt(h, CURLOPT_NETRC_FILE, settings_.netrc_file.c_str());
   }
   if (!plan.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, plan.cookie.c_str());
-  t->collect_cookies = settings_.cookies && !robots;
-  t->keep_headers = settings_.keep_headers && !robots;
-  t->save = !settings_.save_dir.empty() && !robots;
-  if (!robots) {
+  t->collect_cookies = settings_.cookies && !site_file;
+  t->keep_headers = settings_.keep_headers && !site_file;
+  t->save = !settings_.save_dir.empty() && !site_file;
+  if (!site_file) {
     t->keep_body = settings_.keep_body;
     t->digest.emplace(DigestStream::Algorithm::kSha256);
     if (!settings_.accept_types.empty()) t->accept_types = &settings_.accept_types;
@@ -527,7 +591,7 @@ void Fetcher::Start(wire::FetchJob job) {
   bool listed = true;
   for (const std::string& line : plan.headers) listed = listed && AddHeader(&t->headers, line);
   if (!listed ||
-      (!robots && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
+      (!site_file && (!AddValidator(&t->headers, "If-None-Match", t->job.if_none_match) ||
                    !AddValidator(&t->headers, "If-Modified-Since", t->job.if_modified_since)))) {
     wire::FetchResult r;
     r.id = t->job.id;
@@ -721,6 +785,8 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
     t.cap_hit = false;
     if (code == CURLE_WRITE_ERROR) code = CURLE_OK;
   }
+  // A sitemap read as far as it may be: its reader says why, below.
+  if (t.sitemap_stopped && code == CURLE_WRITE_ERROR) code = CURLE_OK;
 
   // A 304 answers a conditional request: the page is as last fetched, with
   // no body to parse. It is no redirect, even if it sends a Location.
@@ -787,6 +853,14 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
   }
   if (t.job.kind == wire::JobKind::kRobots) {
     r.body = std::move(t.body);
+    return r;
+  }
+  if (t.job.kind == wire::JobKind::kSitemap) {
+    // A 2xx with no body never reached OnSitemapBody: an empty sitemap.
+    if (!t.sitemap && status >= 200 && status < 300 && code == CURLE_OK) {
+      t.sitemap = std::make_unique<SitemapReader>();
+    }
+    if (t.sitemap) TakeSitemap(r, *t.sitemap, code == CURLE_OK);
     return r;
   }
   // The body is whole, and the record's (not a redirect hop's, not an

@@ -59,7 +59,8 @@ std::string EncodeResult(const FetchResult& r) {
                       r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
                       r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size() + 4 +
-                      r.sha256.size() + 4 + 8 + 8 + 4 + r.warc_error.size();
+                      r.sha256.size() + 4 + 8 + 8 + 4 + r.warc_error.size() + 1 + 4 +
+                      8 * r.lastmods.size();
   // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
   for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
   for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
@@ -154,6 +155,13 @@ std::string EncodeResult(const FetchResult& r) {
   w.U64(r.warc.length);
   w.Str(r.warc_error);
   w.Str(r.saved);
+  w.U8(r.sitemap_kind);
+  // One per link sent, or none.
+  const std::uint32_t lastmods = r.lastmods.empty() ? 0 : links;
+  w.U32(lastmods);
+  for (std::uint32_t i = 0; i < lastmods; ++i) {
+    w.U64(static_cast<std::uint64_t>(i < r.lastmods.size() ? r.lastmods[i] : kNoLastmod));
+  }
   return std::move(w).Finish();
 }
 
@@ -440,9 +448,18 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
     if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
   if (!r.Str(&out.sha256) || !r.U32(&out.warc.serial) || !r.U64(&out.warc.offset) ||
-      !r.U64(&out.warc.length) || !r.Str(&out.warc_error) || !r.Str(&out.saved) || !r.AtEnd()) {
+      !r.U64(&out.warc.length) || !r.Str(&out.warc_error) || !r.Str(&out.saved) ||
+      !r.U8(&out.sitemap_kind) || out.sitemap_kind > 3 || !r.U32(&n) ||
+      (n != 0 && n != out.links.size()) || n > r.Left() / 8) {
     return std::nullopt;
   }
+  out.lastmods.resize(n);
+  for (std::int64_t& lastmod : out.lastmods) {
+    std::uint64_t v;
+    if (!r.U64(&v)) return std::nullopt;
+    lastmod = static_cast<std::int64_t>(v);
+  }
+  if (!r.AtEnd()) return std::nullopt;
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

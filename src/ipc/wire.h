@@ -31,7 +31,7 @@
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
 //   kJob    (master -> fetcher, through the work queue)
-//     u64 job id, u8 job kind (0: page, 1: robots.txt), u8 flags (1: report
+//     u64 job id, u8 job kind (0: page, 1: robots.txt, 2: sitemap), u8 flags (1: report
 //     the request's sending with kSent, 2: trusted), string url, string
 //     If-None-Match value, string If-Modified-Since value ("": not sent),
 //     string cookie (the jar's Cookie header value, "": none)
@@ -58,7 +58,10 @@
 //     headers where a header is string name, string value, string sha256
 //     (64 hex digits, "": none), u32 WARC file serial, u64 offset, u64
 //     length (0: nothing archived), string WARC error ("": none), string
-//     saved ("": nothing saved)
+//     saved ("": nothing saved), u8 sitemap kind (SitemapKind; 0 for
+//     anything but a sitemap job's 2xx), list<i64> lastmods (empty, or one
+//     per link sent: a sitemap entry's <lastmod> in Unix ms, kNoLastmod
+//     for none)
 //   kWarcOpened (fetcher -> master, through the result pipe)
 //     u32 the serial of a WARC file the fetcher created, before writing in it
 //
@@ -71,11 +74,13 @@
 // proxy, TLS, host tables, cookies); types 14 (fetcher config) and 16
 // (result) had no --warc (warc settings; a result's WARC place), --save
 // (save_dir, saved), keep_body, accept_types, kept body or sha256; types
-// 17 and 18 were never released.
+// 17 and 18 were never released; type 21 (result) had no sitemap kind or
+// lastmods.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -114,11 +119,17 @@ enum class MessageType : std::uint8_t {
   kSent = 13,
   kJob = 15,
   kFetcherConfig = 20,
-  kResult = 21,
+  kResult = 22,
   kWarcOpened = 19,
 };
 
+// A sitemap job (--sitemaps) is fetched as a robots.txt job is (curl
+// follows its redirects; no validators, credentials or cookies; neither
+// archived nor saved), and its body is read as it streams in, never kept.
 enum class JobKind : std::uint8_t { kPage = 0, kRobots = 1, kSitemap = 2 };
+
+// FetchResult::lastmods' value for an entry without a (valid) <lastmod>.
+inline constexpr std::int64_t kNoLastmod = INT64_MIN;
 
 struct FetchJob {
   std::uint64_t id = 0;
@@ -195,14 +206,19 @@ struct FetchResult {
   // With FetchSettings::save_dir: where the body was saved (see
   // Record::saved); "" when it was not.
   std::string saved;
-  // A sitemap job's (--sitemaps): one <lastmod> per link, Unix ms (INT64_MIN:
-  // none), and what the sitemap was (SitemapKind: 2 an index).
-  std::vector<std::int64_t> lastmods;
-  std::uint8_t sitemap_kind = 0;
   // The SHA-256 of the last response's decoded body, lower-case hex, when it
   // arrived whole and the result is a page's record (see Record::sha256);
   // "" otherwise.
   std::string sha256;
+  // A sitemap job's 2xx answer: what it is (a SitemapKind: 1 urlset, 2
+  // index, 3 text; 0 unknown or not a sitemap), with `links` its entries'
+  // URLs in document order, as written, and `lastmods` one per link (Unix
+  // ms, kNoLastmod for none). Links past kMaxLinkBytes are dropped, "links"
+  // named in `truncated`, and their lastmods with them. A sitemap that broke
+  // the protocol has error kSitemap, the URLs read before the problem still
+  // here. Empty for every other result.
+  std::uint8_t sitemap_kind = 0;
+  std::vector<std::int64_t> lastmods;
 };
 
 // The most of a response's headers a result carries, in each of its lists

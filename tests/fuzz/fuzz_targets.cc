@@ -38,6 +38,7 @@
 #include "parse/field_rules.h"
 #include "parse/html_document.h"
 #include "parse/selector.h"
+#include "parse/sitemap_reader.h"
 
 namespace forage::fuzz {
 namespace {
@@ -1110,6 +1111,17 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   unchanged.status = 304;
   unchanged.etag = "W/\"v2\"";
 
+  wire::FetchResult sitemap;  // a sitemap cut at its 50,000th URL
+  sitemap.id = 13;
+  sitemap.error = ErrorKind::kSitemap;
+  sitemap.error_message = "sitemap lists more than 50000 URLs; the rest were ignored";
+  sitemap.status = 200;
+  sitemap.final_url = "https://example.com/sitemap.xml.gz";
+  sitemap.content_type = "application/gzip";
+  sitemap.links = {"https://example.com/a", "https://example.com/b?x=1&y=2"};
+  sitemap.lastmods = {1104537600000, wire::kNoLastmod};
+  sitemap.sitemap_kind = 1;
+
   wire::FetchJob job{1, wire::JobKind::kPage, "https://example.com/docs/"};
   wire::FetchJob conditional{2, wire::JobKind::kPage, "https://example.com/a.html", "\"abc\"",
                              "Tue, 14 Nov 2023 22:13:20 GMT"};
@@ -1152,6 +1164,8 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
       {"result-robots-body", wire::EncodeResult(robots)},
       {"result-304", wire::EncodeResult(unchanged)},
       {"result-kept-body", wire::EncodeResult(kept)},
+      {"result-sitemap", wire::EncodeResult(sitemap)},
+      {"job-sitemap", wire::EncodeJob({5, wire::JobKind::kSitemap, "https://example.com/sitemap.xml"})},
       {"job-page", wire::EncodeJob(job)},
       {"job-conditional", wire::EncodeJob(conditional)},
       {"job-robots", wire::EncodeJob(robots_job)},
@@ -1164,13 +1178,97 @@ std::vector<std::pair<std::string, std::string>> WireSeeds() {
   };
 }
 
+namespace {
+
+struct SitemapAnswer {
+  SitemapKind kind;
+  std::vector<SitemapEntry> entries;
+  std::optional<std::string> error;
+  std::size_t skipped;
+  bool operator==(const SitemapAnswer& o) const {
+    if (kind != o.kind || error != o.error || skipped != o.skipped ||
+        entries.size() != o.entries.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].url != o.entries[i].url || entries[i].lastmod_ms != o.entries[i].lastmod_ms) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+std::string Describe(const SitemapAnswer& a) {
+  return "kind " + std::to_string(static_cast<int>(a.kind)) + ", " +
+         std::to_string(a.entries.size()) + " entries, " + std::to_string(a.skipped) +
+         " skipped, error " + (a.error ? Printable(*a.error) : "none");
+}
+
+// `body` fed at once (seed 0) or in pieces of 1 to 64 bytes from `seed`.
+SitemapAnswer ReadSitemap(std::string_view body, unsigned seed) {
+  SitemapReader reader(SitemapReader::Limits{30, 32 * 1024});
+  std::uint32_t state = seed;
+  bool more = true;
+  while (!body.empty() && more) {
+    std::size_t n = body.size();
+    if (seed != 0) {
+      state = state * 1103515245u + 12345u;
+      n = std::min<std::size_t>(n, 1 + (state >> 16) % 64);
+    }
+    more = reader.Feed(body.substr(0, n));
+    body.remove_prefix(n);
+  }
+  reader.Finish();
+  return {reader.kind(), reader.entries(), reader.error(), reader.skipped()};
+}
+
+}  // namespace
+
+int FuzzSitemap(const std::uint8_t* data, std::size_t size) {
+  if (size == 0 || size > kMaxSitemapBytes) return 0;
+  const unsigned seed = data[0] + 1u;
+  const std::string_view body = AsView(data + 1, size - 1);
+  const SitemapAnswer whole = ReadSitemap(body, 0);
+  const std::string what = Printable(std::string(body.substr(0, 200))) + ": " + Describe(whole);
+  FUZZ_CHECK(whole.entries.size() <= 30, what);
+  FUZZ_CHECK(whole.entries.empty() || whole.kind != SitemapKind::kUnknown, what);
+  if (whole.error) FUZZ_CHECK(whole.error->find_first_of("\r\n") == std::string::npos, what);
+  for (const SitemapEntry& e : whole.entries) {
+    FUZZ_CHECK(!e.url.empty() && e.url.size() <= kMaxSitemapUrlBytes, what);
+    FUZZ_CHECK(e.url.find_first_of(" \t\r\n") != 0 &&
+                   std::string(" \t\r\n").find(e.url.back()) == std::string::npos,
+               "untrimmed " + Printable(e.url));
+    Result<WhatwgUrl> url = WhatwgUrl::Parse(e.url);
+    FUZZ_CHECK(url.ok() && url.value().is_http(), "not an http(s) URL: " + Printable(e.url));
+  }
+  const SitemapAnswer pieces = ReadSitemap(body, seed);
+  FUZZ_CHECK(pieces == whole, what + "; in pieces: " + Describe(pieces));
+  if (!StartsWith(body, "\x1f\x8b")) {
+    z_stream z{};
+    FUZZ_CHECK(deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK, "");
+    std::string gz(deflateBound(&z, static_cast<uLong>(body.size())) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+    z.avail_in = static_cast<uInt>(body.size());
+    z.next_out = reinterpret_cast<Bytef*>(gz.data());
+    z.avail_out = static_cast<uInt>(gz.size());
+    const int rc = deflate(&z, Z_FINISH);
+    gz.resize(gz.size() - z.avail_out);
+    deflateEnd(&z);
+    FUZZ_CHECK(rc == Z_STREAM_END, what);
+    const SitemapAnswer gzipped = ReadSitemap(gz, seed);
+    FUZZ_CHECK(gzipped == whole, what + "; gzipped: " + Describe(gzipped));
+  }
+  return 0;
+}
+
 std::span<const Target> Targets() {
   static constexpr Target kTargets[] = {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
       {"robots", FuzzRobots}, {"url_list", FuzzUrlList}, {"config", FuzzConfig},
       {"wire", FuzzWire},     {"shared", FuzzShared},    {"cookie", FuzzCookie},
       {"save_path", FuzzSavePath},
-      {"cdxj", FuzzCdxj},
+      {"cdxj", FuzzCdxj},     {"sitemap", FuzzSitemap},
   };
   return kTargets;
 }

@@ -117,6 +117,16 @@ int FuzzSavePath(const std::uint8_t* data, std::size_t size);
 inline constexpr std::size_t kMaxCdxjBytes = 64 * 1024;
 int FuzzCdxj(const std::uint8_t* data, std::size_t size);
 
+// The sitemap reader (parse/sitemap_reader.h), with small limits (30
+// entries, 32 KiB) so that they are reached. Input: byte 1 seeds the piece
+// sizes, the rest is the body. Fed at once, fed in pieces of 1 to 64 bytes
+// and, unless it starts with the gzip magic, gzipped: all three must give
+// the same kind, entries, error and skipped count. Every entry is a trimmed
+// absolute http(s) URL of at most kMaxSitemapUrlBytes, no more entries than
+// the limit, an error one line. Inputs over kMaxSitemapBytes are ignored.
+inline constexpr std::size_t kMaxSitemapBytes = 64 * 1024;
+int FuzzSitemap(const std::uint8_t* data, std::size_t size);
+
 // Seed inputs for FuzzShared, as (file name, bytes).
 std::vector<std::pair<std::string, std::string>> SharedSeeds();
 

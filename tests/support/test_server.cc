@@ -43,6 +43,11 @@
 //                      a fixed page, or GzipPage(N) (support/test_bodies.h) with bytes=N; with
 //                      chunked=1 the same bytes chunked (100-byte chunks) as
 //                      application/octet-stream, a type httplib does not gzip again
+//   /sitemap-gen?urls=N&pad=P&gzip=1
+//                      a urlset of N entries (default 3) http://sitemap.test/page/I with
+//                      <lastmod>2024-01-02</lastmod>, then P spaces, with Content-Length;
+//                      application/xml, or with gzip=1 gzipped as a file (application/gzip,
+//                      no Content-Encoding)
 //   /typed?type=T&bytes=N
 //                      TypedBody(N) (support/test_bodies.h), with Content-Length, as Content-Type T (none
 //                      without type=, and then N > 0; default N 1000)
@@ -262,6 +267,63 @@ std::string Gzip(const std::string& plain) {
   deflateEnd(&z);
   return out;
 }
+
+// For sitemap jobs (/sitemap-gen): a urlset of `urls` entries
+// http://sitemap.test/page/I, each with <lastmod>2024-01-02</lastmod>,
+// then `pad` spaces (a sitemap as big as wanted), then its end; gzipped
+// (as a .xml.gz file, not as a Content-Encoding) when asked. Made in
+// pieces, so a 60 MiB sitemap never sits in memory: Head() + Pad() + Tail().
+struct GeneratedSitemap {
+  std::string head;
+  std::size_t pad = 0;
+  std::string tail = "</urlset>\n";
+
+  GeneratedSitemap(std::size_t urls, std::size_t pad_bytes) : pad(pad_bytes) {
+    head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    for (std::size_t i = 0; i < urls; ++i) {
+      head += "<url><loc>http://sitemap.test/page/" + std::to_string(i) +
+              "</loc><lastmod>2024-01-02</lastmod></url>\n";
+    }
+  }
+  std::size_t size() const { return head.size() + pad + tail.size(); }
+  // Up to `max` bytes from `offset`.
+  std::string Piece(std::size_t offset, std::size_t max) const {
+    std::string out;
+    if (offset < head.size()) out = head.substr(offset, max);
+    offset = std::max(offset, head.size()) - head.size();
+    if (out.size() < max && offset < pad) {
+      const std::size_t n = std::min(max - out.size(), pad - offset);
+      out.append(n, ' ');
+    }
+    offset = std::max(offset, pad) - pad;
+    if (out.size() < max && offset < tail.size()) out += tail.substr(offset, max - out.size());
+    return out;
+  }
+  std::string Gzipped() const {
+    z_stream z{};
+    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    std::string out;
+    char buf[1 << 16];
+    for (std::size_t at = 0;;) {
+      std::string in = Piece(at, 1 << 20);
+      at += in.size();
+      z.next_in = reinterpret_cast<Bytef*>(in.data());
+      z.avail_in = static_cast<uInt>(in.size());
+      const int flush = in.empty() ? Z_FINISH : Z_NO_FLUSH;
+      int rc;
+      do {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = deflate(&z, flush);
+        out.append(buf, sizeof buf - z.avail_out);
+      } while (z.avail_out == 0);
+      if (in.empty() && rc == Z_STREAM_END) break;
+    }
+    deflateEnd(&z);
+    return out;
+  }
+};
 
 std::size_t BytesParam(const httplib::Request& req) {
   return req.has_param("bytes") ? std::stoul(req.get_param_value("bytes")) : 1000;
@@ -1028,6 +1090,26 @@ int main(int argc, char** argv) {
           if (sent >= body->size()) sink.done();
           return true;
         });
+  });
+  server.Get("/sitemap-gen", [](const httplib::Request& req, httplib::Response& res) {
+    auto map = std::make_shared<const GeneratedSitemap>(
+        static_cast<std::size_t>(LongParam(req, "urls", 3)),
+        static_cast<std::size_t>(LongParam(req, "pad", 0)));
+    // Bodies of known length: httplib sends them as they are (no gzip of its own).
+    if (req.has_param("gzip")) {
+      auto body = std::make_shared<const std::string>(map->Gzipped());
+      res.set_content_provider(body->size(), "application/gzip",
+                               [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 return sink.write(body->data() + offset, body->size() - offset);
+                               });
+      return;
+    }
+    res.set_content_provider(map->size(), "application/xml",
+                             [map](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                               const std::string piece =
+                                   map->Piece(offset, std::min<std::size_t>(length, 1 << 16));
+                               return sink.write(piece.data(), piece.size());
+                             });
   });
   server.Get("/typed", [](const httplib::Request& req, httplib::Response& res) {
     auto body = std::make_shared<const std::string>(TypedBody(BytesParam(req)));

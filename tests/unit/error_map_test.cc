@@ -81,16 +81,19 @@ TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK(ErrorKindName(ErrorKind::kUnwantedType) == "unwanted_type");
   CHECK(static_cast<int>(ErrorKind::kUnwantedType) == 18);
   CHECK_FALSE(IsFailure(ErrorKind::kUnwantedType));
+  CHECK(ErrorKindName(ErrorKind::kSitemap) == "sitemap");
+  CHECK(static_cast<int>(ErrorKind::kSitemap) == 19);
+  CHECK(IsFailure(ErrorKind::kSitemap));
   CHECK_FALSE(IsFailure(ErrorKind::kRobots));
   CHECK_FALSE(IsFailure(ErrorKind::kBlocked));
   CHECK(IsFailure(ErrorKind::kHttp));
   CHECK(IsFailure(ErrorKind::kRobotsUnavailable));
-  for (int i = 0; i <= 18; ++i) {
+  for (int i = 0; i <= 19; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(19));
+  CHECK_FALSE(ErrorKindFromNumber(20));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 

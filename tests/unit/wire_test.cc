@@ -147,7 +147,7 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   std::string result = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
   REQUIRE(wire::DecodeResult(result));
   std::string old_result = result;
-  for (char type : {5, 7, 10, 16}) {
+  for (char type : {5, 7, 10, 16, 21}) {
     old_result[0] = type;
     CHECK_FALSE(wire::DecodeResult(old_result));
   }
@@ -162,7 +162,7 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
   }
   CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
   CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 20);
-  CHECK(static_cast<int>(wire::MessageType::kResult) == 21);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 22);
   CHECK(static_cast<int>(wire::MessageType::kWarcOpened) == 19);
 }
 
@@ -233,6 +233,55 @@ TEST_CASE("A result's saved path survives a round trip, and type 16 had none", "
   CHECK_FALSE(wire::DecodeResult(old));
   CHECK(wire::DecodeResult(wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes))
             ->saved.empty());
+}
+
+TEST_CASE("A sitemap job and its result's kind and lastmods survive a round trip", "[wire]") {
+  std::string job_frame = wire::EncodeJob({3, wire::JobKind::kSitemap, "http://h/sitemap.xml"});
+  auto job = wire::DecodeJob(std::string_view(job_frame).substr(wire::kFrameHeaderBytes));
+  REQUIRE(job);
+  CHECK(job->kind == wire::JobKind::kSitemap);
+
+  wire::FetchResult in = SampleResult();
+  in.error = ErrorKind::kSitemap;
+  in.sitemap_kind = 2;
+  in.lastmods = {1'700'000'000'000, wire::kNoLastmod, -1000};
+  std::string payload = wire::EncodeResult(in).substr(wire::kFrameHeaderBytes);
+  auto out = wire::DecodeResult(payload);
+  REQUIRE(out);
+  CHECK(out->error == ErrorKind::kSitemap);
+  CHECK(out->sitemap_kind == 2);
+  CHECK(out->links == in.links);
+  CHECK(out->lastmods == in.lastmods);
+  CHECK(wire::EncodeResult(*out).substr(wire::kFrameHeaderBytes) == payload);
+
+  // A page's result: kind 0 and no lastmods, 5 bytes at the end.
+  std::string page = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
+  CHECK(page.substr(page.size() - 5) == std::string(5, '\0'));
+  CHECK(wire::DecodeResult(page)->lastmods.empty());
+  // A count of lastmods that is neither 0 nor the links' is refused; so is
+  // an unknown sitemap kind.
+  std::string wrong = payload;
+  wrong[payload.size() - 3 * 8 - 4] = 2;
+  CHECK_FALSE(wire::DecodeResult(wrong));
+  std::string kind = payload;
+  kind[payload.size() - 3 * 8 - 5] = 4;
+  CHECK_FALSE(wire::DecodeResult(kind));
+}
+
+TEST_CASE("Lastmods are cut with the links they go with", "[wire]") {
+  wire::FetchResult in;
+  in.sitemap_kind = 1;
+  const std::string link(1 << 20, 'l');
+  for (int i = 0; i < 80; ++i) {
+    in.links.push_back(link);
+    in.lastmods.push_back(i);
+  }
+  auto out = wire::DecodeResult(wire::EncodeResult(in).substr(wire::kFrameHeaderBytes));
+  REQUIRE(out);
+  REQUIRE(out->links.size() < 80);
+  CHECK(out->lastmods.size() == out->links.size());
+  CHECK(out->lastmods.back() == static_cast<std::int64_t>(out->links.size()) - 1);
+  CHECK(out->truncated == std::vector<std::string>{"links"});
 }
 
 TEST_CASE("A result's WARC place survives a round trip, and a WARC file's opening", "[wire]") {
