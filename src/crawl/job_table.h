@@ -56,8 +56,8 @@ struct Job {
 
   const std::string& Url() const { return current_url.empty() ? input : current_url; }
   // A sitemap /sitemap.xml guessed for an origin whose robots.txt named none:
-  // the one sitemap job without a parent. Not there, it gets no record.
-  bool GuessedSitemap() const { return sitemap == 1 && !parent; }
+  // neither named by anything nor listed. Not there, it gets no record.
+  bool GuessedSitemap() const { return sitemap == 1 && !parent && where.empty(); }
 };
 
 // The depth a state or spill file keeps for a job: a sitemap's level as a

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/ascii.h"
 #include "core/log.h"
 #include "core/time_format.h"
 #include "core/url.h"
@@ -13,6 +14,19 @@ namespace {
 // Sitemap levels read: robots.txt's sitemaps (1), those of an index it names
 // (2), and one more for sites that nest indexes (the protocol allows none).
 constexpr int kMaxSitemapLevel = 3;
+
+// With --sitemaps, a listed URL is read as a sitemap when its last path
+// segment ends in ".xml" or ".xml.gz" or names a sitemap: what people list
+// when they want a sitemap's pages.
+bool LooksLikeSitemap(std::string_view path_and_query) {
+  const std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
+  const std::string leaf = AsciiLowered(path.substr(path.rfind('/') + 1));
+  auto ends = [&](std::string_view suffix) {
+    return leaf.size() >= suffix.size() &&
+           leaf.compare(leaf.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends(".xml") || ends(".xml.gz") || leaf.find("sitemap") != std::string::npos;
+}
 
 }  // namespace
 
@@ -62,8 +76,9 @@ Admission LocalFrontier::AdmitListed(const InputLine& line, Ended* ended) {
   job.input = MakeValidUtf8(line.text);  // records hold valid UTF-8, whatever the input held
   job.where = line.where;
   job.key = key;
+  if (sitemaps_ && canonical && LooksLikeSitemap(canonical->path_and_query())) job.sitemap = 1;
   ++admitted_;
-  if (state_) state_->Admit(key, job.input, 0, "");
+  if (state_) state_->Admit(key, job.input, StoredDepth(job), "");
   if (checked.error) {
     LogWarn(line.where + ": " + std::string(ErrorKindName(checked.error->kind)) + ": " +
             checked.error->message);
@@ -270,7 +285,8 @@ void LocalFrontier::Schedule(Job job, const CanonicalUrl& url, Ended* ended) {
   if (obey_robots_ || sitemaps_) {
     auto [it, added] = robots_.try_emplace(*job.origin);
     if (added) {
-      it->second.discover = sitemaps_ && job.sitemap == 0;
+      // Sitemaps found by sitemaps start no discovery of their own.
+      it->second.discover = sitemaps_ && (job.sitemap == 0 || !job.where.empty());
       it->second.scope_root = job.scope_root;
       Job fetch;
       fetch.input = *job.origin + "/robots.txt";
@@ -349,7 +365,13 @@ Job LocalFrontier::JobOfSpilled(SpillQueue::Entry& entry, bool from_state,
   }
   if (!entry.parent.empty()) job.parent = shared(unspilled_parent_, entry.parent);
   job.where = "the state " + state_->path();
-  if (job.depth == 0 && job.sitemap == 0) {  // listed
+  // A sitemap with no parent was listed, or guessed at /sitemap.xml (taken
+  // for a guess here: without a record if it is not there).
+  std::optional<CanonicalUrl> own = Canonicalize(job.input);
+  if (job.sitemap == 1 && !job.parent && own && own->path_and_query() == "/sitemap.xml") {
+    job.where.clear();
+  }
+  if (!job.parent) {  // listed (a page or a sitemap), or a guessed sitemap
     CheckedUrl checked = CheckInputUrl(job.input);
     if (!checked.error) *url = Canonicalize(checked.url);
     if (*url && checked.url != job.input) job.current_url = checked.url;

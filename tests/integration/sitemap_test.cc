@@ -183,6 +183,34 @@ TEST_CASE("Without Sitemap lines /sitemap.xml is tried, and its absence makes no
   CHECK(Count(log, "GOT /doc/g2.html") == 1);  // listed, and linked from g1 at depth 1: once
 }
 
+TEST_CASE("A listed URL that names a sitemap is read as one", "[sitemap][integration]") {
+  Site site;
+  auto u = [&](const std::string& path) { return site.Url("t.test", path); };
+  // The protocol's own example, with an escaped ampersand, on this server.
+  site.File("t.test", "Sitemap-1.XML",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+            "  <url>\n    <loc>" + u("/doc/catalog?item=12&amp;desc=vacation_hawaii") + "</loc>\n"
+            "    <changefreq>weekly</changefreq>\n  </url>\n"
+            "  <url>\n    <loc>" + u("/doc/a.html") + "</loc>\n    <lastmod>2005-01-01</lastmod>\n"
+            "    <changefreq>monthly</changefreq>\n    <priority>0.8</priority>\n  </url>\n"
+            "</urlset>\n");
+  site.File("t.test", "catalog", Page("catalog"));
+  site.File("t.test", "a.html", Page("a"));
+  ForageRun run = RunForage(Args({"--sitemaps", "--url", u("/doc/Sitemap-1.XML")},
+                                 site.server.Resolve({"t.test"})));
+  CHECK(run.exit_code == 0);
+  std::map<std::string, json> by = run.ByUrl();
+  CHECK(run.records.size() == 3);  // and no record for the /sitemap.xml guess, not there
+  REQUIRE(by.count(u("/doc/Sitemap-1.XML")) == 1);
+  CHECK(by[u("/doc/Sitemap-1.XML")]["links"] ==
+        json({u("/doc/catalog?item=12&desc=vacation_hawaii"), u("/doc/a.html")}));
+  CHECK(by[u("/doc/Sitemap-1.XML")]["parent"].is_null());
+  REQUIRE(by.count(u("/doc/catalog?item=12&desc=vacation_hawaii")) == 1);
+  CHECK(by[u("/doc/catalog?item=12&desc=vacation_hawaii")]["parent"] == u("/doc/Sitemap-1.XML"));
+  CHECK(by[u("/doc/a.html")]["depth"] == 1);
+}
+
 TEST_CASE("Sitemap indexes nested past three levels are not read", "[sitemap][integration]") {
   Site site;
   auto u = [&](const std::string& path) { return site.Url("i.test", path); };
