@@ -40,7 +40,9 @@ struct CrawlOptions {
   std::uint64_t max_pages = 0;
   // --sitemaps: read the sitemaps (sitemaps.org) of each origin the run
   // reads robots.txt for: those its Sitemap: lines name, else /sitemap.xml;
-  // sitemap indexes, gzip, plain text. Each sitemap fetched gets a record of
+  // sitemap indexes, gzip, plain text; and listed URLs whose last path
+  // segment ends in ".xml" or ".xml.gz" or contains "sitemap" (ASCII case
+  // ignored) are read as sitemaps. Each sitemap fetched gets a record of
   // its own (depth 0, its parent the robots.txt or index that named it, its
   // links the URLs it lists), but for a /sitemap.xml guessed and not there.
   // The URLs a sitemap lists are admitted as links of it at depth 1, whatever
