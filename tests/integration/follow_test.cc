@@ -18,7 +18,7 @@ int Count(const std::vector<std::string>& lines, const std::string& line) {
   return static_cast<int>(std::count(lines.begin(), lines.end(), line));
 }
 
-TEST_CASE("--follow all records and fetches links of every kind", "[follow][integration]") {
+TEST_CASE("Following all kinds records and fetches links of every kind", "[follow][integration]") {
   TestServer server({"--log-requests"});
   const std::string root = server.HostUrl("a.test", "/follow/");
   std::vector<std::string> args = {"-j", "2", "--depth", "1", "--follow", "all",
@@ -51,7 +51,7 @@ TEST_CASE("--follow all records and fetches links of every kind", "[follow][inte
   CHECK(Count(log, "GOT /follow/icon-not-followed") == 0);
 }
 
-TEST_CASE("Without --follow only anchors are followed; --follow names exactly what is",
+TEST_CASE("Without --follow only anchors are followed, and --follow names exactly what is",
           "[follow][integration]") {
   TestServer server({"--log-requests"});
   const std::string root = server.HostUrl("a.test", "/follow/");
