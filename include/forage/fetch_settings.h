@@ -21,6 +21,34 @@ struct FieldRule {
   bool operator==(const FieldRule&) const = default;
 };
 
+// The kinds of link a page's extraction gathers (ExtractSettings::follow,
+// --follow KINDS), as bits. Each names elements and attributes of the HTML
+// namespace unless it says otherwise.
+enum LinkKinds : std::uint32_t {
+  // "a": a[href] and area[href], in any namespace (an SVG <a> too).
+  kFollowAnchors = 1u << 0,
+  // "frame": iframe[src], frame[src].
+  kFollowFrames = 1u << 1,
+  // "link": link[href] whose rel holds alternate, next, prev or previous,
+  // or that has an hreflang; never one whose rel holds stylesheet, icon or
+  // canonical.
+  kFollowLinks = 1u << 2,
+  // "refresh": the URL of <meta http-equiv="refresh" content="N; url=...">.
+  kFollowRefresh = 1u << 3,
+  // "media": img[src], img[srcset], source[src], source[srcset] (in
+  // <picture>, <video>, <audio>), video[src], video[poster], audio[src],
+  // track[src], input[type=image][src]; every URL of a srcset.
+  kFollowMedia = 1u << 4,
+  // "script": script[src].
+  kFollowScripts = 1u << 5,
+  // "style": link[href] whose rel holds stylesheet; the url()s of style
+  // attributes (any namespace) and the url()s and @import strings of
+  // <style> elements.
+  kFollowStyles = 1u << 6,
+  // "all".
+  kFollowAll = (1u << 7) - 1,
+};
+
 // What a page's extraction takes beyond title, description and links: the
 // same for every HTML page of a run (CrawlOptions::fetch.extract) or of an
 // ExtractHtml call.
@@ -36,6 +64,12 @@ struct ExtractSettings {
   // max_links. A record's links, its --select values and its text are also
   // kept within 16 MiB each, whatever the limits, and named when cut.
   std::size_t max_links = 20'000;
+  // Which links a record lists, and a crawl follows: LinkKinds bits (no bit
+  // outside kFollowAll; ValidateOptions). They are gathered in document
+  // order (a srcset's URLs in its order, an element's attributes as
+  // written), resolved against the first <base href> as anchors are, and
+  // kept distinct within max_links and the byte budget. 0: no links.
+  std::uint32_t follow = kFollowAnchors;
 };
 
 // How --user's password is offered. kBasic sends it with the first request,

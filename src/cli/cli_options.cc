@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 #include "cli/config_file.h"
 #include "crawl/scope.h"
@@ -66,6 +68,19 @@ CLI::Validator NotNegative() {
                    : std::string();
       },
       "");
+}
+
+// --follow's kinds of link, by name.
+constexpr std::pair<std::string_view, std::uint32_t> kLinkKindNames[] = {
+    {"a", kFollowAnchors},       {"frame", kFollowFrames}, {"link", kFollowLinks},
+    {"refresh", kFollowRefresh}, {"media", kFollowMedia},  {"script", kFollowScripts},
+    {"style", kFollowStyles},    {"all", kFollowAll}};
+
+std::optional<std::uint32_t> LinkKindNamed(std::string_view name) {
+  for (const auto& known : kLinkKindNames) {
+    if (known.first == name) return known.second;
+  }
+  return std::nullopt;
 }
 
 // "--config FILE" or "--config=FILE" in argv, found before the real parse
@@ -240,6 +255,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   std::string scope = "host";
   bool no_robots = false;
   std::vector<std::string> select;
+  std::vector<std::string> follow;
   bool no_cookies = false, netrc = false;
   std::string user, auth = "basic", proxy;
   std::string config_path;
@@ -459,6 +475,22 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "attribute with @attr (repeatable)")
       ->allow_extra_args(false)
       ->type_name("NAME=CSS[@attr]");
+  app.add_option("--follow", follow,
+                 "links to record and follow, comma-separated (repeatable): a (a, area), frame, "
+                 "link (rel alternate, next, prev; hreflang), refresh, media (img, srcset, "
+                 "source, video, audio, track), script, style (stylesheets, CSS url()), all "
+                 "(default: a)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [](std::string& kind) {
+            return LinkKindNamed(kind)
+                       ? std::string()
+                       : "unknown kind \"" + kind +
+                             "\" (give a, frame, link, refresh, media, script, style or all)";
+          },
+          ""))
+      ->type_name("KINDS");
   app.add_flag("--text", o.fetch.extract.text, "add the page's visible text to each record");
   app.add_option("--max-text", o.fetch.extract.max_text, "cut the text to this many bytes")
       ->capture_default_str()
@@ -604,6 +636,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       return out;
     }
     o.fetch.extract.select.push_back(std::move(rule).value());
+  }
+  // Given, --follow's kinds replace the default (a): "--follow media"
+  // follows no anchors.
+  if (!follow.empty()) {
+    o.fetch.extract.follow = 0;
+    for (const std::string& kind : follow) o.fetch.extract.follow |= *LinkKindNamed(kind);
   }
   if (progress && no_progress) {
     out.exit_code = kExitUsage;

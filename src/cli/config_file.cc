@@ -197,7 +197,7 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     if (const toml::array* list = node.as_array()) {
       static const char* const kRepeatable[] = {"--url",    "--include", "--exclude",
                                                 "--resolve", "--select", "--header",
-                                                "--accept-type"};
+                                                "--accept-type", "--follow"};
       if (std::find(std::begin(kRepeatable), std::end(kRepeatable), flag) ==
           std::end(kRepeatable)) {
         return Status::InvalidArgument(Where(path, node, key) + "takes one value, not an array");
@@ -213,7 +213,7 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
         "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level",
         "--frontier", "--header", "--cookie", "--cookie-jar", "--user", "--auth", "--bearer",
         "--netrc-file", "--proxy", "--noproxy", "--cacert", "--capath", "--client-cert",
-        "--client-key", "--save", "--accept-type"};
+        "--client-key", "--save", "--accept-type", "--follow"};
     const bool string_only =
         std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
     const bool one_by_one = flag == "--include" || flag == "--exclude";

@@ -35,6 +35,10 @@ Result<std::unique_ptr<LocalFrontier>> LocalFrontier::Create(const CrawlOptions&
                                                              AdmitFilter filter, Ended* ended) {
   auto scope = ScopeFilter::Create(options.scope, options.include, options.exclude);
   if (!scope.ok()) return scope.status();
+  // Links to images, scripts and style sheets are what --follow media,
+  // script and style ask for.
+  scope.value().FollowBinary((options.fetch.extract.follow &
+                              (kFollowMedia | kFollowScripts | kFollowStyles)) != 0);
   std::unique_ptr<LocalFrontier> f(
       new LocalFrontier(options, state, std::move(filter), std::move(scope).value()));
   if (state) f->ResumePass(ended);
@@ -124,7 +128,7 @@ Admission LocalFrontier::AdmitFound(const LinkSource& from, const std::string& l
   if (link.size() > kMaxUrlBytes) return Admission::kNotHttp;
   std::optional<CanonicalUrl> url = Canonicalize(link);
   if (!url) return Admission::kNotHttp;
-  if (HasBinaryExtension(url->path_and_query()) && !scope_.IncludeMatches(url->url)) {
+  if (scope_.SkipsAsBinary(url->url, url->path_and_query())) {
     return Admission::kBinary;
   }
   if (!scope_.InScope(*from.scope_root, url->host())) return Admission::kOutOfScope;

@@ -139,6 +139,10 @@ Result<std::unique_ptr<RedisFrontier>> RedisFrontier::Create(const CrawlOptions&
   if (!address.ok()) return address.status().Prefixed("--frontier");
   auto scope = ScopeFilter::Create(options.scope, options.include, options.exclude);
   if (!scope.ok()) return scope.status();
+  // Links to images, scripts and style sheets are what --follow media,
+  // script and style ask for.
+  scope.value().FollowBinary((options.fetch.extract.follow &
+                              (kFollowMedia | kFollowScripts | kFollowStyles)) != 0);
   std::unique_ptr<RedisFrontier> f(
       new RedisFrontier(options, std::move(filter), std::move(scope).value(), reads_input));
   f->address_ = std::move(address).value();
@@ -443,7 +447,7 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
     if (link.size() > kMaxUrlBytes) continue;
     std::optional<CanonicalUrl> url = Canonicalize(link);
     if (!url) continue;
-    if (HasBinaryExtension(url->path_and_query()) && !scope_.IncludeMatches(url->url)) continue;
+    if (scope_.SkipsAsBinary(url->url, url->path_and_query())) continue;
     if (!scope_.InScope(*from.scope_root, url->host())) continue;
     if (!scope_.PassesPatterns(url->url)) continue;
     Pending p;

@@ -10,6 +10,11 @@
 
 namespace forage {
 
+// Whether a URL's path ends in an extension of a well-known binary format
+// (images, audio, video, archives, pdf, fonts, executables): such links are
+// not worth fetching as pages.
+bool HasBinaryExtension(std::string_view path_and_query);
+
 // Decides which discovered links a crawl may follow: the scope (same host,
 // same registrable domain, or anywhere, relative to the listed URL a link
 // descends from) and the --include/--exclude patterns. Listed URLs are not
@@ -34,12 +39,20 @@ class ScopeFilter {
   bool PassesPatterns(std::string_view canonical_url) const;
   // Whether some --include pattern matches (lets binary-looking links in).
   bool IncludeMatches(std::string_view canonical_url) const;
+  // Whether a link is left out as a binary format (HasBinaryExtension) that
+  // no --include pattern takes in; never once FollowBinary() is on.
+  bool SkipsAsBinary(std::string_view canonical_url, std::string_view path_and_query) const {
+    return !follow_binary_ && HasBinaryExtension(path_and_query) && !IncludeMatches(canonical_url);
+  }
+  // --follow media (or script, style): the run asked for such links.
+  void FollowBinary(bool on) { follow_binary_ = on; }
 
  private:
   struct Patterns;
   ScopeFilter(ScopeMode mode, std::unique_ptr<Patterns> patterns);
   ScopeMode mode_;
   std::unique_ptr<Patterns> patterns_;
+  bool follow_binary_ = false;
 };
 
 // The registrable domain of `host` ("a.b.example.co.uk" -> "example.co.uk")
@@ -51,10 +64,5 @@ std::string RegistrableDomain(std::string_view host);
 // itself: "com", "co.uk", "github.io", and, by the list's implicit "*"
 // rule, any single label ("localhost"). An IP address is not.
 bool IsPublicSuffix(std::string_view domain);
-
-// Whether a URL's path ends in an extension of a well-known binary format
-// (images, audio, video, archives, pdf, fonts, executables): such links are
-// not worth fetching as pages.
-bool HasBinaryExtension(std::string_view path_and_query);
 
 }  // namespace forage

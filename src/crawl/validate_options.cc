@@ -134,6 +134,9 @@ Status ValidateOptions(const CrawlOptions& options) {
       !filter.ok()) {
     return filter.status();
   }
+  if ((fetch.extract.follow & ~std::uint32_t{kFollowAll}) != 0) {
+    return Status::InvalidArgument("--follow: extract.follow holds bits that name no kind of link");
+  }
   if (auto fields = CompileFieldRules(fetch.extract.select); !fields.ok()) {
     return Status::InvalidArgument("--" + fields.status().message());
   }

@@ -223,6 +223,7 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.U8(s.extract.text ? 1 : 0);
   w.U64(s.extract.max_text);
   w.U64(s.extract.max_links);
+  w.U32(s.extract.follow);
   w.U8(static_cast<std::uint8_t>(log_level));
   w.U8(static_cast<std::uint8_t>((s.deny_private ? 1 : 0) | (s.allow_link_local ? 2 : 0)));
   w.U64(static_cast<std::uint64_t>(s.stall_timeout.count()));
@@ -293,7 +294,8 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
   }
   std::uint8_t text = 0, level = 0, guard = 0;
   std::uint64_t max_text = 0, max_links = 0, stall = 0;
-  if (!r.U8(&text) || !r.U64(&max_text) || !r.U64(&max_links) || !r.U8(&level) ||
+  if (!r.U8(&text) || !r.U64(&max_text) || !r.U64(&max_links) || !r.U32(&s.extract.follow) ||
+      (s.extract.follow & ~std::uint32_t{kFollowAll}) != 0 || !r.U8(&level) ||
       level > static_cast<std::uint8_t>(LogLevel::kOff) || !r.U8(&guard) || guard > 3 ||
       !r.U64(&stall) || !r.U64(&s.fetcher_memory_mib)) {
     return std::nullopt;

@@ -14,7 +14,8 @@
 //     timeout ms, u64 connect_timeout ms, string user_agent, u64 max_bytes,
 //     list<string> resolve, list<rule> extract.select where a rule is string
 //     name, string css, string attr, u8 extract.text, u64 extract.max_text,
-//     u64 extract.max_links, u8 log level (LogLevel, 0 debug to 4 off), u8
+//     u64 extract.max_links, u32 extract.follow (LinkKinds bits; others
+//     refused), u8 log level (LogLevel, 0 debug to 4 off), u8
 //     address guard flags (1: deny_private, 2: allow_link_local), u64
 //     stall_timeout ms, u64 fetcher_memory_mib (all ones:
 //     FetchSettings::kAutoFetcherMemory), list<string> headers,
@@ -75,7 +76,7 @@
 // (result) had no --warc (warc settings; a result's WARC place), --save
 // (save_dir, saved), keep_body, accept_types, kept body or sha256; types
 // 17 and 18 were never released; type 21 (result) had no sitemap kind or
-// lastmods.
+// lastmods; type 20 (fetcher config) had no extract.follow (--follow).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -118,7 +119,7 @@ enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
   kJob = 15,
-  kFetcherConfig = 20,
+  kFetcherConfig = 23,
   kResult = 22,
   kWarcOpened = 19,
 };

@@ -10,6 +10,7 @@
 #include "ipc/wire.h"
 #include "parse/charset.h"
 #include "parse/html_document.h"
+#include "parse/link_candidates.h"
 #include "parse/page_text.h"
 
 namespace forage {
@@ -54,7 +55,7 @@ bool Fits(std::size_t bytes, std::size_t limit, std::size_t* used) {
 
 // Resolves `hrefs` in order into `links`, distinct, within max_links and
 // the links' byte budget; true if a link was left out for them.
-bool CollectLinks(const std::vector<const char*>& hrefs, const UrlResolver& resolver,
+bool CollectLinks(const std::vector<std::string_view>& hrefs, const UrlResolver& resolver,
                   std::size_t max_links, std::vector<std::string>* links) {
   // The set views the strings in *links, which never reallocates: it has
   // room for every href, or for max_links.
@@ -63,7 +64,7 @@ bool CollectLinks(const std::vector<const char*>& hrefs, const UrlResolver& reso
   links->reserve(room);
   std::unordered_set<std::string_view> seen;
   std::size_t bytes = 0;
-  for (const char* href : hrefs) {
+  for (std::string_view href : hrefs) {
     std::optional<std::string> link = resolver.ResolveLink(href);
     if (!link || seen.count(*link) > 0) continue;
     if (links->size() == room || !Fits(link->size(), wire::kMaxLinkBytes, &bytes)) return true;
@@ -135,7 +136,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
   }
 
   std::optional<std::string> base_href;
-  std::vector<const char*> hrefs;
+  LinkCandidates candidates(settings.follow);
   // Pre-order walk, children pushed in reverse, so that "first" means first
   // in document order.
   std::vector<const GumboNode*> stack{doc.root()};
@@ -167,11 +168,10 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
           break;
       }
     }
-    // Links in any namespace: an SVG <a href> (or xlink:href, which gumbo
-    // names "href" in the xlink namespace) navigates like an HTML one.
-    if (e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_AREA) {
-      if (const char* href = Attribute(e, "href")) hrefs.push_back(href);
-    }
+    // The links of the kinds settings.follow names (LinkCandidates): an
+    // SVG <a href> (or xlink:href, which gumbo names "href" in the xlink
+    // namespace) navigates like an HTML one.
+    candidates.Add(n);
     const GumboVector& kids = e.children;
     for (unsigned i = kids.length; i-- > 0;) {
       stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
@@ -188,8 +188,8 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     if (base.ok()) based.emplace(std::move(base).value());
   }
   const UrlResolver& resolver = based ? *based : document;
-  const bool links_cut =
-      resolver.valid() && CollectLinks(hrefs, resolver, settings.max_links, &page.links);
+  const bool links_cut = resolver.valid() && CollectLinks(candidates.references(), resolver,
+                                                          settings.max_links, &page.links);
   // Named in record order.
   if (links_cut) page.truncated.push_back("links");
   for (std::string& name : fields_cut) page.truncated.push_back(std::move(name));

@@ -22,11 +22,11 @@ ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
                           const std::vector<CompiledField>& fields, ParseArena* arena);
 
 // Parses `html` (UTF-8) served at `document_url` and extracts its title,
-// description and links, the values of `fields` (settings.select compiled;
-// settings.select itself is not read) and, with settings.text, its visible
-// text. Walks the tree iteratively, so deep nesting cannot overflow the
-// stack. With an arena (reused across calls by a fetcher), gumbo allocates
-// from it.
+// description and links (of the kinds settings.follow names), the values
+// of `fields` (settings.select compiled; settings.select itself is not
+// read) and, with settings.text, its visible text. Walks the tree
+// iteratively, so deep nesting cannot overflow the stack. With an arena
+// (reused across calls by a fetcher), gumbo allocates from it.
 //
 // Limits (a limit of 0 is none): the first settings.max_links distinct links
 // while their bytes stay within wire::kMaxLinkBytes (a link past either ends

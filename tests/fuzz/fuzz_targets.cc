@@ -34,11 +34,14 @@
 #include "ipc/frame_buffer.h"
 #include "ipc/wire.h"
 #include "parse/charset.h"
+#include "parse/css_urls.h"
 #include "parse/extractor.h"
 #include "parse/field_rules.h"
 #include "parse/html_document.h"
+#include "parse/meta_refresh.h"
 #include "parse/selector.h"
 #include "parse/sitemap_reader.h"
+#include "parse/srcset.h"
 
 namespace forage::fuzz {
 namespace {
@@ -387,6 +390,9 @@ int FuzzHtml(const std::uint8_t* data, std::size_t size) {
   settings.text = true;
   settings.max_text = max_text;
   settings.max_links = 0;
+  // Every kind of link for two inputs in three; anchors alone, the
+  // default, for the rest.
+  settings.follow = size % 3 ? kFollowAll : kFollowAnchors;
   ExtractedPage page = ExtractPage(html, url, &arena, settings, fields);
 
   // gumbo 0.10.1 turns some numeric character references out of Unicode's
@@ -1262,6 +1268,74 @@ int FuzzSitemap(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int FuzzSrcset(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input = AsView(data, size);
+  const std::vector<std::string> urls = ParseSrcset(input);
+  std::size_t from = 0;
+  for (const std::string& url : urls) {
+    // Each URL is the input's own text, later than the one before, never
+    // empty, with no ASCII whitespace and no trailing comma.
+    FUZZ_CHECK(!url.empty(), "an empty URL from " + Printable(input));
+    FUZZ_CHECK(url.find_first_of(" \t\n\f\r") == std::string::npos,
+               "whitespace in " + Printable(url));
+    FUZZ_CHECK(url.back() != ',', "a trailing comma in " + Printable(url));
+    const std::size_t at = input.find(url, from);
+    FUZZ_CHECK(at != std::string_view::npos, Printable(url) + " is not in order in the input");
+    if (at != std::string_view::npos) from = at + url.size();
+  }
+  // Deterministic, and a URL taken alone is still a candidate.
+  FUZZ_CHECK(ParseSrcset(input) == urls, "two parses differ for " + Printable(input));
+  for (const std::string& url : urls) {
+    FUZZ_CHECK(ParseSrcset(url) == std::vector<std::string>{url}, "alone: " + Printable(url));
+  }
+  return 0;
+}
+
+int FuzzMetaRefresh(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input = AsView(data, size);
+  const std::optional<std::string> url = ParseMetaRefresh(input);
+  if (!url) return 0;
+  // The URL is a suffix of the input, or a quoted one's inside.
+  FUZZ_CHECK(input.find(*url) != std::string_view::npos, "not in the input: " + Printable(*url));
+  FUZZ_CHECK(url->size() < input.size(), "the whole input " + Printable(input));
+  // With "0; url=" before it, unquoted and free of leading whitespace, it
+  // comes back whole.
+  if (!url->empty() && url->front() != '\'' && url->front() != '"' &&
+      std::string_view(" \t\n\f\r").find(url->front()) == std::string_view::npos) {
+    FUZZ_CHECK(ParseMetaRefresh("0; url=" + *url) == url, "not a fixed point: " + Printable(*url));
+  }
+  return 0;
+}
+
+int FuzzCssUrls(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input = AsView(data, size);
+  const std::vector<std::string> urls = FindCssUrls(input);
+  std::size_t bytes = 0;
+  for (const std::string& url : urls) {
+    FUZZ_CHECK(!url.empty(), "an empty URL from " + Printable(input));
+    bytes += url.size();
+  }
+  // Escapes grow by at most 3 bytes for 1 ("\" at the end: U+FFFD).
+  FUZZ_CHECK(bytes <= 3 * size, "more URL than input in " + Printable(input));
+  if (IsValidUtf8(input)) {
+    for (const std::string& url : urls) {
+      FUZZ_CHECK(IsValidUtf8(url), "invalid UTF-8 " + Printable(url));
+    }
+  }
+  // Comments are skipped and unquoted url()s come back as written.
+  const std::string wrapped = "/*" + std::string(input.substr(0, input.find("*/"))) + "*/";
+  FUZZ_CHECK(FindCssUrls(wrapped).empty(), "a URL in the comment " + Printable(wrapped));
+  for (const std::string& url : urls) {
+    if (url.find_first_of("\\\"'() \t\n\f\r") != std::string::npos) continue;
+    bool printable = true;
+    for (char c : url) printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+    if (!printable) continue;
+    FUZZ_CHECK(FindCssUrls("url(" + url + ")") == std::vector<std::string>{url},
+               "not a fixed point: " + Printable(url));
+  }
+  return 0;
+}
+
 std::span<const Target> Targets() {
   static constexpr Target kTargets[] = {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
@@ -1269,6 +1343,9 @@ std::span<const Target> Targets() {
       {"wire", FuzzWire},     {"shared", FuzzShared},    {"cookie", FuzzCookie},
       {"save_path", FuzzSavePath},
       {"cdxj", FuzzCdxj},     {"sitemap", FuzzSitemap},
+      {"srcset", FuzzSrcset},
+      {"meta_refresh", FuzzMetaRefresh},
+      {"css_urls", FuzzCssUrls},
   };
   return kTargets;
 }

@@ -127,6 +127,22 @@ int FuzzCdxj(const std::uint8_t* data, std::size_t size);
 inline constexpr std::size_t kMaxSitemapBytes = 64 * 1024;
 int FuzzSitemap(const std::uint8_t* data, std::size_t size);
 
+// The srcset parser (parse/srcset.h). Input: an attribute's value. Every
+// URL is non-empty, without ASCII whitespace or a trailing comma, found in
+// the input in order, and parses alone to itself.
+int FuzzSrcset(const std::uint8_t* data, std::size_t size);
+
+// The meta refresh parser (parse/meta_refresh.h). Input: a content
+// attribute. A URL found is part of the input, shorter than it, and one
+// without quotes or leading whitespace comes back whole after "0; url=".
+int FuzzMetaRefresh(const std::uint8_t* data, std::size_t size);
+
+// The CSS url() scanner (parse/css_urls.h). Input: CSS text. URLs are never
+// empty, at most 3 bytes each of input byte, valid UTF-8 when the input is;
+// the input inside a comment gives none; a plain URL comes back from
+// url(URL).
+int FuzzCssUrls(const std::uint8_t* data, std::size_t size);
+
 // Seed inputs for FuzzShared, as (file name, bytes).
 std::vector<std::pair<std::string, std::string>> SharedSeeds();
 

@@ -95,6 +95,8 @@
 //                      is "*", else 200; without it, 304 if If-Modified-Since is an HTTP-date
 //                      at or after Last-Modified. A 304 has the ETag and Last-Modified
 //                      headers and no body.
+//   /follow/           a page with a link of every --follow kind (see FollowPage below);
+//   /follow/NAME       "follow NAME", no links, as text/html
 //   /_requests         JSON of the requests received (see below); not itself logged or counted
 //   /echo?l=U&l=U...   "echo": one <p class="h">NAME: VALUE</p> per request header (names
 //                      lower-cased; names in alphabetical order, as httplib keeps them, the
@@ -387,6 +389,28 @@ std::string JsonString(const std::string& s) {
 std::string Page(const std::string& title, const std::string& body_html) {
   return "<!DOCTYPE html><html><head><title>" + HtmlEscape(title) + "</title></head><body>" +
          body_html + "</body></html>\n";
+}
+
+// /follow/: a reference of every kind --follow knows, each to its own page
+// under /follow/ (named for the kind), resolved against a <base href>.
+std::string FollowPage() {
+  return R"html(<!DOCTYPE html><html><head><title>follow</title>
+<base href="/follow/">
+<meta http-equiv="refresh" content="30; URL='refresh'">
+<link rel="stylesheet" href="style-sheet">
+<link rel="alternate" hreflang="de" href="link-de">
+<link rel="icon" href="icon-not-followed">
+<script src="script"></script>
+<style>@import "style-import"; body { background: url(style-url) }</style>
+</head><body>
+<a href="a">a</a>
+<iframe src="frame"></iframe>
+<img src="media-img.png" srcset="media-1x 1x, media,2x 2x">
+<video poster="media-poster"><source src="media-source"><track src="media-track"></video>
+<p style="background-image: url(&quot;style-attr&quot;)">styled</p>
+<a href="a">a again</a>
+</body></html>
+)html";
 }
 
 // Every value of `key` in the query, in order. httplib's own req.params drops a repeated
@@ -1189,6 +1213,13 @@ int main(int argc, char** argv) {
     } else {
       res.status = 404;
     }
+  });
+  // For --follow: one page linking in every way forage can follow, and the
+  // pages it links to.
+  server.Get(R"(/follow/(.*))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string name = req.matches[1];
+    res.set_content(name.empty() ? FollowPage() : Page("follow " + name, ""),
+                    "text/html; charset=utf-8");
   });
   // For link-extraction and scope tests: exactly the links asked for.
   server.Get("/links", [](const httplib::Request& req, httplib::Response& res) {

@@ -219,6 +219,46 @@ TEST_CASE("The --max-links option defaults to 20000 and is read", "[cli]") {
   }
 }
 
+TEST_CASE("The --follow option names kinds of link, adds up and replaces the default", "[cli]") {
+  ParsedCommandLine plain = Parse({"x"});
+  REQUIRE(plain.config);
+  CHECK(plain.config->options.fetch.extract.follow == kFollowAnchors);
+  struct Case {
+    std::vector<std::string> args;
+    std::uint32_t follow;
+  };
+  const Case cases[] = {
+      {{"--follow", "a"}, kFollowAnchors},
+      {{"--follow", "media"}, kFollowMedia},  // no anchors unless named
+      {{"--follow", "a,frame"}, kFollowAnchors | kFollowFrames},
+      {{"--follow", "link", "--follow", "refresh,script"},
+       kFollowLinks | kFollowRefresh | kFollowScripts},
+      {{"--follow=style", "--follow", "style"}, kFollowStyles},
+      {{"--follow", "all"}, kFollowAll},
+      {{"--follow", "a,all"}, kFollowAll},
+      {{"--follow", "a,,media"}, kFollowAnchors | kFollowMedia},  // CLI11 drops empty items
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = c.args;
+    args.push_back("x");
+    ParsedCommandLine p = Parse(args);
+    INFO(args[1] << ": " << p.text);
+    REQUIRE(p.config);
+    CHECK(p.config->options.fetch.extract.follow == c.follow);
+  }
+  for (const char* bad : {"images", "a,bogus", "A", "", "all "}) {
+    INFO("--follow '" << bad << "'");
+    ParsedCommandLine p = Parse({"--follow", bad, "x"});
+    CHECK_FALSE(p.config);
+    CHECK(p.exit_code == kExitUsage);
+    CHECK(p.text.find("--follow") != std::string::npos);
+    CHECK(p.text.find("unknown kind") != std::string::npos);
+    CHECK(p.text.find('\n') == std::string::npos);
+  }
+  ParsedCommandLine named = Parse({"--follow", "a,images", "x"});
+  CHECK(named.text.find("\"images\"") != std::string::npos);
+}
+
 TEST_CASE("Values that would break the run are refused in one short line", "[cli]") {
   // Issue 15 point 6: each was accepted (NaN passes CLI::Range, strtoull
   // takes -1 for 2^64 - 1) or refused with a 309-digit range.

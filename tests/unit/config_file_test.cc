@@ -43,6 +43,7 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.fetch.extract.text == b.fetch.extract.text);
   CHECK(a.fetch.extract.max_text == b.fetch.extract.max_text);
   CHECK(a.fetch.extract.max_links == b.fetch.extract.max_links);
+  CHECK(a.fetch.extract.follow == b.fetch.extract.follow);
   CHECK(a.recrawl_after == b.recrawl_after);
   CHECK(a.changed_only == b.changed_only);
   CHECK(a.max_time == b.max_time);
@@ -98,6 +99,26 @@ TEST_CASE("The config key accept-type is a list of media ranges", "[config]") {
 }
 
 // Issue 18 point 7.
+TEST_CASE("The config key follow is --follow, a list or one string", "[config]") {
+  test::TempDir dir;
+  ParsedCommandLine list =
+      Parse({"--config", dir.Write("f.toml", "follow = [\"a\", \"media,style\"]\n"), "x.txt"});
+  REQUIRE(list.config);
+  CHECK(list.config->options.fetch.extract.follow == (kFollowAnchors | kFollowMedia | kFollowStyles));
+  ParsedCommandLine one = Parse({"--config", dir.Write("f.toml", "follow = \"frame\"\n"), "x.txt",
+                                 "--follow", "script"});
+  REQUIRE(one.config);
+  CHECK(one.config->options.fetch.extract.follow == (kFollowFrames | kFollowScripts));
+  ParsedCommandLine bad =
+      Parse({"--config", dir.Write("f.toml", "depth = 1\nfollow = [\"a\", \"img\"]\n"), "x.txt"});
+  CHECK_FALSE(bad.config);
+  CHECK(bad.exit_code == kExitUsage);
+  CHECK(bad.text.find("f.toml:2: follow: ") != std::string::npos);
+  CHECK(bad.text.find("\"img\"") != std::string::npos);
+  ParsedCommandLine number = Parse({"--config", dir.Write("f.toml", "follow = 1\n"), "x.txt"});
+  CHECK(number.text.find("f.toml:1: follow: must be a string") != std::string::npos);
+}
+
 TEST_CASE("The config key max-time is --max-time", "[config]") {
   test::TempDir dir;
   for (const auto& [content, expected] :

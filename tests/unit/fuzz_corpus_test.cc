@@ -101,6 +101,18 @@ TEST_CASE("The sitemap fuzz target takes its corpus and regressions", "[fuzz]") 
   Replay("sitemap");
 }
 
+TEST_CASE("The srcset fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("srcset");
+}
+
+TEST_CASE("The meta refresh fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("meta_refresh");
+}
+
+TEST_CASE("The CSS url() fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("css_urls");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");

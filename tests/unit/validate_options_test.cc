@@ -26,6 +26,7 @@ TEST_CASE("ValidateOptions takes the defaults and good values", "[options]") {
   o.fetch.max_bytes = 256u << 20;
   o.delay = milliseconds(0);
   o.recrawl_after = milliseconds(0);
+  o.fetch.extract.follow = kFollowAll;
   const Status st = ValidateOptions(o);
   INFO(st.message());
   CHECK(st.ok());
@@ -38,6 +39,7 @@ TEST_CASE("ValidateOptions refuses what a run cannot use, naming the setting", "
   };
   const std::vector<Case> cases = {
       {[](CrawlOptions& o) { o.fetch.concurrency = 0; }, "concurrency must be at least 1"},
+      {[](CrawlOptions& o) { o.fetch.extract.follow = kFollowAll + 1; }, "--follow: "},
       {[](CrawlOptions& o) { o.per_host = 0; }, "per-host must be at least 1"},
       {[](CrawlOptions& o) { o.workers = -1; }, "--workers: must not be negative"},
       {[](CrawlOptions& o) { o.depth = -1; }, "--depth: must not be negative"},

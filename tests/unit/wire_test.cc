@@ -161,7 +161,7 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
     CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - cut)));
   }
   CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
-  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 20);
+  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 23);
   CHECK(static_cast<int>(wire::MessageType::kResult) == 22);
   CHECK(static_cast<int>(wire::MessageType::kWarcOpened) == 19);
 }
@@ -537,6 +537,7 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   c.extract.text = true;
   c.extract.max_text = 4096;
   c.extract.max_links = 77;
+  c.extract.follow = kFollowMedia | kFollowStyles;
   const LogLevel log_level = LogLevel::kError;
   c.deny_private = true;
   c.stall_timeout = std::chrono::milliseconds(2500);
@@ -579,6 +580,7 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK(back->extract.text);
   CHECK(back->extract.max_text == 4096);
   CHECK(back->extract.max_links == 77);
+  CHECK(back->extract.follow == (kFollowMedia | kFollowStyles));
   CHECK(level == LogLevel::kError);
   CHECK(back->deny_private);
   CHECK(back->stall_timeout == std::chrono::milliseconds(2500));
@@ -641,6 +643,7 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->extract.text == defaults.extract.text);
   CHECK(back->extract.max_text == defaults.extract.max_text);
   CHECK(back->extract.max_links == defaults.extract.max_links);
+  CHECK(back->extract.follow == kFollowAnchors);
   CHECK(back->headers.empty());
   CHECK(back->credentials.empty());
   CHECK(back->proxy == defaults.proxy);
@@ -654,15 +657,29 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->warc.info == defaults.warc.info);
   CHECK(back->keep_body == defaults.keep_body);
   CHECK(back->accept_types.empty());
-  // The log level byte sits after max_links, before the guard flags,
-  // stall_timeout, fetcher_memory_mib, the request shaping (56 bytes at
-  // the defaults), accept_types (4), the WARC settings (17) and save_dir
-  // (4); a value past kOff is no level.
+  // The log level byte sits after max_links and follow (4 bytes), before
+  // the guard flags, stall_timeout, fetcher_memory_mib, the request shaping
+  // (56 bytes at the defaults), accept_types (4), the WARC settings (17)
+  // and save_dir (4); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
   const std::size_t at = bytes.size() - 4 - 17 - 4 - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
-  bytes[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
-  CHECK_FALSE(DecodeFetcherConfig(bytes, &level));
+  REQUIRE(bytes.substr(at - 4, 4) == std::string("\x01\0\0\0", 4));  // follow: a only
+  std::string bad_level = bytes;
+  bad_level[at] = static_cast<char>(static_cast<std::uint8_t>(LogLevel::kOff) + 1);
+  CHECK_FALSE(DecodeFetcherConfig(bad_level, &level));
+  // A follow bit past kFollowAll is no kind.
+  std::string bad_follow = bytes;
+  bad_follow[at - 1] = static_cast<char>(0x80);
+  CHECK_FALSE(DecodeFetcherConfig(bad_follow, &level));
+  bad_follow[at - 1] = 0;
+  bad_follow[at - 4] = static_cast<char>(kFollowAll);
+  CHECK(DecodeFetcherConfig(bad_follow, &level)->extract.follow == kFollowAll);
+  // Type 20, the layout before follow, is refused.
+  std::string old = bytes;
+  old.erase(at - 4, 4);
+  old[0] = 20;
+  CHECK_FALSE(DecodeFetcherConfig(old, &level));
 }
 
 }  // namespace forage
