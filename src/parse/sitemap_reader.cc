@@ -131,11 +131,13 @@ void SitemapReader::Inflate(std::string_view bytes) {
       z->next_out = reinterpret_cast<Bytef*>(out);
       z->avail_out = sizeof out;
       rc = inflate(z, Z_NO_FLUSH);
+      // What came before a corrupt spot counts, whatever the pieces fed.
+      Consume(std::string_view(out, sizeof out - z->avail_out));
+      if (stopped_) return;
       if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
         return Stop(std::string("sitemap's gzip stream is corrupt") +
                     (z->msg ? std::string(": ") + z->msg : std::string()));
       }
-      Consume(std::string_view(out, sizeof out - z->avail_out));
     } while (!stopped_ && rc == Z_OK && z->avail_out == 0);
     if (rc == Z_STREAM_END) gzip_ended_ = true;
     bytes.remove_prefix(in - z->avail_in);

@@ -52,8 +52,9 @@ class SitemapReader {
   SitemapReader& operator=(const SitemapReader&) = delete;
 
   // The body's next bytes, as they arrive; pieces may be cut anywhere (the
-  // answer does not depend on how). False once the reader has stopped (an
-  // error or a limit, see error()): feed no more.
+  // answer does not depend on how, but for the words of an XML error:
+  // expat may name one malformation two ways). False once the reader has
+  // stopped (an error or a limit, see error()): feed no more.
   bool Feed(std::string_view bytes);
   // The end of the body: a document cut short is an error then.
   void Finish();

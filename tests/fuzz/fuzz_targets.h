@@ -121,7 +121,8 @@ int FuzzCdxj(const std::uint8_t* data, std::size_t size);
 // entries, 32 KiB) so that they are reached. Input: byte 1 seeds the piece
 // sizes, the rest is the body. Fed at once, fed in pieces of 1 to 64 bytes
 // and, unless it starts with the gzip magic, gzipped: all three must give
-// the same kind, entries, error and skipped count. Every entry is a trimmed
+// the same kind, entries, error (any XML error matching another: expat may
+// name a malformation differently as the bytes come) and skipped count. Every entry is a trimmed
 // absolute http(s) URL of at most kMaxSitemapUrlBytes, no more entries than
 // the limit, an error one line. Inputs over kMaxSitemapBytes are ignored.
 inline constexpr std::size_t kMaxSitemapBytes = 64 * 1024;
