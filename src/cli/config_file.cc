@@ -197,7 +197,7 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     if (const toml::array* list = node.as_array()) {
       static const char* const kRepeatable[] = {"--url",    "--include", "--exclude",
                                                 "--resolve", "--select", "--header",
-                                                "--accept-type"};
+                                                "--accept-type", "--strip-query"};
       if (std::find(std::begin(kRepeatable), std::end(kRepeatable), flag) ==
           std::end(kRepeatable)) {
         return Status::InvalidArgument(Where(path, node, key) + "takes one value, not an array");
@@ -213,10 +213,11 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
         "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level",
         "--frontier", "--header", "--cookie", "--cookie-jar", "--user", "--auth", "--bearer",
         "--netrc-file", "--proxy", "--noproxy", "--cacert", "--capath", "--client-cert",
-        "--client-key", "--save", "--accept-type"};
+        "--client-key", "--save", "--accept-type", "--strip-query"};
     const bool string_only =
         std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
-    const bool one_by_one = flag == "--include" || flag == "--exclude";
+    const bool one_by_one =
+        flag == "--include" || flag == "--exclude" || flag == "--strip-query";
     for (const toml::node* value : values) {
       if (string_only && !value->is_string()) {
         return Status::InvalidArgument(Where(path, *value, key) + "must be a string");
