@@ -108,8 +108,8 @@ struct CrawlOptions {
   // all of them whatever node dies. The settings that must agree (per_host,
   // delay, depth, scope, include, exclude, strip_query with
   // strip_query_default, max_pages, robots, fetch.user_agent) are stored
-  // by the first node, and a node that brings different ones is refused. Not with state_path. See README, "Many
-  // machines".
+  // by the first node, and a node that brings different ones is refused.
+  // Not with state_path. See README, "Many machines".
   std::string frontier;
   // The crawl's name: 1 to 100 of A-Z a-z 0-9 . _ - (required with frontier).
   std::string crawl_id;

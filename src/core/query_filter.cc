@@ -84,8 +84,7 @@ std::vector<std::string> StripPatterns(const std::vector<std::string>& given, bo
   return out;
 }
 
-Result<QueryFilter> QueryFilter::Create(const std::vector<std::string>& patterns,
-                                        bool defaults) {
+Result<QueryFilter> QueryFilter::Create(const std::vector<std::string>& patterns, bool defaults) {
   for (const std::string& p : patterns) {
     if (Status st = CheckStripPattern(p); !st.ok()) return st;
   }

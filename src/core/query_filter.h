@@ -28,8 +28,8 @@ inline constexpr std::string_view kTrackingParameters[] = {
     "ttclid", "li_fat_id", "igshid",
     // E-mail and marketing platforms: Mailchimp, Marketo, HubSpot,
     // Olytics, Adobe, Vero, Wicked Reports, Rakuten.
-    "mc_cid", "mc_eid", "mkt_tok", "_hsenc", "_hsmi", "hsCtaTracking", "oly_anon_id",
-    "oly_enc_id", "s_cid", "vero_id", "vero_conv", "wickedid", "rb_clickid",
+    "mc_cid", "mc_eid", "mkt_tok", "_hsenc", "_hsmi", "hsCtaTracking", "oly_anon_id", "oly_enc_id",
+    "s_cid", "vero_id", "vero_conv", "wickedid", "rb_clickid",
     // Session ids in URLs (Java servlets also write ";jsessionid=" into the
     // path: see QueryFilter::Strip).
     "jsessionid", "phpsessid", "aspsessionid*", "sessionid"};

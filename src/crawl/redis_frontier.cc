@@ -144,9 +144,8 @@ Result<std::unique_ptr<RedisFrontier>> RedisFrontier::Create(const CrawlOptions&
   if (!scope.ok()) return scope.status();
   auto strip = QueryFilter::Create(options.strip_query, options.strip_query_default);
   if (!strip.ok()) return strip.status();
-  std::unique_ptr<RedisFrontier> f(new RedisFrontier(options, std::move(filter),
-                                                     std::move(scope).value(),
-                                                     std::move(strip).value(), reads_input));
+  std::unique_ptr<RedisFrontier> f(new RedisFrontier(
+      options, std::move(filter), std::move(scope).value(), std::move(strip).value(), reads_input));
   f->address_ = std::move(address).value();
   if (Status st = f->Join(); !st.ok()) return st;
   return f;

@@ -28,15 +28,19 @@ TEST_CASE("Links differing only by stripped parameters are one page, fetched wit
   const std::string links =
       "/links?l=" + Escape("/page/1?utm_source=a") + "&l=" + Escape("/page/1?utm_source=b&x=1") +
       "&l=" + Escape("/page/1?x=1&fbclid=z") + "&l=" + Escape("/page/1?UTM_Medium=m") +
-      "&l=" + Escape("/page/4?REF_id=1&k=2") + "&l=" + Escape("/page/4?k=2") + "&l=" +
-      Escape("/redirect-to?url=" + Escape("/page/3?gclid=9&k=3"));
-  std::vector<std::string> args = {"-d", "1", "--strip-query-default", "--strip-query", "ref*",
-                                   "--url", server.Url(links), "--url",
+      "&l=" + Escape("/page/4?REF_id=1&k=2") + "&l=" + Escape("/page/4?k=2") +
+      "&l=" + Escape("/redirect-to?url=" + Escape("/page/3?gclid=9&k=3"));
+  std::vector<std::string> args = {"-d",
+                                   "1",
+                                   "--strip-query-default",
+                                   "--strip-query",
+                                   "ref*",
+                                   "--url",
+                                   server.Url(links),
+                                   "--url",
                                    server.Url("/ua?utm_campaign=c&mc_eid=e")};
   SECTION("links in memory") {}
-  SECTION("links waiting on disk") {
-    args.insert(args.end(), {"--queue-in-memory", "1"});
-  }
+  SECTION("links waiting on disk") { args.insert(args.end(), {"--queue-in-memory", "1"}); }
   ForageRun run = RunForage(args);
   INFO(run.err);
   CHECK(run.exit_code == 0);
@@ -82,8 +86,8 @@ TEST_CASE("Links differing only by stripped parameters are one page, fetched wit
 TEST_CASE("Without --strip-query tracking parameters make pages of their own",
           "[strip_query][integration]") {
   TestServer server;
-  const std::string links = "/links?l=" + Escape("/page/1?utm_source=a") + "&l=" +
-                            Escape("/page/1?utm_source=b") + "&l=" + Escape("/page/1");
+  const std::string links = "/links?l=" + Escape("/page/1?utm_source=a") +
+                            "&l=" + Escape("/page/1?utm_source=b") + "&l=" + Escape("/page/1");
   ForageRun run = RunForage({"-d", "1", "--url", server.Url(links)});
   CHECK(run.exit_code == 0);
   CHECK(run.records.size() == 4);

@@ -153,7 +153,8 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
       {"\ninclude = \"[a\"\n", "f.toml:2: include: "},
       {"strip_query = [\n  \"ref\",\n  \"utm_source=x\",\n]\n",
        "f.toml:3: strip_query: --strip-query: \"utm_source=x\" is not a parameter name"},
-      {"strip-query = [\"\"]\n", "f.toml:1: strip-query: --strip-query: a pattern must not be empty"},
+      {"strip-query = [\"\"]\n",
+       "f.toml:1: strip-query: --strip-query: a pattern must not be empty"},
       {"strip-query = [1]\n", "f.toml:1: strip-query: must be a string"},
   };
   for (const Case& c : cases) {

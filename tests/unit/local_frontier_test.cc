@@ -69,7 +69,7 @@ TEST_CASE("Frontier admits URLs without their --strip-query parameters, requests
     CrawlOptions o = Crawl(1);
     o.strip_query = {"ref*"};
     o.strip_query_default = true;
-    o.exclude = {"utm_"};  // patterns see the URL stripped
+    o.exclude = {"utm_"};           // patterns see the URL stripped
     o.queue_in_memory = in_memory;  // 1: links wait on disk
     auto f = Make(o);
     Ended ended;
@@ -97,10 +97,9 @@ TEST_CASE("Frontier admits URLs without their --strip-query parameters, requests
     }
     CHECK(urls == std::vector<std::string>{"http://a.test/", "http://a.test/p",
                                            "http://a.test/q?x=1", "http://a.test/r?x=1"});
-    CHECK(inputs == std::vector<std::string>{"http://a.test/?utm_source=x",
-                                             "http://a.test/p?utm_source=a",
-                                             "http://a.test/q?x=1&Referrer=2",
-                                             "http://a.test/r;jsessionid=A1?x=1"});
+    CHECK(inputs == std::vector<std::string>{
+                        "http://a.test/?utm_source=x", "http://a.test/p?utm_source=a",
+                        "http://a.test/q?x=1&Referrer=2", "http://a.test/r;jsessionid=A1?x=1"});
   }
 }
 

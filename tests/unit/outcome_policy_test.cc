@@ -146,8 +146,9 @@ TEST_CASE("Redirect loops, long chains and bad targets end the record", "[policy
   Job other = PageJob("http://a.test/", 0, "a.test");
   CHECK(DecideRedirect(&other, "ftp://a.test/", scope, {}).error == ErrorKind::kUnsupportedScheme);
   CHECK(DecideRedirect(&other, "http://[::1", scope, {}).error == ErrorKind::kInvalidUrl);
-  CHECK(DecideRedirect(&other, "http://a.test/" + std::string(kMaxUrlBytes, 'a'), scope, {}).error ==
-        ErrorKind::kInvalidUrl);
+  CHECK(
+      DecideRedirect(&other, "http://a.test/" + std::string(kMaxUrlBytes, 'a'), scope, {}).error ==
+      ErrorKind::kInvalidUrl);
 }
 
 TEST_CASE("robots.txt answers: rules, allow all, or off limits with a reason", "[policy]") {

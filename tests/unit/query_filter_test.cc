@@ -149,16 +149,18 @@ TEST_CASE("An empty QueryFilter removes nothing", "[query_filter]") {
   CHECK(Filter({}).empty());
 }
 
-TEST_CASE("The default tracking list removes trackers and session ids, not sid",
-          "[query_filter]") {
+TEST_CASE("The default tracking list removes trackers and session ids, not sid", "[query_filter]") {
   const QueryFilter f = Filter({}, /*defaults=*/true);
   CHECK(f.patterns().size() == std::size(kTrackingParameters));
   for (const char* name :
-       {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
-        "yclid", "_ga", "_gl", "igshid", "twclid", "li_fat_id", "mkt_tok", "_hsenc", "_hsmi",
-        "hsCtaTracking", "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "vero_id",
-        "wickedid", "ttclid", "jsessionid", "PHPSESSID", "sessionid", "ASPSESSIONIDQQGG"}) {
+       {"utm_source",      "utm_medium", "utm_campaign", "utm_term",  "utm_content",
+        "utm_id",          "fbclid",     "gclid",        "gclsrc",    "dclid",
+        "gbraid",          "wbraid",     "msclkid",      "mc_cid",    "mc_eid",
+        "yclid",           "_ga",        "_gl",          "igshid",    "twclid",
+        "li_fat_id",       "mkt_tok",    "_hsenc",       "_hsmi",     "hsCtaTracking",
+        "oly_anon_id",     "oly_enc_id", "rb_clickid",   "s_cid",     "vero_id",
+        "wickedid",        "ttclid",     "jsessionid",   "PHPSESSID", "sessionid",
+        "ASPSESSIONIDQQGG"}) {
     CAPTURE(name);
     CHECK(f.Removes(name));
   }

@@ -68,7 +68,9 @@ TEST_CASE("ValidateOptions refuses what a run cannot use, naming the setting", "
          o.fetch.extract.select = {{"a", "h1", ""}, {"b", "div >", ""}};
        },
        "--select b: bad selector \"div >\""},
-      {[](CrawlOptions& o) { o.strip_query = {"fbclid", ""}; },
+      {[](CrawlOptions& o) {
+         o.strip_query = {"fbclid", ""};
+       },
        "--strip-query: a pattern must not be empty"},
       {[](CrawlOptions& o) { o.strip_query = {"utm_source=x"}; },
        "--strip-query: \"utm_source=x\" is not a parameter name"},
