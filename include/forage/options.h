@@ -36,6 +36,18 @@ struct CrawlOptions {
   // always fetched.
   std::vector<std::string> include;
   std::vector<std::string> exclude;
+  // --strip-query: query parameters removed from every URL the crawl
+  // admits (listed, linked, redirected to) before it is recognised as seen
+  // and before it is requested, so that links differing only by them are
+  // one page; a record's "url" stays the URL as listed or found, its
+  // "final_url" is the one fetched. Each pattern is a glob over the
+  // parameter's percent-decoded name ("*" any run, "?" one character),
+  // ASCII case ignored; it also removes ";name=value" path parameters
+  // (";jsessionid=..."). With strip_query_default, a built-in list of
+  // tracking parameters and session ids (utm_*, fbclid, gclid, jsessionid,
+  // ...; see README) applies as well.
+  std::vector<std::string> strip_query;
+  bool strip_query_default = false;
   // At most this many records in all (0: no limit).
   std::uint64_t max_pages = 0;
   // --sitemaps: read the sitemaps (sitemaps.org) of each origin the run
@@ -108,10 +120,10 @@ struct CrawlOptions {
   // politeness (per_host, delay, Crawl-delay, pauses), robots.txt per origin,
   // retries and --max-pages; each writes its own records, exactly once over
   // all of them whatever node dies. The settings that must agree (per_host,
-  // delay, depth, scope, include, exclude, max_pages, robots,
-  // fetch.user_agent) are stored by the first node, and a node that brings
-  // different ones is refused. Not with state_path. See README, "Many
-  // machines".
+  // delay, depth, scope, include, exclude, strip_query with
+  // strip_query_default, max_pages, robots, fetch.user_agent) are stored
+  // by the first node, and a node that brings different ones is refused.
+  // Not with state_path. See README, "Many machines".
   std::string frontier;
   // The crawl's name: 1 to 100 of A-Z a-z 0-9 . _ - (required with frontier).
   std::string crawl_id;
@@ -142,6 +154,7 @@ struct CrawlOptions {
 // Whether `options` describe a run the library can make: counts at least 1
 // where a run needs one (fetch.concurrency, per_host), no negative count or
 // duration, --include/--exclude patterns and --select rules that compile,
+// --strip-query patterns that name a parameter (not empty, no "=" or "&"),
 // well-formed --resolve entries, a User-Agent that is not empty and holds
 // no control character but tab, --accept-type media ranges, and a max_bytes
 // of at most 256 MiB with fetch.keep_body. The first problem found fails it, with a

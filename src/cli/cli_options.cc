@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "cli/config_file.h"
+#include "core/query_filter.h"
 #include "crawl/scope.h"
 #include "forage/version.h"
 #include "parse/field_rules.h"
@@ -326,6 +327,14 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
                  "never follow links whose URL matches this RE2 pattern (repeatable)")
       ->allow_extra_args(false)
       ->type_name("RE");
+  app.add_option("--strip-query", o.strip_query,
+                 "remove query parameters whose name matches this glob (* ?, any case) from "
+                 "URLs before they are deduplicated and fetched (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("NAME");
+  app.add_flag("--strip-query-default", o.strip_query_default,
+               "remove common tracking parameters and session ids (utm_*, fbclid, gclid, "
+               "jsessionid, ...; see README)");
   app.add_option("--max-pages", o.max_pages, "stop at this many records (0: no limit)")
       ->capture_default_str()
       ->transform(NotNegative())
@@ -617,6 +626,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     if (origin.option == "--include" || origin.option == "--exclude") {
       auto filter = ScopeFilter::Create(ScopeMode::kAny, {origin.value}, {});
       if (!filter.ok()) bad = filter.status();
+    } else if (origin.option == "--strip-query") {
+      bad = CheckStripPattern(origin.value);
     } else if (origin.option == "--select") {
       auto rule = ParseFieldRule(origin.value);
       if (!rule.ok()) bad = rule.status();

@@ -195,9 +195,9 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     }
     std::vector<const toml::node*> values;
     if (const toml::array* list = node.as_array()) {
-      static const char* const kRepeatable[] = {"--url",    "--include", "--exclude",
-                                                "--resolve", "--select", "--header",
-                                                "--accept-type", "--follow"};
+      static const char* const kRepeatable[] = {"--url",         "--include",    "--exclude",
+                                                "--resolve",     "--select",     "--header",
+                                                "--accept-type", "--follow",     "--strip-query"};
       if (std::find(std::begin(kRepeatable), std::end(kRepeatable), flag) ==
           std::end(kRepeatable)) {
         return Status::InvalidArgument(Where(path, node, key) + "takes one value, not an array");
@@ -209,14 +209,16 @@ Result<ConfigArgs> LoadConfigFile(const std::string& path, const CLI::App& app) 
     // Options whose values are names, paths or patterns: a number there is
     // a mistake (`state = 5` would make a file named 5).
     static const char* const kStringOnly[] = {
-        "--output",  "--state",   "--stats",   "--lock",   "--user-agent", "--url",
-        "--include", "--exclude", "--resolve", "--format", "--scope",      "--log-level",
-        "--frontier", "--header", "--cookie", "--cookie-jar", "--user", "--auth", "--bearer",
-        "--netrc-file", "--proxy", "--noproxy", "--cacert", "--capath", "--client-cert",
-        "--client-key", "--save", "--accept-type", "--follow"};
+        "--output",     "--state",     "--stats",       "--lock",       "--user-agent",
+        "--url",        "--include",   "--exclude",     "--resolve",    "--format",
+        "--scope",      "--log-level", "--frontier",    "--header",     "--cookie",
+        "--cookie-jar", "--user",      "--auth",        "--bearer",     "--netrc-file",
+        "--proxy",      "--noproxy",   "--cacert",      "--capath",     "--client-cert",
+        "--client-key", "--save",      "--accept-type", "--strip-query",
+        "--follow"};
     const bool string_only =
         std::find(std::begin(kStringOnly), std::end(kStringOnly), flag) != std::end(kStringOnly);
-    const bool one_by_one = flag == "--include" || flag == "--exclude";
+    const bool one_by_one = flag == "--include" || flag == "--exclude" || flag == "--strip-query";
     for (const toml::node* value : values) {
       if (string_only && !value->is_string()) {
         return Status::InvalidArgument(Where(path, *value, key) + "must be a string");

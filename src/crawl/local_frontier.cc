@@ -39,14 +39,16 @@ Result<std::unique_ptr<LocalFrontier>> LocalFrontier::Create(const CrawlOptions&
   // script and style ask for.
   scope.value().FollowBinary((options.fetch.extract.follow &
                               (kFollowMedia | kFollowScripts | kFollowStyles)) != 0);
-  std::unique_ptr<LocalFrontier> f(
-      new LocalFrontier(options, state, std::move(filter), std::move(scope).value()));
+  auto strip = QueryFilter::Create(options.strip_query, options.strip_query_default);
+  if (!strip.ok()) return strip.status();
+  std::unique_ptr<LocalFrontier> f(new LocalFrontier(
+      options, state, std::move(filter), std::move(scope).value(), std::move(strip).value()));
   if (state) f->ResumePass(ended);
   return f;
 }
 
 LocalFrontier::LocalFrontier(const CrawlOptions& options, StateStore* state, AdmitFilter filter,
-                             ScopeFilter scope)
+                             ScopeFilter scope, QueryFilter strip)
     : depth_(options.depth),
       max_pages_(options.max_pages),
       queue_in_memory_(options.queue_in_memory),
@@ -56,6 +58,7 @@ LocalFrontier::LocalFrontier(const CrawlOptions& options, StateStore* state, Adm
       state_(state),
       filter_(std::move(filter)),
       scope_(std::move(scope)),
+      strip_(std::move(strip)),
       scheduler_(Scheduler::Limits{options.per_host, options.delay, options.fetch.hosts}) {}
 
 LocalFrontier::~LocalFrontier() = default;
@@ -66,7 +69,7 @@ bool LocalFrontier::AtPageLimit() const { return max_pages_ > 0 && admitted_ >= 
 // has a key of its own, so that a state remembers its record too.
 Admission LocalFrontier::AdmitListed(const InputLine& line, Ended* ended) {
   if (AtPageLimit()) return Admission::kPageLimit;
-  ListedUrl listed = CheckListedLine(line);
+  ListedUrl listed = CheckListedLine(line, strip_);
   CheckedUrl& checked = listed.checked;
   std::optional<CanonicalUrl>& canonical = listed.canonical;
   const std::uint64_t key =
@@ -126,7 +129,8 @@ Admission LocalFrontier::AdmitFound(const LinkSource& from, const std::string& l
   // Longer than a listed URL may be (it could not travel in one job frame):
   // not followed, like a link to another scheme.
   if (link.size() > kMaxUrlBytes) return Admission::kNotHttp;
-  std::optional<CanonicalUrl> url = Canonicalize(link);
+  std::optional<std::string> stripped = strip_.Strip(link);  // --strip-query
+  std::optional<CanonicalUrl> url = Canonicalize(stripped ? *stripped : link);
   if (!url) return Admission::kNotHttp;
   if (scope_.SkipsAsBinary(url->url, url->path_and_query())) {
     return Admission::kBinary;
@@ -145,6 +149,7 @@ Admission LocalFrontier::AdmitFound(const LinkSource& from, const std::string& l
   }
   Job job;
   job.input = link;
+  if (stripped) job.current_url = std::move(*stripped);
   job.depth = from.depth + 1;
   job.parent = from.url;  // the page's final URL, shared by all its links
   job.scope_root = from.scope_root;
@@ -362,7 +367,7 @@ Job LocalFrontier::JobOfSpilled(SpillQueue::Entry& entry, bool from_state,
   SetStoredDepth(&job, entry.depth);
   job.key = entry.key;
   if (!from_state) {
-    *url = Canonicalize(job.input);
+    *url = LinkTarget(&job);
     job.parent = shared(unspilled_parent_, entry.parent);
     job.scope_root = shared(unspilled_root_, entry.scope_root);
     return job;
@@ -376,14 +381,23 @@ Job LocalFrontier::JobOfSpilled(SpillQueue::Entry& entry, bool from_state,
     job.where.clear();
   }
   if (!job.parent) {  // listed (a page or a sitemap), or a guessed sitemap
-    CheckedUrl checked = CheckInputUrl(job.input);
-    if (!checked.error) *url = Canonicalize(checked.url);
-    if (*url && checked.url != job.input) job.current_url = checked.url;
+    ListedUrl listed = CheckListedLine(InputLine{job.input, job.where, false}, strip_);
+    *url = std::move(listed.canonical);
+    if (*url && listed.checked.url != job.input) job.current_url = std::move(listed.checked.url);
   } else {
-    *url = Canonicalize(job.input);
+    *url = LinkTarget(&job);
   }
   if (*url) job.scope_root = std::make_shared<const std::string>(scope_.RootOf((*url)->host()));
   return job;
+}
+
+// A link's job requests its URL without the --strip-query parameters (the
+// record keeps the link as found); the canonical form is of that.
+std::optional<CanonicalUrl> LocalFrontier::LinkTarget(Job* job) const {
+  if (std::optional<std::string> stripped = strip_.Strip(job->input)) {
+    job->current_url = std::move(*stripped);
+  }
+  return Canonicalize(job->Url());
 }
 
 // Takes up the pass a cut-off run left: every URL it admitted counts as
@@ -480,7 +494,7 @@ void LocalFrontier::Return(Job job, TimePoint now) {
 std::optional<Frontier::Stopped> LocalFrontier::Redirect(Job job, std::string_view location,
                                                          TimePoint now, Ended* ended) {
   EndClaim(&job, now);
-  RedirectDecision next = DecideRedirect(&job, location, scope_);
+  RedirectDecision next = DecideRedirect(&job, location, scope_, strip_);
   if (!next.target) return Stopped{std::move(job), RecordError{next.error, std::move(next.message)}};
   if (!seen_.Insert(UrlFingerprint(next.target->url))) return Stopped{std::move(job), std::nullopt};
   job.current_url = std::move(next.request_url);

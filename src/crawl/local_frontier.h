@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/query_filter.h"
 #include "crawl/frontier.h"
 #include "crawl/scope.h"
 #include "crawl/seen_set.h"
@@ -78,7 +79,7 @@ class LocalFrontier final : public Frontier {
   };
 
   LocalFrontier(const CrawlOptions& options, StateStore* state, AdmitFilter filter,
-                ScopeFilter scope);
+                ScopeFilter scope, QueryFilter strip);
   void ResumePass(Ended* ended);
   Admission AdmitFound(const LinkSource& from, const std::string& link, std::int64_t lastmod_ms,
                        Ended* ended);
@@ -96,6 +97,7 @@ class LocalFrontier final : public Frontier {
   std::size_t Spilled() const { return spill_.size() + resumed_.size(); }
   bool PopSpilled(SpillQueue::Entry* entry, bool* from_state);
   Job JobOfSpilled(SpillQueue::Entry& entry, bool from_state, std::optional<CanonicalUrl>* url);
+  std::optional<CanonicalUrl> LinkTarget(Job* job) const;
   void EndClaim(Job* job, TimePoint now);
   void Fail(const Status& st);
   std::shared_ptr<const std::string> Intern(std::string_view name);
@@ -111,6 +113,7 @@ class LocalFrontier final : public Frontier {
   StateStore* state_;
   AdmitFilter filter_;
   ScopeFilter scope_;
+  QueryFilter strip_;  // --strip-query
   SeenSet seen_;
   Scheduler scheduler_;
   JobTable waiting_;  // jobs in memory, queued in scheduler_ (or claimed: see claimed_)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/utf8.h"
 #include "core/whatwg_url.h"
@@ -33,7 +34,8 @@ RetryDecision DecideRetry(const RetryPolicy& policy, const Attempt& a, double ji
   return d;
 }
 
-RedirectDecision DecideRedirect(Job* job, std::string_view location, const ScopeFilter& scope) {
+RedirectDecision DecideRedirect(Job* job, std::string_view location, const ScopeFilter& scope,
+                                const QueryFilter& strip) {
   RedirectDecision d;
   auto end = [&](ErrorKind kind, std::string message) {
     d.error = kind;
@@ -49,7 +51,14 @@ RedirectDecision DecideRedirect(Job* job, std::string_view location, const Scope
     return end(ErrorKind::kInvalidUrl, "redirect to an invalid URL (" + parsed.status().message() +
                                            "): " + MakeValidUtf8(location));
   }
-  std::optional<CanonicalUrl> target = CanonicalOf(parsed.value());
+  std::string request_url = parsed.value().Serialize(/*exclude_fragment=*/true);
+  std::optional<CanonicalUrl> target;
+  if (std::optional<std::string> stripped = strip.Strip(request_url)) {
+    request_url = std::move(*stripped);
+    target = Canonicalize(request_url);
+  } else {
+    target = CanonicalOf(parsed.value());
+  }
   if (!target) {
     return end(ErrorKind::kUnsupportedScheme,
                "redirect to a URL that is not http(s): " + MakeValidUtf8(location));
@@ -74,7 +83,7 @@ RedirectDecision DecideRedirect(Job* job, std::string_view location, const Scope
   } else if (!scope.InScope(*job->scope_root, target->host())) {
     return end(ErrorKind::kOutOfScope, "redirect to " + target->url + " leaves the crawl's scope");
   }
-  d.request_url = parsed.value().Serialize(/*exclude_fragment=*/true);
+  d.request_url = std::move(request_url);
   d.target = std::move(target);
   return d;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/query_filter.h"
 #include "core/url.h"
 #include "crawl/job_table.h"
 #include "crawl/robots.h"
@@ -72,8 +73,10 @@ struct RedirectDecision {
 // at this hop. Listed URLs (depth 0) follow their redirects anywhere. On a
 // decision to follow, `job`'s chain, hop count and, for a listed URL, scope
 // root are updated; whether the target was seen already is the frontier's
-// business.
-RedirectDecision DecideRedirect(Job* job, std::string_view location, const ScopeFilter& scope);
+// business. The target is taken without the parameters `strip` removes
+// (--strip-query), as a link would be.
+RedirectDecision DecideRedirect(Job* job, std::string_view location, const ScopeFilter& scope,
+                                const QueryFilter& strip);
 
 // --- robots.txt -------------------------------------------------------------
 

@@ -86,6 +86,7 @@ std::vector<std::pair<std::string, std::string>> SharedSettings(const CrawlOptio
           {"scope", scope},
           {"include", list(o.include)},
           {"exclude", list(o.exclude)},
+          {"strip_query", list(StripPatterns(o.strip_query, o.strip_query_default))},
           {"max_pages", std::to_string(o.max_pages)},
           {"robots", o.robots ? "1" : "0"},
           {"user_agent", o.fetch.user_agent}};
@@ -95,6 +96,7 @@ std::vector<std::pair<std::string, std::string>> SharedSettings(const CrawlOptio
 std::string SettingFlag(const std::string& field) {
   if (field == "delay_ms") return "--delay (ms)";
   if (field == "robots") return "--no-robots (robots obeyed: 1)";
+  if (field == "strip_query") return "--strip-query (with --strip-query-default's)";
   std::string flag = "--" + field;
   std::replace(flag.begin(), flag.end(), '_', '-');
   return flag;
@@ -113,7 +115,7 @@ struct RedisFrontier::Pending {
 };
 
 RedisFrontier::RedisFrontier(const CrawlOptions& o, AdmitFilter filter, ScopeFilter scope,
-                             bool reads_input)
+                             QueryFilter strip, bool reads_input)
     : crawl_(o.crawl_id),
       prefix_("forage:{" + o.crawl_id + "}:"),
       node_(o.node_id.empty() ? DefaultNodeId() : o.node_id),
@@ -128,6 +130,7 @@ RedisFrontier::RedisFrontier(const CrawlOptions& o, AdmitFilter filter, ScopeFil
       user_agent_(o.fetch.user_agent),
       filter_(std::move(filter)),
       scope_(std::move(scope)),
+      strip_(std::move(strip)),
       reads_input_(reads_input),
       seen_cache_(kSeenCacheSlots, 0) {}
 
@@ -143,8 +146,10 @@ Result<std::unique_ptr<RedisFrontier>> RedisFrontier::Create(const CrawlOptions&
   // script and style ask for.
   scope.value().FollowBinary((options.fetch.extract.follow &
                               (kFollowMedia | kFollowScripts | kFollowStyles)) != 0);
-  std::unique_ptr<RedisFrontier> f(
-      new RedisFrontier(options, std::move(filter), std::move(scope).value(), reads_input));
+  auto strip = QueryFilter::Create(options.strip_query, options.strip_query_default);
+  if (!strip.ok()) return strip.status();
+  std::unique_ptr<RedisFrontier> f(new RedisFrontier(
+      options, std::move(filter), std::move(scope).value(), std::move(strip).value(), reads_input));
   f->address_ = std::move(address).value();
   if (Status st = f->Join(); !st.ok()) return st;
   return f;
@@ -400,7 +405,7 @@ std::shared_ptr<const std::string> RedisFrontier::Intern(std::string_view name) 
 // Input lines wait in a batch (Refill, ClaimNext and a full batch send it).
 Admission RedisFrontier::AdmitListed(const InputLine& line, Ended* ended) {
   if (at_limit_) return Admission::kPageLimit;
-  ListedUrl listed = CheckListedLine(line);
+  ListedUrl listed = CheckListedLine(line, strip_);
   CheckedUrl& checked = listed.checked;
   std::optional<CanonicalUrl>& canonical = listed.canonical;
   Pending p;
@@ -445,7 +450,8 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
   std::unordered_set<std::string> unknown;
   for (const std::string& link : links) {
     if (link.size() > kMaxUrlBytes) continue;
-    std::optional<CanonicalUrl> url = Canonicalize(link);
+    std::optional<std::string> stripped = strip_.Strip(link);  // --strip-query
+    std::optional<CanonicalUrl> url = Canonicalize(stripped ? *stripped : link);
     if (!url) continue;
     if (scope_.SkipsAsBinary(url->url, url->path_and_query())) continue;
     if (!scope_.InScope(*from.scope_root, url->host())) continue;
@@ -455,6 +461,7 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
     if (KnownSeen(p.key.Mixed())) continue;
     if (filter_ && !filter_(link, from.depth + 1)) continue;
     p.job.input = link;
+    if (stripped) p.job.current_url = std::move(*stripped);
     p.job.depth = from.depth + 1;
     p.job.parent = from.url;
     p.job.scope_root = from.scope_root;
@@ -740,7 +747,7 @@ void RedisFrontier::Return(Job job, TimePoint) { Release(job, "back", true, {}, 
 std::optional<Frontier::Stopped> RedisFrontier::Redirect(Job job, std::string_view location,
                                                          TimePoint, Ended*) {
   const Job held = job;  // as claimed: what goes back if the hop cannot be queued
-  RedirectDecision next = DecideRedirect(&job, location, scope_);
+  RedirectDecision next = DecideRedirect(&job, location, scope_, strip_);
   if (!next.target)
     return Stopped{std::move(job), RecordError{next.error, std::move(next.message)}};
   const SeenKey key = SharedSeenKey(next.target->url);

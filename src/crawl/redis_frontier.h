@@ -44,6 +44,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/query_filter.h"
 #include "crawl/crawl_node.h"
 #include "crawl/frontier.h"
 #include "crawl/redis_scripts.h"
@@ -114,7 +115,7 @@ class RedisFrontier final : public Frontier, public CrawlNode {
   struct Pending;  // a URL on its way to admit.lua
 
   RedisFrontier(const CrawlOptions& options, AdmitFilter filter, ScopeFilter scope,
-                bool reads_input);
+                QueryFilter strip, bool reads_input);
   Status Join();
   Result<redis::Reply> Run(redis::Script& script, const std::vector<std::string_view>& args);
   bool Answer(const Result<redis::Reply>& reply, std::size_t* first_extra = nullptr);
@@ -148,6 +149,7 @@ class RedisFrontier final : public Frontier, public CrawlNode {
   std::string user_agent_;
   AdmitFilter filter_;
   ScopeFilter scope_;
+  QueryFilter strip_;  // --strip-query
   bool reads_input_;
   bool input_done_ = false;
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "core/errno_status.h"
 #include "core/log.h"
@@ -151,7 +152,7 @@ UrlSource::Poll UrlSource::Next(InputLine* line) {
   return Poll::kExhausted;
 }
 
-ListedUrl CheckListedLine(const InputLine& line) {
+ListedUrl CheckListedLine(const InputLine& line, const QueryFilter& strip) {
   ListedUrl out;
   out.checked = CheckInputUrl(line.text);
   CheckedUrl& checked = out.checked;
@@ -161,6 +162,9 @@ ListedUrl CheckListedLine(const InputLine& line) {
                     "line longer than " + std::to_string(UrlSource::kMaxLineBytes) + " bytes"};
   }
   if (!checked.error) {
+    if (std::optional<std::string> stripped = strip.Strip(checked.url)) {
+      checked.url = std::move(*stripped);
+    }
     out.canonical = Canonicalize(checked.url);
     if (!out.canonical) checked.error = RecordError{ErrorKind::kInvalidUrl, "not an http(s) URL"};
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/fd.h"
+#include "core/query_filter.h"
 #include "core/url.h"
 #include "forage/status.h"
 
@@ -19,13 +20,14 @@ struct InputLine {
 };
 
 // A line of the input as a URL to fetch: CheckInputUrl's verdict (a line
-// too long is invalid_url too), and the URL's canonical form when it is one
-// (else `error` says why not).
+// too long is invalid_url too), with the parameters `strip` removes
+// (--strip-query) taken out of checked.url, and the canonical form of that
+// when it is one (else `error` says why not).
 struct ListedUrl {
   CheckedUrl checked;
   std::optional<CanonicalUrl> canonical;
 };
-ListedUrl CheckListedLine(const InputLine& line);
+ListedUrl CheckListedLine(const InputLine& line, const QueryFilter& strip);
 
 // The seed URLs, read lazily and without blocking: files (one URL a line,
 // '#' comments and blank lines skipped, ASCII whitespace trimmed, CRLF

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "archive/save_directory.h"
+#include "core/query_filter.h"
 #include "crawl/scope.h"
 #include "crawl/validate_request.h"
 #include "fetch/media_range.h"
@@ -136,6 +137,9 @@ Status ValidateOptions(const CrawlOptions& options) {
   }
   if ((fetch.extract.follow & ~std::uint32_t{kFollowAll}) != 0) {
     return Status::InvalidArgument("--follow: extract.follow holds bits that name no kind of link");
+  }
+  for (const std::string& pattern : options.strip_query) {
+    if (Status st = CheckStripPattern(pattern); !st.ok()) return st;
   }
   if (auto fields = CompileFieldRules(fetch.extract.select); !fields.ok()) {
     return Status::InvalidArgument("--" + fields.status().message());

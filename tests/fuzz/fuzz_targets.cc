@@ -23,6 +23,7 @@
 #include "cli/cli_options.h"
 #include "core/ascii.h"
 #include "core/fd.h"
+#include "core/query_filter.h"
 #include "core/url.h"
 #include "core/url_host.h"
 #include "core/utf8.h"
@@ -206,6 +207,25 @@ std::optional<CanonicalUrl> CheckCanonical(std::string_view url) {
   FUZZ_CHECK(SameCanonical(Canonicalize(c.url), fast), "not a fixed point: " + what);
   (void)UrlFingerprint(c.url);
   return fast;
+}
+
+// QueryFilter::Strip (--strip-query) with the default list and patterns
+// that match much: what it gives is shorter, stripped already, keeps the
+// fragment as it was, and is an http(s) URL whenever `url` is one.
+void CheckStripped(std::string_view url) {
+  static const QueryFilter filter =
+      std::move(QueryFilter::Create({"a*", "?", "*%*", "*;*", "x?y*"}, true)).value();
+  std::optional<std::string> stripped = filter.Strip(url);
+  if (!stripped) return;
+  const std::string what = "Strip(" + Printable(url) + ") = " + Printable(*stripped);
+  FUZZ_CHECK(stripped->size() < url.size(), what);
+  FUZZ_CHECK(!filter.Strip(*stripped), "not stripped already: " + what);
+  const std::size_t hash = url.find('#');
+  const std::string_view fragment =
+      hash == std::string_view::npos ? std::string_view() : url.substr(hash);
+  const std::size_t kept = std::min(stripped->find('#'), stripped->size());
+  FUZZ_CHECK(std::string_view(*stripped).substr(kept) == fragment, "fragment changed: " + what);
+  if (Canonicalize(url)) FUZZ_CHECK(CheckCanonical(*stripped).has_value(), what);
 }
 
 // What the crawler does with each line it reads (Crawler::Impl::AdmitInput):
@@ -548,11 +568,13 @@ int FuzzUrl(const std::uint8_t* data, std::size_t size) {
       // A link is its own resolution, against any http(s) base.
       FUZZ_CHECK(resolver.ResolveLink(*link) == link, "not a fixed point: " + what);
       CheckCanonical(*link);
+      CheckStripped(*link);
     }
     // The line as a URL of its own.
     Result<WhatwgUrl> absolute = WhatwgUrl::Parse(ref);
     if (absolute.ok()) CheckParsed(absolute.value(), "reference " + Printable(ref));
     CheckCanonical(ref);
+    CheckStripped(ref);
     InputLine line;
     line.text = std::string(ref);
     AdmitInputLine(line);

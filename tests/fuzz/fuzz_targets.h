@@ -52,6 +52,7 @@ int FuzzCharset(const std::uint8_t* data, std::size_t size);
 // (which must agree). Every URL parsed must serialize to ASCII that parses
 // again to itself, with a host that is valid ASCII (IDN hosts in punycode)
 // and parses to itself; links and canonical forms must be fixed points.
+// Links and lines also go through QueryFilter::Strip (--strip-query).
 int FuzzUrl(const std::uint8_t* data, std::size_t size);
 
 // robots.txt: RobotsRules::Parse and IsAllowed, and that Sitemap and unknown

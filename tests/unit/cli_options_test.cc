@@ -48,6 +48,11 @@ TEST_CASE("Every option is read", "[cli]") {
                                "debug",
                                "--queue-in-memory",
                                "5000",
+                               "--strip-query",
+                               "ref",
+                               "--strip-query",
+                               "UTM_*",
+                               "--strip-query-default",
                                "a.txt",
                                "-"});
   REQUIRE(p.config);
@@ -63,6 +68,8 @@ TEST_CASE("Every option is read", "[cli]") {
   CHECK(p.config->files == std::vector<std::string>{"a.txt", "-"});
   CHECK(p.config->log_level == LogLevel::kDebug);
   CHECK(o.queue_in_memory == 5000);
+  CHECK(o.strip_query == std::vector<std::string>{"ref", "UTM_*"});
+  CHECK(o.strip_query_default);
 }
 
 TEST_CASE("The --accept-type option splits at commas and adds up", "[cli]") {
@@ -283,6 +290,9 @@ TEST_CASE("Values that would break the run are refused in one short line", "[cli
   for (const char* agent : {"bot\r\nX-Evil: 1", "bot\n", "bot\r", "b\x01ot", "bot\x7f"}) {
     cases.push_back({{"--user-agent", agent, "x"}, "--user-agent: must not hold a line break"});
   }
+  cases.push_back({{"--strip-query", "utm_source=1", "x"},
+                   "--strip-query: \"utm_source=1\" is not a parameter name"});
+  cases.push_back({{"--strip-query", "", "x"}, "--strip-query: a pattern must not be empty"});
   for (const Case& c : cases) {
     std::string joined;
     for (const auto& a : c.args) joined += a + " ";

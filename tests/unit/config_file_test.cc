@@ -48,6 +48,8 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.changed_only == b.changed_only);
   CHECK(a.max_time == b.max_time);
   CHECK(a.fetch.accept_types == b.fetch.accept_types);
+  CHECK(a.strip_query == b.strip_query);
+  CHECK(a.strip_query_default == b.strip_query_default);
   CHECK(from_file.config->append == plain.config->append);
   CHECK(from_file.config->log_level_set == plain.config->log_level_set);
   CHECK(from_file.config->output == plain.config->output);
@@ -170,6 +172,11 @@ TEST_CASE("Config errors name the file, the line and the key", "[config]") {
       {"depth = 1\n[select]\nok = \"h1\"\ntitle = \"div >\"\n", "f.toml:4: select.title: "},
       {"exclude = [\n  \"/tag/\",\n  \"(\",\n]\n", "f.toml:3: exclude: "},
       {"\ninclude = \"[a\"\n", "f.toml:2: include: "},
+      {"strip_query = [\n  \"ref\",\n  \"utm_source=x\",\n]\n",
+       "f.toml:3: strip_query: --strip-query: \"utm_source=x\" is not a parameter name"},
+      {"strip-query = [\"\"]\n",
+       "f.toml:1: strip-query: --strip-query: a pattern must not be empty"},
+      {"strip-query = [1]\n", "f.toml:1: strip-query: must be a string"},
   };
   for (const Case& c : cases) {
     INFO(c.content);

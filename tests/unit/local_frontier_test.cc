@@ -63,6 +63,47 @@ TEST_CASE("Frontier admits listed URLs once and ends bad lines at once", "[front
   CHECK(f->Counts().waiting == 1);
 }
 
+TEST_CASE("Frontier admits URLs without their --strip-query parameters, requests them so",
+          "[frontier]") {
+  for (std::size_t in_memory : {std::size_t{0}, std::size_t{1}}) {
+    CAPTURE(in_memory);
+    CrawlOptions o = Crawl(1);
+    o.strip_query = {"ref*"};
+    o.strip_query_default = true;
+    o.exclude = {"utm_"};           // patterns see the URL stripped
+    o.queue_in_memory = in_memory;  // 1: links wait on disk
+    auto f = Make(o);
+    Ended ended;
+    CHECK(f->AdmitListed(Line("http://a.test/?utm_source=x"), &ended) == Admission::kQueued);
+    CHECK(f->AdmitListed(Line("http://a.test/"), &ended) == Admission::kSeen);
+    const LinkSource page = From("http://a.test/", 0, "a.test");
+    CHECK(f->AdmitLink(page, "http://a.test/p?utm_source=a", &ended) == Admission::kQueued);
+    CHECK(f->AdmitLink(page, "http://a.test/p?fbclid=1", &ended) == Admission::kSeen);
+    CHECK(f->AdmitLink(page, "http://a.test/q?x=1&Referrer=2", &ended) == Admission::kQueued);
+    CHECK(f->AdmitLink(page, "http://a.test/q?x=1", &ended) == Admission::kSeen);
+    CHECK(f->AdmitLink(page, "http://a.test/r;jsessionid=A1?x=1", &ended) == Admission::kQueued);
+    CHECK(f->AdmitLink(page, "http://a.test/r?x=1", &ended) == Admission::kSeen);
+    CHECK(ended.empty());
+    std::vector<Job> held;
+    f->Refill(&ended);
+    std::vector<std::string> urls, inputs;
+    while (f->Counts().waiting > 0) {
+      for (const std::string& url : ClaimAll(*f, kT0, &held)) urls.push_back(url);
+      for (Job& job : held) {
+        inputs.push_back(job.input);  // the record's "url": as listed or found
+        f->Finish(job, nullptr, kT0);
+      }
+      held.clear();
+      f->Refill(&ended);
+    }
+    CHECK(urls == std::vector<std::string>{"http://a.test/", "http://a.test/p",
+                                           "http://a.test/q?x=1", "http://a.test/r?x=1"});
+    CHECK(inputs == std::vector<std::string>{
+                        "http://a.test/?utm_source=x", "http://a.test/p?utm_source=a",
+                        "http://a.test/q?x=1&Referrer=2", "http://a.test/r;jsessionid=A1?x=1"});
+  }
+}
+
 TEST_CASE("Frontier refuses links with a reason", "[frontier]") {
   CrawlOptions o = Crawl(2);
   o.exclude = {"/skip"};

@@ -86,21 +86,41 @@ Job PageJob(const std::string& url, int depth, const std::string& root) {
 TEST_CASE("Redirects are followed within scope, in ASCII", "[policy]") {
   ScopeFilter scope = HostScope();
   Job job = PageJob("http://a.test/x", 1, "a.test");
-  RedirectDecision d = DecideRedirect(&job, "http://a.test/y#frag", scope);
+  RedirectDecision d = DecideRedirect(&job, "http://a.test/y#frag", scope, {});
   REQUIRE(d.target);
   CHECK(d.target->url == "http://a.test/y");
   CHECK(d.request_url == "http://a.test/y");
   CHECK(job.hops == 1);
   CHECK(job.chain.size() == 2);  // the job's own URL, then the target
-  d = DecideRedirect(&job, "http://b\xc3\xbc.test/z", scope);
+  d = DecideRedirect(&job, "http://b\xc3\xbc.test/z", scope, {});
   CHECK(d.error == ErrorKind::kOutOfScope);
+}
+
+TEST_CASE("A redirect target loses its --strip-query parameters, also for loop detection",
+          "[policy]") {
+  ScopeFilter scope = HostScope();
+  const QueryFilter strip = std::move(QueryFilter::Create({"utm_*"}, false)).value();
+  Job job = PageJob("http://a.test/x", 1, "a.test");
+  RedirectDecision d = DecideRedirect(&job, "http://a.test/y?utm_source=m&k=1#f", scope, strip);
+  REQUIRE(d.target);
+  CHECK(d.target->url == "http://a.test/y?k=1");
+  CHECK(d.request_url == "http://a.test/y?k=1");
+  // Back to where it started, tagged: a loop.
+  job.current_url = d.request_url;
+  d = DecideRedirect(&job, "http://a.test/x?utm_campaign=c", scope, strip);
+  CHECK(d.error == ErrorKind::kRedirectLoop);
+  // Without the filter the tagged URL is another one.
+  Job plain = PageJob("http://a.test/x", 1, "a.test");
+  d = DecideRedirect(&plain, "http://a.test/x?utm_campaign=c", scope, {});
+  REQUIRE(d.target);
+  CHECK(d.request_url == "http://a.test/x?utm_campaign=c");
 }
 
 TEST_CASE("A listed URL follows redirects anywhere and takes the scope of where it lands",
           "[policy]") {
   ScopeFilter scope = HostScope();
   Job job = PageJob("http://a.test/", 0, "a.test");
-  RedirectDecision d = DecideRedirect(&job, "http://m\xc3\xbcnchen.test/", scope);
+  RedirectDecision d = DecideRedirect(&job, "http://m\xc3\xbcnchen.test/", scope, {});
   REQUIRE(d.target);
   CHECK(d.request_url == "http://xn--mnchen-3ya.test/");
   CHECK(*job.scope_root == "xn--mnchen-3ya.test");
@@ -109,25 +129,26 @@ TEST_CASE("A listed URL follows redirects anywhere and takes the scope of where 
 TEST_CASE("Redirect loops, long chains and bad targets end the record", "[policy]") {
   ScopeFilter scope = HostScope();
   Job job = PageJob("http://a.test/1", 0, "a.test");
-  REQUIRE(DecideRedirect(&job, "http://a.test/2", scope).target);
+  REQUIRE(DecideRedirect(&job, "http://a.test/2", scope, {}).target);
   job.current_url = "http://a.test/2";
-  RedirectDecision d = DecideRedirect(&job, "http://a.test/1", scope);
+  RedirectDecision d = DecideRedirect(&job, "http://a.test/1", scope, {});
   CHECK(d.error == ErrorKind::kRedirectLoop);
   CHECK(d.message == "redirect loop back to http://a.test/1");
 
   Job chain = PageJob("http://a.test/0", 0, "a.test");
   for (int i = 1; i <= kMaxRedirects; ++i) {
-    REQUIRE(DecideRedirect(&chain, "http://a.test/" + std::to_string(i), scope).target);
+    REQUIRE(DecideRedirect(&chain, "http://a.test/" + std::to_string(i), scope, {}).target);
   }
-  d = DecideRedirect(&chain, "http://a.test/next", scope);
+  d = DecideRedirect(&chain, "http://a.test/next", scope, {});
   CHECK(d.error == ErrorKind::kRedirectLoop);
   CHECK(d.message == "more than 10 redirects");
 
   Job other = PageJob("http://a.test/", 0, "a.test");
-  CHECK(DecideRedirect(&other, "ftp://a.test/", scope).error == ErrorKind::kUnsupportedScheme);
-  CHECK(DecideRedirect(&other, "http://[::1", scope).error == ErrorKind::kInvalidUrl);
-  CHECK(DecideRedirect(&other, "http://a.test/" + std::string(kMaxUrlBytes, 'a'), scope).error ==
-        ErrorKind::kInvalidUrl);
+  CHECK(DecideRedirect(&other, "ftp://a.test/", scope, {}).error == ErrorKind::kUnsupportedScheme);
+  CHECK(DecideRedirect(&other, "http://[::1", scope, {}).error == ErrorKind::kInvalidUrl);
+  CHECK(
+      DecideRedirect(&other, "http://a.test/" + std::string(kMaxUrlBytes, 'a'), scope, {}).error ==
+      ErrorKind::kInvalidUrl);
 }
 
 TEST_CASE("robots.txt answers: rules, allow all, or off limits with a reason", "[policy]") {

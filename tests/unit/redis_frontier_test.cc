@@ -206,6 +206,33 @@ TEST_CASE("RedisFrontier: the seen set drops a URL another node admitted", "[red
   CHECK(UrlSet(urls) == UrlSet({"http://a.test/1", "http://a.test/2", "http://a.test/3"}));
 }
 
+TEST_CASE("RedisFrontier: links differing only by --strip-query parameters are one URL",
+          "[redis_frontier]") {
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  o.strip_query = {"ref"};
+  o.strip_query_default = true;
+  auto a = Join(o);
+  auto b = Join(Node(o, "b"), /*reads_input=*/false);
+  CHECK(Seed(*a, {"http://a.test/p?utm_source=list&ref=1"}).empty());
+  Ended ended;
+  a->AdmitLinks(From("http://a.test/"), {"http://a.test/p?fbclid=1", "http://a.test/q?x=1&gclid=2"},
+                &ended);
+  b->AdmitLinks(From("http://a.test/"), {"http://a.test/q?x=1", "http://a.test/p?UTM_medium=m"},
+                &ended);
+  CHECK(ended.empty());
+  CHECK(redis->Command({"HGET", Key("n"), "admitted"}).str == "2");
+  Claims claims = ClaimFor(*a, 2s, 2);
+  REQUIRE(claims.claims.size() == 2);
+  // Requested stripped; recorded as listed or found.
+  std::map<std::string, std::string> input_of;
+  for (const Claim& c : claims.claims) input_of[c.job.Url()] = c.job.input;
+  CHECK(input_of == std::map<std::string, std::string>{
+                        {"http://a.test/p", "http://a.test/p?utm_source=list&ref=1"},
+                        {"http://a.test/q?x=1", "http://a.test/q?x=1&gclid=2"}});
+}
+
 TEST_CASE("RedisFrontier: depth, scope, patterns and the filter are the admitting node's own",
           "[redis_frontier]") {
   REQUIRE_REDIS();
@@ -992,6 +1019,16 @@ TEST_CASE("RedisFrontier: a node with other settings is refused, naming the flag
   CrawlOptions agent = Node(o, "b");
   agent.fetch.user_agent = "other-bot/2";
   cases.push_back({agent, "--user-agent", "forage-test/1", "other-bot/2"});
+  CrawlOptions strip = Node(o, "b");
+  strip.strip_query = {"ref", "utm_*"};
+  cases.push_back({strip, "--strip-query", "", "ref\nutm_*"});
+  CrawlOptions strip_default = Node(o, "b");
+  strip_default.strip_query_default = true;
+  std::string defaults;
+  for (std::string_view p : kTrackingParameters) {
+    defaults += (defaults.empty() ? "" : "\n") + std::string(p);
+  }
+  cases.push_back({strip_default, "--strip-query", "", defaults});
   for (const Case& c : cases) {
     CAPTURE(c.flag);
     auto made = RedisFrontier::Create(c.options, nullptr, false);
@@ -1004,6 +1041,23 @@ TEST_CASE("RedisFrontier: a node with other settings is refused, naming the flag
     CHECK(message.find("\"" + c.here + "\" here") != std::string::npos);
   }
   CHECK(a->status().ok());
+}
+
+TEST_CASE("RedisFrontier: a crawl whose first node stored no strip rules takes a node without",
+          "[redis_frontier]") {
+  // A crawl begun by a forage that predates --strip-query has no such field.
+  REQUIRE_REDIS();
+  auto redis = RedisServer::Start();
+  CrawlOptions o = Options(*redis, "a");
+  auto a = Join(o);
+  CHECK(Integer(*redis, {"HDEL", Key("conf"), "strip_query"}) == 1);
+  auto b = Join(Node(o, "b"), false);
+  CHECK(b->status().ok());
+  CrawlOptions strip = Node(o, "c");
+  strip.strip_query = {"ref"};
+  auto made = RedisFrontier::Create(strip, nullptr, false);
+  REQUIRE_FALSE(made.ok());
+  CHECK_THAT(made.status().message(), Catch::Contains("--strip-query"));
 }
 
 TEST_CASE("RedisFrontier: a Redis that may evict the crawl's keys is refused", "[redis_frontier]") {

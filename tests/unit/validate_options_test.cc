@@ -21,6 +21,8 @@ TEST_CASE("ValidateOptions takes the defaults and good values", "[options]") {
   o.fetch.extract.select = {{"price", "span.price", "data-v"}, {"h", "h1, h2", ""}};
   o.include = {"/docs/"};
   o.exclude = {"\\.pdf$"};
+  o.strip_query = {"utm_*", "ref", "?"};
+  o.strip_query_default = true;
   o.fetch.accept_types = {"text/html", " Application/XHTML+XML ", "image/*", "*/*"};
   o.fetch.keep_body = true;
   o.fetch.max_bytes = 256u << 20;
@@ -68,6 +70,13 @@ TEST_CASE("ValidateOptions refuses what a run cannot use, naming the setting", "
          o.fetch.extract.select = {{"a", "h1", ""}, {"b", "div >", ""}};
        },
        "--select b: bad selector \"div >\""},
+      {[](CrawlOptions& o) {
+         o.strip_query = {"fbclid", ""};
+       },
+       "--strip-query: a pattern must not be empty"},
+      {[](CrawlOptions& o) { o.strip_query = {"utm_source=x"}; },
+       "--strip-query: \"utm_source=x\" is not a parameter name"},
+      {[](CrawlOptions& o) { o.strip_query = {"a&b"}; }, "--strip-query: \"a&b\""},
       {[](CrawlOptions& o) { o.fetch.user_agent = ""; }, "--user-agent: must not be empty"},
       {[](CrawlOptions& o) { o.fetch.user_agent = "bot\r\nX-Evil: 1"; },
        "--user-agent: must not hold a line break or other control character"},

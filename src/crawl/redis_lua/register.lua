@@ -12,10 +12,12 @@ if CRAWL_GONE then
 else
   local differ = {'conflict'}
   for i = 5, #ARGV, 2 do
-    local stored = redis.call('HGET', conf, ARGV[i])
+    -- A setting the crawl's first node did not store (it predates the
+    -- setting) counts as empty: the setting's value when not used.
+    local stored = redis.call('HGET', conf, ARGV[i]) or ''
     if stored ~= ARGV[i + 1] then
       differ[#differ + 1] = ARGV[i]
-      differ[#differ + 1] = stored or ''
+      differ[#differ + 1] = stored
       differ[#differ + 1] = ARGV[i + 1]
     end
   end
