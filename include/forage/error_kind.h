@@ -35,10 +35,16 @@ enum class ErrorKind : std::uint8_t {
   // --accept-type refused the response's Content-Type: the transfer was
   // aborted after the headers (not a failure either).
   kUnwantedType = 18,
+  // (19 is another branch's: "sitemap".)
+  // --canonical: the page names another URL as its canonical one, which has
+  // (or will have) a record of its own; this record keeps the page's data
+  // and its `canonical` (not a failure either).
+  kDuplicate = 20,
 };
 
 // Whether records of this kind count as failures for the exit status. URLs
-// skipped by policy (robots, out_of_scope, blocked, unwanted_type) do not; robots_unavailable,
+// skipped by policy (robots, out_of_scope, blocked, unwanted_type) and
+// duplicates do not; robots_unavailable,
 // an error that keeps the URL from being fetched, does.
 FORAGE_API bool IsFailure(ErrorKind kind);
 

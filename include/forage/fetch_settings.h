@@ -36,6 +36,10 @@ struct ExtractSettings {
   // max_links. A record's links, its --select values and its text are also
   // kept within 16 MiB each, whatever the limits, and named when cut.
   std::size_t max_links = 20'000;
+  // --ignore-nofollow (for a site's owner crawling it): follow and record
+  // links that a nofollow (robots meta tag, X-Robots-Tag, rel="nofollow")
+  // would keep out. noindex is still reported.
+  bool ignore_nofollow = false;
 };
 
 // How --user's password is offered. kBasic sends it with the first request,

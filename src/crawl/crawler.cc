@@ -339,7 +339,8 @@ void Master::Emit(Job job, Record record, StateStore::Outcome outcome) {
   const Clock::time_point now = Clock::now();
   if (job.robots) return frontier->Finish(job, nullptr, now);  // rules, not a record
   if (record.unchanged) ++summary.unchanged;
-  if (record.unchanged && options.changed_only) {
+  // --skip-noindex drops the record the same way: the URL is done.
+  if ((record.unchanged && options.changed_only) || (record.noindex && options.skip_noindex)) {
     outcome.at_ms = UnixMillisNow();
     return frontier->Finish(job, state && fatal.ok() ? &outcome : nullptr, now);
   }

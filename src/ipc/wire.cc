@@ -59,7 +59,8 @@ std::string EncodeResult(const FetchResult& r) {
                       r.content_type.size() + 8 + 8 + 8 + 1 + 4 + 4 + 4 + 4 +
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
                       r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size() + 4 +
-                      r.sha256.size() + 4 + 8 + 8 + 4 + r.warc_error.size();
+                      r.sha256.size() + 4 + 8 + 8 + 4 + r.warc_error.size() + 1 + 4 +
+                      r.canonical.size();
   // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
   for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
   for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
@@ -154,6 +155,8 @@ std::string EncodeResult(const FetchResult& r) {
   w.U64(r.warc.length);
   w.Str(r.warc_error);
   w.Str(r.saved);
+  w.U8(r.noindex ? 1 : 0);
+  w.Str(r.canonical);
   return std::move(w).Finish();
 }
 
@@ -260,6 +263,7 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.Str(s.warc.info);
   w.U8(s.warc.cdx ? 1 : 0);
   w.Str(s.save_dir);
+  w.U8(s.extract.ignore_nofollow ? 1 : 0);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -335,12 +339,13 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
-  std::uint8_t cdx = 0;
+  std::uint8_t cdx = 0, ignore_nofollow = 0;
   if (!r.U8(&flags) || flags > 7 || !strings(&s.accept_types) || !r.Str(&s.warc.path) ||
       !r.U64(&s.warc.max_size) || !r.Str(&s.warc.info) || !r.U8(&cdx) || cdx > 1 ||
-      !r.Str(&s.save_dir) || !r.AtEnd()) {
+      !r.Str(&s.save_dir) || !r.U8(&ignore_nofollow) || ignore_nofollow > 1 || !r.AtEnd()) {
     return std::nullopt;
   }
+  s.extract.ignore_nofollow = ignore_nofollow != 0;
   s.warc.cdx = cdx != 0;
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;
@@ -440,9 +445,12 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
     if (!r.Str(&name) || !r.Str(&value)) return std::nullopt;
   }
   if (!r.Str(&out.sha256) || !r.U32(&out.warc.serial) || !r.U64(&out.warc.offset) ||
-      !r.U64(&out.warc.length) || !r.Str(&out.warc_error) || !r.Str(&out.saved) || !r.AtEnd()) {
+      !r.U64(&out.warc.length) || !r.Str(&out.warc_error) || !r.Str(&out.saved)) {
     return std::nullopt;
   }
+  std::uint8_t noindex;
+  if (!r.U8(&noindex) || noindex > 1 || !r.Str(&out.canonical) || !r.AtEnd()) return std::nullopt;
+  out.noindex = noindex != 0;
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

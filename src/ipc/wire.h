@@ -26,7 +26,8 @@
 //     string user_agent, credentials, i64 timeout ms, i32 per_host, i64
 //     delay ms (each -1: not set), u8 flags (1: cookies, 2:
 //     keep_headers, 4: keep_body), list<string> accept_types, string
-//     warc.path, u64 warc.max_size, string warc.info, and string save_dir.
+//     warc.path, u64 warc.max_size, string warc.info, string save_dir, and
+//     u8 extract.ignore_nofollow.
 //     Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
@@ -58,7 +59,7 @@
 //     headers where a header is string name, string value, string sha256
 //     (64 hex digits, "": none), u32 WARC file serial, u64 offset, u64
 //     length (0: nothing archived), string WARC error ("": none), string
-//     saved ("": nothing saved)
+//     saved ("": nothing saved), u8 noindex, string canonical ("": none)
 //   kWarcOpened (fetcher -> master, through the result pipe)
 //     u32 the serial of a WARC file the fetcher created, before writing in it
 //
@@ -71,7 +72,8 @@
 // proxy, TLS, host tables, cookies); types 14 (fetcher config) and 16
 // (result) had no --warc (warc settings; a result's WARC place), --save
 // (save_dir, saved), keep_body, accept_types, kept body or sha256; types
-// 17 and 18 were never released.
+// 17 and 18 were never released; types 20 (fetcher config) and 21
+// (result) had no robots signals (ignore_nofollow; noindex, canonical).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -113,8 +115,8 @@ enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
   kJob = 15,
-  kFetcherConfig = 20,
-  kResult = 21,
+  kFetcherConfig = 24,
+  kResult = 25,
   kWarcOpened = 19,
 };
 
@@ -199,6 +201,12 @@ struct FetchResult {
   // arrived whole and the result is a page's record (see Record::sha256);
   // "" otherwise.
   std::string sha256;
+  // The page's robots signals (see ExtractedPage): noindex from its meta tags
+  // or X-Robots-Tag headers; its canonical URL, absolute http(s), from its
+  // <link rel="canonical"> or else its Link header ("" none). Set only for
+  // a response that is no error and no redirect.
+  bool noindex = false;
+  std::string canonical;
 };
 
 // The most of a response's headers a result carries, in each of its lists

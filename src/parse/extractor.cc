@@ -10,6 +10,7 @@
 #include "ipc/wire.h"
 #include "parse/charset.h"
 #include "parse/html_document.h"
+#include "parse/page_signals.h"
 #include "parse/page_text.h"
 
 namespace forage {
@@ -93,15 +94,17 @@ std::string CollapseWhitespace(std::string_view text) {
 
 ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
                           std::string_view url, const ExtractSettings& settings,
-                          const std::vector<CompiledField>& fields, ParseArena* arena) {
+                          const std::vector<CompiledField>& fields, ParseArena* arena,
+                          const PageRobots& robots) {
   // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
   // charset, then a <meta> prescan, else windows-1252.
-  return ExtractPage(ToUtf8(body, SniffEncoding(body, content_type)), url, arena, settings, fields);
+  return ExtractPage(ToUtf8(body, SniffEncoding(body, content_type)), url, arena, settings, fields,
+                     robots);
 }
 
 ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
                           const ExtractSettings& settings,
-                          const std::vector<CompiledField>& fields) {
+                          const std::vector<CompiledField>& fields, const PageRobots& robots) {
   ExtractedPage page;
   HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
@@ -136,6 +139,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
 
   std::optional<std::string> base_href;
   std::vector<const char*> hrefs;
+  PageSignals signals(robots.token);
   // Pre-order walk, children pushed in reverse, so that "first" means first
   // in document order.
   std::vector<const GumboNode*> stack{doc.root()};
@@ -144,6 +148,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     stack.pop_back();
     if (n->type != GUMBO_NODE_ELEMENT) continue;
     const GumboElement& e = n->v.element;
+    signals.Visit(*n);
     if (e.tag_namespace == GUMBO_NAMESPACE_HTML) {
       switch (e.tag) {
         case GUMBO_TAG_TITLE:
@@ -170,7 +175,10 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     // Links in any namespace: an SVG <a href> (or xlink:href, which gumbo
     // names "href" in the xlink namespace) navigates like an HTML one.
     if (e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_AREA) {
-      if (const char* href = Attribute(e, "href")) hrefs.push_back(href);
+      const char* href = Attribute(e, "href");
+      if (href && (settings.ignore_nofollow || !RelHasNofollow(Attribute(e, "rel")))) {
+        hrefs.push_back(href);
+      }
     }
     const GumboVector& kids = e.children;
     for (unsigned i = kids.length; i-- > 0;) {
@@ -188,6 +196,17 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     if (base.ok()) based.emplace(std::move(base).value());
   }
   const UrlResolver& resolver = based ? *based : document;
+  RobotsDirectives said = robots.headers;
+  said |= signals.directives();
+  page.noindex = said.noindex;
+  page.nofollow = said.nofollow;
+  if (signals.canonical_href() && resolver.valid()) {
+    // One longer than a URL may be could not be admitted anyway.
+    page.canonical = resolver.ResolveLink(signals.canonical_href());
+    if (page.canonical && page.canonical->size() > kMaxUrlBytes) page.canonical.reset();
+  }
+  // A nofollow page's links are not followed, so not recorded either.
+  if (page.nofollow && !settings.ignore_nofollow) hrefs.clear();
   const bool links_cut =
       resolver.valid() && CollectLinks(hrefs, resolver, settings.max_links, &page.links);
   // Named in record order.
