@@ -97,6 +97,10 @@ TEST_CASE("The CDXJ indexer fuzz target takes its corpus and regressions", "[fuz
   Replay("cdxj");
 }
 
+TEST_CASE("The robots signals fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("signals");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");
