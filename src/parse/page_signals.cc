@@ -39,13 +39,13 @@ void PageSignals::Visit(const GumboNode& node) {
     const char* content = Attribute(e, "content");
     if (!name || !content) return;
     const std::string_view n(name);
-    const bool ours =
-        !token_.empty() && n.size() == token_.size() && strncasecmp(name, token_.data(), n.size()) == 0;
+    const bool ours = !token_.empty() && n.size() == token_.size() &&
+                      strncasecmp(name, token_.data(), n.size()) == 0;
     if (ours || strcasecmp(name, "robots") == 0) directives_ |= ParseRobotsContent(content);
   } else if (e.tag == GUMBO_TAG_LINK && !canonical_) {
     const GumboNode* parent = node.parent;
-    const bool in_head = parent && parent->type == GUMBO_NODE_ELEMENT &&
-                         parent->v.element.tag == GUMBO_TAG_HEAD;
+    const bool in_head =
+        parent && parent->type == GUMBO_NODE_ELEMENT && parent->v.element.tag == GUMBO_TAG_HEAD;
     const char* href = Attribute(e, "href");
     if (in_head && href && HoldsWord(Attribute(e, "rel"), "canonical")) canonical_ = href;
   }

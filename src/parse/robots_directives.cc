@@ -27,11 +27,24 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // "max-snippet: 10" is read as a directive with a value, never as a crawler
 // named "max-snippet".
 constexpr std::array<std::string_view, 18> kDirectives = {
-    "all",          "index",           "follow",          "noindex",
-    "nofollow",     "none",            "noarchive",       "nocache",
-    "nosnippet",    "notranslate",     "noimageindex",    "indexifembedded",
-    "max-snippet",  "max-image-preview", "max-video-preview", "unavailable_after",
-    "noodp",        "noydir",
+    "all",
+    "index",
+    "follow",
+    "noindex",
+    "nofollow",
+    "none",
+    "noarchive",
+    "nocache",
+    "nosnippet",
+    "notranslate",
+    "noimageindex",
+    "indexifembedded",
+    "max-snippet",
+    "max-image-preview",
+    "max-video-preview",
+    "unavailable_after",
+    "noodp",
+    "noydir",
 };
 
 bool IsDirective(std::string_view name) {

@@ -86,10 +86,10 @@ TEST_CASE("A nofollow page's links are not followed, but for --ignore-nofollow",
   TestServer server;
   const std::string meta =
       Served(server, {}, R"(<meta name="robots" content="nofollow">)" + kLinked);
-  const std::string header = Served(server, {"X-Robots-Tag: forage: nofollow"},
-                                    R"(<a href="/page/2">two</a>)");
-  const std::string rel = Served(
-      server, {}, R"(<a href="/page/3" rel="nofollow ugc">x</a><a href="/page/4">y</a>)");
+  const std::string header =
+      Served(server, {"X-Robots-Tag: forage: nofollow"}, R"(<a href="/page/2">two</a>)");
+  const std::string rel =
+      Served(server, {}, R"(<a href="/page/3" rel="nofollow ugc">x</a><a href="/page/4">y</a>)");
   ForageRun run = RunForage(Args({"--no-robots", "-d", "1", "-j", "1"}, {meta, header, rel}));
   REQUIRE(run.exit_code == 0);
   auto by = run.ByUrl();
@@ -112,7 +112,8 @@ TEST_CASE("A nofollow page's links are not followed, but for --ignore-nofollow",
 TEST_CASE("--skip-noindex writes no record for a noindex page and still follows its links",
           "[signals][integration]") {
   TestServer server;
-  const std::string hidden = Served(server, {}, R"(<meta name="robots" content="noindex">)" + kLinked);
+  const std::string hidden =
+      Served(server, {}, R"(<meta name="robots" content="noindex">)" + kLinked);
   const std::string header_hidden =
       Served(server, {"X-Robots-Tag: noindex"}, R"(<a href="/page/5">five</a>)");
   const std::string shown = Served(server, {}, "<title>shown</title>");
@@ -142,9 +143,8 @@ TEST_CASE("A canonical URL comes from the page's <link>, else from its Link head
   const std::string header =
       Served(server, {R"(Link: </style.css>; rel=preload, </page/8>; rel="canonical")"},
              "a document", "application/pdf");
-  const std::string both =
-      Served(server, {"Link: <http://elsewhere.test/x>; rel=canonical"},
-             R"(<head><link rel="canonical" href="/page/9">)");
+  const std::string both = Served(server, {"Link: <http://elsewhere.test/x>; rel=canonical"},
+                                  R"(<head><link rel="canonical" href="/page/9">)");
   const std::string none = Served(server, {"Link: </page/10>; rel=next"}, "<p>x</p>");
   ForageRun run = RunForage(Args({"--no-robots", "-j", "1"}, {tag, header, both, none}));
   REQUIRE(run.exit_code == 0);
@@ -160,8 +160,9 @@ TEST_CASE("--canonical records a page naming another URL as a duplicate and fetc
           "[signals][integration]") {
   TestServer server;
   const std::string canonical = server.Url("/page/3");
-  const std::string dup = Served(server, {}, R"(<head><link rel="canonical" href="/page/3">)" +
-                                                 std::string(R"(<a href="/page/20">x</a>)"));
+  const std::string dup = Served(server, {},
+                                 R"(<head><link rel="canonical" href="/page/3">)" +
+                                     std::string(R"(<a href="/page/20">x</a>)"));
   const std::string by_header =
       Served(server, {"Link: </page/3>; rel=canonical"}, "<title>header</title>");
   const std::string self = Served(server, {}, "<title>self</title>");
@@ -194,8 +195,7 @@ TEST_CASE("--canonical records a page naming another URL as a duplicate and fetc
   // depth (none here), once.
   TestServer fresh;
   const std::string lone = Served(fresh, {}, R"(<head><link rel="canonical" href="/page/3">)");
-  const std::string twin =
-      Served(fresh, {"Link: </page/3>; rel=canonical"}, "<title>twin</title>");
+  const std::string twin = Served(fresh, {"Link: </page/3>; rel=canonical"}, "<title>twin</title>");
   run = RunForage(Args({"--no-robots", "-j", "1", "--canonical"}, {lone, twin}));
   CHECK(run.exit_code == 0);
   by = run.ByUrl();

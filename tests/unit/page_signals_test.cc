@@ -20,8 +20,7 @@ ExtractedPage Extract(const std::string& html, const ExtractSettings& settings =
                      PageRobots{"forage", headers});
 }
 
-TEST_CASE("A robots meta tag in any spelling makes a page noindex or nofollow",
-          "[page_signals]") {
+TEST_CASE("A robots meta tag in any spelling makes a page noindex or nofollow", "[page_signals]") {
   struct Case {
     const char* meta;
     bool noindex;
@@ -64,8 +63,10 @@ TEST_CASE("A meta tag in the body counts too", "[page_signals]") {
 }
 
 TEST_CASE("Without a product token only name=robots counts", "[page_signals]") {
-  const std::string html = R"(<meta name="forage" content="noindex"><meta name="" content="nofollow">)";
-  const ExtractedPage page = ExtractPage(html, "https://example.com/", nullptr, {}, {}, PageRobots{});
+  const std::string html =
+      R"(<meta name="forage" content="noindex"><meta name="" content="nofollow">)";
+  const ExtractedPage page =
+      ExtractPage(html, "https://example.com/", nullptr, {}, {}, PageRobots{});
   CHECK_FALSE(page.noindex);
   CHECK_FALSE(page.nofollow);
 }
@@ -97,8 +98,7 @@ TEST_CASE("RelHasNofollow reads a token list", "[page_signals]") {
   CHECK_FALSE(RelHasNofollow("nofollow,ugc"));
 }
 
-TEST_CASE("ignore_nofollow follows every link and still reports the directives",
-          "[page_signals]") {
+TEST_CASE("ignore_nofollow follows every link and still reports the directives", "[page_signals]") {
   ExtractSettings settings;
   settings.ignore_nofollow = true;
   const ExtractedPage page = Extract(R"(<meta name="robots" content="noindex, nofollow">
@@ -120,8 +120,7 @@ TEST_CASE("The headers' directives join the page's", "[page_signals]") {
   CHECK(page.links == Links{"https://example.com/a"});
 }
 
-TEST_CASE("The canonical link is the first of the head, resolved as links are",
-          "[page_signals]") {
+TEST_CASE("The canonical link is the first of the head, resolved as links are", "[page_signals]") {
   struct Case {
     const char* html;
     std::optional<std::string> canonical;

@@ -32,7 +32,7 @@ TEST_CASE("A robots meta tag's content gives noindex and nofollow, whatever the 
       {",,noindex,,", true, false},
       {"noindexx, nofollowing", false, false},
       {"no index", false, false},
-      {"noindex nofollow", false, false},  // one item: no such directive
+      {"noindex nofollow", false, false},    // one item: no such directive
       {"googlebot: noindex", false, false},  // no crawler prefix in a meta tag
   };
   for (const Case& c : cases) {
