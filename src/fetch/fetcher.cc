@@ -880,9 +880,8 @@ void Fetcher::SaveBody(wire::FetchResult& r, const Transfer& t) {
 void Fetcher::Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots) {
   ExtractedPage page =
       ExtractBody(body, r.content_type, r.final_url, settings_.extract, fields_, &arena_, robots);
-  // The headers' noindex is in page.noindex too; the page's own canonical
-  // wins over its Link header's.
-  r.noindex = page.noindex;
+  // The page's own canonical wins over its Link header's.
+  r.noindex = r.noindex || page.noindex;
   if (page.canonical) r.canonical = std::move(*page.canonical);
   r.title = std::move(page.title);
   r.description = std::move(page.description);
