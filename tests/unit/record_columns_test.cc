@@ -157,7 +157,7 @@ TEST_CASE("Record cells of a failure are null where the JSON line has null", "[r
     if (name == "url" || name == "error_kind" || name == "error_message" || name == "links" ||
         name == "fields" || name == "truncated") {
       CHECK(cells[i].kind == Kind::kText);
-    } else if (name == "ok" || name == "unchanged") {
+    } else if (name == "ok" || name == "unchanged" || name == "noindex") {
       CHECK(cells[i].kind == Kind::kBool);
       CHECK(cells[i].number == 0);
     } else if (name == "depth" || name == "bytes" || name == "elapsed_ms") {
