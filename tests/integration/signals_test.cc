@@ -33,7 +33,8 @@ std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std:
 
 int RequestsFor(TestServer& server, const std::string& path) {
   int n = 0;
-  for (const json& r : server.Requests()["requests"]) n += r["path"] == path ? 1 : 0;
+  const json all = server.Requests();
+  for (const json& r : all["requests"]) n += r["path"] == path ? 1 : 0;
   return n;
 }
 
