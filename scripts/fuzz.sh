@@ -18,7 +18,7 @@ seconds=${1:-${FORAGE_FUZZ_SECONDS:-60}}
 parallel=${FORAGE_FUZZ_JOBS:-$(nproc)}
 build_dir=build-fuzz
 targets=(html charset url robots url_list config wire shared cookie save_path cdxj sitemap
-  srcset meta_refresh css_urls)
+  srcset meta_refresh css_urls signals)
 
 scripts/install-deps.sh --test
 start=$SECONDS

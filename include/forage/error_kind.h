@@ -39,10 +39,15 @@ enum class ErrorKind : std::uint8_t {
   // past its limits (50,000 URLs, 50 MiB uncompressed). The URLs read before
   // the problem were still admitted. A failure.
   kSitemap = 19,
+  // --canonical: the page names another URL as its canonical one, which has
+  // (or will have) a record of its own; this record keeps the page's data
+  // and its `canonical` (not a failure either).
+  kDuplicate = 20,
 };
 
 // Whether records of this kind count as failures for the exit status. URLs
-// skipped by policy (robots, out_of_scope, blocked, unwanted_type) do not; robots_unavailable,
+// skipped by policy (robots, out_of_scope, blocked, unwanted_type) and
+// duplicates do not; robots_unavailable,
 // an error that keeps the URL from being fetched, does.
 FORAGE_API bool IsFailure(ErrorKind kind);
 

@@ -28,6 +28,19 @@ struct ExtractedPage {
   // one name, the last one's values).
   std::map<std::string, std::vector<std::string>> fields;
   std::optional<std::string> text;  // the visible text, when asked for
+  // What the site owner said of the page (<meta name="robots" content>,
+  // and <meta name="TOKEN"> where TOKEN is the robots product token of the
+  // User-Agent, ignoring case; in a crawl, its response's X-Robots-Tag
+  // headers too): noindex, and nofollow. A nofollow page has no links
+  // (nothing of it is followed) unless settings.ignore_nofollow; nofollow
+  // is reported either way. A rel="nofollow" link is never in `links`
+  // either, but for ignore_nofollow.
+  bool noindex = false;
+  bool nofollow = false;
+  // The first <link rel="canonical" href> of the page's <head>, resolved as
+  // links are (absolute http(s), fragment removed); nullopt if none, or if
+  // it names no http(s) URL.
+  std::optional<std::string> canonical;
   // What the settings' limits cut, as a record's "truncated": "links", then
   // "fields.NAME" for each field cut (in the rules' order), then "text".
   // Empty when nothing was.
@@ -42,7 +55,9 @@ struct ExtractedPage {
 // thread may call it (calls share nothing). Deep nesting cannot overflow the
 // stack, but parsing takes time proportional to the document, superlinear on
 // hostile nesting: a caller with untrusted pages and a deadline runs it where
-// it can be killed, as the Crawler does. Fails only for a `select` rule that
+// it can be killed, as the Crawler does. <meta name="TOKEN"> is matched
+// against the product token of FetchSettings' default User-Agent ("forage").
+// Fails only for a `select` rule that
 // does not parse ("select NAME: ..."); any bytes at all are a page.
 FORAGE_API Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
                                              const ExtractSettings& settings = {},

@@ -70,6 +70,10 @@ struct ExtractSettings {
   // written), resolved against the first <base href> as anchors are, and
   // kept distinct within max_links and the byte budget. 0: no links.
   std::uint32_t follow = kFollowAnchors;
+  // --ignore-nofollow (for a site's owner crawling it): follow and record
+  // links that a nofollow (robots meta tag, X-Robots-Tag, rel="nofollow")
+  // would keep out. noindex is still reported.
+  bool ignore_nofollow = false;
 };
 
 // How --user's password is offered. kBasic sends it with the first request,

@@ -64,6 +64,20 @@ struct CrawlOptions {
   // Sitemap: lines even when `robots` is false (its rules are then not
   // obeyed). Not with `frontier`.
   bool sitemaps = false;
+  // --skip-noindex: a page whose robots meta tag or X-Robots-Tag says
+  // noindex (Record::noindex) gets no record at all; its links are still
+  // followed (unless nofollow), and with a state its URL counts as done.
+  bool skip_noindex = false;
+  // --canonical: a page whose canonical URL (Record::canonical) is another
+  // URL than its own (compared in canonical form; its redirects' URLs count
+  // as its own) has that URL admitted as a link of its own, at the page's
+  // depth (so --depth never keeps it out; scope, patterns, --max-pages and
+  // the seen set judge it as any link). If it is admitted, or was before
+  // (it has or will have a record of its own), the page's record is of
+  // kind "duplicate" (not a failure), message "duplicate of URL", its data
+  // and links kept (they are followed); if it is refused, the page is
+  // recorded as usual.
+  bool canonical = false;
   // URLs waiting in memory (as jobs, some 420 bytes each); further ones
   // wait, some 100 bytes each, in an unlinked temporary file in $TMPDIR
   // (else /tmp) until those have gone, so that a crawl's memory stays flat

@@ -65,6 +65,19 @@ struct Record {
   // --accept-type, no network error mid-body); an empty body has the empty
   // string's digest. nullopt otherwise.
   std::optional<std::string> sha256;
+  // The site owner asked that the page not be indexed: a robots meta tag
+  // (<meta name="robots"> or <meta name="forage">, the product token of the
+  // User-Agent) or an X-Robots-Tag header, for any crawler or for ours, says
+  // noindex (or none). Set only on a response that is no error (a
+  // "duplicate" keeps it). With CrawlOptions::skip_noindex such a page gets
+  // no record at all.
+  bool noindex = false;
+  // The URL the page names as its canonical one: the first <link
+  // rel="canonical" href> in its <head>, else its Link header's
+  // rel="canonical", resolved against the page's URL as links are (absolute
+  // http(s), fragment removed). Set only on a response that is no error (a
+  // "duplicate" keeps it); nullopt when it names none.
+  std::optional<std::string> canonical;
   // With CrawlOptions::fetch.keep_body (library only): those bytes
   // themselves, under the same rule as sha256, for any content type;
   // ExtractHtml takes them as they are. The master holds one body per

@@ -500,6 +500,14 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
           },
           ""))
       ->type_name("KINDS");
+  app.add_flag("--ignore-nofollow", o.fetch.extract.ignore_nofollow,
+               "follow links a robots meta tag, X-Robots-Tag or rel=nofollow says not to "
+               "(for a site's owner)");
+  app.add_flag("--skip-noindex", o.skip_noindex,
+               "write no record for a page whose robots meta tag or X-Robots-Tag says noindex");
+  app.add_flag("--canonical", o.canonical,
+               "fetch the canonical URL a page names instead: the page's record becomes "
+               "kind duplicate");
   app.add_flag("--text", o.fetch.extract.text, "add the page's visible text to each record");
   app.add_option("--max-text", o.fetch.extract.max_text, "cut the text to this many bytes")
       ->capture_default_str()

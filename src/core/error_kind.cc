@@ -6,14 +6,14 @@ namespace forage {
 namespace {
 
 // Indexed by the enum's value.
-constexpr std::array<std::string_view, 20> kNames = {
+constexpr std::array<std::string_view, 21> kNames = {
     "none",         "invalid_url",   "unsupported_scheme",
     "dns",          "connect",       "tls",
     "timeout",      "network",       "http",
     "too_large",    "redirect_loop", "worker_crash",
     "interrupted",  "other",         "robots",
     "out_of_scope", "blocked",       "robots_unavailable",
-    "unwanted_type", "sitemap",
+    "unwanted_type", "sitemap",      "duplicate",
 };
 
 }  // namespace
@@ -33,7 +33,7 @@ std::optional<ErrorKind> ErrorKindFromName(std::string_view name) {
 bool IsFailure(ErrorKind kind) {
   return kind != ErrorKind::kNone && kind != ErrorKind::kRobots &&
          kind != ErrorKind::kOutOfScope && kind != ErrorKind::kBlocked &&
-         kind != ErrorKind::kUnwantedType;
+         kind != ErrorKind::kUnwantedType && kind != ErrorKind::kDuplicate;
 }
 
 std::optional<ErrorKind> ErrorKindFromNumber(std::uint8_t value) {

@@ -341,9 +341,12 @@ void Master::Emit(Job job, Record record, StateStore::Outcome outcome) {
   const Clock::time_point now = Clock::now();
   if (job.robots) return frontier->Finish(job, nullptr, now);  // rules, not a record
   if (record.unchanged) ++summary.unchanged;
-  if (record.unchanged && options.changed_only) {
+  // --skip-noindex drops the record the same way: the URL is done, in the
+  // state or in a shared crawl (a shared frontier given no outcome would
+  // hand the URL to another node); without either the outcome is unused.
+  if ((record.unchanged && options.changed_only) || (record.noindex && options.skip_noindex)) {
     outcome.at_ms = UnixMillisNow();
-    return frontier->Finish(job, state && fatal.ok() ? &outcome : nullptr, now);
+    return frontier->Finish(job, fatal.ok() ? &outcome : nullptr, now);
   }
   record.url = std::move(job.input);
   record.depth = job.depth;

@@ -71,6 +71,10 @@ struct Master {
   bool Retry(Job& job, const wire::FetchResult& result, Clock::time_point now);
   void Redirected(Job job, const wire::FetchResult& result, Clock::time_point now);
   void SitemapRead(Job job, wire::FetchResult& result);
+  // --canonical: admits the canonical URL `rec` names, if another, and makes
+  // `rec` a duplicate if that URL has a record of its own
+  // (master_canonical.cc).
+  void AdmitCanonical(const Job& job, Record& rec, Ended* ended);
   void OnDeath(const FetcherSupervisor::Event& death);
   void Respawn(std::size_t slot);
   // How many jobs each fetcher slot holds, in held_ (reused every turn).

@@ -108,6 +108,7 @@ void Master::HandleResult(std::size_t slot, wire::FetchResult& r) {
     from.url = std::make_shared<const std::string>(*rec.final_url);
     links = rec.unchanged ? frontier->KnownLinks(job) : rec.links;
   }
+  if (options.canonical) AdmitCanonical(job, rec, &ended);
   // Links first: a master killed between the two has its page fetched
   // again (its lease lapses), never its links forgotten. What the links
   // end at once follows the page's record.

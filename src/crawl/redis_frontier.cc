@@ -434,8 +434,34 @@ void RedisFrontier::FlushListed(Ended* ended) {
   if (!batch.empty() && listed_.empty()) listed_.swap(batch);
 }
 
+// What the crawl's script answers is not told apart here: a link it queued
+// and one it had seen are both kQueued (each has a record of its own).
 Admission RedisFrontier::AdmitLink(const LinkSource& from, const std::string& link, Ended* ended) {
+  if (from.depth + 1 > depth_) return Admission::kTooDeep;
+  if (at_limit_) return Admission::kPageLimit;
+  std::optional<CanonicalUrl> url;
+  std::optional<std::string> stripped;
+  if (Admission refused = Screen(from, link, &url, &stripped); refused != Admission::kQueued) {
+    return refused;
+  }
+  const std::size_t before = ended->size();
   AdmitLinks(from, {link}, ended);
+  if (ended->size() > before) return Admission::kEnded;
+  return at_limit_ ? Admission::kPageLimit : Admission::kQueued;
+}
+
+// The checks a node makes alone, as on one machine: kQueued when the link
+// passes them (then *url is its canonical form).
+Admission RedisFrontier::Screen(const LinkSource& from, const std::string& link,
+                                std::optional<CanonicalUrl>* url,
+                                std::optional<std::string>* stripped) const {
+  if (link.size() > kMaxUrlBytes) return Admission::kNotHttp;
+  *stripped = strip_.Strip(link);
+  *url = Canonicalize(*stripped ? **stripped : link);
+  if (!*url) return Admission::kNotHttp;
+  if (scope_.SkipsAsBinary((*url)->url, (*url)->path_and_query())) return Admission::kBinary;
+  if (!scope_.InScope(*from.scope_root, (*url)->host())) return Admission::kOutOfScope;
+  if (!scope_.PassesPatterns((*url)->url)) return Admission::kPatterns;
   return Admission::kQueued;
 }
 
@@ -449,13 +475,9 @@ void RedisFrontier::AdmitLinks(const LinkSource& from, const std::vector<std::st
   // rather than once per link (a page's links mostly share a few origins).
   std::unordered_set<std::string> unknown;
   for (const std::string& link : links) {
-    if (link.size() > kMaxUrlBytes) continue;
-    std::optional<std::string> stripped = strip_.Strip(link);  // --strip-query
-    std::optional<CanonicalUrl> url = Canonicalize(stripped ? *stripped : link);
-    if (!url) continue;
-    if (scope_.SkipsAsBinary(url->url, url->path_and_query())) continue;
-    if (!scope_.InScope(*from.scope_root, url->host())) continue;
-    if (!scope_.PassesPatterns(url->url)) continue;
+    std::optional<CanonicalUrl> url;
+    std::optional<std::string> stripped;  // --strip-query
+    if (Screen(from, link, &url, &stripped) != Admission::kQueued) continue;
     Pending p;
     p.key = SharedSeenKey(url->url);
     if (KnownSeen(p.key.Mixed())) continue;

@@ -124,6 +124,8 @@ class RedisFrontier final : public Frontier, public CrawlNode {
   void Beat(TimePoint now);
   void FlushListed(Ended* ended);
   void Admit(std::vector<Pending>& pending, Ended* ended);
+  Admission Screen(const LinkSource& from, const std::string& link,
+                   std::optional<CanonicalUrl>* url, std::optional<std::string>* stripped) const;
   bool Release(const Job& job, const char* how, bool sent, const std::vector<std::string>& extra,
                const char* what);
   std::optional<Claim> TakeClaim(Ended* ended);

@@ -22,6 +22,8 @@ Record RecordOfResult(const Job& job, wire::FetchResult& r) {
   rec.headers = std::move(r.headers);
   if (!r.saved.empty()) rec.saved = MakeValidUtf8(r.saved);
   if (!r.sha256.empty()) rec.sha256 = std::move(r.sha256);
+  rec.noindex = r.noindex;
+  if (!r.canonical.empty()) rec.canonical = MakeValidUtf8(r.canonical);
   // The one copy of a kept body in the master: it goes with the record to
   // the record callback and is freed with it.
   if (r.page_body) rec.body = std::move(r.body);

@@ -28,10 +28,6 @@ struct Rule {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
 
-bool IsTokenChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
-}
-
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -253,12 +249,6 @@ struct RobotsRules::Data {
   std::optional<double> crawl_delay;
   std::vector<std::string> sitemaps;
 };
-
-std::string RobotsProductToken(std::string_view user_agent) {
-  std::size_t end = 0;
-  while (end < user_agent.size() && IsTokenChar(user_agent[end])) ++end;
-  return std::string(user_agent.substr(0, end));
-}
 
 RobotsRules::RobotsRules(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
 

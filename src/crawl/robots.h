@@ -7,12 +7,9 @@
 #include <string_view>
 #include <vector>
 
-namespace forage {
+#include "parse/robots_directives.h"  // RobotsProductToken
 
-// The product token a robots.txt group is matched against: the leading run of [A-Za-z_-] of a
-// User-Agent, e.g. "forage/0.1.0 (+https://x)" -> "forage", "Googlebot/2.1" -> "Googlebot".
-// Empty if none.
-std::string RobotsProductToken(std::string_view user_agent);
+namespace forage {
 
 // The rules of one robots.txt (RFC 9309, with the leniencies of Google's open-source robotstxt
 // library) for one crawler. Pure: no I/O. Immutable once built, so cheap to copy (copies share

@@ -9,9 +9,10 @@
 namespace forage {
 namespace {
 
-// Version 2 adds sha256; version 1 records (without it) still decode, so
-// that a node replays what an older one committed.
-constexpr std::uint8_t kRecordVersion = 2;
+// Version 2 adds sha256, version 3 noindex and canonical; older records
+// (without them) still decode, so that a node replays what an older one
+// committed.
+constexpr std::uint8_t kRecordVersion = 3;
 
 // Flag bits of a job entry.
 enum : std::uint8_t {
@@ -331,6 +332,8 @@ std::string EncodeRecord(const Record& r) {
   w.U64(static_cast<std::uint64_t>(r.fetched_at_ms.value_or(0)));
   PutList(w, r.truncated);
   PutOptional(w, r.sha256);
+  w.U8(r.noindex ? 1 : 0);
+  PutOptional(w, r.canonical);
   return std::move(w).Take();
 }
 
@@ -363,9 +366,14 @@ std::optional<Record> DecodeRecord(std::string_view bytes) {
     rec.error = std::move(error);
   }
   if (!r.U8(&has_fetched) || !r.U64(&fetched) || !GetList(r, &rec.truncated) ||
-      (version >= 2 && !GetOptional(r, &rec.sha256)) || !r.AtEnd()) {
+      (version >= 2 && !GetOptional(r, &rec.sha256))) {
     return std::nullopt;
   }
+  std::uint8_t noindex = 0;
+  if ((version >= 3 && (!r.U8(&noindex) || !GetOptional(r, &rec.canonical))) || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  rec.noindex = noindex != 0;
   rec.ok = ok != 0;
   if (has_status) rec.status = static_cast<int>(status);
   rec.unchanged = unchanged != 0;

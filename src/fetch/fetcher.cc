@@ -28,6 +28,8 @@
 #include "fetch/request_plan.h"
 #include "parse/extractor.h"
 #include "parse/sitemap_reader.h"
+#include "parse/link_header.h"
+#include "parse/robots_directives.h"
 
 namespace forage {
 
@@ -83,6 +85,14 @@ struct Transfer {
   // non-2xx body passed the reader's size limit): no network error then.
   std::unique_ptr<SitemapReader> sitemap;
   bool sitemap_stopped = false;
+  // A page's robots signals: the product token of the User-Agent it is
+  // requested with, and the current response's X-Robots-Tag and Link header
+  // values (within kMaxHeaderBytes together).
+  std::string robots_token;
+  std::vector<std::string> robots_tags;
+  std::vector<std::string> link_values;
+  std::size_t signal_bytes = 0;
+  RobotsDirectives header_robots;  // robots_tags read, for the parse
 };
 
 namespace {
@@ -239,6 +249,15 @@ std::optional<std::string_view> HeaderValue(std::string_view line, std::string_v
   return TrimHttpSpace(line.substr(name.size() + 1));
 }
 
+// Keeps an X-Robots-Tag or Link header value of a page's response while
+// they stay within kMaxHeaderBytes together.
+void KeepSignal(Transfer* t, std::vector<std::string>* list, std::string_view value) {
+  if (t->job.kind == wire::JobKind::kRobots) return;
+  if (t->signal_bytes + value.size() > wire::kMaxHeaderBytes) return;
+  t->signal_bytes += value.size();
+  list->emplace_back(value);
+}
+
 // Keeps a header line of the current response: a Set-Cookie's value for
 // the master's jar, and with keep_headers the field (a Set-Cookie without
 // its value: records hold no cookie). Each list stays within
@@ -323,6 +342,9 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
     t->headers_cut = false;
     t->sitemap.reset();
     t->sitemap_stopped = false;
+    t->robots_tags.clear();
+    t->link_values.clear();
+    t->signal_bytes = 0;
   } else {
     if (auto etag = HeaderValue(line, "ETag")) {
       t->etag = *etag;
@@ -330,6 +352,10 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
       t->last_modified = *modified;
     } else if (auto type = HeaderValue(line, "Content-Type")) {
       t->content_type = *type;
+    } else if (auto tag = HeaderValue(line, "X-Robots-Tag")) {
+      KeepSignal(t, &t->robots_tags, *tag);
+    } else if (auto link = HeaderValue(line, "Link")) {
+      KeepSignal(t, &t->link_values, *link);
     } else if (auto location = HeaderValue(line, "Location")) {
       t->location = *location;
       // curl follows a robots.txt's or a sitemap's redirects itself: through
@@ -573,6 +599,7 @@ void Fetcher::Start(wire::FetchJob job) {
     curl_easy_setopt(h, CURLOPT_NETRC_FILE, settings_.netrc_file.c_str());
   }
   if (!plan.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, plan.cookie.c_str());
+  if (!site_file && plan.user_agent) t->robots_token = RobotsProductToken(*plan.user_agent);
   t->collect_cookies = settings_.cookies && !site_file;
   t->keep_headers = settings_.keep_headers && !site_file;
   t->save = !settings_.save_dir.empty() && !site_file;
@@ -648,12 +675,13 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
     idle_.push_back(std::move(t->easy));
     if (parse && t->body.size() > kBigPageBytes) {
       // Behind any page already waiting, so that big pages keep their order.
-      deferred_.push_back(PendingParse{std::move(r), std::move(t->body), std::move(archive)});
+      deferred_.push_back(PendingParse{std::move(r), std::move(t->body), std::move(archive),
+                                       std::move(t->robots_token), t->header_robots});
       continue;
     }
     if (parse) {
       if (on_parse_) on_parse_(r.id, true);
-      Parse(r, t->body);
+      Parse(r, t->body, PageRobots{t->robots_token, t->header_robots});
       if (on_parse_) on_parse_(r.id, false);
     }
     if (r.page_body) r.body = std::move(t->body);
@@ -685,7 +713,7 @@ void Fetcher::ParseDeferred(std::vector<wire::FetchResult>* finished) {
     // by SIGSTOP) while it holds the token is seen and killed by the master,
     // which frees the token.
     if (on_parse_) on_parse_(p.result.id, true);
-    Parse(p.result, p.body);
+    Parse(p.result, p.body, PageRobots{p.robots_token, p.header_robots});
     if (p.result.page_body) {
       p.result.body = std::move(p.body);
     } else {
@@ -871,11 +899,30 @@ wire::FetchResult Fetcher::Finish(Transfer& t, CURLcode code, bool* parse) {
     r.sha256 = Hex(t.digest->Finish());
   }
   r.page_body = whole && t.keep_body;
+  if (r.error == ErrorKind::kNone && r.redirect_url.empty()) ReadSignals(t, r);
   // An untyped body is sniffed; one typed otherwise (kept only for
   // keep_body) is not HTML, whatever it starts with.
   *parse = r.error == ErrorKind::kNone && r.redirect_url.empty() && !not_modified && t.keep == 1 &&
            (IsHtmlType(type) || (type == nullptr && LooksLikeHtml(t.body)));
   return r;
+}
+
+void Fetcher::ReadSignals(Transfer& t, wire::FetchResult& r) {
+  for (const std::string& tag : t.robots_tags) {
+    t.header_robots |= ParseXRobotsTag(tag, t.robots_token);
+  }
+  // Any response's noindex counts; its nofollow concerns only the links
+  // of an HTML page, which the parse leaves out.
+  r.noindex = t.header_robots.noindex;
+  for (const std::string& value : t.link_values) {
+    std::optional<std::string> reference = CanonicalOfLinkHeader(value);
+    if (!reference) continue;
+    // The first canonical link counts; one that names no http(s) URL (or
+    // too long a one to admit) names none.
+    std::optional<std::string> canonical = UrlResolver(r.final_url).ResolveLink(*reference);
+    if (canonical && canonical->size() <= kMaxUrlBytes) r.canonical = std::move(*canonical);
+    break;
+  }
 }
 
 void Fetcher::SaveBody(wire::FetchResult& r, const Transfer& t) {
@@ -904,9 +951,12 @@ void Fetcher::SaveBody(wire::FetchResult& r, const Transfer& t) {
   r.saved = save_dir_->Join(relative);
 }
 
-void Fetcher::Parse(wire::FetchResult& r, const std::string& body) {
+void Fetcher::Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots) {
   ExtractedPage page =
-      ExtractBody(body, r.content_type, r.final_url, settings_.extract, fields_, &arena_);
+      ExtractBody(body, r.content_type, r.final_url, settings_.extract, fields_, &arena_, robots);
+  // The page's own canonical wins over its Link header's.
+  r.noindex = r.noindex || page.noindex;
+  if (page.canonical) r.canonical = std::move(*page.canonical);
   r.title = std::move(page.title);
   r.description = std::move(page.description);
   r.links = std::move(page.links);

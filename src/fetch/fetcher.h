@@ -20,6 +20,7 @@
 #include "forage/fetch_settings.h"
 #include "forage/status.h"
 #include "ipc/wire.h"
+#include "parse/extractor.h"
 #include "parse/field_rules.h"
 #include "parse/html_document.h"
 
@@ -103,6 +104,8 @@ class Fetcher {
     wire::FetchResult result;
     std::string body;
     std::unique_ptr<WarcExchange> archive;  // its WARC records, still to write
+    std::string robots_token;               // see PageRobots
+    RobotsDirectives header_robots;
     bool logged = false;  // its deferral was logged
   };
   enum class Token { kTaken, kBusy, kNone };
@@ -114,8 +117,11 @@ class Fetcher {
   // page still to be parsed into it (Parse).
   wire::FetchResult Finish(Transfer& t, CURLcode code, bool* parse);
   // Decodes and parses `body` into r's page data (the caller runs the
-  // parse watch around it).
-  void Parse(wire::FetchResult& r, const std::string& body);
+  // parse watch around it), with the robots signals of its headers.
+  void Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots);
+  // The robots signals of the response's headers (X-Robots-Tag, Link's
+  // rel=canonical): into r (noindex, canonical) and t.header_robots.
+  static void ReadSignals(Transfer& t, wire::FetchResult& r);
   // With a WARC writer: what to archive of finished transfer t (nullptr for
   // nothing: no response came, or a robots.txt job).
   std::unique_ptr<WarcExchange> TakeExchange(Transfer& t, const wire::FetchResult& r);

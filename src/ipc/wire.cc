@@ -60,7 +60,7 @@ std::string EncodeResult(const FetchResult& r) {
                       r.redirect_url.size() + 8 + 4 + 4 + 1 + 4 + 4 + r.etag.size() + 4 +
                       r.last_modified.size() + 4 + 4 + 4 + 4 + r.saved.size() + 4 +
                       r.sha256.size() + 4 + 8 + 8 + 4 + r.warc_error.size() + 1 + 4 +
-                      8 * r.lastmods.size();
+                      8 * r.lastmods.size() + 1 + 4 + r.canonical.size();
   // Response headers: bounded by the fetcher (kMaxHeaderBytes a list).
   for (const std::string& v : r.set_cookies) fixed += 4 + v.size();
   for (const auto& [name, value] : r.headers) fixed += 8 + name.size() + value.size();
@@ -162,6 +162,8 @@ std::string EncodeResult(const FetchResult& r) {
   for (std::uint32_t i = 0; i < lastmods; ++i) {
     w.U64(static_cast<std::uint64_t>(i < r.lastmods.size() ? r.lastmods[i] : kNoLastmod));
   }
+  w.U8(r.noindex ? 1 : 0);
+  w.Str(r.canonical);
   return std::move(w).Finish();
 }
 
@@ -269,6 +271,7 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.Str(s.warc.info);
   w.U8(s.warc.cdx ? 1 : 0);
   w.Str(s.save_dir);
+  w.U8(s.extract.ignore_nofollow ? 1 : 0);
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -345,12 +348,13 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
-  std::uint8_t cdx = 0;
+  std::uint8_t cdx = 0, ignore_nofollow = 0;
   if (!r.U8(&flags) || flags > 7 || !strings(&s.accept_types) || !r.Str(&s.warc.path) ||
       !r.U64(&s.warc.max_size) || !r.Str(&s.warc.info) || !r.U8(&cdx) || cdx > 1 ||
-      !r.Str(&s.save_dir) || !r.AtEnd()) {
+      !r.Str(&s.save_dir) || !r.U8(&ignore_nofollow) || ignore_nofollow > 1 || !r.AtEnd()) {
     return std::nullopt;
   }
+  s.extract.ignore_nofollow = ignore_nofollow != 0;
   s.warc.cdx = cdx != 0;
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;
@@ -461,7 +465,9 @@ std::optional<FetchResult> DecodeResult(std::string_view payload) {
     if (!r.U64(&v)) return std::nullopt;
     lastmod = static_cast<std::int64_t>(v);
   }
-  if (!r.AtEnd()) return std::nullopt;
+  std::uint8_t noindex;
+  if (!r.U8(&noindex) || noindex > 1 || !r.Str(&out.canonical) || !r.AtEnd()) return std::nullopt;
+  out.noindex = noindex != 0;
   if (has_text) out.text = std::move(text);
   out.retry_after_s = static_cast<std::int64_t>(retry_after);
   return out;

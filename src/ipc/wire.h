@@ -27,7 +27,8 @@
 //     string user_agent, credentials, i64 timeout ms, i32 per_host, i64
 //     delay ms (each -1: not set), u8 flags (1: cookies, 2:
 //     keep_headers, 4: keep_body), list<string> accept_types, string
-//     warc.path, u64 warc.max_size, string warc.info, and string save_dir.
+//     warc.path, u64 warc.max_size, string warc.info, string save_dir, and
+//     u8 extract.ignore_nofollow.
 //     Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
@@ -62,7 +63,7 @@
 //     saved ("": nothing saved), u8 sitemap kind (SitemapKind; 0 for
 //     anything but a sitemap job's 2xx), list<i64> lastmods (empty, or one
 //     per link sent: a sitemap entry's <lastmod> in Unix ms, kNoLastmod
-//     for none)
+//     for none), u8 noindex, string canonical ("": none)
 //   kWarcOpened (fetcher -> master, through the result pipe)
 //     u32 the serial of a WARC file the fetcher created, before writing in it
 //
@@ -75,8 +76,10 @@
 // proxy, TLS, host tables, cookies); types 14 (fetcher config) and 16
 // (result) had no --warc (warc settings; a result's WARC place), --save
 // (save_dir, saved), keep_body, accept_types, kept body or sha256; types
-// 17 and 18 were never released; type 21 (result) had no sitemap kind or
-// lastmods; type 20 (fetcher config) had no extract.follow (--follow).
+// 17 and 18 were never released; types 20 to 25 were interim layouts of
+// one change, never released: fetcher config 24 gained extract.follow
+// (--follow) and ignore_nofollow, result 25 a sitemap's kind and lastmods,
+// noindex and canonical.
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -119,8 +122,8 @@ enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
   kJob = 15,
-  kFetcherConfig = 23,
-  kResult = 22,
+  kFetcherConfig = 24,
+  kResult = 25,
   kWarcOpened = 19,
 };
 
@@ -220,6 +223,12 @@ struct FetchResult {
   // here. Empty for every other result.
   std::uint8_t sitemap_kind = 0;
   std::vector<std::int64_t> lastmods;
+  // The page's robots signals (see ExtractedPage): noindex from its meta tags
+  // or X-Robots-Tag headers; its canonical URL, absolute http(s), from its
+  // <link rel="canonical"> or else its Link header ("" none). Set only for
+  // a response that is no error and no redirect.
+  bool noindex = false;
+  std::string canonical;
 };
 
 // The most of a response's headers a result carries, in each of its lists

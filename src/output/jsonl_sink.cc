@@ -81,6 +81,8 @@ std::string RecordToJson(const Record& r, const SinkOptions& options) {
   j["fetched_at"] = r.fetched_at_ms ? Json(FormatRfc3339(*r.fetched_at_ms)) : Json(nullptr);
   j["truncated"] = r.truncated;
   j["sha256"] = OrNull(r.sha256);
+  j["noindex"] = r.noindex;
+  j["canonical"] = OrNull(r.canonical);
   if (options.with_headers) j["headers"] = HeadersJson(r.headers);
   if (options.with_saved) j["saved"] = OrNull(r.saved);
   return Dump(j, R"({"url":null,"error":{"kind":"other","message":"unencodable record"}})");

@@ -50,7 +50,9 @@ std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
                   {"error_message", "TEXT"},
                   {"fetched_at", "TEXT"},
                   {"truncated", "TEXT"},
-                  {"sha256", "TEXT"}});
+                  {"sha256", "TEXT"},
+                  {"noindex", "INTEGER"},
+                  {"canonical", "TEXT"}});
   if (options.with_headers) columns.push_back({"headers", "TEXT"});
   if (options.with_saved) columns.push_back({"saved", "TEXT"});
   return columns;
@@ -58,7 +60,7 @@ std::vector<RecordColumn> RecordColumns(const SinkOptions& options) {
 
 std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options) {
   std::vector<RecordCell> cells;
-  cells.reserve(21);
+  cells.reserve(23);
   cells.push_back(Text(r.url));
   cells.push_back(Text(r.final_url));
   cells.push_back(Bool(r.ok));
@@ -84,6 +86,8 @@ std::vector<RecordCell> RecordCells(const Record& r, const SinkOptions& options)
   cells.push_back(r.fetched_at_ms ? Text(FormatRfc3339(*r.fetched_at_ms)) : RecordCell{});
   cells.push_back(Text(TruncatedToJsonText(r.truncated)));
   cells.push_back(Text(r.sha256));
+  cells.push_back(Bool(r.noindex));
+  cells.push_back(Text(r.canonical));
   if (options.with_headers) cells.push_back(Text(HeadersToJsonText(r.headers)));
   if (options.with_saved) cells.push_back(Text(r.saved));
   return cells;

@@ -35,7 +35,7 @@ std::string CreateTableSql(const SinkOptions& options) {
 bool MayBeAdded(std::string_view column) {
   return column == "text" || column == "unchanged" || column == "truncated" ||
          column == "headers" || column == "saved" ||
-         column == "sha256";
+         column == "sha256" || column == "noindex" || column == "canonical";
 }
 
 std::string InsertSql(const SinkOptions& options) {

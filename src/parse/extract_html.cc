@@ -6,6 +6,7 @@
 #include "parse/extractor.h"
 #include "parse/field_rules.h"
 #include "parse/html_document.h"
+#include "parse/robots_directives.h"
 
 namespace forage {
 
@@ -18,7 +19,9 @@ Result<ExtractedPage> ExtractHtml(std::string_view body, std::string_view url,
   ParseArena arena;
   // The limits of a crawl's records (ExtractPage), though no frame is
   // involved here: a caller gets what a record would hold.
-  return ExtractBody(body, content_type, url, settings, fields.value(), &arena);
+  const std::string token = RobotsProductToken(FetchSettings().user_agent);
+  return ExtractBody(body, content_type, url, settings, fields.value(), &arena,
+                     PageRobots{token, {}});
 }
 
 }  // namespace forage

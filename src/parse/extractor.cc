@@ -11,6 +11,7 @@
 #include "parse/charset.h"
 #include "parse/html_document.h"
 #include "parse/link_candidates.h"
+#include "parse/page_signals.h"
 #include "parse/page_text.h"
 
 namespace forage {
@@ -94,15 +95,17 @@ std::string CollapseWhitespace(std::string_view text) {
 
 ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
                           std::string_view url, const ExtractSettings& settings,
-                          const std::vector<CompiledField>& fields, ParseArena* arena) {
+                          const std::vector<CompiledField>& fields, ParseArena* arena,
+                          const PageRobots& robots) {
   // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
   // charset, then a <meta> prescan, else windows-1252.
-  return ExtractPage(ToUtf8(body, SniffEncoding(body, content_type)), url, arena, settings, fields);
+  return ExtractPage(ToUtf8(body, SniffEncoding(body, content_type)), url, arena, settings, fields,
+                     robots);
 }
 
 ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
                           const ExtractSettings& settings,
-                          const std::vector<CompiledField>& fields) {
+                          const std::vector<CompiledField>& fields, const PageRobots& robots) {
   ExtractedPage page;
   HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
@@ -137,6 +140,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
 
   std::optional<std::string> base_href;
   LinkCandidates candidates(settings.follow);
+  PageSignals signals(robots.token);
   // Pre-order walk, children pushed in reverse, so that "first" means first
   // in document order.
   std::vector<const GumboNode*> stack{doc.root()};
@@ -145,6 +149,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     stack.pop_back();
     if (n->type != GUMBO_NODE_ELEMENT) continue;
     const GumboElement& e = n->v.element;
+    signals.Visit(*n);
     if (e.tag_namespace == GUMBO_NAMESPACE_HTML) {
       switch (e.tag) {
         case GUMBO_TAG_TITLE:
@@ -170,8 +175,12 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     }
     // The links of the kinds settings.follow names (LinkCandidates): an
     // SVG <a href> (or xlink:href, which gumbo names "href" in the xlink
-    // namespace) navigates like an HTML one.
-    candidates.Add(n);
+    // namespace) navigates like an HTML one. A link with rel="nofollow" is
+    // left out, unless --ignore-nofollow.
+    const bool rel_nofollow =
+        (e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_AREA || e.tag == GUMBO_TAG_LINK) &&
+        !settings.ignore_nofollow && RelHasNofollow(Attribute(e, "rel"));
+    if (!rel_nofollow) candidates.Add(n);
     const GumboVector& kids = e.children;
     for (unsigned i = kids.length; i-- > 0;) {
       stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
@@ -188,8 +197,20 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     if (base.ok()) based.emplace(std::move(base).value());
   }
   const UrlResolver& resolver = based ? *based : document;
-  const bool links_cut = resolver.valid() && CollectLinks(candidates.references(), resolver,
-                                                          settings.max_links, &page.links);
+  RobotsDirectives said = robots.headers;
+  said |= signals.directives();
+  page.noindex = said.noindex;
+  page.nofollow = said.nofollow;
+  if (signals.canonical_href() && resolver.valid()) {
+    // One longer than a URL may be could not be admitted anyway.
+    page.canonical = resolver.ResolveLink(signals.canonical_href());
+    if (page.canonical && page.canonical->size() > kMaxUrlBytes) page.canonical.reset();
+  }
+  // A nofollow page's links are not followed, so not recorded either.
+  const bool follow = !page.nofollow || settings.ignore_nofollow;
+  const bool links_cut = follow && resolver.valid() &&
+                         CollectLinks(candidates.references(), resolver, settings.max_links,
+                                      &page.links);
   // Named in record order.
   if (links_cut) page.truncated.push_back("links");
   for (std::string& name : fields_cut) page.truncated.push_back(std::move(name));

@@ -7,10 +7,18 @@
 #include "forage/extract.h"
 #include "forage/fetch_settings.h"
 #include "parse/field_rules.h"
+#include "parse/robots_directives.h"
 
 namespace forage {
 
 class ParseArena;
+
+// Whom a page's robots directives address, and what its response's headers
+// (X-Robots-Tag) said already; both feed ExtractedPage::noindex and nofollow.
+struct PageRobots {
+  std::string_view token;    // our robots product token ("" none)
+  RobotsDirectives headers;  // the response's X-Robots-Tag, for `token`
+};
 
 // A page's bytes as served to what a record holds of it: decodes `body` to
 // UTF-8 (byte-order mark, then the charset of `content_type`, then a <meta>
@@ -19,7 +27,8 @@ class ParseArena;
 // bytes it is given. `fields` are settings.select compiled (CompileFieldRules).
 ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
                           std::string_view url, const ExtractSettings& settings,
-                          const std::vector<CompiledField>& fields, ParseArena* arena);
+                          const std::vector<CompiledField>& fields, ParseArena* arena,
+                          const PageRobots& robots = {});
 
 // Parses `html` (UTF-8) served at `document_url` and extracts its title,
 // description and links (of the kinds settings.follow names), the values
@@ -38,9 +47,13 @@ ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
 // wire::kMaxTextBytes. Byte budgets count each string kept with 4 bytes more,
 // as a frame carries it, so that what they let through fits a result frame.
 // What they cut is named in `truncated`.
+//
+// Robots signals: see ExtractedPage::noindex, nofollow and canonical;
+// `robots` says whom <meta name=...> must name and what the headers said.
 ExtractedPage ExtractPage(std::string_view html, std::string_view document_url,
                           ParseArena* arena = nullptr, const ExtractSettings& settings = {},
-                          const std::vector<CompiledField>& fields = {});
+                          const std::vector<CompiledField>& fields = {},
+                          const PageRobots& robots = {});
 
 // Collapses runs of ASCII whitespace to one space and trims both ends.
 std::string CollapseWhitespace(std::string_view text);

@@ -40,6 +40,8 @@
 #include "parse/field_rules.h"
 #include "parse/html_document.h"
 #include "parse/meta_refresh.h"
+#include "parse/link_header.h"
+#include "parse/robots_directives.h"
 #include "parse/selector.h"
 #include "parse/sitemap_reader.h"
 #include "parse/srcset.h"
@@ -1363,6 +1365,42 @@ int FuzzCssUrls(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int FuzzSignals(const std::uint8_t* data, std::size_t size) {
+  std::string_view in = AsView(data, size);
+  const std::string_view token = TakeLine(in);
+  const std::string_view value = in;
+  const std::string what = "token " + Printable(token) + ", value " + Printable(value);
+
+  // Case never matters, in the directives nor in the crawler's name.
+  const RobotsDirectives content = ParseRobotsContent(value);
+  FUZZ_CHECK(ParseRobotsContent(AsciiLowered(value)) == content, "content case; " + what);
+  const RobotsDirectives header = ParseXRobotsTag(value, token);
+  FUZZ_CHECK(ParseXRobotsTag(AsciiLowered(value), AsciiLowered(token)) == header,
+             "header case; " + what);
+  // Naming a crawler only narrows: what addresses every crawler is in it.
+  RobotsDirectives both = header;
+  both |= ParseXRobotsTag(value, "");
+  FUZZ_CHECK(both == header, "no token gave more; " + what);
+  // Values combine as |=, whatever comes after them in another header.
+  RobotsDirectives joined = ParseXRobotsTag("googlebot: noindex", token);
+  joined |= header;
+  RobotsDirectives again = header;
+  again |= ParseXRobotsTag("googlebot: noindex", token);
+  FUZZ_CHECK(joined == again, "|= order; " + what);
+
+  // The Link header: a canonical reference is a piece of the value, never
+  // holding '>', and links appended after the value change nothing.
+  if (std::optional<std::string> canonical = CanonicalOfLinkHeader(value)) {
+    FUZZ_CHECK(canonical->find('>') == std::string::npos &&
+                   value.find(*canonical) != std::string_view::npos,
+               "canonical " + Printable(*canonical) + "; " + what);
+    FUZZ_CHECK(CanonicalOfLinkHeader(std::string(value) + ", <https://x/>; rel=canonical") ==
+                   canonical,
+               "a later link changed the canonical; " + what);
+  }
+  return 0;
+}
+
 std::span<const Target> Targets() {
   static constexpr Target kTargets[] = {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
@@ -1373,6 +1411,7 @@ std::span<const Target> Targets() {
       {"srcset", FuzzSrcset},
       {"meta_refresh", FuzzMetaRefresh},
       {"css_urls", FuzzCssUrls},
+      {"signals", FuzzSignals},
   };
   return kTargets;
 }

@@ -145,6 +145,13 @@ int FuzzMetaRefresh(const std::uint8_t* data, std::size_t size);
 // url(URL).
 int FuzzCssUrls(const std::uint8_t* data, std::size_t size);
 
+// A site owner's signals (parse/robots_directives.h, parse/link_header.h):
+// ParseRobotsContent and ParseXRobotsTag (case never matters; a crawler's
+// name only narrows what applies), CanonicalOfLinkHeader (a piece of the
+// value; a link appended after it changes nothing). Input: line 1 the
+// product token, the rest the header value or meta content.
+int FuzzSignals(const std::uint8_t* data, std::size_t size);
+
 // Seed inputs for FuzzShared, as (file name, bytes).
 std::vector<std::pair<std::string, std::string>> SharedSeeds();
 

@@ -73,6 +73,9 @@
 //                      lines of DIR/H/PATH.headers ("Name: value") if there is one; else 404
 //   /links?l=U&l=U...  "links" with one <a href="U"> per l, in order, duplicates kept
 //                      (values percent-decoded, '+' is a space; hrefs HTML-escaped)
+//   /served?h=NAME:VALUE...&type=T&body=B
+//                      B (percent-decoded; default empty) as T (default text/html;
+//                      charset=utf-8), with a header NAME: VALUE per h, in order
 //   /manylinks?n=K     "many", K distinct links, /page/0 to /page/K-1, in order
 //   /grid/K?n=N&hosts=H&ms=M
 //                      "grid K" after M ms (default 0), linking to pages 2K+1 and 2K+2 (those
@@ -1228,6 +1231,18 @@ int main(int argc, char** argv) {
       body += "<a href=\"" + HtmlEscape(url) + "\">link</a>\n";
     }
     res.set_content(Page("links", body), "text/html; charset=utf-8");
+  });
+  // A response made to order: site owners' signals in headers and markup.
+  server.Get("/served", [](const httplib::Request& req, httplib::Response& res) {
+    for (const std::string& header : QueryValues(req, "h")) {
+      const std::size_t colon = header.find(':');
+      if (colon == std::string::npos) continue;
+      res.set_header(header.substr(0, colon), Trim(header.substr(colon + 1)));
+    }
+    const std::vector<std::string> type = QueryValues(req, "type");
+    const std::vector<std::string> body = QueryValues(req, "body");
+    res.set_content(body.empty() ? "" : body.front(),
+                    type.empty() ? "text/html; charset=utf-8" : type.front());
   });
   // For the links limit: a page of as many distinct links as asked.
   server.Get("/manylinks", [](const httplib::Request& req, httplib::Response& res) {

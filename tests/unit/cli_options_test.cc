@@ -72,6 +72,19 @@ TEST_CASE("Every option is read", "[cli]") {
   CHECK(o.strip_query_default);
 }
 
+TEST_CASE("The site owners' signal flags are off by default and read", "[cli]") {
+  ParsedCommandLine p = Parse({"x"});
+  REQUIRE(p.config);
+  CHECK_FALSE(p.config->options.fetch.extract.ignore_nofollow);
+  CHECK_FALSE(p.config->options.skip_noindex);
+  CHECK_FALSE(p.config->options.canonical);
+  p = Parse({"--ignore-nofollow", "--skip-noindex", "--canonical", "x"});
+  REQUIRE(p.config);
+  CHECK(p.config->options.fetch.extract.ignore_nofollow);
+  CHECK(p.config->options.skip_noindex);
+  CHECK(p.config->options.canonical);
+}
+
 TEST_CASE("The --accept-type option splits at commas and adds up", "[cli]") {
   ParsedCommandLine p =
       Parse({"--accept-type", "text/html,application/xhtml+xml", "--accept-type", "image/*", "u"});

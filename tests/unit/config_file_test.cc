@@ -46,6 +46,9 @@ TEST_CASE("The example config holds every default", "[config]") {
   CHECK(a.fetch.extract.follow == b.fetch.extract.follow);
   CHECK(a.recrawl_after == b.recrawl_after);
   CHECK(a.changed_only == b.changed_only);
+  CHECK(a.skip_noindex == b.skip_noindex);
+  CHECK(a.canonical == b.canonical);
+  CHECK(a.fetch.extract.ignore_nofollow == b.fetch.extract.ignore_nofollow);
   CHECK(a.max_time == b.max_time);
   CHECK(a.fetch.accept_types == b.fetch.accept_types);
   CHECK(a.strip_query == b.strip_query);

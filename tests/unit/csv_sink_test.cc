@@ -121,7 +121,7 @@ const std::vector<std::string> kHeader = {
     "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
     "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
     "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated",
-    "sha256"};
+    "sha256", "noindex",      "canonical"};
 
 std::vector<std::string> Texts(const Row& row) {
   std::vector<std::string> out;
@@ -204,7 +204,7 @@ TEST_CASE("A CSV file reads back cell for cell with a strict RFC 4180 parser", "
     CHECK(ReadFile(path) ==
           "url,final_url,ok,status,unchanged,depth,parent,content_type,bytes,elapsed_ms,"
           "title,description,links,fields,error_kind,error_message,"
-          "fetched_at,truncated,sha256\r\n");
+          "fetched_at,truncated,sha256,noindex,canonical\r\n");
     REQUIRE(sink.value()->Write(tricky).ok());
     REQUIRE(sink.value()->Write(empty).ok());
     REQUIRE(sink.value()->Write(failed).ok());

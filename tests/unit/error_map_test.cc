@@ -88,12 +88,15 @@ TEST_CASE("Error kinds have stable names and numbers", "[error_map]") {
   CHECK_FALSE(IsFailure(ErrorKind::kBlocked));
   CHECK(IsFailure(ErrorKind::kHttp));
   CHECK(IsFailure(ErrorKind::kRobotsUnavailable));
-  for (int i = 0; i <= 19; ++i) {
+  CHECK(ErrorKindName(ErrorKind::kDuplicate) == "duplicate");
+  CHECK(static_cast<int>(ErrorKind::kDuplicate) == 20);
+  CHECK_FALSE(IsFailure(ErrorKind::kDuplicate));
+  for (int i = 0; i <= 20; ++i) {
     auto kind = ErrorKindFromNumber(static_cast<std::uint8_t>(i));
     REQUIRE(kind);
     CHECK(ErrorKindFromName(ErrorKindName(*kind)) == kind);
   }
-  CHECK_FALSE(ErrorKindFromNumber(20));
+  CHECK_FALSE(ErrorKindFromNumber(21));
   CHECK_FALSE(ErrorKindFromName("nope"));
 }
 

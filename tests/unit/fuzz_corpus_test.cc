@@ -113,6 +113,10 @@ TEST_CASE("The CSS url() fuzz target takes its corpus and regressions", "[fuzz]"
   Replay("css_urls");
 }
 
+TEST_CASE("The robots signals fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("signals");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");

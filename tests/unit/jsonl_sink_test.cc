@@ -39,7 +39,7 @@ TEST_CASE("A record is one JSON line with every field in order", "[jsonl]") {
         R"("bytes":10,)"
         R"("elapsed_ms":5,"title":"Hi","description":null,"links":["https://example.com/a"],)"
         R"("fields":{},"error":null,"fetched_at":"1970-01-01T00:00:00.000Z","truncated":[],)"
-        R"("sha256":null})");
+        R"("sha256":null,"noindex":false,"canonical":null})");
 }
 
 TEST_CASE("truncated lists what was cut, before sha256, and is [] when nothing was", "[jsonl]") {
@@ -48,12 +48,12 @@ TEST_CASE("truncated lists what was cut, before sha256, and is [] when nothing w
   auto whole = nlohmann::ordered_json::parse(RecordToJson(r));
   CHECK(whole["truncated"] == nlohmann::json::array());
   CHECK(whole.items().begin().key() == "url");
-  CHECK(std::prev(whole.end(), 2).key() == "truncated");
-  CHECK(std::prev(whole.end()).key() == "sha256");
+  CHECK(std::prev(whole.end(), 4).key() == "truncated");
+  CHECK(std::prev(whole.end(), 3).key() == "sha256");
   r.truncated = {"links", "fields.price", "text"};
   auto cut = nlohmann::ordered_json::parse(RecordToJson(r, SinkOptions{.with_text = true}));
   CHECK(cut["truncated"] == nlohmann::json::array({"links", "fields.price", "text"}));
-  CHECK(std::prev(cut.end(), 2).key() == "truncated");
+  CHECK(std::prev(cut.end(), 4).key() == "truncated");
   CHECK(TruncatedToJsonText(r.truncated) == R"(["links","fields.price","text"])");
   CHECK(TruncatedToJsonText({}) == "[]");
 }
@@ -146,7 +146,8 @@ TEST_CASE("text is a key only with SinkOptions::with_text, between fields and er
     CHECK(keys == std::vector<std::string>{"url", "final_url", "ok", "status", "unchanged", "depth",
                                            "parent", "content_type", "bytes", "elapsed_ms", "title",
                                            "description", "links", "fields", "text", "error",
-                                           "fetched_at", "truncated", "sha256"});
+                                           "fetched_at", "truncated", "sha256",
+                                           "noindex", "canonical"});
   }
   SECTION("with --text and no text (a failed fetch) the value is null") {
     r.text.reset();

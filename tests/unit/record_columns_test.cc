@@ -37,6 +37,8 @@ Record FullRecord() {
   r.fetched_at_ms = 1700000000123;
   r.truncated = {"links"};
   r.sha256 = std::string(64, 'f');
+  r.noindex = true;
+  r.canonical = "https://h/canonical";
   r.body = "never a column";
   return r;
 }
@@ -76,7 +78,7 @@ TEST_CASE("Record columns come in the JSON line's order, text only with --text",
       "url",    "final_url",    "ok",         "status",        "unchanged",  "depth",
       "parent", "content_type", "bytes",      "elapsed_ms",    "title",      "description",
       "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated",
-      "sha256"};
+      "sha256", "noindex",      "canonical"};
   std::vector<std::string> with_text = without_text;
   with_text.insert(with_text.begin() + 14, "text");  // after fields
 
@@ -95,7 +97,8 @@ TEST_CASE("Record columns have the SQL types the values need", "[record_columns]
     CAPTURE(c.name);
     const std::string name = c.name;
     const bool integer = name == "ok" || name == "status" || name == "unchanged" ||
-                         name == "depth" || name == "bytes" || name == "elapsed_ms";
+                         name == "depth" || name == "bytes" || name == "elapsed_ms" ||
+                         name == "noindex";
     CHECK(std::string(c.sql_type) == (integer ? "INTEGER" : "TEXT"));
   }
 }
@@ -131,6 +134,8 @@ TEST_CASE("Record cells hold each column's value, one cell per column", "[record
       {Kind::kText, "2023-11-14T22:13:20.123Z", 0},
       {Kind::kText, R"(["links"])", 0},
       {Kind::kText, std::string(64, 'f'), 0},
+      {Kind::kBool, "", 1},
+      {Kind::kText, "https://h/canonical", 0},
   };
   REQUIRE(cells.size() == std::size(expected));
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -152,7 +157,7 @@ TEST_CASE("Record cells of a failure are null where the JSON line has null", "[r
     if (name == "url" || name == "error_kind" || name == "error_message" || name == "links" ||
         name == "fields" || name == "truncated") {
       CHECK(cells[i].kind == Kind::kText);
-    } else if (name == "ok" || name == "unchanged") {
+    } else if (name == "ok" || name == "unchanged" || name == "noindex") {
       CHECK(cells[i].kind == Kind::kBool);
       CHECK(cells[i].number == 0);
     } else if (name == "depth" || name == "bytes" || name == "elapsed_ms") {

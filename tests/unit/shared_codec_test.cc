@@ -178,17 +178,38 @@ TEST_CASE("a record keeps its sha256, never its body, and an older node's record
   REQUIRE(back);
   CHECK(back->sha256 == r.sha256);
   CHECK_FALSE(back->body);
-  // Version 1: the same layout without the sha256 at its end.
+  // Version 2: the same layout without noindex and canonical at its end
+  // (a byte each here); version 1 also without the sha256 before them.
   r.sha256.reset();
-  std::string v1 = EncodeRecord(r);
-  v1 = v1.substr(0, v1.size() - 1);  // the absent optional's byte
+  std::string v2 = EncodeRecord(r);
+  v2 = v2.substr(0, v2.size() - 2);
+  v2[0] = 2;
+  back = DecodeRecord(v2);
+  REQUIRE(back);
+  CHECK_FALSE(back->noindex);
+  CHECK_FALSE(back->canonical);
+  std::string v1 = v2.substr(0, v2.size() - 1);  // the absent optional's byte
   v1[0] = 1;
   back = DecodeRecord(v1);
   REQUIRE(back);
   CHECK(back->url == r.url);
   CHECK_FALSE(back->sha256);
-  v1[0] = 3;  // a layout from the future
+  v1[0] = 4;  // a layout from the future
   CHECK_FALSE(DecodeRecord(v1));
+}
+
+TEST_CASE("a record keeps its noindex and canonical", "[shared_codec]") {
+  Record r;
+  r.url = "https://a.example/dup";
+  r.noindex = true;
+  r.canonical = "https://a.example/";
+  r.error = RecordError{ErrorKind::kDuplicate, "duplicate of https://a.example/"};
+  std::optional<Record> back = DecodeRecord(EncodeRecord(r));
+  REQUIRE(back);
+  CHECK(back->noindex);
+  CHECK(back->canonical == r.canonical);
+  REQUIRE(back->error);
+  CHECK(back->error->kind == ErrorKind::kDuplicate);
 }
 
 TEST_CASE("seen keys are stable, spread over every bucket, and tell URLs apart", "[shared_codec]") {

@@ -75,7 +75,7 @@ const std::vector<std::string> kColumns = {
     "url",    "final_url",    "ok",         "status",        "unchanged", "depth",
     "parent", "content_type", "bytes",      "elapsed_ms",    "title",     "description",
     "links",  "fields",       "error_kind", "error_message", "fetched_at", "truncated",
-    "sha256"};
+    "sha256", "noindex",      "canonical"};
 
 // The columns before "unchanged" came, as an earlier forage created them.
 const std::vector<std::string> kColumnsBeforeUnchanged = {
@@ -247,6 +247,8 @@ TEST_CASE("SQLite output adds the unchanged column to a database from before it"
     columns.push_back("unchanged");
     columns.push_back("truncated");
     columns.push_back("sha256");
+    columns.push_back("noindex");
+    columns.push_back("canonical");
   }
   SECTION("with --text, all are added, in the record's order") {
     options.with_text = true;
@@ -254,6 +256,8 @@ TEST_CASE("SQLite output adds the unchanged column to a database from before it"
     columns.push_back("text");
     columns.push_back("truncated");
     columns.push_back("sha256");
+    columns.push_back("noindex");
+    columns.push_back("canonical");
   }
   Record r = MakeRecord(1);
   REQUIRE(r.unchanged);

@@ -161,8 +161,8 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
     CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - cut)));
   }
   CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
-  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 23);
-  CHECK(static_cast<int>(wire::MessageType::kResult) == 22);
+  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 24);
+  CHECK(static_cast<int>(wire::MessageType::kResult) == 25);
   CHECK(static_cast<int>(wire::MessageType::kWarcOpened) == 19);
 }
 
@@ -603,6 +603,11 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   CHECK(back->warc.max_size == 12345);
   CHECK(back->warc.info == "k: v\r\n");
   CHECK(back->warc.cdx);
+  CHECK_FALSE(back->extract.ignore_nofollow);
+  c.extract.ignore_nofollow = true;
+  back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
+  REQUIRE(back);
+  CHECK(back->extract.ignore_nofollow);
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -657,12 +662,13 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->warc.info == defaults.warc.info);
   CHECK(back->keep_body == defaults.keep_body);
   CHECK(back->accept_types.empty());
+  CHECK(back->extract.ignore_nofollow == defaults.extract.ignore_nofollow);
   // The log level byte sits after max_links and follow (4 bytes), before
   // the guard flags, stall_timeout, fetcher_memory_mib, the request shaping
-  // (56 bytes at the defaults), accept_types (4), the WARC settings (17)
-  // and save_dir (4); a value past kOff is no level.
+  // (56 bytes at the defaults), accept_types (4), the WARC settings (17),
+  // save_dir (4) and ignore_nofollow (1); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
-  const std::size_t at = bytes.size() - 4 - 17 - 4 - 56 - (1 + 8 + 8) - 1;
+  const std::size_t at = bytes.size() - 1 - 4 - 17 - 4 - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));
   REQUIRE(bytes.substr(at - 4, 4) == std::string("\x01\0\0\0", 4));  // follow: a only
   std::string bad_level = bytes;
@@ -680,6 +686,31 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   old.erase(at - 4, 4);
   old[0] = 20;
   CHECK_FALSE(DecodeFetcherConfig(old, &level));
+}
+
+TEST_CASE("A result's robots signals survive a round trip, and type 21 does not decode", "[wire]") {
+  for (bool noindex : {false, true}) {
+    for (std::string canonical : {"", "https://example.com/the-one"}) {
+      wire::FetchResult in = SampleResult();
+      in.noindex = noindex;
+      in.canonical = canonical;
+      const std::string frame = wire::EncodeResult(in);
+      auto out = wire::DecodeResult(std::string_view(frame).substr(wire::kFrameHeaderBytes));
+      REQUIRE(out);
+      CHECK(out->noindex == noindex);
+      CHECK(out->canonical == canonical);
+      CHECK(out->saved == in.saved);
+    }
+  }
+  wire::FetchResult in = SampleResult();
+  in.noindex = true;
+  std::string payload = wire::EncodeResult(in).substr(wire::kFrameHeaderBytes);
+  // A noindex byte other than 0 or 1 is corrupt; the layout without the
+  // two fields (type 21's end) is short.
+  std::string bad = payload;
+  bad[bad.size() - 5] = 2;
+  CHECK_FALSE(wire::DecodeResult(bad));
+  CHECK_FALSE(wire::DecodeResult(payload.substr(0, payload.size() - 5)));
 }
 
 }  // namespace forage
