@@ -254,17 +254,21 @@ TEST_CASE("A sitemap job and its result's kind and lastmods survive a round trip
   CHECK(out->lastmods == in.lastmods);
   CHECK(wire::EncodeResult(*out).substr(wire::kFrameHeaderBytes) == payload);
 
-  // A page's result: kind 0 and no lastmods, 5 bytes at the end.
-  std::string page = wire::EncodeResult(SampleResult()).substr(wire::kFrameHeaderBytes);
-  CHECK(page.substr(page.size() - 5) == std::string(5, '\0'));
+  // A page's result: kind 0 and no lastmods, 5 bytes before noindex and
+  // canonical.
+  wire::FetchResult plain = SampleResult();
+  std::string page = wire::EncodeResult(plain).substr(wire::kFrameHeaderBytes);
+  const std::size_t page_tail = 1 + 4 + plain.canonical.size();
+  CHECK(page.substr(page.size() - page_tail - 5, 5) == std::string(5, '\0'));
   CHECK(wire::DecodeResult(page)->lastmods.empty());
   // A count of lastmods that is neither 0 nor the links' is refused; so is
-  // an unknown sitemap kind.
+  // an unknown sitemap kind. (After the lastmods: noindex and canonical.)
+  const std::size_t tail = 1 + 4 + in.canonical.size();
   std::string wrong = payload;
-  wrong[payload.size() - 3 * 8 - 4] = 2;
+  wrong[payload.size() - tail - 3 * 8 - 4] = 2;
   CHECK_FALSE(wire::DecodeResult(wrong));
   std::string kind = payload;
-  kind[payload.size() - 3 * 8 - 5] = 4;
+  kind[payload.size() - tail - 3 * 8 - 5] = 4;
   CHECK_FALSE(wire::DecodeResult(kind));
 }
 
