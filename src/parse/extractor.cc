@@ -17,13 +17,6 @@
 namespace forage {
 namespace {
 
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-const char* Attribute(const GumboElement& e, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
-  return a ? a->value : nullptr;
-}
-
 // Concatenated text of the node's descendants (what <title> holds).
 std::string TextOf(const GumboNode* node) {
   std::string out;

@@ -9,6 +9,17 @@
 
 namespace forage {
 
+// HTML's ASCII whitespace: tab, line feed, form feed, carriage return, space.
+inline bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// The value of an element's attribute `name`, or nullptr when it has none.
+inline const char* Attribute(const GumboElement& e, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
+  return a ? a->value : nullptr;
+}
+
 // Memory for one parse: gumbo's allocations are bump-allocated from large
 // blocks and never freed one by one. Parsing makes hundreds of small
 // allocations per kilobyte of HTML, so this roughly halves parse time, and

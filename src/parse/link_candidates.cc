@@ -6,21 +6,15 @@
 
 #include "forage/fetch_settings.h"
 #include "parse/css_urls.h"
+#include "parse/html_document.h"
 #include "parse/meta_refresh.h"
 #include "parse/srcset.h"
 
 namespace forage {
 namespace {
 
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-const char* Attribute(const GumboElement& e, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
-  return a ? a->value : nullptr;
 }
 
 // How an attribute's value holds references.

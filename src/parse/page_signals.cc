@@ -2,15 +2,10 @@
 
 #include <strings.h>
 
+#include "parse/html_document.h"
+
 namespace forage {
 namespace {
-
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-const char* Attribute(const GumboElement& e, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
-  return a ? a->value : nullptr;
-}
 
 // Whether the space-separated list `list` holds `word`, ignoring case.
 bool HoldsWord(const char* list, std::string_view word) {

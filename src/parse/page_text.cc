@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/utf8.h"
+#include "parse/html_document.h"
 
 namespace forage {
 namespace {
@@ -109,8 +110,6 @@ Layout LayoutOf(const GumboElement& e) {
 // (the space before a </p>, the newline it ends with, the tab of the next
 // cell), only the strongest is written.
 enum class Separator { kNone, kSpace, kTab, kNewline };
-
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // Builds the text character by character. A separator is only remembered,
 // and written just before the next visible character, and only if text is

@@ -4,13 +4,12 @@
 // with a state. The test server serves each host's files from a directory
 // (--doc-dir) that the test writes once it knows the port.
 
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
 
 #include "support/forage_run.h"
+#include "support/gzip.h"
 
 namespace forage::test {
 namespace {
@@ -20,21 +19,6 @@ using nlohmann::json;
 std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more) {
   a.insert(a.end(), more.begin(), more.end());
   return a;
-}
-
-std::string Gzip(const std::string& data) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) ==
-          Z_OK);
-  std::string out(deflateBound(&z, data.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 std::string UrlSet(const std::vector<std::string>& entries) {

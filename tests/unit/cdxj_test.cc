@@ -12,6 +12,7 @@
 
 #include "archive/warc_set.h"
 #include "archive/warc_writer.h"
+#include "support/gzip.h"
 #include "support/forage_run.h"
 
 namespace forage {
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::ReadFile;
 using test::TempDir;
+using test::Gzip;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -30,21 +32,6 @@ std::vector<std::string> Lines(const std::string& text) {
     out.push_back(text.substr(at, nl - at));
     at = nl + 1;
   }
-  return out;
-}
-
-// `text` as one plain gzip member (zlib's own header: no length field).
-std::string Gzip(std::string_view text) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
   return out;
 }
 

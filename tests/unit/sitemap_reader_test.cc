@@ -8,8 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "support/gzip.h"
+
 namespace forage {
 namespace {
+
+using test::Gzip;
 
 struct Read {
   SitemapKind kind = SitemapKind::kUnknown;
@@ -59,20 +63,6 @@ Read ReadAll(std::string_view body, SitemapReader::Limits limits = {}) {
   CHECK(ReadIn(body, limits, 0, &rng) == whole);
   CHECK(ReadIn(body, limits, 4096) == whole);
   return whole;
-}
-
-std::string Gzip(std::string_view plain, int level = 6) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, plain.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  z.avail_in = static_cast<uInt>(plain.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 constexpr std::optional<std::int64_t> kNone = std::nullopt;

@@ -1,6 +1,7 @@
 // The tests' WARC reader (support/warc_reader.h) on files built here, byte
 // by byte, with zlib: its own gzip member writer, not forage's.
 
+#include "support/gzip.h"
 #include "support/warc_reader.h"
 
 #include <zlib.h>
@@ -16,21 +17,6 @@
 
 namespace forage::test {
 namespace {
-
-// One gzip member holding `bytes`.
-std::string Gzip(const std::string& bytes) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, bytes.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  z.avail_in = static_cast<uInt>(bytes.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
