@@ -110,7 +110,7 @@ TEST_CASE("A nofollow page's links are not followed, but for --ignore-nofollow",
   CHECK(by[rel]["links"] == json::array({server.Url("/page/3"), server.Url("/page/4")}));
 }
 
-TEST_CASE("--skip-noindex writes no record for a noindex page and still follows its links",
+TEST_CASE("With --skip-noindex a noindex page has no record and its links are still followed",
           "[signals][integration]") {
   TestServer server;
   const std::string hidden =
@@ -157,7 +157,7 @@ TEST_CASE("A canonical URL comes from the page's <link>, else from its Link head
   for (const auto& [url, r] : by) CHECK(r["ok"] == true);
 }
 
-TEST_CASE("--canonical records a page naming another URL as a duplicate and fetches that URL once",
+TEST_CASE("With --canonical a page naming another URL is a duplicate and that URL is fetched once",
           "[signals][integration]") {
   TestServer server;
   const std::string canonical = server.Url("/page/3");

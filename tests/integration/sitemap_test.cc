@@ -264,7 +264,7 @@ TEST_CASE("A sitemap's lastmod older than the last fetch makes a page not due",
   CHECK(Count(log, "GOT /doc/s.xml") == 1);
 }
 
-TEST_CASE("--sitemaps is refused with --frontier", "[sitemap][integration]") {
+TEST_CASE("Sitemaps are refused with --frontier", "[sitemap][integration]") {
   ForageRun run = RunForage({"--sitemaps", "--frontier", "redis://127.0.0.1:1", "--crawl-id", "x",
                              "--url", "http://127.0.0.1:1/"});
   CHECK(run.exit_code == 2);

@@ -282,7 +282,7 @@ TEST_CASE("A stopped run takes every waiting URL out once, robots.txt jobs aside
   CHECK(f->Counts().waiting == 0);
 }
 
-TEST_CASE("--sitemaps reads robots.txt's sitemaps, or guesses one, and admits their pages",
+TEST_CASE("With --sitemaps the frontier reads robots.txt's sitemaps, or guesses one, and admits their pages",
           "[frontier][sitemap]") {
   CrawlOptions o = Crawl(0);
   o.robots = true;

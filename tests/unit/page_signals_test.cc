@@ -71,7 +71,7 @@ TEST_CASE("Without a product token only name=robots counts", "[page_signals]") {
   CHECK_FALSE(page.nofollow);
 }
 
-TEST_CASE("A rel=nofollow link is left out; other rel values are not", "[page_signals]") {
+TEST_CASE("A rel=nofollow link is left out and other rel values are not", "[page_signals]") {
   const ExtractedPage page = Extract(R"(
     <a href="/plain">plain</a>
     <a href="/nf" rel="nofollow">nf</a>
