@@ -165,5 +165,9 @@ const errors = [];
 const records = [];
 for (const file of files) records.push(...(await checkFile(file, options, errors)));
 const ok = errors.length === 0;
+// No process.exit() here: node writes a large answer to a pipe in pieces
+// as the reader drains it, and exit() would drop what is still queued (a
+// reader slow under load got half a JSON document). exitCode lets node
+// finish the write, then exit.
+process.exitCode = ok ? 0 : 1;
 process.stdout.write(JSON.stringify({ ok, warcio: warcioVersion, errors, records }) + "\n");
-process.exit(ok ? 0 : 1);
