@@ -1,5 +1,7 @@
 #include "parse/html_document.h"
 
+#include <strings.h>
+
 #include <algorithm>
 
 namespace forage {
@@ -52,6 +54,19 @@ HtmlDocument::~HtmlDocument() {
   } else if (output_) {
     gumbo_destroy_output(&options_, output_);
   }
+}
+
+bool TokenListHolds(const char* list, std::string_view word) {
+  if (!list) return false;
+  std::string_view rest(list);
+  while (!rest.empty()) {
+    std::size_t n = 0;
+    while (n < rest.size() && !IsAsciiSpace(rest[n])) ++n;
+    if (n == word.size() && strncasecmp(rest.data(), word.data(), n) == 0) return true;
+    rest.remove_prefix(n);
+    while (!rest.empty() && IsAsciiSpace(rest.front())) rest.remove_prefix(1);
+  }
+  return false;
 }
 
 }  // namespace forage

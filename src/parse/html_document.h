@@ -20,6 +20,10 @@ inline const char* Attribute(const GumboElement& e, const char* name) {
   return a ? a->value : nullptr;
 }
 
+// Whether the ASCII-whitespace-separated token list `list` (a rel value,
+// say; nullptr: none) holds `word`, ASCII case ignored.
+bool TokenListHolds(const char* list, std::string_view word);
+
 // Memory for one parse: gumbo's allocations are bump-allocated from large
 // blocks and never freed one by one. Parsing makes hundreds of small
 // allocations per kilobyte of HTML, so this roughly halves parse time, and

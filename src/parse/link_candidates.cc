@@ -13,10 +13,6 @@
 namespace forage {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // How an attribute's value holds references.
 enum class Form { kNone, kUrl, kSrcset, kRefresh, kCss };
 
@@ -28,22 +24,13 @@ struct Role {
 // The kind of link a <link>'s href is, by its rel (ASCII whitespace
 // separated, any case) and hreflang; 0 for none of ours.
 std::uint32_t LinkElementKind(const GumboElement& e) {
-  bool stylesheet = false, excluded = false, navigation = false;
-  std::string_view rel = Attribute(e, "rel") ? Attribute(e, "rel") : "";
-  while (!rel.empty()) {
-    std::size_t n = 0;
-    while (n < rel.size() && !IsAsciiSpace(rel[n])) ++n;
-    const std::string_view token = rel.substr(0, n);
-    stylesheet |= EqualsIgnoreCase(token, "stylesheet");
-    excluded |= EqualsIgnoreCase(token, "icon") || EqualsIgnoreCase(token, "canonical");
-    navigation |= EqualsIgnoreCase(token, "alternate") || EqualsIgnoreCase(token, "next") ||
-                  EqualsIgnoreCase(token, "prev") || EqualsIgnoreCase(token, "previous");
-    rel.remove_prefix(n);
-    while (!rel.empty() && IsAsciiSpace(rel.front())) rel.remove_prefix(1);
-  }
+  const char* rel = Attribute(e, "rel");
+  auto holds = [rel](std::string_view word) { return TokenListHolds(rel, word); };
   // "alternate stylesheet" is a stylesheet.
-  if (stylesheet) return kFollowStyles;
-  if (excluded) return 0;
+  if (holds("stylesheet")) return kFollowStyles;
+  if (holds("icon") || holds("canonical")) return 0;
+  const bool navigation =
+      holds("alternate") || holds("next") || holds("prev") || holds("previous");
   return (navigation || Attribute(e, "hreflang")) ? std::uint32_t{kFollowLinks} : 0;
 }
 

@@ -7,23 +7,9 @@
 namespace forage {
 namespace {
 
-// Whether the space-separated list `list` holds `word`, ignoring case.
-bool HoldsWord(const char* list, std::string_view word) {
-  if (!list) return false;
-  std::string_view rest(list);
-  while (!rest.empty()) {
-    std::size_t n = 0;
-    while (n < rest.size() && !IsAsciiSpace(rest[n])) ++n;
-    if (n == word.size() && strncasecmp(rest.data(), word.data(), n) == 0) return true;
-    rest.remove_prefix(n);
-    while (!rest.empty() && IsAsciiSpace(rest.front())) rest.remove_prefix(1);
-  }
-  return false;
-}
-
 }  // namespace
 
-bool RelHasNofollow(const char* rel) { return HoldsWord(rel, "nofollow"); }
+bool RelHasNofollow(const char* rel) { return TokenListHolds(rel, "nofollow"); }
 
 void PageSignals::Visit(const GumboNode& node) {
   if (node.type != GUMBO_NODE_ELEMENT) return;
@@ -42,7 +28,7 @@ void PageSignals::Visit(const GumboNode& node) {
     const bool in_head =
         parent && parent->type == GUMBO_NODE_ELEMENT && parent->v.element.tag == GUMBO_TAG_HEAD;
     const char* href = Attribute(e, "href");
-    if (in_head && href && HoldsWord(Attribute(e, "rel"), "canonical")) canonical_ = href;
+    if (in_head && href && TokenListHolds(Attribute(e, "rel"), "canonical")) canonical_ = href;
   }
 }
 

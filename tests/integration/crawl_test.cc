@@ -15,11 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
 std::set<std::string> FinalUrls(const ForageRun& run) {
   std::set<std::string> out;
   for (const json& r : run.records) {

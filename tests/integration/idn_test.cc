@@ -15,11 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
 // "bücher" in UTF-8, and its punycode.
 const std::string kBucher =
     "b\xc3\xbc"

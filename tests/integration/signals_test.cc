@@ -23,7 +23,7 @@ std::string Served(const TestServer& server, const std::vector<std::string>& hea
   return server.Url(path);
 }
 
-std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& urls) {
+std::vector<std::string> UrlArgs(std::vector<std::string> a, const std::vector<std::string>& urls) {
   for (const std::string& url : urls) {
     a.push_back("--url");
     a.push_back(url);
@@ -67,7 +67,7 @@ TEST_CASE("Robots meta tags and X-Robots-Tag headers set noindex and empty a nof
   };
   std::vector<std::string> urls;
   for (const Case& c : cases) urls.push_back(c.url);
-  ForageRun run = RunForage(Args({"--no-robots", "-j", "1"}, urls));
+  ForageRun run = RunForage(UrlArgs({"--no-robots", "-j", "1"}, urls));
   REQUIRE(run.exit_code == 0);
   auto by = run.ByUrl();
   REQUIRE(by.size() == cases.size());
@@ -91,7 +91,7 @@ TEST_CASE("A nofollow page's links are not followed, but for --ignore-nofollow",
       Served(server, {"X-Robots-Tag: forage: nofollow"}, R"(<a href="/page/2">two</a>)");
   const std::string rel =
       Served(server, {}, R"(<a href="/page/3" rel="nofollow ugc">x</a><a href="/page/4">y</a>)");
-  ForageRun run = RunForage(Args({"--no-robots", "-d", "1", "-j", "1"}, {meta, header, rel}));
+  ForageRun run = RunForage(UrlArgs({"--no-robots", "-d", "1", "-j", "1"}, {meta, header, rel}));
   REQUIRE(run.exit_code == 0);
   auto by = run.ByUrl();
   // Only /page/4 is followed.
@@ -100,7 +100,7 @@ TEST_CASE("A nofollow page's links are not followed, but for --ignore-nofollow",
   CHECK(by[rel]["links"] == json::array({server.Url("/page/4")}));
 
   run = RunForage(
-      Args({"--no-robots", "-d", "1", "-j", "1", "--ignore-nofollow"}, {meta, header, rel}));
+      UrlArgs({"--no-robots", "-d", "1", "-j", "1", "--ignore-nofollow"}, {meta, header, rel}));
   REQUIRE(run.exit_code == 0);
   by = run.ByUrl();
   CHECK(by.size() == 7);
@@ -119,12 +119,12 @@ TEST_CASE("With --skip-noindex a noindex page has no record and its links are st
       Served(server, {"X-Robots-Tag: noindex"}, R"(<a href="/page/5">five</a>)");
   const std::string shown = Served(server, {}, "<title>shown</title>");
   ForageRun run =
-      RunForage(Args({"--no-robots", "-d", "1", "-j", "1"}, {hidden, header_hidden, shown}));
+      RunForage(UrlArgs({"--no-robots", "-d", "1", "-j", "1"}, {hidden, header_hidden, shown}));
   REQUIRE(run.exit_code == 0);
   CHECK(run.records.size() == 5);
   CHECK(run.ByUrl()[hidden]["noindex"] == true);
 
-  run = RunForage(Args({"--no-robots", "-d", "1", "-j", "1", "--skip-noindex"},
+  run = RunForage(UrlArgs({"--no-robots", "-d", "1", "-j", "1", "--skip-noindex"},
                        {hidden, header_hidden, shown}));
   REQUIRE(run.exit_code == 0);
   auto by = run.ByUrl();
@@ -147,7 +147,7 @@ TEST_CASE("A canonical URL comes from the page's <link>, else from its Link head
   const std::string both = Served(server, {"Link: <http://elsewhere.test/x>; rel=canonical"},
                                   R"(<head><link rel="canonical" href="/page/9">)");
   const std::string none = Served(server, {"Link: </page/10>; rel=next"}, "<p>x</p>");
-  ForageRun run = RunForage(Args({"--no-robots", "-j", "1"}, {tag, header, both, none}));
+  ForageRun run = RunForage(UrlArgs({"--no-robots", "-j", "1"}, {tag, header, both, none}));
   REQUIRE(run.exit_code == 0);
   auto by = run.ByUrl();
   CHECK(by[tag]["canonical"] == server.Url("/page/7"));
@@ -172,7 +172,7 @@ TEST_CASE("With --canonical a page naming another URL is a duplicate and that UR
       Served(server, {}, R"(<head><link rel="canonical" href="http://elsewhere.test/">)");
   // The canonical URL is listed too: it is still fetched once.
   ForageRun run = RunForage(
-      Args({"--no-robots", "-j", "1", "--canonical"}, {dup, by_header, self, away, canonical}));
+      UrlArgs({"--no-robots", "-j", "1", "--canonical"}, {dup, by_header, self, away, canonical}));
   CHECK(run.exit_code == 0);  // a duplicate is no failure
   auto by = run.ByUrl();
   CHECK(by.size() == 5);
@@ -197,7 +197,7 @@ TEST_CASE("With --canonical a page naming another URL is a duplicate and that UR
   TestServer fresh;
   const std::string lone = Served(fresh, {}, R"(<head><link rel="canonical" href="/page/3">)");
   const std::string twin = Served(fresh, {"Link: </page/3>; rel=canonical"}, "<title>twin</title>");
-  run = RunForage(Args({"--no-robots", "-j", "1", "--canonical"}, {lone, twin}));
+  run = RunForage(UrlArgs({"--no-robots", "-j", "1", "--canonical"}, {lone, twin}));
   CHECK(run.exit_code == 0);
   by = run.ByUrl();
   REQUIRE(by.size() == 3);

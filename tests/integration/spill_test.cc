@@ -17,11 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
 std::set<std::string> Urls(const std::vector<json>& records) {
   std::set<std::string> out;
   for (const json& r : records) CHECK(out.insert(r["url"].get<std::string>()).second);

@@ -190,6 +190,11 @@ std::map<std::string, nlohmann::json> ForageRun::ByUrl() const {
   return out;
 }
 
+std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
 std::vector<std::string> ForageCommand(const std::vector<std::string>& args) {
   std::vector<std::string> argv{FORAGE_BIN};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -113,6 +113,8 @@ struct ForageRun {
 };
 
 std::vector<std::string> ForageCommand(const std::vector<std::string>& args);
+// `a` followed by `more` (say, a test's flags and server.Resolve(...)).
+std::vector<std::string> Args(std::vector<std::string> a, const std::vector<std::string>& more);
 
 // Runs the real forage binary to completion (or `timeout`, then kills it)
 // and parses every stdout line as JSON.

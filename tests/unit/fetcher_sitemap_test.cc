@@ -8,23 +8,15 @@
 #include "core/time_format.h"
 #include "fetch/fetcher.h"
 #include "parse/sitemap_reader.h"
+#include "support/fetch_one.h"
 #include "support/forage_run.h"
 
 namespace forage {
 namespace {
 
+// Sitemaps of tens of MiB take a while under the sanitizers.
 wire::FetchResult FetchOne(Fetcher& fetcher, wire::FetchJob job) {
-  fetcher.Start(std::move(job));
-  std::vector<wire::FetchResult> done;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (done.empty()) {
-    INFO("the fetcher never finished the job");
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    fetcher.Perform(&done);
-    if (done.empty()) REQUIRE(fetcher.Wait(-1, 100, nullptr).ok());
-  }
-  REQUIRE(done.size() == 1);
-  return std::move(done.front());
+  return test::FetchOne(fetcher, std::move(job), std::chrono::seconds(60));
 }
 
 std::unique_ptr<Fetcher> MakeFetcher(FetchSettings settings = {}) {

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "fetch/fetcher.h"
+#include "support/fetch_one.h"
 #include "support/forage_run.h"
 
 namespace forage {
@@ -12,20 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-// Runs `job` to its result, or fails the test after 20 s.
-wire::FetchResult FetchOne(Fetcher& fetcher, wire::FetchJob job) {
-  fetcher.Start(std::move(job));
-  std::vector<wire::FetchResult> done;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (done.empty()) {
-    INFO("the fetcher never finished the job");
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    fetcher.Perform(&done);
-    if (done.empty()) REQUIRE(fetcher.Wait(-1, 100, nullptr).ok());
-  }
-  REQUIRE(done.size() == 1);
-  return std::move(done.front());
-}
+using test::FetchOne;
 
 std::unique_ptr<Fetcher> MakeFetcher() {
   auto fetcher = Fetcher::Create(FetchSettings{});
