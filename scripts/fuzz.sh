@@ -18,7 +18,7 @@ seconds=${1:-${FORAGE_FUZZ_SECONDS:-60}}
 parallel=${FORAGE_FUZZ_JOBS:-$(nproc)}
 build_dir=build-fuzz
 targets=(html charset url robots url_list config wire shared cookie save_path cdxj sitemap
-  srcset meta_refresh css_urls signals)
+  srcset meta_refresh css_urls signals scanner)
 
 scripts/install-deps.sh --test
 start=$SECONDS
@@ -53,7 +53,7 @@ cp config/forage.toml "$work/config/example-every-key.toml"
 
 max_len() {
   case "$1" in
-    html) echo 12288 ;;      # FuzzHtml ignores bigger inputs (the cost of deep nesting)
+    html | scanner) echo 12288 ;; # both ignore bigger inputs (the cost of deep nesting)
     url_list) echo 140000 ;; # room for lines past the 64 KiB limit
     *) echo 16384 ;;
   esac

@@ -74,6 +74,12 @@ struct ExtractSettings {
   // links that a nofollow (robots meta tag, X-Robots-Tag, rel="nofollow")
   // would keep out. noindex is still reported.
   bool ignore_nofollow = false;
+  // --full-parse: build gumbo's tree for every page. By default a page
+  // whose record needs no tree (no select, no text) is read by a streaming
+  // scanner instead, when the scanner can vouch for gumbo's very answer,
+  // which it does for most pages at a fraction of the cost; the records
+  // are the same either way. For comparison, and as a way out.
+  bool full_parse = false;
 };
 
 // How --user's password is offered. kBasic sends it with the first request,

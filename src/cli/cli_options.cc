@@ -503,6 +503,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_flag("--ignore-nofollow", o.fetch.extract.ignore_nofollow,
                "follow links a robots meta tag, X-Robots-Tag or rel=nofollow says not to "
                "(for a site's owner)");
+  app.add_flag("--full-parse", o.fetch.extract.full_parse,
+               "build every page's HTML tree with gumbo, never reading a page with the faster "
+               "scanner (the records are the same)");
   app.add_flag("--skip-noindex", o.skip_noindex,
                "write no record for a page whose robots meta tag or X-Robots-Tag says noindex");
   app.add_flag("--canonical", o.canonical,

@@ -674,10 +674,21 @@ void Fetcher::Perform(std::vector<wire::FetchResult>* finished) {
     curl_easy_setopt(t->easy.get(), CURLOPT_HTTPHEADER, nullptr);
     idle_.push_back(std::move(t->easy));
     if (parse && t->body.size() > kBigPageBytes) {
-      // Behind any page already waiting, so that big pages keep their order.
-      deferred_.push_back(PendingParse{std::move(r), std::move(t->body), std::move(archive),
-                                       std::move(t->robots_token), t->header_robots});
-      continue;
+      // The scanner needs no token: its memory is a few times the body's,
+      // not the tree's sixteen. A page it hands over waits for one, behind
+      // any page already waiting, so that big pages keep their order.
+      if (on_parse_) on_parse_(r.id, true);
+      std::optional<ExtractedPage> scanned =
+          ScanBody(t->body, r.content_type, r.final_url, settings_.extract, fields_,
+                   PageRobots{t->robots_token, t->header_robots});
+      if (on_parse_) on_parse_(r.id, false);
+      if (!scanned) {
+        deferred_.push_back(PendingParse{std::move(r), std::move(t->body), std::move(archive),
+                                         std::move(t->robots_token), t->header_robots});
+        continue;
+      }
+      Apply(r, std::move(*scanned));
+      parse = false;
     }
     if (parse) {
       if (on_parse_) on_parse_(r.id, true);
@@ -713,7 +724,8 @@ void Fetcher::ParseDeferred(std::vector<wire::FetchResult>* finished) {
     // by SIGSTOP) while it holds the token is seen and killed by the master,
     // which frees the token.
     if (on_parse_) on_parse_(p.result.id, true);
-    Parse(p.result, p.body, PageRobots{p.robots_token, p.header_robots});
+    // The scanner handed this page over already: gumbo alone.
+    Parse(p.result, p.body, PageRobots{p.robots_token, p.header_robots}, true);
     if (p.result.page_body) {
       p.result.body = std::move(p.body);
     } else {
@@ -951,9 +963,19 @@ void Fetcher::SaveBody(wire::FetchResult& r, const Transfer& t) {
   r.saved = save_dir_->Join(relative);
 }
 
-void Fetcher::Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots) {
-  ExtractedPage page =
-      ExtractBody(body, r.content_type, r.final_url, settings_.extract, fields_, &arena_, robots);
+void Fetcher::Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots,
+                    bool tree_only) {
+  if (tree_only) {
+    ExtractSettings settings = settings_.extract;
+    settings.full_parse = true;
+    Apply(r, ExtractBody(body, r.content_type, r.final_url, settings, fields_, &arena_, robots));
+    return;
+  }
+  Apply(r, ExtractBody(body, r.content_type, r.final_url, settings_.extract, fields_, &arena_,
+                       robots));
+}
+
+void Fetcher::Apply(wire::FetchResult& r, ExtractedPage page) const {
   // The page's own canonical wins over its Link header's.
   r.noindex = r.noindex || page.noindex;
   if (page.canonical) r.canonical = std::move(*page.canonical);

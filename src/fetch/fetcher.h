@@ -118,7 +118,12 @@ class Fetcher {
   wire::FetchResult Finish(Transfer& t, CURLcode code, bool* parse);
   // Decodes and parses `body` into r's page data (the caller runs the
   // parse watch around it), with the robots signals of its headers.
-  void Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots);
+  // Extracts the page into r (ExtractBody); with `tree_only`, with gumbo
+  // alone (the scanner has handed the page over already).
+  void Parse(wire::FetchResult& r, const std::string& body, const PageRobots& robots,
+             bool tree_only = false);
+  // Puts what extraction found of the page into r.
+  void Apply(wire::FetchResult& r, ExtractedPage page) const;
   // The robots signals of the response's headers (X-Robots-Tag, Link's
   // rel=canonical): into r (noindex, canonical) and t.header_robots.
   static void ReadSignals(Transfer& t, wire::FetchResult& r);

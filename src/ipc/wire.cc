@@ -271,7 +271,8 @@ std::string EncodeFetcherConfig(const FetchSettings& s, LogLevel log_level) {
   w.Str(s.warc.info);
   w.U8(s.warc.cdx ? 1 : 0);
   w.Str(s.save_dir);
-  w.U8(s.extract.ignore_nofollow ? 1 : 0);
+  w.U8(static_cast<std::uint8_t>((s.extract.ignore_nofollow ? 1 : 0) |
+                                 (s.extract.full_parse ? 2 : 0)));
   std::string frame = std::move(w).Finish();
   return frame.substr(kFrameHeaderBytes);
 }
@@ -348,13 +349,14 @@ std::optional<FetchSettings> DecodeFetcherConfig(std::string_view payload, LogLe
     if (has_agent) h.user_agent = std::move(agent);
     if (per_host != ~std::uint32_t{0}) h.per_host = static_cast<int>(per_host);
   }
-  std::uint8_t cdx = 0, ignore_nofollow = 0;
+  std::uint8_t cdx = 0, extract_flags = 0;
   if (!r.U8(&flags) || flags > 7 || !strings(&s.accept_types) || !r.Str(&s.warc.path) ||
       !r.U64(&s.warc.max_size) || !r.Str(&s.warc.info) || !r.U8(&cdx) || cdx > 1 ||
-      !r.Str(&s.save_dir) || !r.U8(&ignore_nofollow) || ignore_nofollow > 1 || !r.AtEnd()) {
+      !r.Str(&s.save_dir) || !r.U8(&extract_flags) || extract_flags > 3 || !r.AtEnd()) {
     return std::nullopt;
   }
-  s.extract.ignore_nofollow = ignore_nofollow != 0;
+  s.extract.ignore_nofollow = (extract_flags & 1) != 0;
+  s.extract.full_parse = (extract_flags & 2) != 0;
   s.warc.cdx = cdx != 0;
   s.proxy.from_environment = from_env != 0;
   s.tls.insecure = insecure != 0;

@@ -28,7 +28,7 @@
 //     delay ms (each -1: not set), u8 flags (1: cookies, 2:
 //     keep_headers, 4: keep_body), list<string> accept_types, string
 //     warc.path, u64 warc.max_size, string warc.info, string save_dir, and
-//     u8 extract.ignore_nofollow.
+//     u8 extract flags (1: ignore_nofollow, 2: full_parse).
 //     Signed values (concurrency,
 //     durations) travel as their two's complement. A field added to
 //     FetchSettings goes here too, under a new message type.
@@ -79,7 +79,8 @@
 // 17 and 18 were never released; types 20 to 25 were interim layouts of
 // one change, never released: fetcher config 24 gained extract.follow
 // (--follow) and ignore_nofollow, result 25 a sitemap's kind and lastmods,
-// noindex and canonical.
+// noindex and canonical; fetcher config 26 made config 24's last byte
+// extract flags, adding full_parse (--full-parse).
 //
 // Decoding checks every length against the bytes present, so a torn or
 // corrupt frame fails to decode; it never reads out of bounds.
@@ -122,7 +123,7 @@ enum class MessageType : std::uint8_t {
   kReady = 9,
   kSent = 13,
   kJob = 15,
-  kFetcherConfig = 24,
+  kFetcherConfig = 26,
   kResult = 25,
   kWarcOpened = 19,
 };

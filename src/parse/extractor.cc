@@ -1,17 +1,15 @@
 #include "parse/extractor.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <string_view>
-#include <unordered_set>
 
-#include "core/url.h"
+#include "core/utf8.h"
 #include "ipc/wire.h"
 #include "parse/charset.h"
+#include "parse/element_view.h"
 #include "parse/html_document.h"
-#include "parse/link_candidates.h"
-#include "parse/page_signals.h"
+#include "parse/html_scanner.h"
+#include "parse/page_collector.h"
 #include "parse/page_text.h"
 
 namespace forage {
@@ -37,38 +35,55 @@ std::string TextOf(const GumboNode* node) {
   return out;
 }
 
-// Whether a string of `bytes` still fits a budget of `limit` (0: none) of
-// which *used is taken, counting 4 bytes more as a frame does; if it fits,
-// it is taken.
-bool Fits(std::size_t bytes, std::size_t limit, std::size_t* used) {
+// The views of a gumbo element's attributes, in the order written.
+void ViewAttributes(const GumboElement& e, std::vector<AttributeView>* out) {
+  out->clear();
+  for (unsigned i = 0; i < e.attributes.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
+    out->push_back({a->name, a->value});
+  }
+}
+
+// Gives `sink` the elements of gumbo's tree in document order (pre-order,
+// children pushed in reverse), iteratively: deep nesting cannot overflow
+// the stack. Template contents are not elements of the page (gumbo makes
+// <template> a node of its own type).
+void WalkTree(const GumboNode* root, ElementSink* sink) {
+  std::vector<AttributeView> attributes;
+  std::string text;
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboElement& e = n->v.element;
+    ViewAttributes(e, &attributes);
+    ElementView view;
+    view.tag = e.tag;
+    view.html = e.tag_namespace == GUMBO_NAMESPACE_HTML;
+    view.in_head = n->parent && n->parent->type == GUMBO_NODE_ELEMENT &&
+                   n->parent->v.element.tag == GUMBO_TAG_HEAD;
+    view.attributes = attributes;
+    if (sink->WantsText(e.tag)) {
+      text = TextOf(n);
+      view.text = text;
+    }
+    sink->Element(view);
+    const GumboVector& kids = e.children;
+    for (unsigned i = kids.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    }
+  }
+}
+
+}  // namespace
+
+bool FitsFrameBudget(std::size_t bytes, std::size_t limit, std::size_t* used) {
   const std::size_t need = bytes + 4;
   if (limit > 0 && (need > limit || *used > limit - need)) return false;
   *used += need;
   return true;
 }
-
-// Resolves `hrefs` in order into `links`, distinct, within max_links and
-// the links' byte budget; true if a link was left out for them.
-bool CollectLinks(const std::vector<std::string_view>& hrefs, const UrlResolver& resolver,
-                  std::size_t max_links, std::vector<std::string>* links) {
-  // The set views the strings in *links, which never reallocates: it has
-  // room for every href, or for max_links.
-  std::size_t room = hrefs.size();
-  if (max_links > 0) room = std::min(room, max_links);
-  links->reserve(room);
-  std::unordered_set<std::string_view> seen;
-  std::size_t bytes = 0;
-  for (std::string_view href : hrefs) {
-    std::optional<std::string> link = resolver.ResolveLink(href);
-    if (!link || seen.count(*link) > 0) continue;
-    if (links->size() == room || !Fits(link->size(), wire::kMaxLinkBytes, &bytes)) return true;
-    links->push_back(std::move(*link));
-    seen.insert(links->back());
-  }
-  return false;
-}
-
-}  // namespace
 
 std::string CollapseWhitespace(std::string_view text) {
   std::string out;
@@ -86,6 +101,16 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
+std::optional<ExtractedPage> ScanBody(std::string_view body, std::string_view content_type,
+                                      std::string_view url, const ExtractSettings& settings,
+                                      const std::vector<CompiledField>& fields,
+                                      const PageRobots& robots) {
+  if (!fields.empty() || settings.text || settings.full_parse) return std::nullopt;
+  ScanOutcome outcome;
+  return ScanPage(ToUtf8(body, SniffEncoding(body, content_type)), url, settings, robots,
+                  &outcome);
+}
+
 ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
                           std::string_view url, const ExtractSettings& settings,
                           const std::vector<CompiledField>& fields, ParseArena* arena,
@@ -96,9 +121,36 @@ ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
                      robots);
 }
 
+std::optional<ExtractedPage> ScanPage(std::string_view html, std::string_view document_url,
+                                      const ExtractSettings& settings, const PageRobots& robots,
+                                      ScanOutcome* outcome) {
+  // gumbo replaces bytes that are not UTF-8 in its own way; ExtractBody's
+  // pages are UTF-8 already, and the test costs little beside a parse.
+  if (FirstInvalidUtf8(html) != html.size()) {
+    *outcome = ScanOutcome::kInvalidUtf8;
+    return std::nullopt;
+  }
+  HtmlScanner scanner;
+  PageCollector collector(settings, robots.token);
+  *outcome = scanner.Scan(html, &collector);
+  if (*outcome != ScanOutcome::kComplete) return std::nullopt;
+  ExtractedPage page;
+  if (collector.Finish(document_url, robots.headers, &page)) page.truncated.push_back("links");
+  return page;
+}
+
 ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
                           const ExtractSettings& settings,
                           const std::vector<CompiledField>& fields, const PageRobots& robots) {
+  // The fast path: what every record carries, without a tree, when the
+  // scanner vouches for giving gumbo's answer. --select and --text need the
+  // tree.
+  if (fields.empty() && !settings.text && !settings.full_parse) {
+    ScanOutcome outcome;
+    if (std::optional<ExtractedPage> page = ScanPage(html, document_url, settings, robots, &outcome)) {
+      return std::move(*page);
+    }
+  }
   ExtractedPage page;
   HtmlDocument doc(html, arena);
   if (!doc.root()) return page;
@@ -115,7 +167,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
       } else {
         continue;
       }
-      if (!Fits(value.size(), wire::kMaxFieldBytes, &field_bytes)) {
+      if (!FitsFrameBudget(value.size(), wire::kMaxFieldBytes, &field_bytes)) {
         fields_cut.push_back("fields." + field.name);
         break;
       }
@@ -130,80 +182,9 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
     const std::size_t max_text = std::min<std::size_t>(settings.max_text, wire::kMaxTextBytes - 4);
     page.text = VisibleText(doc.root(), max_text, &text_cut);
   }
-
-  std::optional<std::string> base_href;
-  LinkCandidates candidates(settings.follow);
-  PageSignals signals(robots.token);
-  // Pre-order walk, children pushed in reverse, so that "first" means first
-  // in document order.
-  std::vector<const GumboNode*> stack{doc.root()};
-  while (!stack.empty()) {
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    if (n->type != GUMBO_NODE_ELEMENT) continue;
-    const GumboElement& e = n->v.element;
-    signals.Visit(*n);
-    if (e.tag_namespace == GUMBO_NAMESPACE_HTML) {
-      switch (e.tag) {
-        case GUMBO_TAG_TITLE:
-          if (!page.title) page.title = CollapseWhitespace(TextOf(n));
-          break;
-        case GUMBO_TAG_META:
-          if (!page.description) {
-            const char* name = Attribute(e, "name");
-            const char* content = Attribute(e, "content");
-            if (name && content && strcasecmp(name, "description") == 0) {
-              page.description = CollapseWhitespace(content);
-            }
-          }
-          break;
-        case GUMBO_TAG_BASE:
-          if (!base_href) {
-            if (const char* href = Attribute(e, "href")) base_href = href;
-          }
-          break;
-        default:
-          break;
-      }
-    }
-    // The links of the kinds settings.follow names (LinkCandidates): an
-    // SVG <a href> (or xlink:href, which gumbo names "href" in the xlink
-    // namespace) navigates like an HTML one. A link with rel="nofollow" is
-    // left out, unless --ignore-nofollow.
-    const bool rel_nofollow =
-        (e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_AREA || e.tag == GUMBO_TAG_LINK) &&
-        !settings.ignore_nofollow && RelHasNofollow(Attribute(e, "rel"));
-    if (!rel_nofollow) candidates.Add(n);
-    const GumboVector& kids = e.children;
-    for (unsigned i = kids.length; i-- > 0;) {
-      stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
-    }
-  }
-
-  // HTML's frozen base URL: the first <base href> parsed against the page's
-  // URL, whatever its scheme (with "file:///x/" or "about:blank" relative
-  // links then give no http(s) link); the page's URL when that fails.
-  UrlResolver document(document_url);
-  std::optional<UrlResolver> based;
-  if (base_href) {
-    Result<WhatwgUrl> base = document.ResolveUrl(*base_href);
-    if (base.ok()) based.emplace(std::move(base).value());
-  }
-  const UrlResolver& resolver = based ? *based : document;
-  RobotsDirectives said = robots.headers;
-  said |= signals.directives();
-  page.noindex = said.noindex;
-  page.nofollow = said.nofollow;
-  if (signals.canonical_href() && resolver.valid()) {
-    // One longer than a URL may be could not be admitted anyway.
-    page.canonical = resolver.ResolveLink(signals.canonical_href());
-    if (page.canonical && page.canonical->size() > kMaxUrlBytes) page.canonical.reset();
-  }
-  // A nofollow page's links are not followed, so not recorded either.
-  const bool follow = !page.nofollow || settings.ignore_nofollow;
-  const bool links_cut = follow && resolver.valid() &&
-                         CollectLinks(candidates.references(), resolver, settings.max_links,
-                                      &page.links);
+  PageCollector collector(settings, robots.token);
+  WalkTree(doc.root(), &collector);
+  const bool links_cut = collector.Finish(document_url, robots.headers, &page);
   // Named in record order.
   if (links_cut) page.truncated.push_back("links");
   for (std::string& name : fields_cut) page.truncated.push_back(std::move(name));

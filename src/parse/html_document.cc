@@ -56,9 +56,9 @@ HtmlDocument::~HtmlDocument() {
   }
 }
 
-bool TokenListHolds(const char* list, std::string_view word) {
+bool TokenListHolds(std::optional<std::string_view> list, std::string_view word) {
   if (!list) return false;
-  std::string_view rest(list);
+  std::string_view rest = *list;
   while (!rest.empty()) {
     std::size_t n = 0;
     while (n < rest.size() && !IsAsciiSpace(rest[n])) ++n;

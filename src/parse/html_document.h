@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -21,8 +22,8 @@ inline const char* Attribute(const GumboElement& e, const char* name) {
 }
 
 // Whether the ASCII-whitespace-separated token list `list` (a rel value,
-// say; nullptr: none) holds `word`, ASCII case ignored.
-bool TokenListHolds(const char* list, std::string_view word);
+// say; nullopt: none) holds `word`, ASCII case ignored.
+bool TokenListHolds(std::optional<std::string_view> list, std::string_view word);
 
 // Memory for one parse: gumbo's allocations are bump-allocated from large
 // blocks and never freed one by one. Parsing makes hundreds of small

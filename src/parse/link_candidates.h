@@ -1,18 +1,18 @@
 #pragma once
 
-#include <gumbo.h>
-
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "parse/element_view.h"
+
 namespace forage {
 
 // The references to other URLs that a page's elements make, of the kinds
 // a LinkKinds bitmask asks for (include/forage/fetch_settings.h), gathered
-// as ExtractPage walks the tree: what it resolves into a record's links.
+// as a parser gives elements (PageCollector): what becomes a record's links.
 // References come out in the order elements are added, and an element's in
 // the order its attributes are written (a srcset's, a refresh's and a
 // style's in their own order), a <style> element's text after its
@@ -23,12 +23,15 @@ class LinkCandidates {
   LinkCandidates(const LinkCandidates&) = delete;
   LinkCandidates& operator=(const LinkCandidates&) = delete;
 
-  // Adds the references of `node`, an element node. Attribute values are
-  // viewed, not copied: the tree must outlive this object.
-  void Add(const GumboNode* node);
+  // Adds the references of `element`. Attribute values are viewed, not
+  // copied: what the element views must outlive this object.
+  void Add(const ElementView& element);
+  // Whether Add needs the text of an element of tag `tag` (a <style>'s,
+  // when styles are followed).
+  bool WantsText(GumboTag tag) const;
 
-  // In the order found. Views of the tree's attributes or of strings this
-  // object holds (what srcset, refresh and CSS parsing produced).
+  // In the order found. Views of the elements' attributes or of strings
+  // this object holds (what srcset, refresh and CSS parsing produced).
   const std::vector<std::string_view>& references() const { return references_; }
 
  private:

@@ -45,6 +45,7 @@
 #include "parse/selector.h"
 #include "parse/sitemap_reader.h"
 #include "parse/srcset.h"
+#include "support/scan_compare.h"
 
 namespace forage::fuzz {
 namespace {
@@ -1401,6 +1402,18 @@ int FuzzSignals(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int FuzzScanner(const std::uint8_t* data, std::size_t size) {
+  if (size > kMaxHtmlBytes) return 0;
+  // The page as a fetcher hands it over: UTF-8. Invalid input goes to
+  // gumbo (ScanPage checks); covering it here would only test that.
+  const std::string html = MakeValidUtf8(AsView(data, size));
+  const testing::ScanComparison c =
+      testing::CompareScanWithGumbo(html, "https://example.com/dir/page.html");
+  FUZZ_CHECK(c.difference.empty(), "the scanner differs from gumbo on " + Printable(html) +
+                                       "\n" + c.difference);
+  return 0;
+}
+
 std::span<const Target> Targets() {
   static constexpr Target kTargets[] = {
       {"html", FuzzHtml},     {"charset", FuzzCharset},  {"url", FuzzUrl},
@@ -1412,6 +1425,7 @@ std::span<const Target> Targets() {
       {"meta_refresh", FuzzMetaRefresh},
       {"css_urls", FuzzCssUrls},
       {"signals", FuzzSignals},
+      {"scanner", FuzzScanner},
   };
   return kTargets;
 }

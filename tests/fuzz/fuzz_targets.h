@@ -145,6 +145,13 @@ int FuzzMetaRefresh(const std::uint8_t* data, std::size_t size);
 // url(URL).
 int FuzzCssUrls(const std::uint8_t* data, std::size_t size);
 
+// The streaming scanner against gumbo (support/scan_compare.h): on any
+// page, ScanPage hands the page over or gives exactly what ExtractPage
+// gives with gumbo's tree, under settings that read every element kind.
+// Input: the page (made valid UTF-8, as a fetcher's pages are); inputs
+// over kMaxHtmlBytes are ignored, as FuzzHtml ignores them.
+int FuzzScanner(const std::uint8_t* data, std::size_t size);
+
 // A site owner's signals (parse/robots_directives.h, parse/link_header.h):
 // ParseRobotsContent and ParseXRobotsTag (case never matters; a crawler's
 // name only narrows what applies), CanonicalOfLinkHeader (a piece of the

@@ -1,6 +1,6 @@
 // Whole runs of the forage binary over big pages (over kBigPageBytes): at
-// most one fetcher at a time parses one, under the pool's big-parse token
-// (see Fetcher), and none is lost however the token is held.
+// most one fetcher at a time parses one with gumbo, under the pool's
+// big-parse token (see Fetcher), and none is lost however the token is held.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -55,11 +55,13 @@ TEST_CASE("A run waits for the token held by another process, and goes on when i
           "[big][integration]") {
   TestServer server;
   TempDir dir;
-  // Two big pages, held by the server until the token is taken, then small
+  // Two big pages that need gumbo's tree (tree=1: the scanner reads others
+  // without the token), held by the server until the token is taken, then small
   // pages. One job per fetcher: each fetcher gets a big page (both are ready
   // then, with their Fetcher made), and the small pages wait behind them.
   std::string list =
-      server.Url("/bightml/1?hold=1") + "\n" + server.Url("/bightml/2?hold=1") + "\n";
+      server.Url("/bightml/1?hold=1&tree=1") + "\n" +
+      server.Url("/bightml/2?hold=1&tree=1") + "\n";
   for (int i = 1; i <= 6; ++i) list += server.Url("/page/" + std::to_string(i)) + "\n";
   ChildProcess forage(ForageCommand({"-j", "2", "-c", "1", "--per-host", "100", "--log-level",
                                      "debug", dir.Write("list.txt", list)}));
@@ -111,7 +113,7 @@ TEST_CASE("A run waits for the token held by another process, and goes on when i
   for (int n : {1, 2}) {
     INFO(forage.err());
     REQUIRE(forage.WaitErr("parse of " + server.Url("/bightml/" + std::to_string(n)) +
-                               "?hold=1 (1572864 bytes) deferred",
+                               "?hold=1&tree=1 (1572864 bytes) deferred",
                            20s));
   }
   CHECK(forage.out().empty());  // both fetchers are full: no record can be done yet
@@ -123,7 +125,7 @@ TEST_CASE("A run waits for the token held by another process, and goes on when i
   auto by = ForageRun{0, ParseRecords(forage.out()), ""}.ByUrl();
   REQUIRE(by.size() == 8);
   for (int n : {1, 2}) {
-    CheckBigRecord(server, by[server.Url("/bightml/" + std::to_string(n) + "?hold=1")], n);
+    CheckBigRecord(server, by[server.Url("/bightml/" + std::to_string(n) + "?hold=1&tree=1")], n);
   }
   for (int i = 1; i <= 6; ++i) CHECK(by[server.Url("/page/" + std::to_string(i))]["ok"] == true);
   CHECK(forage.err().find("while holding") == std::string::npos);  // no fetcher died

@@ -32,10 +32,12 @@
 //                      application/octet-stream with Content-Length, sent as they are made:
 //                      a body that neither gzip nor httplib can shrink
 //   /hold/ID           waits for "release" on stdin
-//   /bightml/N?bytes=K&hold=1
+//   /bightml/N?bytes=K&hold=1&tree=1
 //                      HTML page "big N" of exactly K bytes (default 1.5 MiB) of paragraphs,
 //                      with a link to /page/N first and one to /page/N+1 last; with hold=1
-//                      it prints "HELD <path>" and waits for "release" first
+//                      it prints "HELD <path>" and waits for "release" first; with tree=1
+//                      its body starts with an empty <template>, which changes no record
+//                      but makes forage's scanner hand the page to gumbo
 //   /no-type           an HTML page served without Content-Type
 //   /deflate           a page sent with Content-Encoding: deflate (zlib)
 //   /gzip?chunked=1&bytes=N
@@ -207,10 +209,11 @@ std::string PageHtml(int n) {
 // A valid HTML page of exactly `bytes` bytes (at least some 300): title "big N",
 // a description, a link to /page/N, paragraphs with inline markup (for a tree of
 // realistic shape), and a link to /page/N+1 last.
-std::string BigHtml(int n, std::size_t bytes) {
+std::string BigHtml(int n, std::size_t bytes, bool tree) {
   std::string s = "<!DOCTYPE html>\n<html><head><title>big " + std::to_string(n) +
                   "</title><meta name=\"description\" content=\"About big " + std::to_string(n) +
-                  "\"></head><body>\n<a href=\"/page/" + std::to_string(n) + "\">first</a>\n";
+                  "\"></head><body>\n" + (tree ? "<template></template>" : "") +
+                  "<a href=\"/page/" + std::to_string(n) + "\">first</a>\n";
   const std::string tail =
       "<a href=\"/page/" + std::to_string(n + 1) + "\">last</a>\n</body></html>\n";
   static const std::string para =
@@ -1070,7 +1073,8 @@ int main(int argc, char** argv) {
       g_cv.wait_for(lock, std::chrono::seconds(60), [] { return g_released || g_stopping; });
     }
     res.set_content(
-        BigHtml(std::stoi(req.matches[1]), req.has_param("bytes") ? BytesParam(req) : 1536 * 1024),
+        BigHtml(std::stoi(req.matches[1]), req.has_param("bytes") ? BytesParam(req) : 1536 * 1024,
+                req.has_param("tree")),
         "text/html; charset=utf-8");
   });
   server.Get("/no-type", [](const httplib::Request&, httplib::Response& res) {

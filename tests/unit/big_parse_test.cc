@@ -93,6 +93,13 @@ struct WatchedFetcher {
   bool WatchBegan(std::uint64_t id) const {
     return std::find(watch.begin(), watch.end(), std::make_pair(id, true)) != watch.end();
   }
+  // Whether the last watch event of `id` began a parse that has not ended.
+  bool Watched(std::uint64_t id) const {
+    for (auto it = watch.rbegin(); it != watch.rend(); ++it) {
+      if (it->first == id) return it->second;
+    }
+    return false;
+  }
 };
 
 void CheckBigPage(const test::TestServer& server, const wire::FetchResult& r, int n) {
@@ -105,6 +112,27 @@ void CheckBigPage(const test::TestServer& server, const wire::FetchResult& r, in
                                             server.Url("/page/" + std::to_string(n + 1))});
 }
 
+TEST_CASE("A big page the scanner reads needs no token", "[fetch][big]") {
+  test::TestServer server;
+  TokenFile token;
+  UniqueFd holder = token.Open();
+  REQUIRE(TryLock(holder.get()));
+  WatchedFetcher f(token.Open());
+  f.fetcher->Start({1, wire::JobKind::kPage, server.Url("/bightml/1")});
+  f.DriveUntil([&] { return f.Has(1); });
+  CHECK(f.fetcher->Deferred() == 0);
+  CheckBigPage(server, *f.Result(1), 1);
+  // Watched while it was read, as any parse is.
+  auto began = std::find(f.watch.begin(), f.watch.end(), std::make_pair(std::uint64_t{1}, true));
+  REQUIRE(began != f.watch.end());
+  REQUIRE(began + 1 != f.watch.end());
+  CHECK(*(began + 1) == std::make_pair(std::uint64_t{1}, false));
+  // The token was never the fetcher's to take: it is still ours.
+  CHECK(TryLock(holder.get()));
+}
+
+// The pages below carry a <template>, which the scanner hands to gumbo (it
+// changes no record): pages that need the tree, and so the token.
 TEST_CASE("A big page waits for a token held elsewhere while small pages complete",
           "[fetch][big]") {
   static_assert(kBigPageBytes == 1024 * 1024);
@@ -114,13 +142,15 @@ TEST_CASE("A big page waits for a token held elsewhere while small pages complet
   REQUIRE(TryLock(holder.get()));
   WatchedFetcher f(token.Open());
 
-  f.fetcher->Start({1, wire::JobKind::kPage, server.Url("/bightml/1")});
+  f.fetcher->Start({1, wire::JobKind::kPage, server.Url("/bightml/1?tree=1")});
   f.fetcher->Start({2, wire::JobKind::kPage, server.Url("/page/2")});
   f.DriveUntil([&] { return f.fetcher->Deferred() == 1 && f.Has(2); });
   CHECK(f.Result(2)->title == "Page 2");
-  // Downloaded, not parsed, not reported, and not being watched as a parse.
+  // Downloaded, read by the scanner (which handed it over), not parsed,
+  // not reported, and not being watched as a parse while it waits.
   CHECK_FALSE(f.Has(1));
-  CHECK_FALSE(f.WatchBegan(1));
+  CHECK(f.WatchBegan(1));
+  CHECK_FALSE(f.Watched(1));
   CHECK(f.WatchBegan(2));
   CHECK(f.fetcher->InFlight() == 1);
 
@@ -139,8 +169,12 @@ TEST_CASE("A big page waits for a token held elsewhere while small pages complet
   f.DriveUntil([&] { return f.Has(1); });
   CheckBigPage(server, *f.Result(1), 1);
   CHECK(f.fetcher->InFlight() == 0);
-  // Watched from the start of its parse to its end, then the token is free.
-  auto began = std::find(f.watch.begin(), f.watch.end(), std::make_pair(std::uint64_t{1}, true));
+  // Watched from the start of its parse to its end (the last watch: the
+  // first was the scanner's), then the token is free.
+  auto began = f.watch.end();
+  for (auto it = f.watch.begin(); it != f.watch.end(); ++it) {
+    if (*it == std::make_pair(std::uint64_t{1}, true)) began = it;
+  }
   REQUIRE(began != f.watch.end());
   REQUIRE(began + 1 != f.watch.end());
   CHECK(*(began + 1) == std::make_pair(std::uint64_t{1}, false));
@@ -153,11 +187,11 @@ TEST_CASE("Big pages put off keep their order", "[fetch][big]") {
   UniqueFd holder = token.Open();
   REQUIRE(TryLock(holder.get()));
   WatchedFetcher f(token.Open());
-  f.fetcher->Start({7, wire::JobKind::kPage, server.Url("/bightml/7")});
+  f.fetcher->Start({7, wire::JobKind::kPage, server.Url("/bightml/7?tree=1")});
   f.DriveUntil([&] { return f.fetcher->Deferred() == 1; });
-  f.fetcher->Start({5, wire::JobKind::kPage, server.Url("/bightml/5")});
+  f.fetcher->Start({5, wire::JobKind::kPage, server.Url("/bightml/5?tree=1")});
   f.DriveUntil([&] { return f.fetcher->Deferred() == 2; });
-  f.fetcher->Start({6, wire::JobKind::kPage, server.Url("/bightml/6")});
+  f.fetcher->Start({6, wire::JobKind::kPage, server.Url("/bightml/6?tree=1")});
   f.DriveUntil([&] { return f.fetcher->Deferred() == 3; });
   CHECK(f.done.empty());
   holder.Reset();  // closing its last descriptor drops the lock too
@@ -173,7 +207,7 @@ TEST_CASE("A token holder killed with SIGKILL frees the token", "[fetch][big]") 
   TokenFile token;
   test::LockHolder holder("/proc/self/fd/" + std::to_string(token.memfd.get()));
   WatchedFetcher f(token.Open());
-  f.fetcher->Start({1, wire::JobKind::kPage, server.Url("/bightml/1")});
+  f.fetcher->Start({1, wire::JobKind::kPage, server.Url("/bightml/1?tree=1")});
   f.fetcher->Start({2, wire::JobKind::kPage, server.Url("/page/2")});
   f.DriveUntil([&] { return f.fetcher->Deferred() == 1 && f.Has(2); });
   f.Turn(3);

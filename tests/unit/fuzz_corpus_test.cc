@@ -117,6 +117,10 @@ TEST_CASE("The robots signals fuzz target takes its corpus and regressions", "[f
   Replay("signals");
 }
 
+TEST_CASE("The scanner fuzz target takes its corpus and regressions", "[fuzz]") {
+  Replay("scanner");
+}
+
 TEST_CASE("The shared-crawl fuzz target takes its corpus, regressions and this build's seeds",
           "[fuzz]") {
   Replay("shared");

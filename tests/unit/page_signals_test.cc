@@ -92,7 +92,7 @@ TEST_CASE("RelHasNofollow reads a token list", "[page_signals]") {
   CHECK(RelHasNofollow("nofollow"));
   CHECK(RelHasNofollow("ugc\tnofollow\n"));
   CHECK(RelHasNofollow("NOFOLLOW"));
-  CHECK_FALSE(RelHasNofollow(nullptr));
+  CHECK_FALSE(RelHasNofollow(std::nullopt));
   CHECK_FALSE(RelHasNofollow(""));
   CHECK_FALSE(RelHasNofollow("no-follow"));
   CHECK_FALSE(RelHasNofollow("nofollow,ugc"));

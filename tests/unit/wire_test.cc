@@ -161,7 +161,7 @@ TEST_CASE("Frames of the layouts before validators do not decode", "[wire]") {
     CHECK_FALSE(wire::DecodeResult(result.substr(0, result.size() - cut)));
   }
   CHECK(static_cast<int>(wire::MessageType::kJob) == 15);
-  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 24);
+  CHECK(static_cast<int>(wire::MessageType::kFetcherConfig) == 26);
   CHECK(static_cast<int>(wire::MessageType::kResult) == 25);
   CHECK(static_cast<int>(wire::MessageType::kWarcOpened) == 19);
 }
@@ -612,6 +612,12 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
   REQUIRE(back);
   CHECK(back->extract.ignore_nofollow);
+  CHECK_FALSE(back->extract.full_parse);
+  c.extract.full_parse = true;
+  back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
+  REQUIRE(back);
+  CHECK(back->extract.ignore_nofollow);
+  CHECK(back->extract.full_parse);
   c.deny_private = false;
   c.allow_link_local = true;
   back = DecodeFetcherConfig(EncodeFetcherConfig(c, log_level), &level);
@@ -621,6 +627,9 @@ TEST_CASE("A fetcher program's configuration survives a round trip", "[wire]") {
   std::string bytes = EncodeFetcherConfig(c, log_level);
   CHECK_FALSE(DecodeFetcherConfig(bytes.substr(0, bytes.size() - 1), &level));
   CHECK_FALSE(DecodeFetcherConfig(bytes + "x", &level));
+  std::string unknown_flag = bytes;
+  unknown_flag.back() = 4;  // extract flags: 1 and 2 only
+  CHECK_FALSE(DecodeFetcherConfig(unknown_flag, &level));
   CHECK(IsReady(EncodeReady().substr(kFrameHeaderBytes)));
   CHECK_FALSE(IsReady(bytes));
   // Type 14, the layout before save_dir, is refused.
@@ -667,10 +676,11 @@ TEST_CASE("A fetcher program's configuration carries FetchSettings' defaults who
   CHECK(back->keep_body == defaults.keep_body);
   CHECK(back->accept_types.empty());
   CHECK(back->extract.ignore_nofollow == defaults.extract.ignore_nofollow);
+  CHECK(back->extract.full_parse == defaults.extract.full_parse);
   // The log level byte sits after max_links and follow (4 bytes), before
   // the guard flags, stall_timeout, fetcher_memory_mib, the request shaping
   // (56 bytes at the defaults), accept_types (4), the WARC settings (17),
-  // save_dir (4) and ignore_nofollow (1); a value past kOff is no level.
+  // save_dir (4) and the extract flags (1); a value past kOff is no level.
   std::string bytes = EncodeFetcherConfig(defaults, LogLevel::kOff);
   const std::size_t at = bytes.size() - 1 - 4 - 17 - 4 - 56 - (1 + 8 + 8) - 1;
   REQUIRE(static_cast<std::uint8_t>(bytes[at]) == static_cast<std::uint8_t>(LogLevel::kOff));

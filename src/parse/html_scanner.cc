@@ -1,0 +1,983 @@
+#include "parse/html_scanner.h"
+
+#include <cstring>
+
+#include "parse/char_refs.h"
+
+// The states named here are the WHATWG HTML standard's ("13.2.5 Tokenization",
+// "13.2.6 Tree construction"). What is matched is gumbo 0.10.1's behaviour,
+// which the standard's tokenizer of its time describes; where gumbo differs
+// from today's standard, gumbo wins, since the scanner's answer must be
+// gumbo's.
+
+namespace forage {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool IsAlpha(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+// What ends a tag name: whitespace, '/', '>'.
+bool EndsTagName(char c) { return IsSpace(c) || c == '/' || c == '>'; }
+
+// `n` bytes at `p` equal `lower` (lower-case ASCII), ignoring ASCII case.
+bool MatchesNoCase(const char* p, std::string_view lower) {
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    char c = p[i];
+    if (IsUpper(c)) c = static_cast<char>(c + ('a' - 'A'));
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// Code points gumbo's input stream replaces with U+FFFD (its
+// utf8_is_invalid_code_point): C0 controls but tab, LF, FF and CR, DEL, C1
+// controls, and the noncharacters. U+0000 never gets here (kNulByte).
+bool GumboReplaces(char32_t c) {
+  return (c >= 0x1 && c <= 0x8) || c == 0xB || (c >= 0xE && c <= 0x1F) ||
+         (c >= 0x7F && c <= 0x9F) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+}
+
+// Whether `s` holds a byte that could start what the input stream rewrites
+// (CR, a replaced code point: their lead bytes) or, with `refs`, a
+// character reference. A cheap test before the exact work.
+bool MayNeedRewriting(std::string_view s, bool refs) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20) {
+      if (c != '\t' && c != '\n' && c != '\f') return true;
+    } else if (c == '&') {
+      if (refs) return true;
+    } else if (c == 0x7F || c == 0xC2 || c == 0xEF || c >= 0xF0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Appends `s` (valid UTF-8) as gumbo's input stream gives it: CR and CR LF
+// become LF, GumboReplaces code points U+FFFD.
+void AppendAsStream(std::string_view s, std::string* out) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '\r') {
+        *out += '\n';
+        i += (i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1;
+      } else {
+        if (GumboReplaces(c)) {
+          *out += kReplacement;
+        } else {
+          *out += static_cast<char>(c);
+        }
+        ++i;
+      }
+      continue;
+    }
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    char32_t cp = n == 4 ? (c & 0x07) : n == 3 ? (c & 0x0F) : (c & 0x1F);
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    if (GumboReplaces(cp)) {
+      *out += kReplacement;
+    } else {
+      out->append(s.substr(i, n));
+    }
+    i += n;
+  }
+}
+
+enum class Phase : std::uint8_t { kBeforeHead, kInHead, kAfterHead, kBody };
+enum class TableInner : std::uint8_t { kNone, kCell, kCaption };
+
+// One open <table>: its open section (GUMBO_TAG_TBODY, THEAD, TFOOT, or
+// UNKNOWN for none) and whether a cell or caption is open in it.
+struct TableFrame {
+  GumboTag section = GUMBO_TAG_UNKNOWN;
+  TableInner inner = TableInner::kNone;
+  GumboTag cell = GUMBO_TAG_UNKNOWN;  // TD or TH, when inner is kCell
+};
+
+// Tags that may be children of <head> ("in head" insertion mode).
+bool IsHeadContent(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_BASE:
+    case GUMBO_TAG_BASEFONT:
+    case GUMBO_TAG_BGSOUND:
+    case GUMBO_TAG_LINK:
+    case GUMBO_TAG_META:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsTableStructure(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_COL:
+    case GUMBO_TAG_COLGROUP:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What foreign content does not keep to itself: the HTML start tags that
+// break out of <svg> ("in foreign content"), the SVG elements whose content
+// is HTML again (desc, title, foreignObject), and what gumbo's tree then
+// reads as a link or as raw text (a, area, style, script). The scanner
+// hands such pages over; the rest of an <svg> is plain elements.
+bool EndsPlainSvg(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_BIG:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_META:
+    case GUMBO_TAG_NOBR:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_RUBY:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_VAR:
+    case GUMBO_TAG_FONT:
+    case GUMBO_TAG_DESC:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_FOREIGNOBJECT:
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_AREA:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_TEMPLATE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsSection(GumboTag tag) {
+  return tag == GUMBO_TAG_TBODY || tag == GUMBO_TAG_THEAD || tag == GUMBO_TAG_TFOOT;
+}
+
+}  // namespace
+
+// One scan of one page: the tokenizer's position and the tree model's state.
+class ScanRun {
+ public:
+  ScanRun(HtmlScanner* scanner, std::string_view html, ElementSink* sink)
+      : scanner_(*scanner), p_(html.data()), end_(html.data() + html.size()), sink_(sink) {}
+
+  ScanOutcome Run();
+
+ private:
+  // A tag as read: its name (lower case), gumbo's tag for it, and whether
+  // it ended in "/>". Its attributes are in scanner_.attributes_.
+  struct Tag {
+    std::string_view name;
+    GumboTag tag = GUMBO_TAG_UNKNOWN;
+    bool self_closing = false;
+  };
+
+  // --- tokenizer ---
+  void Text(const char* begin, const char* end);
+  void SkipComment();
+  void SkipToGreaterThan();
+  // Reads a tag's name and attributes from p_ (at the name's first letter).
+  // False if the input ended first: the tag is dropped, as the tokenizer
+  // drops a tag cut by the end of the input.
+  bool ReadTag(bool keep_attributes, Tag* tag);
+  bool ReadAttributes(bool keep, Tag* tag);
+  void AddAttribute(std::string_view name, std::string_view value);
+  // RCDATA and RAWTEXT: the text up to the end tag "</name" (then read and
+  // dropped), or to the end of the input.
+  std::string_view ReadRawText(std::string_view name);
+  void SkipScriptData();
+  // Whether `p` starts "</script" or "</SCRIPT" ... followed by what ends a
+  // tag name: p points after "</".
+  bool IsScriptEndTag(const char* p) const;
+
+  // --- tree construction ---
+  void StartTag(const Tag& tag);
+  void EndTag(const Tag& tag);
+  void ForeignStartTag(const Tag& tag);
+  void HeadElement(const Tag& tag, bool in_head);
+  void BodyStartTag(const Tag& tag);
+  void TableStartTag(const Tag& tag);
+  void BodyEndTag(GumboTag tag);
+  // Gives the sink the current tag as an element; `text` its text, if any;
+  // `html` false for an SVG element.
+  void Emit(const Tag& tag, bool in_head, std::string_view text = {}, bool html = true);
+  void GiveUp(ScanOutcome why) {
+    if (outcome_ == ScanOutcome::kComplete) outcome_ = why;
+    p_ = end_;
+  }
+  bool InTableMode() const {
+    return !tables_.empty() && tables_.back().inner == TableInner::kNone;
+  }
+  // A text or value as gumbo's tree would hold it.
+  std::string_view Rewritten(std::string_view raw, bool refs, CharRefContext context);
+
+  HtmlScanner& scanner_;
+  const char* p_;
+  const char* end_;
+  ElementSink* sink_;
+  ScanOutcome outcome_ = ScanOutcome::kComplete;
+
+  Phase phase_ = Phase::kBeforeHead;
+  bool html_made_ = false;  // the <html> element exists (written or implied)
+  bool form_open_ = false;  // the form element pointer is set
+  std::vector<TableFrame> tables_;
+  // The open elements of an <svg>, outermost first (their names); while
+  // any is open, tags are read as foreign content.
+  std::vector<std::string_view> foreign_;
+};
+
+std::string_view ScanRun::Rewritten(std::string_view raw, bool refs, CharRefContext context) {
+  if (!MayNeedRewriting(raw, refs)) return raw;
+  std::string& out = scanner_.strings_.emplace_back();
+  if (!refs || raw.find('&') == std::string_view::npos) {
+    AppendAsStream(raw, &out);
+  } else {
+    // The stream's rewriting first, then the references: neither CR nor a
+    // replaced code point can be part of a reference, so this order gives
+    // what the tokenizer's one pass does.
+    std::string stream;
+    AppendAsStream(raw, &stream);
+    if (!AppendDecodedCharRefs(stream, context, &out)) GiveUp(ScanOutcome::kCharRef);
+    // gumbo keeps values and texts as C strings: a reference that gave a
+    // NUL byte (gumbo's numeric references wrap) ends them there.
+    if (const std::size_t nul = out.find('\0'); nul != std::string::npos) out.resize(nul);
+  }
+  return out;
+}
+
+ScanOutcome ScanRun::Run() {
+  while (p_ < end_) {
+    const auto* lt = static_cast<const char*>(std::memchr(p_, '<', end_ - p_));
+    if (!lt) {
+      Text(p_, end_);
+      break;
+    }
+    Text(p_, lt);
+    p_ = lt;
+    if (p_ + 1 == end_) {  // a '<' at the end is text
+      Text(p_, end_);
+      break;
+    }
+    const char c = p_[1];
+    if (c == '!') {
+      if (end_ - p_ >= 4 && p_[2] == '-' && p_[3] == '-') {
+        p_ += 4;
+        SkipComment();
+      } else if (!foreign_.empty() && end_ - p_ >= 9 &&
+                 std::string_view(p_ + 2, 7) == "[CDATA[") {
+        GiveUp(ScanOutcome::kForeignContent);  // a real CDATA section
+      } else {
+        // DOCTYPE (a '>' ends it whatever quotes it has) and bogus
+        // comments (CDATA sections too, outside foreign content) end at
+        // the first '>'.
+        p_ += 2;
+        SkipToGreaterThan();
+      }
+    } else if (c == '/') {
+      if (p_ + 2 == end_) {  // "</" at the end is text
+        Text(p_, end_);
+        break;
+      }
+      if (IsAlpha(p_[2])) {
+        p_ += 2;
+        Tag tag;
+        if (!ReadTag(false, &tag)) break;
+        EndTag(tag);
+      } else if (p_[2] == '>') {
+        p_ += 3;  // "</>" is nothing
+      } else {
+        p_ += 2;
+        SkipToGreaterThan();  // a bogus comment
+      }
+    } else if (IsAlpha(c)) {
+      ++p_;
+      Tag tag;
+      if (!ReadTag(true, &tag)) break;
+      StartTag(tag);
+    } else if (c == '?') {
+      ++p_;
+      SkipToGreaterThan();  // a bogus comment
+    } else {
+      Text(p_, p_ + 1);  // '<' then anything else is text
+      ++p_;
+    }
+  }
+  return outcome_;
+}
+
+void ScanRun::Text(const char* begin, const char* end) {
+  if (phase_ == Phase::kBody && !InTableMode()) return;
+  for (const char* q = begin; q < end; ++q) {
+    if (IsSpace(*q)) continue;
+    // Anything but whitespace: before <body> it ends the head (and starts
+    // the body); in a table outside a cell, gumbo moves it ahead of the
+    // table, and with it the formatting elements it reopens.
+    if (phase_ != Phase::kBody) {
+      html_made_ = true;
+      phase_ = Phase::kBody;
+    } else {
+      GiveUp(ScanOutcome::kTableContent);
+    }
+    return;
+  }
+}
+
+void ScanRun::SkipComment() {
+  // After "<!--": "<!-->" and "<!--->" end at once; otherwise the comment
+  // ends at the first "-->" or "--!>", or with the input.
+  if (p_ < end_ && *p_ == '>') {
+    ++p_;
+    return;
+  }
+  if (end_ - p_ >= 2 && p_[0] == '-' && p_[1] == '>') {
+    p_ += 2;
+    return;
+  }
+  for (const char* q = p_; q < end_;) {
+    const auto* dash = static_cast<const char*>(std::memchr(q, '-', end_ - q));
+    if (!dash || end_ - dash < 3) break;
+    if (dash[1] == '-') {
+      if (dash[2] == '>') {
+        p_ = dash + 3;
+        return;
+      }
+      if (dash[2] == '!' && end_ - dash >= 4 && dash[3] == '>') {
+        p_ = dash + 4;
+        return;
+      }
+    }
+    q = dash + 1;
+  }
+  p_ = end_;
+}
+
+void ScanRun::SkipToGreaterThan() {
+  const auto* gt = static_cast<const char*>(std::memchr(p_, '>', end_ - p_));
+  p_ = gt ? gt + 1 : end_;
+}
+
+bool ScanRun::ReadTag(bool keep_attributes, Tag* tag) {
+  const char* name = p_;
+  while (p_ < end_ && !EndsTagName(*p_)) ++p_;
+  if (p_ == end_) return false;
+  tag->name = std::string_view(name, p_ - name);
+  for (char c : tag->name) {
+    if (IsUpper(c)) {
+      std::string& lower = scanner_.strings_.emplace_back(tag->name);
+      for (char& l : lower) {
+        if (IsUpper(l)) l = static_cast<char>(l + ('a' - 'A'));
+      }
+      tag->name = lower;
+      break;
+    }
+  }
+  tag->tag = gumbo_tagn_enum(tag->name.data(), static_cast<unsigned>(tag->name.size()));
+  scanner_.attributes_.clear();
+  return ReadAttributes(keep_attributes, tag);
+}
+
+bool ScanRun::ReadAttributes(bool keep, Tag* tag) {
+  // From the "before attribute name" state.
+  for (;;) {
+    while (p_ < end_ && IsSpace(*p_)) ++p_;
+    if (p_ == end_) return false;
+    if (*p_ == '>') {
+      ++p_;
+      return true;
+    }
+    if (*p_ == '/') {  // self-closing start tag state
+      ++p_;
+      if (p_ == end_) return false;
+      if (*p_ == '>') {
+        ++p_;
+        tag->self_closing = true;
+        return true;
+      }
+      continue;  // the '/' is dropped; reconsume before an attribute name
+    }
+    // Attribute name: its first character may be '='.
+    const char* name = p_++;
+    while (p_ < end_ && !EndsTagName(*p_) && *p_ != '=') ++p_;
+    const std::string_view name_view(name, p_ - name);
+    while (p_ < end_ && IsSpace(*p_)) ++p_;
+    if (p_ == end_) return false;
+    std::string_view value;
+    if (*p_ == '=') {
+      ++p_;
+      while (p_ < end_ && IsSpace(*p_)) ++p_;
+      if (p_ == end_) return false;
+      if (*p_ == '"' || *p_ == '\'') {
+        const char quote = *p_++;
+        const auto* close = static_cast<const char*>(std::memchr(p_, quote, end_ - p_));
+        if (!close) return false;
+        value = std::string_view(p_, close - p_);
+        p_ = close + 1;
+      } else if (*p_ != '>') {  // unquoted; a '>' here means an empty value
+        const char* begin = p_;
+        while (p_ < end_ && !IsSpace(*p_) && *p_ != '>') ++p_;
+        if (p_ == end_) return false;
+        value = std::string_view(begin, p_ - begin);
+      }
+    }
+    if (keep) AddAttribute(name_view, value);
+  }
+}
+
+void ScanRun::AddAttribute(std::string_view name, std::string_view value) {
+  for (char c : name) {
+    if (IsUpper(c)) {
+      std::string& lower = scanner_.strings_.emplace_back(name);
+      for (char& l : lower) {
+        if (IsUpper(l)) l = static_cast<char>(l + ('a' - 'A'));
+      }
+      name = lower;
+      break;
+    }
+  }
+  // A name with a rewritten character matches none we look for, rewritten
+  // or not; it is still kept, rewritten, for the duplicate test's sake.
+  name = Rewritten(name, false, CharRefContext::kAttribute);
+  for (const AttributeView& a : scanner_.attributes_) {
+    if (a.name == name) return;  // of two attributes of a name, the first wins
+  }
+  scanner_.attributes_.push_back({name, Rewritten(value, true, CharRefContext::kAttribute)});
+}
+
+std::string_view ScanRun::ReadRawText(std::string_view name) {
+  const char* begin = p_;
+  for (const char* q = p_; q < end_;) {
+    const auto* lt = static_cast<const char*>(std::memchr(q, '<', end_ - q));
+    if (!lt) break;
+    const char* after = lt + 2 + name.size();  // past "</name"
+    if (after < end_ && lt[1] == '/' && MatchesNoCase(lt + 2, name) && EndsTagName(*after)) {
+      const std::string_view text(begin, lt - begin);
+      p_ = after;
+      Tag end_tag;
+      ReadAttributes(false, &end_tag);  // an end tag cut by the input is dropped
+      return text;
+    }
+    q = lt + 1;
+  }
+  p_ = end_;
+  return std::string_view(begin, end_ - begin);
+}
+
+bool ScanRun::IsScriptEndTag(const char* p) const {
+  return end_ - p > 6 && MatchesNoCase(p, "script") && EndsTagName(p[6]);
+}
+
+void ScanRun::SkipScriptData() {
+  enum class State : std::uint8_t {
+    kData,
+    kEscaped,
+    kEscapedDash,
+    kEscapedDashDash,
+    kDouble,
+    kDoubleDash,
+    kDoubleDashDash,
+  };
+  State state = State::kData;
+  // After '<' in a double-escaped state, or in an escaped one: whether
+  // letters from `p` then a tag-name end spell "script"; *next is set past
+  // the end character when they end in one, else to the first other byte.
+  auto spells_script = [this](const char* p, const char** next) {
+    const char* q = p;
+    while (q < end_ && IsAlpha(*q)) ++q;
+    if (q == end_ || !EndsTagName(*q)) {
+      *next = q;
+      return false;
+    }
+    *next = q + 1;
+    return q - p == 6 && MatchesNoCase(p, "script");
+  };
+  const char* q = p_;
+  while (q < end_) {
+    if (state == State::kData) {
+      const auto* lt = static_cast<const char*>(std::memchr(q, '<', end_ - q));
+      if (!lt) break;
+      q = lt + 1;
+      if (q == end_) break;
+      if (*q == '/') {
+        if (IsScriptEndTag(q + 1)) {
+          p_ = q + 7;
+          Tag end_tag;
+          ReadAttributes(false, &end_tag);
+          return;
+        }
+        ++q;
+      } else if (*q == '!') {
+        // Script data escape start: "<!--" escapes, and leaves the state
+        // at "escaped dash dash", so "<!-->" closes it at once.
+        ++q;
+        if (q < end_ && *q == '-' && q + 1 < end_ && q[1] == '-') {
+          q += 2;
+          state = State::kEscapedDashDash;
+        }
+      }
+      continue;
+    }
+    const char c = *q;
+    const bool escaped = state == State::kEscaped || state == State::kEscapedDash ||
+                         state == State::kEscapedDashDash;
+    if (c == '<') {
+      if (escaped) {
+        if (q + 1 < end_ && q[1] == '/') {
+          if (IsScriptEndTag(q + 2)) {
+            p_ = q + 8;
+            Tag end_tag;
+            ReadAttributes(false, &end_tag);
+            return;
+          }
+          q += 2;
+          state = State::kEscaped;
+        } else if (q + 1 < end_ && IsAlpha(q[1])) {
+          const char* next;
+          state = spells_script(q + 1, &next) ? State::kDouble : State::kEscaped;
+          q = next;
+        } else {
+          ++q;
+          state = State::kEscaped;
+        }
+      } else {  // double escaped
+        if (q + 1 < end_ && q[1] == '/') {
+          const char* next;
+          state = spells_script(q + 2, &next) ? State::kEscaped : State::kDouble;
+          q = next;
+        } else {
+          ++q;
+          state = State::kDouble;
+        }
+      }
+      continue;
+    }
+    ++q;
+    switch (state) {
+      case State::kEscaped:
+        if (c == '-') state = State::kEscapedDash;
+        break;
+      case State::kEscapedDash:
+        state = c == '-' ? State::kEscapedDashDash : State::kEscaped;
+        break;
+      case State::kEscapedDashDash:
+        if (c == '>') {
+          state = State::kData;
+        } else if (c != '-') {
+          state = State::kEscaped;
+        }
+        break;
+      case State::kDouble:
+        if (c == '-') state = State::kDoubleDash;
+        break;
+      case State::kDoubleDash:
+        state = c == '-' ? State::kDoubleDashDash : State::kDouble;
+        break;
+      case State::kDoubleDashDash:
+        if (c == '>') {
+          state = State::kData;
+        } else if (c != '-') {
+          state = State::kDouble;
+        }
+        break;
+      case State::kData:
+        break;
+    }
+  }
+  p_ = end_;
+}
+
+void ScanRun::Emit(const Tag& tag, bool in_head, std::string_view text, bool html) {
+  ElementView view;
+  view.tag = tag.tag;
+  view.html = html;
+  view.in_head = in_head;
+  view.attributes = scanner_.attributes_;
+  view.text = text;
+  sink_->Element(view);
+}
+
+void ScanRun::StartTag(const Tag& tag) {
+  if (!foreign_.empty()) return ForeignStartTag(tag);
+  switch (tag.tag) {
+    case GUMBO_TAG_MATH:
+      return GiveUp(ScanOutcome::kForeignContent);
+    case GUMBO_TAG_TEMPLATE:
+      return GiveUp(ScanOutcome::kTemplate);
+    case GUMBO_TAG_NOSCRIPT:
+      return GiveUp(ScanOutcome::kNoscript);
+    case GUMBO_TAG_SELECT:
+      return GiveUp(ScanOutcome::kSelect);
+    case GUMBO_TAG_FRAMESET:
+    case GUMBO_TAG_FRAME:
+      return GiveUp(ScanOutcome::kFrameset);
+    case GUMBO_TAG_IMAGE:
+    case GUMBO_TAG_ISINDEX:
+      return GiveUp(ScanOutcome::kObsoleteTag);
+    default:
+      break;
+  }
+  if (tag.tag == GUMBO_TAG_HTML) {
+    // The first makes the root element; a later one's attributes are
+    // merged into it, which moves them ahead of what came between.
+    if (!html_made_ && phase_ == Phase::kBeforeHead) {
+      html_made_ = true;
+      Emit(tag, false);
+    } else if (!scanner_.attributes_.empty()) {
+      GiveUp(ScanOutcome::kMergedAttributes);
+    }
+    return;
+  }
+  switch (phase_) {
+    case Phase::kBeforeHead:
+      html_made_ = true;
+      if (tag.tag == GUMBO_TAG_HEAD) {
+        phase_ = Phase::kInHead;
+        return Emit(tag, false);
+      }
+      if (IsHeadContent(tag.tag)) {
+        phase_ = Phase::kInHead;  // an implied <head>
+        return HeadElement(tag, true);
+      }
+      break;  // an implied <head>, closed at once: to the body
+    case Phase::kInHead:
+      if (tag.tag == GUMBO_TAG_HEAD) return;
+      if (IsHeadContent(tag.tag)) return HeadElement(tag, true);
+      break;
+    case Phase::kAfterHead:
+      if (tag.tag == GUMBO_TAG_HEAD) return;
+      // <noscript> gave up already; the rest go back into <head>.
+      if (IsHeadContent(tag.tag)) return HeadElement(tag, true);
+      break;
+    case Phase::kBody:
+      return BodyStartTag(tag);
+  }
+  // Whatever else ends the head. A <body> tag makes the body with its
+  // attributes; anything else implies an empty one and is read in it.
+  phase_ = Phase::kBody;
+  if (tag.tag == GUMBO_TAG_BODY) return Emit(tag, false);
+  BodyStartTag(tag);
+}
+
+void ScanRun::HeadElement(const Tag& tag, bool in_head) {
+  switch (tag.tag) {
+    case GUMBO_TAG_TITLE: {
+      const std::string_view raw = ReadRawText("title");
+      std::string_view text;
+      if (sink_->WantsText(GUMBO_TAG_TITLE)) text = Rewritten(raw, true, CharRefContext::kText);
+      return Emit(tag, in_head, text);
+    }
+    case GUMBO_TAG_STYLE: {
+      // ReadRawText leaves attributes_ alone: end tags' are not kept.
+      const std::string_view raw = ReadRawText("style");
+      std::string_view text;
+      if (sink_->WantsText(GUMBO_TAG_STYLE)) text = Rewritten(raw, false, CharRefContext::kText);
+      return Emit(tag, in_head, text);
+    }
+    case GUMBO_TAG_NOFRAMES:
+      Emit(tag, in_head);
+      ReadRawText("noframes");
+      return;
+    case GUMBO_TAG_SCRIPT:
+      Emit(tag, in_head);
+      return SkipScriptData();
+    default:  // base, basefont, bgsound, link, meta: void elements
+      return Emit(tag, in_head);
+  }
+}
+
+void ScanRun::BodyStartTag(const Tag& tag) {
+  if (!tables_.empty()) {
+    TableFrame& table = tables_.back();
+    // A table's structure closes an open cell or caption, then is read
+    // in the table.
+    if (table.inner != TableInner::kNone && IsTableStructure(tag.tag)) {
+      table.inner = TableInner::kNone;
+    }
+    if (table.inner == TableInner::kNone) return TableStartTag(tag);
+  }
+  switch (tag.tag) {
+    case GUMBO_TAG_BODY:
+      if (!scanner_.attributes_.empty()) GiveUp(ScanOutcome::kMergedAttributes);
+      return;
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_COL:
+    case GUMBO_TAG_COLGROUP:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TR:
+      return;  // ignored outside a table: no element
+    case GUMBO_TAG_FORM:
+      // Ignored while the form element pointer is set.
+      if (form_open_) return;
+      form_open_ = true;
+      return Emit(tag, false);
+    case GUMBO_TAG_TABLE:
+      Emit(tag, false);
+      tables_.emplace_back();
+      return;
+    case GUMBO_TAG_SVG:
+      Emit(tag, false, {}, false);
+      if (!tag.self_closing) foreign_.push_back(tag.name);
+      return;
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_BASE:
+    case GUMBO_TAG_BASEFONT:
+    case GUMBO_TAG_BGSOUND:
+    case GUMBO_TAG_LINK:
+    case GUMBO_TAG_META:
+      return HeadElement(tag, false);
+    case GUMBO_TAG_TEXTAREA:
+      Emit(tag, false);
+      ReadRawText("textarea");
+      return;
+    case GUMBO_TAG_XMP:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_NOEMBED:
+      Emit(tag, false);
+      ReadRawText(tag.name);
+      return;
+    case GUMBO_TAG_PLAINTEXT:
+      Emit(tag, false);
+      p_ = end_;  // the rest is text
+      return;
+    default:
+      return Emit(tag, false);
+  }
+}
+
+void ScanRun::TableStartTag(const Tag& tag) {
+  TableFrame& table = tables_.back();
+  switch (tag.tag) {
+    case GUMBO_TAG_CAPTION:
+      table.section = GUMBO_TAG_UNKNOWN;
+      table.inner = TableInner::kCaption;
+      return Emit(tag, false);
+    case GUMBO_TAG_COLGROUP:
+    case GUMBO_TAG_COL:
+      table.section = GUMBO_TAG_UNKNOWN;
+      return Emit(tag, false);
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+      table.section = tag.tag;
+      return Emit(tag, false);
+    case GUMBO_TAG_TR:
+      if (table.section == GUMBO_TAG_UNKNOWN) table.section = GUMBO_TAG_TBODY;
+      return Emit(tag, false);
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+      if (table.section == GUMBO_TAG_UNKNOWN) table.section = GUMBO_TAG_TBODY;
+      table.inner = TableInner::kCell;
+      table.cell = tag.tag;
+      return Emit(tag, false);
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_SCRIPT:
+      return HeadElement(tag, false);  // inserted in the table, not moved
+    default:
+      return GiveUp(ScanOutcome::kTableContent);
+  }
+}
+
+void ScanRun::ForeignStartTag(const Tag& tag) {
+  // In foreign content the tokenizer stays in the data state (no raw
+  // text), a "/>" closes the element, and no HTML rule applies.
+  if (EndsPlainSvg(tag.tag)) return GiveUp(ScanOutcome::kForeignContent);
+  Emit(tag, false, {}, false);
+  if (!tag.self_closing) foreign_.push_back(tag.name);
+}
+
+void ScanRun::EndTag(const Tag& end) {
+  if (!foreign_.empty()) {
+    // An end tag closing the current SVG element closes it; any other one
+    // would close several, or go back to HTML rules.
+    if (end.name == foreign_.back()) {
+      foreign_.pop_back();
+    } else {
+      GiveUp(ScanOutcome::kForeignContent);
+    }
+    return;
+  }
+  const GumboTag tag = end.tag;
+  if (tag == GUMBO_TAG_TEMPLATE) return;  // none is open: ignored
+  switch (phase_) {
+    case Phase::kBeforeHead:
+      if (tag == GUMBO_TAG_HEAD) {
+        html_made_ = true;
+        phase_ = Phase::kAfterHead;  // an implied <head>, closed
+      } else if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BR) {
+        html_made_ = true;
+        phase_ = Phase::kBody;
+      }
+      return;  // other end tags are ignored
+    case Phase::kInHead:
+      if (tag == GUMBO_TAG_HEAD) {
+        phase_ = Phase::kAfterHead;
+      } else if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BR) {
+        phase_ = Phase::kBody;
+      }
+      return;
+    case Phase::kAfterHead:
+      if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BR) {
+        phase_ = Phase::kBody;
+      }
+      return;
+    case Phase::kBody:
+      return BodyEndTag(tag);
+  }
+}
+
+void ScanRun::BodyEndTag(GumboTag tag) {
+  if (!tables_.empty()) {
+    TableFrame& table = tables_.back();
+    switch (table.inner) {
+      case TableInner::kNone:
+        if (tag == GUMBO_TAG_TABLE) {
+          tables_.pop_back();
+        } else if (IsSection(tag)) {
+          if (table.section == tag) table.section = GUMBO_TAG_UNKNOWN;
+        } else if (!IsTableStructure(tag) && tag != GUMBO_TAG_BODY && tag != GUMBO_TAG_HTML) {
+          // Another end tag would be read in the body with content moved
+          // ahead of the table.
+          GiveUp(ScanOutcome::kTableContent);
+        }
+        return;
+      case TableInner::kCell:
+        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) {
+          if (tag == table.cell) table.inner = TableInner::kNone;
+          return;
+        }
+        if (tag == GUMBO_TAG_TABLE) {
+          tables_.pop_back();
+          return;
+        }
+        if (IsSection(tag)) {
+          if (table.section == tag) {
+            table.inner = TableInner::kNone;
+            table.section = GUMBO_TAG_UNKNOWN;
+          }
+          return;
+        }
+        if (tag == GUMBO_TAG_TR) {
+          table.inner = TableInner::kNone;
+          return;
+        }
+        if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_CAPTION || tag == GUMBO_TAG_COL ||
+            tag == GUMBO_TAG_COLGROUP || tag == GUMBO_TAG_HTML) {
+          return;  // ignored in a cell
+        }
+        break;
+      case TableInner::kCaption:
+        if (tag == GUMBO_TAG_CAPTION) {
+          table.inner = TableInner::kNone;
+          return;
+        }
+        if (tag == GUMBO_TAG_TABLE) {
+          tables_.pop_back();
+          return;
+        }
+        if (IsTableStructure(tag) || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) return;
+        break;
+    }
+  }
+  // In the body: only the form element pointer is ours to follow.
+  if (tag == GUMBO_TAG_FORM) form_open_ = false;
+}
+
+std::string_view ScanOutcomeName(ScanOutcome outcome) {
+  switch (outcome) {
+    case ScanOutcome::kComplete:
+      return "complete";
+    case ScanOutcome::kNulByte:
+      return "nul_byte";
+    case ScanOutcome::kForeignContent:
+      return "foreign_content";
+    case ScanOutcome::kTemplate:
+      return "template";
+    case ScanOutcome::kNoscript:
+      return "noscript";
+    case ScanOutcome::kSelect:
+      return "select";
+    case ScanOutcome::kFrameset:
+      return "frameset";
+    case ScanOutcome::kTableContent:
+      return "table_content";
+    case ScanOutcome::kMergedAttributes:
+      return "merged_attributes";
+    case ScanOutcome::kObsoleteTag:
+      return "obsolete_tag";
+    case ScanOutcome::kInvalidUtf8:
+      return "invalid_utf8";
+    case ScanOutcome::kCharRef:
+      return "char_ref";
+  }
+  return "unknown";
+}
+
+ScanOutcome HtmlScanner::Scan(std::string_view html, ElementSink* sink) {
+  attributes_.clear();
+  strings_.clear();
+  if (std::memchr(html.data(), '\0', html.size()) != nullptr) return ScanOutcome::kNulByte;
+  return ScanRun(this, html, sink).Run();
+}
+
+}  // namespace forage
