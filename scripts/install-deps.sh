@@ -22,7 +22,9 @@ packages=(build-essential cmake pkg-config libcurl4-openssl-dev libgumbo-dev
 for flag in "$@"; do
   case "$flag" in
     --test) packages+=(clang-14 libclang-rt-14-dev valgrind redis-server openssl tinyproxy-bin
-                       microsocks wget)
+                       microsocks wget
+                       # the scanner's differential test reads every page of these
+                       postgresql-doc-15 python3.11-doc cppreference-doc-en-html)
             # Debian's nodejs and npm, unless a node that brings its own npm
             # (NodeSource's, say, which Debian's npm package conflicts with) is there.
             command -v node >/dev/null || packages+=(nodejs)
