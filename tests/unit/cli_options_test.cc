@@ -85,6 +85,15 @@ TEST_CASE("The site owners' signal flags are off by default and read", "[cli]") 
   CHECK(p.config->options.canonical);
 }
 
+TEST_CASE("--full-parse is off by default and read", "[cli]") {
+  ParsedCommandLine p = Parse({"x"});
+  REQUIRE(p.config);
+  CHECK_FALSE(p.config->options.fetch.extract.full_parse);
+  p = Parse({"--full-parse", "x"});
+  REQUIRE(p.config);
+  CHECK(p.config->options.fetch.extract.full_parse);
+}
+
 TEST_CASE("The --accept-type option splits at commas and adds up", "[cli]") {
   ParsedCommandLine p =
       Parse({"--accept-type", "text/html,application/xhtml+xml", "--accept-type", "image/*", "u"});
