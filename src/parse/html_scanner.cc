@@ -97,7 +97,46 @@ struct TableFrame {
   GumboTag section = GUMBO_TAG_UNKNOWN;
   TableInner inner = TableInner::kNone;
   GumboTag cell = GUMBO_TAG_UNKNOWN;  // TD or TH, when inner is kCell
+  // Elements moved ahead of the table (FostersHarmlessly) that may still
+  // be open, innermost last: an over-estimate, never an under-estimate.
+  std::vector<GumboTag> fostered;
 };
+
+// Elements that gumbo moves ahead of a table (foster parenting) without
+// changing any answer, when written without attributes: plain containers
+// and phrasing elements whose tree rules hold no surprise, and the void
+// <br>, <hr> and <wbr>. (Documentation sites write "<p><br> </p>" between
+// table rows.) While one may be open, whatever comes would be moved too, so
+// only more of these may come.
+bool FostersHarmlessly(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_WBR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsVoid(GumboTag tag) {
+  return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_WBR;
+}
 
 // Tags that may be children of <head> ("in head" insertion mode).
 bool IsHeadContent(GumboTag tag) {
@@ -807,6 +846,9 @@ void ScanRun::BodyStartTag(const Tag& tag) {
 
 void ScanRun::TableStartTag(const Tag& tag) {
   TableFrame& table = tables_.back();
+  // The table's structure clears the stack back to the table: whatever was
+  // moved ahead of it is closed.
+  if (IsTableStructure(tag.tag)) table.fostered.clear();
   switch (tag.tag) {
     case GUMBO_TAG_CAPTION:
       table.section = GUMBO_TAG_UNKNOWN;
@@ -832,8 +874,16 @@ void ScanRun::TableStartTag(const Tag& tag) {
       return Emit(tag, false);
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_SCRIPT:
-      return HeadElement(tag, false);  // inserted in the table, not moved
+      // Inserted in the table, not moved; but into an element moved ahead
+      // of it, if one is open.
+      if (!table.fostered.empty()) return GiveUp(ScanOutcome::kTableContent);
+      return HeadElement(tag, false);
     default:
+      if (scanner_.attributes_.empty() && FostersHarmlessly(tag.tag)) {
+        // The self-closing flag does not close a non-void HTML element.
+        if (!IsVoid(tag.tag)) table.fostered.push_back(tag.tag);
+        return;
+      }
       return GiveUp(ScanOutcome::kTableContent);
   }
 }
@@ -891,6 +941,16 @@ void ScanRun::BodyEndTag(GumboTag tag) {
     TableFrame& table = tables_.back();
     switch (table.inner) {
       case TableInner::kNone:
+        if (!table.fostered.empty() && tag != GUMBO_TAG_TABLE) {
+          // Only the innermost element moved ahead of the table is known
+          // to close by its end tag.
+          if (tag == table.fostered.back()) {
+            table.fostered.pop_back();
+          } else {
+            GiveUp(ScanOutcome::kTableContent);
+          }
+          return;
+        }
         if (tag == GUMBO_TAG_TABLE) {
           tables_.pop_back();
         } else if (IsSection(tag)) {

@@ -20,7 +20,8 @@ enum class ScanOutcome : std::uint8_t {
   kSelect,            // <select>: its insertion mode ignores most tags
   kFrameset,          // <frameset>, <frame>
   kTableContent,      // in a table outside a cell: content gumbo moves ahead of the
-                      // table (foster parenting), or a tag reshaping it
+                      // table (foster parenting) that could change an answer, or
+                      // a tag reshaping the table
   kMergedAttributes,  // a later <html> or <body> tag with attributes (gumbo merges them)
   kObsoleteTag,       // <image>, <isindex>: gumbo rewrites them
   kInvalidUtf8,       // input that is not UTF-8 (ScanPage's test; Scan requires UTF-8)
@@ -40,7 +41,8 @@ std::string_view ScanOutcomeName(ScanOutcome outcome);
 // RAWTEXT, script data with its escapes, PLAINTEXT) and models the part of
 // tree construction that decides which tags become elements, in which
 // order, and which are children of <head>: the head and body phases, tables
-// and their cells, forms, and <svg> drawings made of plain SVG elements. Where tree construction would do anything it does
+// and their cells (with the plainest content a table moves ahead of
+// itself), forms, and <svg> drawings made of plain SVG elements. Where tree construction would do anything it does
 // not model (ScanOutcome), it stops and says why; the caller then throws
 // away what the sink got and parses with gumbo. A differential test and a
 // fuzzer hold it to that (tests/unit/html_scanner_test.cc,

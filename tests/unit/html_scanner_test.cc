@@ -147,6 +147,25 @@ TEST_CASE("The scanner follows tables as gumbo's tree does", "[html_scanner]") {
   CheckScan("<table><tr><td>x</td></tr><a href=foster>y</a></table>",
             ScanOutcome::kTableContent);
   CheckScan("<table>text</table>", ScanOutcome::kTableContent);
+  // Plain elements moved ahead of the table change nothing; others do.
+  CheckScan("<table><tr><td><a href=1>x</a></td></tr> <p><br> </p> <tr><td><a href=2>y</a>"
+            "</table><a href=3>z</a>");
+  CheckScan("<a href=0><table><tr><td><a href=1>x</td></tr><div><b><span></span></b></div>"
+            "<p/><hr><tr><td><a href=2>y</a></table>");
+  // A </tr> may close what was moved, or be ignored: the scanner does not
+  // know which.
+  CheckScan("<table><tr><td>1</td><p></tr><tr><td><a href=2>y</a></table>",
+            ScanOutcome::kTableContent);
+  CheckScan("<table><tr><td><a href=1>x</a></td></tr><p><a href=2>moved</a></p></table>",
+            ScanOutcome::kTableContent);
+  CheckScan("<table><tr><td><a href=1>x</a></td></tr><p class=c></p></table>",
+            ScanOutcome::kTableContent);
+  CheckScan("<table><tr><td><a href=1>x</td></tr><div><p></div><a href=2>y</a></table>",
+            ScanOutcome::kTableContent);
+  CheckScan("<table><tr><td>x</td></tr><p><style>p{}</style></p></table>",
+            ScanOutcome::kTableContent);
+  CheckScan("<table><tr><td><a href=1>x</td></tr><p>text</p></table>",
+            ScanOutcome::kTableContent);
   CheckScan("<table><tr><td>x</td></tr></thead><tr><td><a href=1>y</a></table>");
   CheckScan("<table><tr><td>x</th><a href=still-in-cell>y</a></table>");
   CheckScan("<table><tr><td>x</thead><a href=still-in-cell>y</a></table>");
