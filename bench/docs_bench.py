@@ -223,6 +223,9 @@ def tools(best, baseline=None):
     return [
         ("forage", "forage", forage_cmd([])),
         ("forage best", "forage", forage_cmd(best.split())),
+        # The same without the streaming scanner: gumbo's tree for every page.
+        ("forage --full-parse", "forage", forage_cmd(["--full-parse"])),
+        ("forage best --full-parse", "forage", forage_cmd(best.split() + ["--full-parse"])),
         ("forage --warc", "forage", forage_archive_cmd("--warc")),
         ("forage --save", "forage", forage_archive_cmd("--save")),
         ("wget2", "wget2", wget2_cmd(0)),

@@ -10,13 +10,17 @@
 #      and 20-50 links) in a temporary directory;
 #   3. serves it with a private nginx (bench/nginx.conf.in: 2 workers, keep-alive,
 #      gzip off, no access log) on 127.0.0.1 and an ephemeral port;
-#   4. fetches every page with forage for -j 1,2,4 x -c 16,64, then with curl
-#      (xargs -P 16, and --parallel 16/64) and wget2 (16/64 threads), each
+#   4. fetches every page with forage for -j 1,2,4 x -c 16,64, with
+#      --full-parse (gumbo's tree for every page, no streaming scanner) at
+#      -j 2,1 -c 64, with --state, then with curl (xargs -P 16, and
+#      --parallel 16/64) and wget2 (16/64 threads), each
 #      bounded by BENCH_TIMEOUT seconds and checked to have fetched every URL
 #      exactly once with success (forage: "ok": true; curl/wget2: HTTP 200) and
 #      to have received every body whole (body sizes add up to the site's size);
-#   5. prints a Markdown table and writes it to bench/out/results.md (raw runs
-#      in bench/out/results.jsonl).
+#   5. prints a Markdown table and the targets (bench/report.py: forage's best
+#      pages/s against curl --parallel's best, CPU ms per page of each forage
+#      row) and writes them to bench/out/results.md (raw runs in
+#      bench/out/results.jsonl).
 #
 # What it measures, per run (bench/measure.py): wall time; pages/s; CPU time
 # (user+sys) of the tool's whole process tree (forage and its forked fetchers;
@@ -153,6 +157,12 @@ run_round() {
         "$FORAGE_BIN" -q -j "$j" -c "$c" --per-host 1000 -o "$out" "$urls"
     done
   done
+  # The same without the streaming scanner: gumbo's tree for every page.
+  for j in 2 1; do
+    out=$tmp/out/forage-j$j-c64-full-parse.jsonl
+    run_case "forage -j $j -c 64 --full-parse" forage forage "$out" /dev/null -- \
+      "$FORAGE_BIN" -q -j "$j" -c 64 --per-host 1000 --full-parse -o "$out" "$urls"
+  done
   # --state costs: a new pass each time (the state removed first), written
   # in batches beside a file output, or committed per record for a stream.
   out=$tmp/out/forage-state-file.jsonl
@@ -209,7 +219,7 @@ notes=(
   "Site: $pages static pages (mean ${mean_kib} KiB, 20-50 links each), nginx 2 workers, keep-alive, gzip off, on 127.0.0.1; one unmeasured curl warm-up pass first."
   "CPU = user+sys of the tool's whole process tree (forage + its forked fetchers; xargs + its curls), nginx not included. Client and nginx share the same $(nproc) cores."
   "Peak tree RSS = highest sum of RSS over the tree, sampled every 20 ms (shared pages, e.g. libraries and forage's shared-memory rings, count once per process); PSS splits shared pages between processes. procs = most processes seen at once."
-  "forage parses every page (title, description, links) and writes one JSON record per URL; curl and wget2 only download and discard the body. forage runs with --per-host 1000 (its default politeness cap is 4 transfers per host) and fetches robots.txt first."
+  "forage parses every page (title, description, links; with its streaming scanner, or with gumbo's tree for every page in the --full-parse rows) and writes one JSON record per URL; curl and wget2 only download and discard the body. forage runs with --per-host 1000 (its default politeness cap is 4 transfers per host) and fetches robots.txt first."
   "Rows with BENCH_REPEAT > 1 hold the median of each metric over the rounds. ok = URLs fetched successfully (worst round)."
   "Scrapy: not run by this script (Debian packages it as python3-scrapy 2.8; a Scrapy comparison is future work)."
 )

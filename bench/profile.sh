@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Where a page's time goes: profiles one forage crawl of a documentation site
 # (the master and every fetcher) with perf and sorts the samples into stages:
-# fetch, charset, gumbo parse, extraction, result encoding, pipe, master,
-# output (bench/profile_stages.py says which functions go where).
+# fetch, charset, the streaming scanner, link resolution, gumbo parse,
+# extraction, result encoding, pipe, master, output (bench/profile_stages.py
+# says which functions go where).
 #
 # Usage: bench/profile.sh [pg|py|cpp] [FORAGE OPTION...]
 #   FORAGE_BIN=build-bench/forage bench/profile.sh cpp -c 8 --per-host 64

@@ -5,36 +5,56 @@ Usage: perf script -i perf.data -F comm,period,ip,sym,dso | profile_stages.py PA
 
 Reads samples taken with `perf record --call-graph dwarf` over a whole forage
 run (perf follows the fetchers, which are child processes) and puts each one
-in the first stage whose pattern one of its stack frames matches, leaf first:
+in a stage by the frames on its stack. A fetcher's stages, in the order they
+are tried (the first whose pattern matches a frame takes the sample):
 
-  fetcher  charset     SniffEncoding, ToUtf8, MakeValidUtf8, iconv
-           gumbo       gumbo_* (the parse)
-           extraction  ExtractPage and what it calls (the tree walk, URL
-                       resolution with curl_url_*, selectors, text)
-           encoding    the result frame (wire::Encode*)
-           pipe        writing result frames to the master (WriteAll)
-           fetch       everything else in a fetcher: curl, sockets, poll
-  master   output      the record sinks (JSON, CSV, SQLite)
-           master      everything else: reading frames, scheduling, the seen set
+  charset     SniffEncoding, ToUtf8, MakeValidUtf8, iconv
+  links       link resolution: PageCollector::Finish, UrlResolver,
+              CollectLinks, ResolveLink, WhatwgUrl, and curl_url_* when no
+              frame of curl's transfer loop (curl_multi_*, curl_easy_perform,
+              Fetcher::) is on the stack: libcurl parses each transfer's URL
+              with curl_url_set too
+  scanner     the streaming scanner: HtmlScanner, ScanRun,
+              AppendDecodedCharRefs, ScanPage, ScanBody (and the PageCollector
+              it feeds, and gumbo's tag lookup it calls); tried after links,
+              which ScanPage ends with
+  gumbo       gumbo_* (the parse of a page the scanner handed over, or of
+              every page with --full-parse)
+  extraction  ExtractPage and what else it calls (the walk of gumbo's tree,
+              selectors, text)
+  encoding    the result frame (wire::Encode*)
+  pipe        writing result frames to the master (WriteAll)
+  fetch       everything else in a fetcher: curl, sockets, poll
 
-Prints a Markdown table: each stage's share of all samples and its CPU time per
-page (samples' periods are CPU-clock nanoseconds with -e cpu-clock).
+and the master's:
+
+  output      the record sinks (JSON, CSV, SQLite)
+  master      everything else: reading frames, scheduling, the seen set
+
+Prints a Markdown table, stages in a page's order: each stage's share of all
+samples and its CPU time per page (samples' periods are CPU-clock nanoseconds
+with -e cpu-clock).
 """
 
 import re
 import sys
 
+CURL_URL = re.compile(r"curl_url")
+TRANSFER = re.compile(r"curl_multi_|curl_easy_perform|Fetcher::")
 FETCHER_STAGES = [
     ("charset", re.compile(r"SniffEncoding|ToUtf8|MakeValidUtf8|iconv|__gconv|/gconv/")),
+    ("links", re.compile(r"PageCollector::Finish|UrlResolver|CollectLinks|ResolveLink|WhatwgUrl")),
+    ("scanner", re.compile(r"HtmlScanner|ScanRun|AppendDecodedCharRefs|ScanPage|ScanBody")),
     ("gumbo", re.compile(r"gumbo_|libgumbo|ArenaAllocate")),
-    ("extraction", re.compile(r"ExtractPage|UrlResolver|Selector|PageText")),
+    ("extraction", re.compile(r"ExtractPage|Selector|PageText")),
     ("encoding", re.compile(r"wire::Encode")),
     ("pipe", re.compile(r"WriteAll")),
 ]
 MASTER_STAGES = [
     ("output", re.compile(r"Sink|nlohmann|sqlite3|RecordColumns|Checkpoint")),
 ]
-ORDER = ["fetch", "charset", "gumbo", "extraction", "encoding", "pipe", "master", "output"]
+ORDER = ["fetch", "charset", "scanner", "links", "gumbo", "extraction", "encoding", "pipe",
+         "master", "output"]
 
 
 def classify(comm, frames):
@@ -44,6 +64,11 @@ def classify(comm, frames):
         stages, default = MASTER_STAGES, "master"
     for name, pattern in stages:
         if any(pattern.search(f) for f in frames):
+            return name
+        # curl's URL API with forage's caller unwound away: link resolution,
+        # unless the stack shows curl's own transfer loop parsing a URL.
+        if (name == "links" and any(CURL_URL.search(f) for f in frames)
+                and not any(TRANSFER.search(f) for f in frames)):
             return name
     return default
 

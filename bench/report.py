@@ -6,12 +6,20 @@ Usage: report.py RESULTS.jsonl [--meta LINE]... [--note LINE]...
 Each input line is one measured run: measure.py's JSON plus "name", "tool",
 "round", "pages" and "check" (check_output.py's JSON). Runs of the same name
 (BENCH_REPEAT > 1) are folded into one row holding the median of each metric.
-The ratio column is pages/s relative to the fastest curl row.
+The ratio column is pages/s relative to the fastest curl row. Below the
+table, the targets: forage's best pages/s at least half of curl --parallel's
+best (the --full-parse rows, gumbo for every page, shown beside it), and at
+most 0.1 ms of CPU per page in the rows at the defaults (-j and -c alone).
 """
 
 import argparse
 import json
+import re
 import statistics
+
+PPS_SHARE = 0.5      # forage's best pages/s against curl --parallel's best
+CPU_MS_PAGE = 0.1    # forage's CPU ms per page at the defaults
+DEFAULTS_ROW = re.compile(r"forage -j \d+ -c \d+")
 
 
 def fmt(x, nd):
@@ -63,8 +71,37 @@ def main():
                    f"| {fmt(t['cpu_ms'], 3)} | {fmt(t['rss'], 1)} | {fmt(t['pss'], 1)} "
                    f"| {t['procs']} | {ratio} | {t['ok']} |")
     out.append("")
+    out.extend(targets(table))
     out.extend(f"- {n}" for n in a.note)
     print("\n".join(out))
+
+
+def targets(table):
+    forage = [t for t in table if t["tool"] == "forage"]
+    curl = [t for t in table if t["name"].startswith("curl --parallel")]
+    if not forage:
+        return []
+    out = ["Targets:", ""]
+    best_curl = max(curl, key=lambda t: t["pps"], default=None)
+    scanner = [t for t in forage if "--full-parse" not in t["name"]]
+    full = [t for t in forage if "--full-parse" in t["name"]]
+    if best_curl and best_curl["pps"] > 0:
+        for rows, what in ((scanner, ""), (full, " --full-parse (no target)")):
+            best = max(rows, key=lambda t: t["pps"], default=None)
+            if not best:
+                continue
+            x = best["pps"] / best_curl["pps"]
+            verdict = "" if what else f"; target >= {PPS_SHARE:g}: {'met' if x >= PPS_SHARE else 'NOT met'}"
+            out.append(f"- forage's best{what}: {fmt(best['pps'], 0)} pages/s ({best['name']}) = "
+                       f"**{x:.2f}x** curl --parallel's best ({fmt(best_curl['pps'], 0)}, "
+                       f"{best_curl['name']}){verdict}")
+    for t in forage:
+        if DEFAULTS_ROW.fullmatch(t["name"]):
+            verdict = f"target <= {CPU_MS_PAGE:g}: {'met' if t['cpu_ms'] <= CPU_MS_PAGE else 'NOT met'}"
+        else:
+            verdict = "no target"
+        out.append(f"- {t['name']}: {t['cpu_ms']:.3f} ms CPU per page ({verdict})")
+    return out + [""]
 
 
 if __name__ == "__main__":
