@@ -168,6 +168,16 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
     long status = 0;
     curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
     t->save_body = t->save && status >= 200 && status < 300;
+    // Room for the whole body at once, when the response says its size:
+    // no copies as it grows. Within --max-bytes, whatever it says.
+    curl_off_t length = -1;
+    if ((t->keep == 1 || t->save_body) &&
+        curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) ==
+            CURLE_OK &&
+        length > 0) {
+      t->body.reserve(static_cast<std::size_t>(
+          std::min<std::uint64_t>(static_cast<std::uint64_t>(length), t->max_bytes)));
+    }
   }
   if (t->keep == 1 || t->save_body) t->body.append(data, n);
   if (t->digest) t->digest->Update(std::string_view(data, n));

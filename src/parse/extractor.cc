@@ -101,35 +101,26 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
-std::optional<ExtractedPage> ScanBody(std::string_view body, std::string_view content_type,
-                                      std::string_view url, const ExtractSettings& settings,
-                                      const std::vector<CompiledField>& fields,
-                                      const PageRobots& robots) {
-  if (!fields.empty() || settings.text || settings.full_parse) return std::nullopt;
-  ScanOutcome outcome;
-  return ScanPage(ToUtf8(body, SniffEncoding(body, content_type)), url, settings, robots,
-                  &outcome);
+namespace {
+
+// `body` as UTF-8, decoded as ToUtf8 decodes it (BOM, then the header's
+// charset, then a <meta> prescan, else windows-1252): a view of the body
+// itself when it is UTF-8 already, which most pages are, else of *decoded.
+std::string_view Utf8Of(std::string_view body, std::string_view content_type,
+                        std::string* decoded) {
+  const Encoding encoding = SniffEncoding(body, content_type);
+  if (encoding.name == "UTF-8") {
+    const std::string_view rest = body.substr(std::min(encoding.bom_bytes, body.size()));
+    if (FirstInvalidUtf8(rest) == rest.size()) return rest;
+  }
+  *decoded = ToUtf8(body, encoding);
+  return *decoded;
 }
 
-ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
-                          std::string_view url, const ExtractSettings& settings,
-                          const std::vector<CompiledField>& fields, ParseArena* arena,
-                          const PageRobots& robots) {
-  // Bodies become UTF-8 before gumbo sees them: BOM, then the header's
-  // charset, then a <meta> prescan, else windows-1252.
-  return ExtractPage(ToUtf8(body, SniffEncoding(body, content_type)), url, arena, settings, fields,
-                     robots);
-}
-
-std::optional<ExtractedPage> ScanPage(std::string_view html, std::string_view document_url,
+// ScanPage on `html` known to be UTF-8.
+std::optional<ExtractedPage> ScanUtf8(std::string_view html, std::string_view document_url,
                                       const ExtractSettings& settings, const PageRobots& robots,
                                       ScanOutcome* outcome) {
-  // gumbo replaces bytes that are not UTF-8 in its own way; ExtractBody's
-  // pages are UTF-8 already, and the test costs little beside a parse.
-  if (FirstInvalidUtf8(html) != html.size()) {
-    *outcome = ScanOutcome::kInvalidUtf8;
-    return std::nullopt;
-  }
   HtmlScanner scanner;
   PageCollector collector(settings, robots.token);
   *outcome = scanner.Scan(html, &collector);
@@ -139,7 +130,59 @@ std::optional<ExtractedPage> ScanPage(std::string_view html, std::string_view do
   return page;
 }
 
+// ExtractPage on `html` known to be UTF-8.
+ExtractedPage ExtractUtf8(std::string_view html, std::string_view document_url, ParseArena* arena,
+                          const ExtractSettings& settings,
+                          const std::vector<CompiledField>& fields, const PageRobots& robots);
+
+}  // namespace
+
+std::optional<ExtractedPage> ScanBody(std::string_view body, std::string_view content_type,
+                                      std::string_view url, const ExtractSettings& settings,
+                                      const std::vector<CompiledField>& fields,
+                                      const PageRobots& robots) {
+  if (!fields.empty() || settings.text || settings.full_parse) return std::nullopt;
+  std::string decoded;
+  ScanOutcome outcome;
+  return ScanUtf8(Utf8Of(body, content_type, &decoded), url, settings, robots, &outcome);
+}
+
+ExtractedPage ExtractBody(std::string_view body, std::string_view content_type,
+                          std::string_view url, const ExtractSettings& settings,
+                          const std::vector<CompiledField>& fields, ParseArena* arena,
+                          const PageRobots& robots) {
+  // Bodies become UTF-8 before gumbo sees them.
+  std::string decoded;
+  return ExtractUtf8(Utf8Of(body, content_type, &decoded), url, arena, settings, fields, robots);
+}
+
+std::optional<ExtractedPage> ScanPage(std::string_view html, std::string_view document_url,
+                                      const ExtractSettings& settings, const PageRobots& robots,
+                                      ScanOutcome* outcome) {
+  // gumbo replaces bytes that are not UTF-8 in its own way; ExtractBody's
+  // pages are UTF-8 already.
+  if (FirstInvalidUtf8(html) != html.size()) {
+    *outcome = ScanOutcome::kInvalidUtf8;
+    return std::nullopt;
+  }
+  return ScanUtf8(html, document_url, settings, robots, outcome);
+}
+
 ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, ParseArena* arena,
+                          const ExtractSettings& settings,
+                          const std::vector<CompiledField>& fields, const PageRobots& robots) {
+  if (FirstInvalidUtf8(html) == html.size()) {
+    return ExtractUtf8(html, document_url, arena, settings, fields, robots);
+  }
+  // What gumbo sees, but for the fast path, which needs UTF-8.
+  ExtractSettings tree = settings;
+  tree.full_parse = true;
+  return ExtractUtf8(html, document_url, arena, tree, fields, robots);
+}
+
+namespace {
+
+ExtractedPage ExtractUtf8(std::string_view html, std::string_view document_url, ParseArena* arena,
                           const ExtractSettings& settings,
                           const std::vector<CompiledField>& fields, const PageRobots& robots) {
   // The fast path: what every record carries, without a tree, when the
@@ -147,7 +190,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
   // tree.
   if (fields.empty() && !settings.text && !settings.full_parse) {
     ScanOutcome outcome;
-    if (std::optional<ExtractedPage> page = ScanPage(html, document_url, settings, robots, &outcome)) {
+    if (std::optional<ExtractedPage> page = ScanUtf8(html, document_url, settings, robots, &outcome)) {
       return std::move(*page);
     }
   }
@@ -191,5 +234,7 @@ ExtractedPage ExtractPage(std::string_view html, std::string_view document_url, 
   if (text_cut) page.truncated.push_back("text");
   return page;
 }
+
+}  // namespace
 
 }  // namespace forage

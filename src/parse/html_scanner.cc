@@ -274,7 +274,8 @@ class ScanRun {
   // drops a tag cut by the end of the input.
   bool ReadTag(bool keep_attributes, Tag* tag);
   bool ReadAttributes(bool keep, Tag* tag);
-  void AddAttribute(std::string_view name, std::string_view value);
+  // `has_value`: an '=' followed the name (a value, maybe empty, was read).
+  void AddAttribute(std::string_view name, std::string_view value, bool has_value);
   // RCDATA and RAWTEXT: the text up to the end tag "</name" (then read and
   // dropped), or to the end of the input.
   std::string_view ReadRawText(std::string_view name);
@@ -317,6 +318,9 @@ class ScanRun {
   // The open elements of an <svg>, outermost first (their names); while
   // any is open, tags are read as foreign content.
   std::vector<std::string_view> foreign_;
+  // The name of a duplicate attribute without a value, which gumbo puts in
+  // front of the next attribute's name (AddAttribute).
+  std::string pending_name_;
 };
 
 std::string_view ScanRun::Rewritten(std::string_view raw, bool refs, CharRefContext context) {
@@ -466,6 +470,7 @@ bool ScanRun::ReadTag(bool keep_attributes, Tag* tag) {
   }
   tag->tag = gumbo_tagn_enum(tag->name.data(), static_cast<unsigned>(tag->name.size()));
   scanner_.attributes_.clear();
+  pending_name_.clear();
   return ReadAttributes(keep_attributes, tag);
 }
 
@@ -495,7 +500,8 @@ bool ScanRun::ReadAttributes(bool keep, Tag* tag) {
     while (p_ < end_ && IsSpace(*p_)) ++p_;
     if (p_ == end_) return false;
     std::string_view value;
-    if (*p_ == '=') {
+    const bool has_value = *p_ == '=';
+    if (has_value) {
       ++p_;
       while (p_ < end_ && IsSpace(*p_)) ++p_;
       if (p_ == end_) return false;
@@ -512,11 +518,11 @@ bool ScanRun::ReadAttributes(bool keep, Tag* tag) {
         value = std::string_view(begin, p_ - begin);
       }
     }
-    if (keep) AddAttribute(name_view, value);
+    if (keep) AddAttribute(name_view, value, has_value);
   }
 }
 
-void ScanRun::AddAttribute(std::string_view name, std::string_view value) {
+void ScanRun::AddAttribute(std::string_view name, std::string_view value, bool has_value) {
   for (char c : name) {
     if (IsUpper(c)) {
       std::string& lower = scanner_.strings_.emplace_back(name);
@@ -530,8 +536,20 @@ void ScanRun::AddAttribute(std::string_view name, std::string_view value) {
   // A name with a rewritten character matches none we look for, rewritten
   // or not; it is still kept, rewritten, for the duplicate test's sake.
   name = Rewritten(name, false, CharRefContext::kAttribute);
+  if (!pending_name_.empty()) {
+    name = scanner_.strings_.emplace_back(pending_name_ + std::string(name));
+    pending_name_.clear();
+  }
   for (const AttributeView& a : scanner_.attributes_) {
-    if (a.name == name) return;  // of two attributes of a name, the first wins
+    if (a.name == name) {
+      // Of two attributes of a name, the first wins. gumbo 0.10.1, run
+      // with max_errors = 0 (HtmlDocument), then skips clearing its name
+      // buffer (its error record is what would have cleared it): a
+      // duplicate without a value leaves its name at the front of the
+      // next attribute's, as <a x x y=1> gives x and "xy".
+      if (!has_value) pending_name_ = name;
+      return;
+    }
   }
   scanner_.attributes_.push_back({name, Rewritten(value, true, CharRefContext::kAttribute)});
 }

@@ -25,7 +25,7 @@ std::map<std::string, json> Comparable(const ForageRun& run) {
   return by;
 }
 
-TEST_CASE("--full-parse and the scanner write the same records of a crawl",
+TEST_CASE("With and without --full-parse a crawl writes the same records",
           "[full_parse][integration]") {
   TestServer server;
   const std::vector<std::string> resolve = server.Resolve({"a.test"});

@@ -50,12 +50,14 @@ struct ScanComparison {
 };
 
 // Compares both paths on `html` (UTF-8) served at `url`, with our robots
-// token "forage", under every ScanCompareSettings(). The outcome does not
-// depend on the settings; a difference names the settings and both answers.
-inline ScanComparison CompareScanWithGumbo(std::string_view html, std::string_view url) {
+// token "forage", under each of `all` (by default ScanCompareSettings()).
+// The outcome does not depend on the settings; a difference names the
+// settings and both answers.
+inline ScanComparison CompareScanWithGumbo(std::string_view html, std::string_view url,
+                                           const std::vector<ExtractSettings>& all =
+                                               ScanCompareSettings()) {
   ScanComparison result;
   const PageRobots robots{"forage", {}};
-  const std::vector<ExtractSettings> all = ScanCompareSettings();
   for (std::size_t i = 0; i < all.size(); ++i) {
     ScanOutcome outcome;
     std::optional<ExtractedPage> scanned = ScanPage(html, url, all[i], robots, &outcome);

@@ -85,7 +85,7 @@ TEST_CASE("The site owners' signal flags are off by default and read", "[cli]") 
   CHECK(p.config->options.canonical);
 }
 
-TEST_CASE("--full-parse is off by default and read", "[cli]") {
+TEST_CASE("The full-parse flag is off by default and read", "[cli]") {
   ParsedCommandLine p = Parse({"x"});
   REQUIRE(p.config);
   CHECK_FALSE(p.config->options.fetch.extract.full_parse);

@@ -52,6 +52,10 @@ TEST_CASE("The scanner follows the tokenizer through attributes", "[html_scanner
   CheckScan("<a href=\"a>b\">x</a><a href='c\"d'>y</a><a href=e&amp;f>z</a>");
   CheckScan("<a href = \"spaced\" >x</a><a\nhref\n=\nnewlines>y</a>");
   CheckScan("<a href=first href=second>x</a>");           // the first of a name wins
+  // gumbo 0.10.1 with max_errors = 0: a duplicate without a value lends its
+  // name to the next attribute ("xhref"), so that href is no href.
+  CheckScan("<a x x href=gone>x</a><a y y=1 href=kept>y</a><a z z/href=gone2>z</a>");
+  CheckScan("<a x x x href=gone>x</a><a x href x href=h2 y=1>y</a>");
   CheckScan("<a HREF=upper Href=mixed>x</a>");            // names are lower-cased
   CheckScan("<a/href=slash>x</a><a href=v/>y</a>");       // '/' between attributes
   CheckScan("<a =href href=real>x</a><a href=\"q\"href=r>y</a>");

@@ -5,7 +5,8 @@
 // ../shared/external-suites, and the HTML fuzz corpus, decoded as a fetcher
 // decodes them and compared under several settings
 // (support/scan_compare.h): the scanner's answer is gumbo's, or the page
-// was handed over. Each site also reports the share the scanner took and
+// was handed over. They run as one CTest test of their own ("scanner
+// differential", with a longer timeout than the other tests'). Each site also reports the share the scanner took and
 // why it handed pages over, and must keep that share.
 
 #include <algorithm>
@@ -40,8 +41,14 @@ struct Tally {
   std::map<std::string, std::size_t> handed_over;  // by ScanOutcomeName
   std::vector<std::string> differences;            // the first few
 
+  // The settings pages are compared under: all of ScanCompareSettings() for
+  // small pages; for the sites' thousands of big ones, the defaults and
+  // every link kind with nofollow ignored, which between them read every
+  // element the others do (the unit tests and the fuzzer take the rest).
+  std::vector<ExtractSettings> settings = testing::ScanCompareSettings();
+
   void Add(std::string_view html, std::string_view url) {
-    const testing::ScanComparison c = testing::CompareScanWithGumbo(html, url);
+    const testing::ScanComparison c = testing::CompareScanWithGumbo(html, url, settings);
     ++pages;
     if (c.outcome == ScanOutcome::kComplete) {
       ++scanned;
@@ -84,6 +91,7 @@ void CheckSite(std::string_view package, const fs::path& root, double min_share)
     return;
   }
   Tally tally;
+  tally.settings = {testing::ScanCompareSettings()[0], testing::ScanCompareSettings()[2]};
   for (const fs::path& file : HtmlFiles(root)) {
     const std::string body = ReadFile(file);
     const std::string html = ToUtf8(body, SniffEncoding(body, "text/html"));
