@@ -88,6 +88,35 @@ void AppendAsStream(std::string_view s, std::string* out) {
   }
 }
 
+// Whether a numeric reference in `text` ("&#...", "&#x...", ';' or not) has
+// a value, in gumbo 0.10.1's int arithmetic (modulo 2^32), for which
+// `pred` holds.
+template <typename Pred>
+bool AnyReferenceValue(std::string_view text, Pred pred) {
+  for (std::size_t i = text.find("&#"); i != std::string_view::npos; i = text.find("&#", i + 2)) {
+    std::size_t j = i + 2;
+    const bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+    if (hex) ++j;
+    std::uint32_t value = 0;
+    bool digits = false;
+    for (; j < text.size(); ++j) {
+      const char c = text[j];
+      std::uint32_t digit;
+      if (c >= '0' && c <= '9') {
+        digit = static_cast<std::uint32_t>(c - '0');
+      } else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+        digit = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+      } else {
+        break;
+      }
+      value = value * (hex ? 16u : 10u) + digit;
+      digits = true;
+    }
+    if (digits && pred(value)) return true;
+  }
+  return false;
+}
+
 enum class Phase : std::uint8_t { kBeforeHead, kInHead, kAfterHead, kBody };
 enum class TableInner : std::uint8_t { kNone, kCell, kCaption };
 
@@ -100,6 +129,9 @@ struct TableFrame {
   // Elements moved ahead of the table (FostersHarmlessly) that may still
   // be open, innermost last: an over-estimate, never an under-estimate.
   std::vector<GumboTag> fostered;
+  // A Reconstructs() element was moved ahead of the table since its
+  // structure last cleared the stack: a reopened copy may be open there.
+  bool copy_open = false;
 };
 
 // Elements that gumbo moves ahead of a table (foster parenting) without
@@ -132,6 +164,15 @@ bool FostersHarmlessly(GumboTag tag) {
     default:
       return false;
   }
+}
+
+// Of those, the ones whose in-body rules first reopen the formatting
+// elements closed too early (reconstruct the active formatting elements):
+// the copy lands ahead of the table too and stays open, so that a <style>
+// or <script> after it would go there.
+bool Reconstructs(GumboTag tag) {
+  return tag != GUMBO_TAG_P && tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_CENTER &&
+         tag != GUMBO_TAG_HR;
 }
 
 bool IsVoid(GumboTag tag) {
@@ -263,10 +304,14 @@ class ScanRun {
     std::string_view name;
     GumboTag tag = GUMBO_TAG_UNKNOWN;
     bool self_closing = false;
+    bool bare = false;  // the name was followed by '>' at once
   };
 
   // --- tokenizer ---
   void Text(const char* begin, const char* end);
+  // Whether text from `begin` (which holds a reference) is all whitespace
+  // once its references are decoded.
+  bool OnlyWhitespace(const char* begin, const char* end);
   void SkipComment();
   void SkipToGreaterThan();
   // Reads a tag's name and attributes from p_ (at the name's first letter).
@@ -406,6 +451,9 @@ void ScanRun::Text(const char* begin, const char* end) {
   if (phase_ == Phase::kBody && !InTableMode()) return;
   for (const char* q = begin; q < end; ++q) {
     if (IsSpace(*q)) continue;
+    // Before the body, a reference is whitespace if what it gives is
+    // ("&#32;", "&Tab;"): gumbo types a character token by its code point.
+    if (*q == '&' && phase_ != Phase::kBody && OnlyWhitespace(q, end)) return;
     // Anything but whitespace: before <body> it ends the head (and starts
     // the body); in a table outside a cell, gumbo moves it ahead of the
     // table, and with it the formatting elements it reopens.
@@ -417,6 +465,21 @@ void ScanRun::Text(const char* begin, const char* end) {
     }
     return;
   }
+}
+
+bool ScanRun::OnlyWhitespace(const char* begin, const char* end) {
+  const std::string_view text(begin, end - begin);
+  // A value that wraps to a negative int is a character to gumbo, not
+  // whitespace, though the decoding gives its low byte alone.
+  if (AnyReferenceValue(text, [](std::uint32_t v) { return v >= 0x80000000u; })) return false;
+  std::string decoded;
+  std::string stream;
+  AppendAsStream(text, &stream);
+  if (!AppendDecodedCharRefs(stream, CharRefContext::kText, &decoded)) return false;
+  for (char c : decoded) {
+    if (!IsSpace(c)) return false;
+  }
+  return true;
 }
 
 void ScanRun::SkipComment() {
@@ -469,6 +532,7 @@ bool ScanRun::ReadTag(bool keep_attributes, Tag* tag) {
     }
   }
   tag->tag = gumbo_tagn_enum(tag->name.data(), static_cast<unsigned>(tag->name.size()));
+  tag->bare = *p_ == '>';
   scanner_.attributes_.clear();
   pending_name_.clear();
   return ReadAttributes(keep_attributes, tag);
@@ -744,14 +808,15 @@ void ScanRun::StartTag(const Tag& tag) {
         phase_ = Phase::kInHead;
         return Emit(tag, false);
       }
-      if (IsHeadContent(tag.tag)) {
+      // gumbo 0.10.1 also takes <menuitem> in the head (not after it).
+      if (IsHeadContent(tag.tag) || tag.tag == GUMBO_TAG_MENUITEM) {
         phase_ = Phase::kInHead;  // an implied <head>
         return HeadElement(tag, true);
       }
       break;  // an implied <head>, closed at once: to the body
     case Phase::kInHead:
       if (tag.tag == GUMBO_TAG_HEAD) return;
-      if (IsHeadContent(tag.tag)) return HeadElement(tag, true);
+      if (IsHeadContent(tag.tag) || tag.tag == GUMBO_TAG_MENUITEM) return HeadElement(tag, true);
       break;
     case Phase::kAfterHead:
       if (tag.tag == GUMBO_TAG_HEAD) return;
@@ -790,7 +855,7 @@ void ScanRun::HeadElement(const Tag& tag, bool in_head) {
     case GUMBO_TAG_SCRIPT:
       Emit(tag, in_head);
       return SkipScriptData();
-    default:  // base, basefont, bgsound, link, meta: void elements
+    default:  // base, basefont, bgsound, link, meta, menuitem: void elements
       return Emit(tag, in_head);
   }
 }
@@ -866,7 +931,10 @@ void ScanRun::TableStartTag(const Tag& tag) {
   TableFrame& table = tables_.back();
   // The table's structure clears the stack back to the table: whatever was
   // moved ahead of it is closed.
-  if (IsTableStructure(tag.tag)) table.fostered.clear();
+  if (IsTableStructure(tag.tag)) {
+    table.fostered.clear();
+    table.copy_open = false;
+  }
   switch (tag.tag) {
     case GUMBO_TAG_CAPTION:
       table.section = GUMBO_TAG_UNKNOWN;
@@ -894,12 +962,15 @@ void ScanRun::TableStartTag(const Tag& tag) {
     case GUMBO_TAG_SCRIPT:
       // Inserted in the table, not moved; but into an element moved ahead
       // of it, if one is open.
-      if (!table.fostered.empty()) return GiveUp(ScanOutcome::kTableContent);
+      if (!table.fostered.empty() || table.copy_open) {
+        return GiveUp(ScanOutcome::kTableContent);
+      }
       return HeadElement(tag, false);
     default:
       if (scanner_.attributes_.empty() && FostersHarmlessly(tag.tag)) {
         // The self-closing flag does not close a non-void HTML element.
         if (!IsVoid(tag.tag)) table.fostered.push_back(tag.tag);
+        if (Reconstructs(tag.tag)) table.copy_open = true;
         return;
       }
       return GiveUp(ScanOutcome::kTableContent);
@@ -917,8 +988,9 @@ void ScanRun::ForeignStartTag(const Tag& tag) {
 void ScanRun::EndTag(const Tag& end) {
   if (!foreign_.empty()) {
     // An end tag closing the current SVG element closes it; any other one
-    // would close several, or go back to HTML rules.
-    if (end.name == foreign_.back()) {
+    // would close several, or go back to HTML rules. gumbo compares the
+    // whole text between "</" and '>': "</svg >" closes nothing.
+    if (end.bare && end.name == foreign_.back()) {
       foreign_.pop_back();
     } else {
       GiveUp(ScanOutcome::kForeignContent);
@@ -1055,6 +1127,12 @@ ScanOutcome HtmlScanner::Scan(std::string_view html, ElementSink* sink) {
   attributes_.clear();
   strings_.clear();
   if (std::memchr(html.data(), '\0', html.size()) != nullptr) return ScanOutcome::kNulByte;
+  // A reference whose value wraps to 0xFFFFFFFF is -1, gumbo's "no
+  // character": it emits '&' and skips the next character, the '<' of a
+  // tag maybe, wherever the reference stands.
+  if (AnyReferenceValue(html, [](std::uint32_t v) { return v == 0xFFFFFFFFu; })) {
+    return ScanOutcome::kCharRef;
+  }
   return ScanRun(this, html, sink).Run();
 }
 

@@ -24,6 +24,12 @@ void CheckScan(const std::string& html, ScanOutcome outcome = ScanOutcome::kComp
   CHECK(ScanOutcomeName(c.outcome) == ScanOutcomeName(outcome));
 }
 
+// Both paths agree on `html`, whatever the scanner does with it.
+void CheckSameOrHandedOver(const std::string& html) {
+  INFO("page: " << html);
+  CHECK(testing::CompareScanWithGumbo(html, kUrl).difference == "");
+}
+
 ExtractedPage Scanned(const std::string& html, const ExtractSettings& settings = {}) {
   ScanOutcome outcome;
   std::optional<ExtractedPage> page = ScanPage(html, kUrl, settings, {"forage", {}}, &outcome);
@@ -234,6 +240,74 @@ TEST_CASE("Formatting elements gumbo reopens change no answer", "[html_scanner]"
   CheckScan("<a href=1 rel=nofollow><div><a href=2>x</div></a>");
   CheckScan("<b style='x:url(b.png)'><p>x</b>y</p><i><div>z</i>");
   CheckScan("<a href=1><table><tr><td><a href=2>x</a></td></tr></table>");
+}
+
+// Cases a review against gumbo 0.10.1 found the scanner wrong on (now
+// right, or handed over): formatting elements reopened ahead of a table,
+// SVG end tags with more than a name, references giving whitespace before
+// the body, <menuitem> in the head, references that wrap to 0xFFFFFFFF.
+TEST_CASE("The scanner agrees with gumbo on the review's cases", "[html_scanner]") {
+  CheckSameOrHandedOver("<p><b>bold</p><table><tr><td><a href=1>x</a></td></tr><br><script src=s.js></script></table>");
+  CheckSameOrHandedOver("<div><a href=0>zero</div><table><tr><td><a href=1>x</a></td></tr><br><style>p{background:url(2.png)}</style></table>");
+  CheckSameOrHandedOver("<p><b>bold</p><table><tr><td><a href=1>x</a></td></tr><span></span><script src=s.js></script></table>");
+  CheckSameOrHandedOver("<p><b>bold</p><table><tr><td><a href=1>x</a></td></tr><wbr><script src=s.js></script></table>");
+  CheckSameOrHandedOver("<table><tr><b><td><a href=1>x</a></td><br><style>p{background:url(2.png)}</style></tr></table>");
+  CheckSameOrHandedOver("<table><caption><a href=1>x</a></caption><b><tr><br><style>p{background:url(2.png)}</style></table>");
+  CheckSameOrHandedOver("<table><tr><b><td><a href=1>x</a></td><b></b><style>p{background:url(2.png)}</style></table>");
+  CheckSameOrHandedOver("<svg></svg ><title>T</title>");
+  CheckSameOrHandedOver("<svg></svg\n><title>T</title><a href=x>y</a>");
+  CheckSameOrHandedOver("<svg></svg foo=bar><base href=/b/><a href=x>y</a>");
+  CheckSameOrHandedOver("<svg></svg/><link rel=stylesheet href=s.css>");
+  CheckSameOrHandedOver("<svg></svg\f><script src=s.js></script>");
+  CheckSameOrHandedOver("<svg></svg ><textarea><a href=no></textarea>");
+  CheckSameOrHandedOver("<svg></svg ><![CDATA[ > <a href=x> ]]>");
+  CheckSameOrHandedOver("&#32;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#x20;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#9;&#10;&#12;&#32;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&Tab;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("&NewLine;<title>t</title><link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<html>&#x9;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head><title>a</title>&#13;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head></head>&#32;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head><menuitem><link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<menuitem><link rel=canonical href=/c><title>t</title>");
+  CheckSameOrHandedOver("<head><menuitem label=x><link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head><menuitem></menuitem><link rel=canonical href=/c>");
+  CheckSameOrHandedOver("&#4294967295;<a href=x>y</a>");
+  CheckSameOrHandedOver("<p>&#xFFFFFFFF;<a href=x>y</a>");
+  CheckSameOrHandedOver("<p>&#4294967295<a href=x>y</a>");
+  CheckSameOrHandedOver("<p>&#x1FFFFFFFF;<link rel=stylesheet href=s.css>");
+  CheckSameOrHandedOver("&#4294967295;<title>T</title>");
+  CheckSameOrHandedOver("<table><tr><td>&#4294967295;<a href=x>y</a></td></tr></table>");
+  CheckSameOrHandedOver("<textarea>&#4294967295;</textarea><a href=x>y</a>");
+  CheckSameOrHandedOver("&#4294967295;<!-- <a href=x> -->");
+}
+
+// And the review's guards around those fixes: references wrapping to a
+// negative int are characters, positive wraps whitespace; bare SVG end tags
+// close; <p> reopens nothing; <menuitem> after </head> starts the body.
+TEST_CASE("The scanner agrees with gumbo around the review's fixes", "[html_scanner]") {
+  CheckSameOrHandedOver("<head>&#2147483680;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#x80000009;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#xFFFFFF20;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("&#x8000000A;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head></head>&#xFFFFFF0C;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#4294967328;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#x100000020;<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#32;x<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head>&#32;<x<link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<svg><g></g></svg><title>T</title>");
+  CheckSameOrHandedOver("<svg><G></g></SVG><title>T</title>");
+  CheckSameOrHandedOver("<p><b>bold</p><table><tr><td><a href=1>x</a></td></tr><p></p><script src=s.js></script></table>");
+  CheckSameOrHandedOver("<p><b>bold</p><table><tr><td><a href=1>x</a></td></tr><br><tr><td><a href=2>y</a></td></tr><script src=s.js></script></table>");
+  CheckSameOrHandedOver("<head></head><menuitem><link rel=canonical href=/c>");
+  CheckSameOrHandedOver("<head><menuitem/><title>t</title></head><link rel=canonical href=/c>");
+  // The fixed cases are still read, not handed over.
+  CheckScan("<head>&#32;<link rel=canonical href=/c>");
+  CheckScan("<head><menuitem><link rel=canonical href=/c>");
+  CheckScan("<svg><g></g></svg><title>T</title>");
+  CheckScan("<svg></svg ><title>T</title>", ScanOutcome::kForeignContent);
+  CheckScan("<p>&#4294967295;<a href=x>y</a>", ScanOutcome::kCharRef);
 }
 
 TEST_CASE("Full parse and the scanner give one answer through ExtractPage", "[html_scanner]") {
