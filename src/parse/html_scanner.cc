@@ -642,19 +642,15 @@ bool ScanRun::IsScriptEndTag(const char* p) const {
 }
 
 void ScanRun::SkipScriptData() {
-  enum class State : std::uint8_t {
-    kData,
-    kEscaped,
-    kEscapedDash,
-    kEscapedDashDash,
-    kDouble,
-    kDoubleDash,
-    kDoubleDashDash,
-  };
-  State state = State::kData;
-  // After '<' in a double-escaped state, or in an escaped one: whether
-  // letters from `p` then a tag-name end spell "script"; *next is set past
-  // the end character when they end in one, else to the first other byte.
+  // The script data states: plain, escaped (after "<!--") and double
+  // escaped (after "<script" in an escaped run), each escaped one counting
+  // the dashes just seen, since "-->" after two of them ends the escape.
+  enum class Escape : std::uint8_t { kNone, kEscaped, kDouble };
+  Escape escape = Escape::kNone;
+  int dashes = 0;  // 0, 1, or 2 and more
+  // After '<' in an escaped state: whether letters from `p` then a
+  // tag-name end spell "script"; *next is set past the end character when
+  // they end in one, else to the first other byte.
   auto spells_script = [this](const char* p, const char** next) {
     const char* q = p;
     while (q < end_ && IsAlpha(*q)) ++q;
@@ -667,7 +663,7 @@ void ScanRun::SkipScriptData() {
   };
   const char* q = p_;
   while (q < end_) {
-    if (state == State::kData) {
+    if (escape == Escape::kNone) {
       const auto* lt = static_cast<const char*>(std::memchr(q, '<', end_ - q));
       if (!lt) break;
       q = lt + 1;
@@ -686,16 +682,16 @@ void ScanRun::SkipScriptData() {
         ++q;
         if (q < end_ && *q == '-' && q + 1 < end_ && q[1] == '-') {
           q += 2;
-          state = State::kEscapedDashDash;
+          escape = Escape::kEscaped;
+          dashes = 2;
         }
       }
       continue;
     }
     const char c = *q;
-    const bool escaped = state == State::kEscaped || state == State::kEscapedDash ||
-                         state == State::kEscapedDashDash;
     if (c == '<') {
-      if (escaped) {
+      dashes = 0;
+      if (escape == Escape::kEscaped) {
         if (q + 1 < end_ && q[1] == '/') {
           if (IsScriptEndTag(q + 2)) {
             p_ = q + 8;
@@ -704,57 +700,30 @@ void ScanRun::SkipScriptData() {
             return;
           }
           q += 2;
-          state = State::kEscaped;
         } else if (q + 1 < end_ && IsAlpha(q[1])) {
           const char* next;
-          state = spells_script(q + 1, &next) ? State::kDouble : State::kEscaped;
+          if (spells_script(q + 1, &next)) escape = Escape::kDouble;
           q = next;
         } else {
           ++q;
-          state = State::kEscaped;
         }
-      } else {  // double escaped
-        if (q + 1 < end_ && q[1] == '/') {
-          const char* next;
-          state = spells_script(q + 2, &next) ? State::kEscaped : State::kDouble;
-          q = next;
-        } else {
-          ++q;
-          state = State::kDouble;
-        }
+      } else if (q + 1 < end_ && q[1] == '/') {
+        const char* next;
+        if (spells_script(q + 2, &next)) escape = Escape::kEscaped;
+        q = next;
+      } else {
+        ++q;
       }
       continue;
     }
     ++q;
-    switch (state) {
-      case State::kEscaped:
-        if (c == '-') state = State::kEscapedDash;
-        break;
-      case State::kEscapedDash:
-        state = c == '-' ? State::kEscapedDashDash : State::kEscaped;
-        break;
-      case State::kEscapedDashDash:
-        if (c == '>') {
-          state = State::kData;
-        } else if (c != '-') {
-          state = State::kEscaped;
-        }
-        break;
-      case State::kDouble:
-        if (c == '-') state = State::kDoubleDash;
-        break;
-      case State::kDoubleDash:
-        state = c == '-' ? State::kDoubleDashDash : State::kDouble;
-        break;
-      case State::kDoubleDashDash:
-        if (c == '>') {
-          state = State::kData;
-        } else if (c != '-') {
-          state = State::kDouble;
-        }
-        break;
-      case State::kData:
-        break;
+    if (c == '-') {
+      if (dashes < 2) ++dashes;
+    } else if (c == '>' && dashes == 2) {
+      escape = Escape::kNone;  // "-->": back to plain script data
+      dashes = 0;
+    } else {
+      dashes = 0;
     }
   }
   p_ = end_;
