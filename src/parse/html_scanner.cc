@@ -132,6 +132,9 @@ struct TableFrame {
   // A Reconstructs() element was moved ahead of the table since its
   // structure last cleared the stack: a reopened copy may be open there.
   bool copy_open = false;
+  // How many open elements (ScanRun::open_) the table had above it: what a
+  // cell or caption opens in it, and the table itself, close down to that.
+  std::size_t depth = 0;
 };
 
 // Elements that gumbo moves ahead of a table (foster parenting) without
@@ -283,6 +286,84 @@ bool EndsPlainSvg(GumboTag tag) {
   }
 }
 
+// The formatting elements, which the adoption agency algorithm moves
+// things around when they are closed out of order.
+bool IsFormatting(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_BIG:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_FONT:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_NOBR:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_U:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// HTML's "special" elements, at which an end tag for another element
+// stops looking (the in-body rules' "any other end tag").
+bool IsSpecial(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_APPLET: case GUMBO_TAG_AREA:
+    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_BASE:
+    case GUMBO_TAG_BASEFONT: case GUMBO_TAG_BGSOUND: case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY: case GUMBO_TAG_BR: case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_CENTER: case GUMBO_TAG_COL:
+    case GUMBO_TAG_COLGROUP: case GUMBO_TAG_MENUITEM: case GUMBO_TAG_DD:
+    case GUMBO_TAG_DETAILS: case GUMBO_TAG_DIR: case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_FRAME:
+    case GUMBO_TAG_FRAMESET: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6: case GUMBO_TAG_HEAD: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_HTML:
+    case GUMBO_TAG_IFRAME: case GUMBO_TAG_IMG: case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_ISINDEX: case GUMBO_TAG_LI: case GUMBO_TAG_LINK:
+    case GUMBO_TAG_LISTING: case GUMBO_TAG_MAIN: case GUMBO_TAG_MARQUEE:
+    case GUMBO_TAG_MENU: case GUMBO_TAG_META: case GUMBO_TAG_NAV:
+    case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_OL: case GUMBO_TAG_P:
+    case GUMBO_TAG_PARAM: case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_SECTION: case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_SOURCE: case GUMBO_TAG_STYLE: case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TD:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TH: case GUMBO_TAG_THEAD: case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_TR: case GUMBO_TAG_TRACK: case GUMBO_TAG_UL:
+    case GUMBO_TAG_WBR: case GUMBO_TAG_XMP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Elements that never hold anything (void elements), as in-body start tags.
+bool IsVoidElement(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_AREA: case GUMBO_TAG_BASE: case GUMBO_TAG_BASEFONT:
+    case GUMBO_TAG_BGSOUND: case GUMBO_TAG_BR: case GUMBO_TAG_COL:
+    case GUMBO_TAG_EMBED: case GUMBO_TAG_FRAME: case GUMBO_TAG_HR:
+    case GUMBO_TAG_IMAGE: case GUMBO_TAG_IMG: case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_KEYGEN: case GUMBO_TAG_LINK: case GUMBO_TAG_MENUITEM:
+    case GUMBO_TAG_META: case GUMBO_TAG_PARAM: case GUMBO_TAG_SOURCE:
+    case GUMBO_TAG_TRACK: case GUMBO_TAG_WBR:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool IsSection(GumboTag tag) {
   return tag == GUMBO_TAG_TBODY || tag == GUMBO_TAG_THEAD || tag == GUMBO_TAG_TFOOT;
 }
@@ -366,7 +447,42 @@ class ScanRun {
   // The name of a duplicate attribute without a value, which gumbo puts in
   // front of the next attribute's name (AddAttribute).
   std::string pending_name_;
+  // The elements open in the body, as far as the scanner can tell: never
+  // fewer than gumbo's (an element some rule closed without its end tag
+  // stays here), innermost last. The adoption agency algorithm, which runs
+  // when a formatting element is closed out of order, can move an element
+  // after others in the tree; the scanner hands such pages over
+  // (FormattingEndTag).
+  std::vector<GumboTag> open_;
+  std::size_t Floor() const { return tables_.empty() ? 0 : tables_.back().depth; }
+  // A formatting element's end tag, or an <a>/<nobr> start tag that closes
+  // an open one: fine when it closes the innermost open element, handed
+  // over otherwise. Returns false when it gave up.
+  bool CloseFormatting(GumboTag tag);
+  // Closes the table's open cell or caption, and what is open in it.
+  void CloseCell(TableFrame* table) {
+    table->inner = TableInner::kNone;
+    open_.resize(std::min(open_.size(), table->depth));
+  }
+  // Closes the innermost table, and what is open in it.
+  void CloseTable() {
+    open_.resize(std::min(open_.size(), tables_.back().depth));
+    tables_.pop_back();
+  }
 };
+
+bool ScanRun::CloseFormatting(GumboTag tag) {
+  for (std::size_t i = open_.size(); i > Floor(); --i) {
+    if (open_[i - 1] != tag) continue;
+    if (i != open_.size()) {
+      GiveUp(ScanOutcome::kMisnested);
+      return false;
+    }
+    open_.pop_back();
+    return true;
+  }
+  return true;  // not open (in this cell): gumbo changes no element
+}
 
 std::string_view ScanRun::Rewritten(std::string_view raw, bool refs, CharRefContext context) {
   if (!MayNeedRewriting(raw, refs)) return raw;
@@ -834,9 +950,7 @@ void ScanRun::BodyStartTag(const Tag& tag) {
     TableFrame& table = tables_.back();
     // A table's structure closes an open cell or caption, then is read
     // in the table.
-    if (table.inner != TableInner::kNone && IsTableStructure(tag.tag)) {
-      table.inner = TableInner::kNone;
-    }
+    if (table.inner != TableInner::kNone && IsTableStructure(tag.tag)) CloseCell(&table);
     if (table.inner == TableInner::kNone) return TableStartTag(tag);
   }
   switch (tag.tag) {
@@ -858,10 +972,12 @@ void ScanRun::BodyStartTag(const Tag& tag) {
       // Ignored while the form element pointer is set.
       if (form_open_) return;
       form_open_ = true;
+      open_.push_back(GUMBO_TAG_FORM);
       return Emit(tag, false);
     case GUMBO_TAG_TABLE:
       Emit(tag, false);
       tables_.emplace_back();
+      tables_.back().depth = open_.size();
       return;
     case GUMBO_TAG_SVG:
       Emit(tag, false, {}, false);
@@ -891,7 +1007,13 @@ void ScanRun::BodyStartTag(const Tag& tag) {
       Emit(tag, false);
       p_ = end_;  // the rest is text
       return;
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_NOBR:
+      // An open one is closed first, by the adoption agency algorithm.
+      if (!CloseFormatting(tag.tag)) return;
+      [[fallthrough]];
     default:
+      if (!IsVoidElement(tag.tag)) open_.push_back(tag.tag);
       return Emit(tag, false);
   }
 }
@@ -1011,7 +1133,7 @@ void ScanRun::BodyEndTag(GumboTag tag) {
           return;
         }
         if (tag == GUMBO_TAG_TABLE) {
-          tables_.pop_back();
+          CloseTable();
         } else if (IsSection(tag)) {
           if (table.section == tag) table.section = GUMBO_TAG_UNKNOWN;
         } else if (!IsTableStructure(tag) && tag != GUMBO_TAG_BODY && tag != GUMBO_TAG_HTML) {
@@ -1022,22 +1144,22 @@ void ScanRun::BodyEndTag(GumboTag tag) {
         return;
       case TableInner::kCell:
         if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) {
-          if (tag == table.cell) table.inner = TableInner::kNone;
+          if (tag == table.cell) CloseCell(&table);
           return;
         }
         if (tag == GUMBO_TAG_TABLE) {
-          tables_.pop_back();
+          CloseTable();
           return;
         }
         if (IsSection(tag)) {
           if (table.section == tag) {
-            table.inner = TableInner::kNone;
+            CloseCell(&table);
             table.section = GUMBO_TAG_UNKNOWN;
           }
           return;
         }
         if (tag == GUMBO_TAG_TR) {
-          table.inner = TableInner::kNone;
+          CloseCell(&table);
           return;
         }
         if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_CAPTION || tag == GUMBO_TAG_COL ||
@@ -1047,19 +1169,41 @@ void ScanRun::BodyEndTag(GumboTag tag) {
         break;
       case TableInner::kCaption:
         if (tag == GUMBO_TAG_CAPTION) {
-          table.inner = TableInner::kNone;
+          CloseCell(&table);
           return;
         }
         if (tag == GUMBO_TAG_TABLE) {
-          tables_.pop_back();
+          CloseTable();
           return;
         }
         if (IsTableStructure(tag) || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) return;
         break;
     }
   }
-  // In the body: only the form element pointer is ours to follow.
-  if (tag == GUMBO_TAG_FORM) form_open_ = false;
+  if (IsFormatting(tag)) {
+    CloseFormatting(tag);
+    return;
+  }
+  if (tag == GUMBO_TAG_FORM) {
+    // The form element pointer goes; the form alone leaves the stack.
+    form_open_ = false;
+    for (std::size_t i = open_.size(); i > Floor(); --i) {
+      if (open_[i - 1] == GUMBO_TAG_FORM) {
+        open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(i - 1));
+        break;
+      }
+    }
+    return;
+  }
+  // Any other end tag closes its element and what is open in it, unless a
+  // special element comes first (then gumbo ignores it; so does this).
+  for (std::size_t i = open_.size(); i > Floor(); --i) {
+    if (open_[i - 1] == tag) {
+      open_.resize(i - 1);
+      return;
+    }
+    if (IsSpecial(open_[i - 1])) return;
+  }
 }
 
 std::string_view ScanOutcomeName(ScanOutcome outcome) {
@@ -1088,6 +1232,8 @@ std::string_view ScanOutcomeName(ScanOutcome outcome) {
       return "invalid_utf8";
     case ScanOutcome::kCharRef:
       return "char_ref";
+    case ScanOutcome::kMisnested:
+      return "misnested";
   }
   return "unknown";
 }

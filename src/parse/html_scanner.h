@@ -26,6 +26,8 @@ enum class ScanOutcome : std::uint8_t {
   kObsoleteTag,       // <image>, <isindex>: gumbo rewrites them
   kInvalidUtf8,       // input that is not UTF-8 (ScanPage's test; Scan requires UTF-8)
   kCharRef,           // a numeric reference gumbo's arithmetic reads past (&#4294967295;)
+  kMisnested,         // a formatting element closed out of order: gumbo's adoption
+                      // agency algorithm may move elements after others
 };
 
 // A short lower-case name for `outcome` ("complete", "foreign_content", ...).
