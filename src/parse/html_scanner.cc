@@ -454,6 +454,11 @@ class ScanRun {
   // after others in the tree; the scanner hands such pages over
   // (FormattingEndTag).
   std::vector<GumboTag> open_;
+  // An end tag closed a formatting element with the element it named: gumbo
+  // keeps it in its list of active formatting elements and reopens a copy
+  // of it wherever content comes next, a copy open_ does not know of. From
+  // then on CloseFormatting hands the page over.
+  bool formatting_reopens_ = false;
   std::size_t Floor() const { return tables_.empty() ? 0 : tables_.back().depth; }
   // A formatting element's end tag, or an <a>/<nobr> start tag that closes
   // an open one: fine when it closes the innermost open element, handed
@@ -472,6 +477,10 @@ class ScanRun {
 };
 
 bool ScanRun::CloseFormatting(GumboTag tag) {
+  if (formatting_reopens_) {
+    GiveUp(ScanOutcome::kMisnested);
+    return false;
+  }
   for (std::size_t i = open_.size(); i > Floor(); --i) {
     if (open_[i - 1] != tag) continue;
     if (i != open_.size()) {
@@ -1199,6 +1208,9 @@ void ScanRun::BodyEndTag(GumboTag tag) {
   // special element comes first (then gumbo ignores it; so does this).
   for (std::size_t i = open_.size(); i > Floor(); --i) {
     if (open_[i - 1] == tag) {
+      for (std::size_t k = i; k < open_.size(); ++k) {
+        if (IsFormatting(open_[k])) formatting_reopens_ = true;
+      }
       open_.resize(i - 1);
       return;
     }

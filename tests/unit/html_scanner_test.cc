@@ -244,6 +244,10 @@ TEST_CASE("Formatting elements closed out of order are handed over", "[html_scan
   CheckScan("<b><table><tr><td></b>x</td></tr></table><div>y</b>", ScanOutcome::kMisnested);
   CheckScan("<b><table><tr><td><i>x</td></tr></table></b>");
   CheckScan("<b><span><div></span></b>", ScanOutcome::kMisnested);
+  // A formatting element closed along with another one is reopened by
+  // gumbo where content comes next: closing it again is handed over.
+  CheckScan("<p><span><a href=1>x</span>y<div>z</a>", ScanOutcome::kMisnested);
+  CheckScan("<p><span><a href=1>x</span>y<div><a href=2>z", ScanOutcome::kMisnested);
 }
 
 TEST_CASE("Formatting elements gumbo reopens change no answer", "[html_scanner]") {
