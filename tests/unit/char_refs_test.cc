@@ -208,7 +208,7 @@ TEST_CASE("A reference to 0xFFFFFFFF that ends the input is reported as not gumb
   }
 }
 
-TEST_CASE("Every named reference decodes as gumbo decodes it", "[char_refs]") {
+TEST_CASE("Every named reference decodes as gumbo decodes it", "[char_refs][heavy]") {
   REQUIRE(std::size(kNamedReferences) == 2231);
   std::size_t compared = 0;
   for (const NamedReference& ref : kNamedReferences) {
@@ -299,7 +299,7 @@ std::string RandomRaw(std::mt19937& random, int pieces) {
   return raw;
 }
 
-TEST_CASE("Random strings decode as gumbo decodes them", "[char_refs]") {
+TEST_CASE("Random strings decode as gumbo decodes them", "[char_refs][heavy]") {
   std::mt19937 random(7);
   int compared = 0;
   for (int n = 0; n < 20000; ++n) {

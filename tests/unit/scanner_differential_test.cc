@@ -105,22 +105,22 @@ void CheckSite(std::string_view package, const fs::path& root, double min_share)
 }
 
 TEST_CASE("The scanner gives gumbo's answer on every page of postgresql-doc-15",
-          "[html_scanner][differential]") {
+          "[html_scanner][differential][heavy]") {
   CheckSite("postgresql-doc-15", "/usr/share/doc/postgresql-doc-15/html", 0.99);
 }
 
 TEST_CASE("The scanner gives gumbo's answer on every page of python3.11-doc",
-          "[html_scanner][differential]") {
+          "[html_scanner][differential][heavy]") {
   CheckSite("python3.11-doc", "/usr/share/doc/python3.11/html", 0.99);
 }
 
 TEST_CASE("The scanner gives gumbo's answer on every page of cppreference-doc-en-html",
-          "[html_scanner][differential]") {
+          "[html_scanner][differential][heavy]") {
   CheckSite("cppreference-doc-en-html", "/usr/share/cppreference/doc/html", 0.95);
 }
 
 TEST_CASE("The scanner gives gumbo's answer on the soupsieve cases' markup and the fuzz corpus",
-          "[html_scanner][differential]") {
+          "[html_scanner][differential][heavy]") {
   Tally tally;
   fs::path suites;
   if (const char* env = std::getenv("FORAGE_EXTERNAL_SUITES")) suites = env;
