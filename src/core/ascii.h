@@ -16,4 +16,13 @@ inline std::string AsciiLowered(std::string_view s) {
   return out;
 }
 
+// Whether `a` and `b` are equal, ASCII case ignored.
+inline bool AsciiEqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace forage

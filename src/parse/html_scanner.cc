@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
 #include "parse/char_refs.h"
 
 // The states named here are the WHATWG HTML standard's ("13.2.5 Tokenization",
@@ -176,10 +177,6 @@ bool FostersHarmlessly(GumboTag tag) {
 bool Reconstructs(GumboTag tag) {
   return tag != GUMBO_TAG_P && tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_CENTER &&
          tag != GUMBO_TAG_HR;
-}
-
-bool IsVoid(GumboTag tag) {
-  return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_WBR;
 }
 
 // Tags that may be children of <head> ("in head" insertion mode).
@@ -428,6 +425,8 @@ class ScanRun {
   bool InTableMode() const {
     return !tables_.empty() && tables_.back().inner == TableInner::kNone;
   }
+  // `name` in ASCII lower case (a copy only when it has upper case).
+  std::string_view Lowered(std::string_view name);
   // A text or value as gumbo's tree would hold it.
   std::string_view Rewritten(std::string_view raw, bool refs, CharRefContext context);
 
@@ -491,6 +490,13 @@ bool ScanRun::CloseFormatting(GumboTag tag) {
     return true;
   }
   return true;  // not open (in this cell): gumbo changes no element
+}
+
+std::string_view ScanRun::Lowered(std::string_view name) {
+  for (char c : name) {
+    if (IsUpper(c)) return scanner_.strings_.emplace_back(AsciiLowered(name));
+  }
+  return name;
 }
 
 std::string_view ScanRun::Rewritten(std::string_view raw, bool refs, CharRefContext context) {
@@ -646,16 +652,7 @@ bool ScanRun::ReadTag(bool keep_attributes, Tag* tag) {
   while (p_ < end_ && !EndsTagName(*p_)) ++p_;
   if (p_ == end_) return false;
   tag->name = std::string_view(name, p_ - name);
-  for (char c : tag->name) {
-    if (IsUpper(c)) {
-      std::string& lower = scanner_.strings_.emplace_back(tag->name);
-      for (char& l : lower) {
-        if (IsUpper(l)) l = static_cast<char>(l + ('a' - 'A'));
-      }
-      tag->name = lower;
-      break;
-    }
-  }
+  tag->name = Lowered(tag->name);
   tag->tag = gumbo_tagn_enum(tag->name.data(), static_cast<unsigned>(tag->name.size()));
   tag->bare = *p_ == '>';
   scanner_.attributes_.clear();
@@ -712,16 +709,7 @@ bool ScanRun::ReadAttributes(bool keep, Tag* tag) {
 }
 
 void ScanRun::AddAttribute(std::string_view name, std::string_view value, bool has_value) {
-  for (char c : name) {
-    if (IsUpper(c)) {
-      std::string& lower = scanner_.strings_.emplace_back(name);
-      for (char& l : lower) {
-        if (IsUpper(l)) l = static_cast<char>(l + ('a' - 'A'));
-      }
-      name = lower;
-      break;
-    }
-  }
+  name = Lowered(name);
   // A name with a rewritten character matches none we look for, rewritten
   // or not; it is still kept, rewritten, for the duplicate test's sake.
   name = Rewritten(name, false, CharRefContext::kAttribute);
@@ -1069,7 +1057,7 @@ void ScanRun::TableStartTag(const Tag& tag) {
     default:
       if (scanner_.attributes_.empty() && FostersHarmlessly(tag.tag)) {
         // The self-closing flag does not close a non-void HTML element.
-        if (!IsVoid(tag.tag)) table.fostered.push_back(tag.tag);
+        if (!IsVoidElement(tag.tag)) table.fostered.push_back(tag.tag);
         if (Reconstructs(tag.tag)) table.copy_open = true;
         return;
       }

@@ -1,9 +1,8 @@
 #include "parse/link_candidates.h"
 
-#include <strings.h>
-
 #include <optional>
 
+#include "core/ascii.h"
 #include "forage/fetch_settings.h"
 #include "parse/css_urls.h"
 #include "parse/html_document.h"
@@ -35,9 +34,9 @@ std::uint32_t LinkElementKind(const ElementView& e) {
 }
 
 // What attribute `name` of element `e` holds, as far as links go.
-// ASCII case-insensitive equality; `b` is lower case.
+// Whether attribute value `a` (nullopt: none) is `b`, ASCII case ignored.
 bool EqualsNoCase(std::optional<std::string_view> a, std::string_view b) {
-  return a && a->size() == b.size() && strncasecmp(a->data(), b.data(), b.size()) == 0;
+  return a && AsciiEqualsIgnoringCase(*a, b);
 }
 
 Role RoleOf(const ElementView& e, std::string_view name) {

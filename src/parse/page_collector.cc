@@ -1,21 +1,15 @@
 #include "parse/page_collector.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "core/url.h"
 #include "ipc/wire.h"
 #include "parse/extractor.h"
 
 namespace forage {
 namespace {
-
-// ASCII case-insensitive equality; `b` is lower case.
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), b.size()) == 0;
-}
 
 // Resolves `hrefs` in order into `links`, distinct, within max_links and
 // the links' byte budget; true if a link was left out for them.
@@ -57,7 +51,7 @@ void PageCollector::Element(const ElementView& e) {
         if (!description_) {
           const std::optional<std::string_view> name = e.Find("name");
           const std::optional<std::string_view> content = e.Find("content");
-          if (name && content && EqualsNoCase(*name, "description")) {
+          if (name && content && AsciiEqualsIgnoringCase(*name, "description")) {
             description_ = CollapseWhitespace(*content);
           }
         }

@@ -1,7 +1,6 @@
 #include "parse/page_signals.h"
 
-#include <strings.h>
-
+#include "core/ascii.h"
 #include "parse/html_document.h"
 
 namespace forage {
@@ -15,8 +14,7 @@ void PageSignals::Visit(const ElementView& e) {
     const std::optional<std::string_view> content = e.Find("content");
     if (!name || !content) return;
     auto named = [&name](std::string_view word) {
-      return !word.empty() && name->size() == word.size() &&
-             strncasecmp(name->data(), word.data(), word.size()) == 0;
+      return !word.empty() && AsciiEqualsIgnoringCase(*name, word);
     };
     if (named(token_) || named("robots")) directives_ |= ParseRobotsContent(*content);
   } else if (e.tag == GUMBO_TAG_LINK && !canonical_ && e.in_head) {
