@@ -394,7 +394,9 @@ class ScanRun {
   void SkipToGreaterThan();
   // Reads a tag's name and attributes from p_ (at the name's first letter).
   // False if the input ended first: the tag is dropped, as the tokenizer
-  // drops a tag cut by the end of the input.
+  // drops a tag cut by the end of the input, and p_ is left at the end
+  // (an end tag of raw text or script data too: what follows its
+  // unclosed quote is never read as markup).
   bool ReadTag(bool keep_attributes, Tag* tag);
   bool ReadAttributes(bool keep, Tag* tag);
   // `has_value`: an '=' followed the name (a value, maybe empty, was read).
@@ -694,7 +696,10 @@ bool ScanRun::ReadAttributes(bool keep, Tag* tag) {
       if (*p_ == '"' || *p_ == '\'') {
         const char quote = *p_++;
         const auto* close = static_cast<const char*>(std::memchr(p_, quote, end_ - p_));
-        if (!close) return false;
+        if (!close) {  // the input ends in the value: the tag is dropped
+          p_ = end_;
+          return false;
+        }
         value = std::string_view(p_, close - p_);
         p_ = close + 1;
       } else if (*p_ != '>') {  // unquoted; a '>' here means an empty value

@@ -123,6 +123,14 @@ TEST_CASE("The scanner reads raw text as gumbo does", "[html_scanner]") {
   CheckScan("<script><!-- <SCRIPT>x</SCRIPT> -- > </script> --> </script><a href=y>x</a>");
   CheckScan("<script>unterminated <a href=no>");
   CheckScan("<script src=s.js></script><img src=i.png srcset='a.png 1x, b,c.png 2x'>");
+  // An end tag whose quoted attribute value the input ends in is dropped
+  // with all that follows it: nothing after the quote is markup (found by
+  // fuzz_scanner: tests/fuzz/regressions/scanner/script-end-tag-attributes).
+  CheckScan("<a href=a>x</a><script>x</script a=\"<a href=no>");
+  CheckScan("<script><!-- x </script a='<a href=no>");
+  CheckScan("<title>t</title a='<a href=no>");
+  CheckScan("<style>s</style a=\"<a href=no>");
+  CheckScan("<a href=a>x</a><a href=b c=\"<a href=no>");
 }
 
 TEST_CASE("The scanner places head elements as gumbo's tree does", "[html_scanner]") {
