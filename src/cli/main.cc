@@ -18,6 +18,7 @@
 #include "cli/standard_fds.h"
 #include "cli/stats_file.h"
 #include "cli/summary_line.h"
+#include "core/allocator.h"
 #include "core/log.h"
 #include "core/run_lock.h"
 #include "forage/crawler.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   CliConfig& config = *parsed.config;
+  KeepFreedMemoryForReuse();
   // Quiet unless asked on a non-terminal: cron mails whatever a job prints.
   SetLogLevel(config.log_level_set        ? config.log_level
               : ::isatty(STDERR_FILENO) ? LogLevel::kInfo

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "core/allocator.h"
 #include "core/fd.h"
 #include "core/log.h"
 #include "fetch/fetcher_exit.h"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   // (EFBIG), reported like a full disk, not a death.
   ::signal(SIGXFSZ, SIG_IGN);
   SetLogRole(std::string("fetcher ") + argv[4]);
+  KeepFreedMemoryForReuse();
 
   std::string bytes;
   char buf[4096];
