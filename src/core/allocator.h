@@ -1,7 +1,6 @@
-// How the forage programs' malloc keeps memory it was given back.
+#pragma once
 
-#ifndef FORAGE_CORE_ALLOCATOR_H_
-#define FORAGE_CORE_ALLOCATOR_H_
+// How the forage programs' malloc keeps memory it was given back.
 
 namespace forage {
 
@@ -9,16 +8,15 @@ namespace forage {
 // times a second (a body, its records, its links): glibc's malloc, left to
 // itself, gives the top of its heap back to the system whenever 128 KiB of
 // it is free (brk), and takes it again for the next page, a page fault per
-// 4 KiB each time; that churn was a third of a fetcher's system time on a
-// list of small pages. This keeps up to 8 MiB free at the heap's top, and
-// serves blocks up to 4 MiB (most bodies) from the heap rather than from a
-// fresh mapping each. What a program holds at its peak does not change;
-// code that frees a big parse tree still gives it back with malloc_trim.
+// 4 KiB each time: on a list of small pages (bench/fetch.sh) that churn made
+// a page cost half as much CPU again. This keeps up to 8 MiB free at the
+// heap's top, and serves blocks up to 4 MiB (most bodies) from the heap
+// rather than from a fresh mapping each. What a program holds at its peak
+// does not change; code that frees a big parse tree still gives it back
+// with malloc_trim.
 //
 // Called by forage's and forage-fetcher's main only: a library does not
 // tune its host program's allocator.
 void KeepFreedMemoryForReuse();
 
 }  // namespace forage
-
-#endif  // FORAGE_CORE_ALLOCATOR_H_

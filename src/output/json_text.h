@@ -1,7 +1,6 @@
-// JSON text written straight into a string, for the records' hot path.
+#pragma once
 
-#ifndef FORAGE_OUTPUT_JSON_TEXT_H_
-#define FORAGE_OUTPUT_JSON_TEXT_H_
+// JSON text written straight into a string, for the records' hot path.
 
 #include <cstdint>
 #include <optional>
@@ -59,5 +58,3 @@ class JsonText {
 void AppendJsonString(std::string_view s, std::string* out);
 
 }  // namespace forage
-
-#endif  // FORAGE_OUTPUT_JSON_TEXT_H_
