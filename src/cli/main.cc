@@ -21,6 +21,7 @@
 #include "core/allocator.h"
 #include "core/log.h"
 #include "core/run_lock.h"
+#include "fetch/fetcher_launcher.h"
 #include "forage/crawler.h"
 
 int main(int argc, char** argv) {
@@ -95,6 +96,8 @@ int main(int argc, char** argv) {
     }
   }
 
+  // This program runs no other thread: its first fetchers may be forked.
+  AllowForkingFirstFetchers();
   Crawler crawler(config.options);
   for (std::string& url : config.urls) crawler.AddSeed(std::move(url));
   for (const std::string& file : config.files) {

@@ -19,6 +19,8 @@ namespace {
 
 constexpr const char* kProgram = "forage-fetcher";
 
+bool g_fork_first = false;  // AllowForkingFirstFetchers
+
 bool IsExecutable(const std::filesystem::path& path) {
   return ::access(path.c_str(), X_OK) == 0 && std::filesystem::is_regular_file(path);
 }
@@ -35,6 +37,8 @@ std::string NextTo(const std::filesystem::path& binary) {
 }
 
 }  // namespace
+
+void AllowForkingFirstFetchers() { g_fork_first = true; }
 
 std::string FindFetcherProgram(const std::string& configured) {
   if (!configured.empty()) return configured;
@@ -56,15 +60,16 @@ std::string FindFetcherProgram(const std::string& configured) {
 
 Result<std::unique_ptr<WorkerPool>> LaunchFetcherPool(std::size_t workers,
                                                       const CrawlOptions& options) {
+  // A forked fetcher has the settings in its copy of this process.
+  FetcherEntry forked = [settings = options.fetch](WorkQueue q, int doorbell, int out) {
+    return RunFetcher(settings, q, doorbell, out);
+  };
   if (std::string program = FindFetcherProgram(options.fetcher_program); !program.empty()) {
     return WorkerPool::CreateSpawning(workers, std::move(program),
-                                      wire::EncodeFetcherConfig(options.fetch, GetLogLevel()));
+                                      wire::EncodeFetcherConfig(options.fetch, GetLogLevel()),
+                                      g_fork_first ? std::move(forked) : nullptr);
   }
-  // A forked fetcher has the settings in its copy of this process.
-  return WorkerPool::Create(workers,
-                            [settings = options.fetch](WorkQueue q, int doorbell, int out) {
-                              return RunFetcher(settings, q, doorbell, out);
-                            });
+  return WorkerPool::Create(workers, std::move(forked));
 }
 
 }  // namespace forage

@@ -1,6 +1,7 @@
 #include "ipc/worker_pool.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -34,6 +35,13 @@ std::string DescribeWaitStatus(int status) {
   return "ended";
 }
 
+// What this process's malloc holds from the system: its heap and its own
+// mappings.
+std::size_t HeapBytes() {
+  const struct mallinfo2 m = ::mallinfo2();
+  return m.arena + m.hblkhd;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(std::size_t size, FetcherEntry entry) {
@@ -42,8 +50,9 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(std::size_t size, Fetcher
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::CreateSpawning(std::size_t size,
                                                                std::string program,
-                                                               std::string config) {
-  return Make(size, nullptr, std::move(program), std::move(config));
+                                                               std::string config,
+                                                               FetcherEntry first_start) {
+  return Make(size, std::move(first_start), std::move(program), std::move(config));
 }
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::Make(std::size_t size, FetcherEntry entry,
@@ -92,7 +101,9 @@ Status WorkerPool::Spawn(std::size_t slot) {
   if (Status st = SetNonBlocking(results.value().read.get(), true); !st.ok()) return st;
 
   pid_t pid = -1;
-  if (!program_.empty()) {
+  const bool fork_first = entry_ && !s.started && HeapBytes() < kForkHeapBytes;
+  s.started = true;
+  if (!program_.empty() && !fork_first) {
     auto spawned = SpawnProgram(slot, doorbell.value().read.get(), results.value().write.get());
     if (!spawned.ok()) return spawned.status();
     pid = spawned.value();
@@ -118,6 +129,8 @@ void WorkerPool::RunChild(std::size_t slot, int doorbell_fd, int result_fd, pid_
   // with a master that died before the prctl.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != master) ::_exit(kFetcherExitDone);
+  // Named as a spawned one is, for ps, top and perf.
+  ::prctl(PR_SET_NAME, "forage-fetcher");
 
   sigset_t none;
   sigemptyset(&none);

@@ -58,9 +58,20 @@ class WorkerPool {
   // Maps the rings; starts nothing yet. Fetchers are forked into `entry`.
   static Result<std::unique_ptr<WorkerPool>> Create(std::size_t size, FetcherEntry entry);
   // The same, for fetchers started as the program `program` with `config`.
+  // With `first_start`, each slot's first fetcher is forked into it instead,
+  // as long as this process's heap is small (kForkHeapBytes): a fetcher
+  // program spends some 15 ms loading its libraries (libcurl's forty),
+  // which a short run feels, while a copy of this process has them loaded.
+  // Replacements are always started as the program, so that none inherits
+  // a big heap against its --fetcher-memory. Only for a caller with no
+  // other threads (the forage command).
   static Result<std::unique_ptr<WorkerPool>> CreateSpawning(std::size_t size,
                                                             std::string program,
-                                                            std::string config);
+                                                            std::string config,
+                                                            FetcherEntry first_start = nullptr);
+  // The most heap (malloc's, as mallinfo2 counts it) this process may hold
+  // for CreateSpawning's first fetchers to be forked.
+  static constexpr std::size_t kForkHeapBytes = 64u << 20;
   // Kills (SIGKILL) and reaps any child still running.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -113,6 +124,7 @@ class WorkerPool {
   struct Slot {
     pid_t pid = -1;
     bool ready = false;
+    bool started = false;  // a fetcher was started here before
     UniqueFd doorbell;  // write end, non-blocking
     UniqueFd results;   // read end, non-blocking
   };
@@ -126,7 +138,7 @@ class WorkerPool {
   std::unique_ptr<WorkQueueRegion> region_;
   UniqueFd big_parse_;  // the big-parse token's memfd
   std::vector<Slot> slots_;
-  FetcherEntry entry_;   // forked fetchers
+  FetcherEntry entry_;   // forked fetchers (with a program: first ones only)
   std::string program_;  // or spawned ones
   std::string config_;
 };

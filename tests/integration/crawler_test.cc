@@ -212,12 +212,6 @@ TEST_CASE("Crawlers run one after another leave the host process as they found i
   CHECK(after.sa_handler == before_pipe.sa_handler);
 }
 
-// The program a process runs, from /proc.
-std::string ExeOf(pid_t pid) {
-  std::error_code ec;
-  return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
-}
-
 TEST_CASE("Fetchers are clean processes even when the host has busy threads",
           "[crawler][integration]") {
   TestServer server;

@@ -68,7 +68,8 @@ int KillFetchersAsRequestsCome(TestServer& server, const ChildProcess& forage, i
   return kills;
 }
 
-TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failure][integration]") {
+TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone by fetcher programs",
+          "[failure][integration]") {
   TestServer server;
   TempDir dir;
   std::string list = HoldsThenPages(server, 8, 50);
@@ -78,10 +79,20 @@ TEST_CASE("Fetchers killed mid-run lose nothing: their jobs are redone", "[failu
 
   WaitHeld(server, 8);  // both fetchers full of held requests
   std::vector<pid_t> first = Fetchers(forage, 2);
+  // The first fetchers are forked from forage (no libraries to load),
+  // named as fetchers; their replacements run the fetcher program.
+  const std::string forage_exe = ExeOf(forage.pid());
+  for (pid_t pid : first) {
+    CHECK(ExeOf(pid) == forage_exe);
+    CHECK(CommOf(pid) == "forage-fetcher");
+  }
   for (pid_t pid : first) ::kill(pid, SIGKILL);
   WaitHeld(server, 8);  // the same 8 URLs, requeued to the replacements
   std::vector<pid_t> second = Fetchers(forage, 2);
-  for (pid_t pid : second) CHECK(std::find(first.begin(), first.end(), pid) == first.end());
+  for (pid_t pid : second) {
+    CHECK(std::find(first.begin(), first.end(), pid) == first.end());
+    CHECK(std::filesystem::path(ExeOf(pid)).filename() == "forage-fetcher");
+  }
   server.Release();
 
   REQUIRE(forage.Wait(60s) == 0);

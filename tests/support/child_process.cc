@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -184,6 +185,18 @@ std::vector<pid_t> ChildrenOf(pid_t pid) {
   pid_t child;
   while (in >> child) out.push_back(child);
   return out;
+}
+
+std::string ExeOf(pid_t pid) {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+}
+
+std::string CommOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
 }
 
 bool WaitGone(pid_t pid, std::chrono::milliseconds timeout) {

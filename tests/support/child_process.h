@@ -64,6 +64,10 @@ class ChildProcess {
 
 // Child pids of `pid`, from /proc/PID/task/PID/children.
 std::vector<pid_t> ChildrenOf(pid_t pid);
+// The program process `pid` runs (/proc/PID/exe), and its name (comm, as ps
+// shows it); "" when it is gone.
+std::string ExeOf(pid_t pid);
+std::string CommOf(pid_t pid);
 // Waits until process `pid` no longer exists (or is a zombie), up to `timeout`.
 bool WaitGone(pid_t pid, std::chrono::milliseconds timeout);
 

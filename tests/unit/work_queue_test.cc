@@ -1,6 +1,7 @@
 #include "ipc/work_queue.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <set>
 #include <string>
@@ -19,6 +21,7 @@
 #include "ipc/fetcher_fds.h"
 #include "ipc/wire.h"
 #include "ipc/worker_pool.h"
+#include "support/child_process.h"
 #include "support/forage_run.h"
 
 namespace forage {
@@ -86,6 +89,53 @@ int EchoConsumer(WorkQueue queue, int doorbell, int out) {
     }
     if (test::AwaitDoorbell(doorbell)) return 0;
   }
+}
+
+// The first bytes a fetcher writes to its result pipe, within 20 s.
+std::string FirstWords(WorkerPool& pool, std::size_t slot, std::size_t want) {
+  std::string got;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (got.size() < want && Clock::now() < deadline) {
+    pollfd p{pool.ResultFd(slot), POLLIN, 0};
+    if (::poll(&p, 1, 1000) != 1) continue;
+    char buf[256];
+    const ssize_t n = ::read(pool.ResultFd(slot), buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+TEST_CASE("A spawning pool forks a slot's first fetcher while its heap is small, then spawns",
+          "[work_queue]") {
+  const std::string ready = wire::EncodeReady();
+  auto forked = [](WorkQueue, int, int out) {
+    return WriteAll(out, "forked").ok() ? 0 : 3;
+  };
+  auto created = WorkerPool::CreateSpawning(
+      2, FORAGE_FETCHER_BIN, wire::EncodeFetcherConfig(FetchSettings{}, LogLevel::kWarn), forked);
+  REQUIRE(created.ok());
+  WorkerPool& pool = *created.value();
+  REQUIRE(pool.Spawn(0).ok());
+  CHECK(FirstWords(pool, 0, 6) == "forked");
+  CHECK(pool.Reap(0).find("exited with status 0") != std::string::npos);
+  // The slot's next fetcher (a replacement) runs the program.
+  REQUIRE(pool.Spawn(0).ok());
+  CHECK(std::filesystem::path(test::ExeOf(pool.Pid(0))).filename() == "forage-fetcher");
+  CHECK(FirstWords(pool, 0, ready.size()) == ready);
+
+  // With a big heap, even a slot's first fetcher runs the program.
+  std::vector<char> big(WorkerPool::kForkHeapBytes + (1u << 20));
+  const struct mallinfo2 heap = ::mallinfo2();
+  if (heap.arena + heap.hblkhd < WorkerPool::kForkHeapBytes) {
+    WARN("malloc is not glibc's here (a sanitizer, valgrind): the big heap is not seen");
+    pool.CloseDoorbells();
+    return;
+  }
+  REQUIRE(pool.Spawn(1).ok());
+  CHECK(std::filesystem::path(test::ExeOf(pool.Pid(1))).filename() == "forage-fetcher");
+  CHECK(FirstWords(pool, 1, ready.size()) == ready);
+  pool.CloseDoorbells();
 }
 
 // A forked fetcher's stand-in that reports, as one line on its result
