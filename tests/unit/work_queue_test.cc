@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -91,16 +92,23 @@ int EchoConsumer(WorkQueue queue, int doorbell, int out) {
   }
 }
 
-// The first bytes a fetcher writes to its result pipe, within 20 s.
-std::string FirstWords(WorkerPool& pool, std::size_t slot, std::size_t want) {
+// What a fetcher writes to its result pipe, until `want` bytes came or the
+// pipe reached EOF (*eof), within 20 s.
+std::string ReadResults(WorkerPool& pool, std::size_t slot, std::size_t want,
+                        bool* eof = nullptr) {
   std::string got;
+  if (eof) *eof = false;
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   while (got.size() < want && Clock::now() < deadline) {
     pollfd p{pool.ResultFd(slot), POLLIN, 0};
     if (::poll(&p, 1, 1000) != 1) continue;
     char buf[256];
     const ssize_t n = ::read(pool.ResultFd(slot), buf, sizeof buf);
-    if (n <= 0) break;
+    if (n < 0 && errno == EAGAIN) continue;
+    if (n <= 0) {
+      if (eof) *eof = n == 0;
+      break;
+    }
     got.append(buf, static_cast<std::size_t>(n));
   }
   return got;
@@ -117,12 +125,15 @@ TEST_CASE("A spawning pool forks a slot's first fetcher while its heap is small,
   REQUIRE(created.ok());
   WorkerPool& pool = *created.value();
   REQUIRE(pool.Spawn(0).ok());
-  CHECK(FirstWords(pool, 0, 6) == "forked");
+  bool eof = false;
+  CHECK(ReadResults(pool, 0, 7, &eof) == "forked");
+  // Reaped once it has exited (Reap kills one still there).
+  CHECK(eof);
   CHECK(pool.Reap(0).find("exited with status 0") != std::string::npos);
   // The slot's next fetcher (a replacement) runs the program.
   REQUIRE(pool.Spawn(0).ok());
   CHECK(std::filesystem::path(test::ExeOf(pool.Pid(0))).filename() == "forage-fetcher");
-  CHECK(FirstWords(pool, 0, ready.size()) == ready);
+  CHECK(ReadResults(pool, 0, ready.size()) == ready);
 
   // With a big heap, even a slot's first fetcher runs the program.
   std::vector<char> big(WorkerPool::kForkHeapBytes + (1u << 20));
@@ -134,7 +145,7 @@ TEST_CASE("A spawning pool forks a slot's first fetcher while its heap is small,
   }
   REQUIRE(pool.Spawn(1).ok());
   CHECK(std::filesystem::path(test::ExeOf(pool.Pid(1))).filename() == "forage-fetcher");
-  CHECK(FirstWords(pool, 1, ready.size()) == ready);
+  CHECK(ReadResults(pool, 1, ready.size()) == ready);
   pool.CloseDoorbells();
 }
 
