@@ -25,6 +25,7 @@ PoolSupervisor::PoolSupervisor(std::unique_ptr<WorkerPool> pool, Limits limits)
     : pool_(std::move(pool)),
       limits_(limits),
       buffers_(pool_->size(), FrameBuffer(wire::kMaxResultBytes)),
+      drained_(pool_->size(), false),
       last_heard_(pool_->size(), Clock::now()) {}
 
 PoolSupervisor::~PoolSupervisor() = default;
@@ -38,11 +39,14 @@ Status PoolSupervisor::Start() {
   return Status();
 }
 
+// The doorbell rings when the master is about to sleep (AddPollFds), once
+// for all the jobs a slot got in the turn.
 bool PoolSupervisor::Push(std::size_t slot, std::string_view frame) {
-  return pool_->Push(slot, frame);
+  return pool_->Push(slot, frame, WorkerPool::Ring::kLater);
 }
 
 void PoolSupervisor::AddPollFds(std::vector<pollfd>* fds) {
+  pool_->RingPending();
   for (std::size_t i = 0; i < pool_->size(); ++i) {
     // A dead slot's entry is ignored by poll (negative fd), so that entries
     // and slots stay in step.
@@ -94,6 +98,13 @@ PoolSupervisor::Read PoolSupervisor::NextFrame(std::size_t slot, std::string_vie
       Died(slot, "sent a corrupt frame; " + pool_->Reap(slot), 0);
       return Read::kGone;
     }
+    // A pipe's read returns all it holds up to the buffer's size: after a
+    // short one it is empty, and the next poll says when it is not (one
+    // read a wake-up rather than two, the second failing with EAGAIN).
+    if (drained_[slot]) {
+      drained_[slot] = false;
+      return Read::kEmpty;
+    }
     ssize_t n = ReadSome(pool_->ResultFd(slot), buf, sizeof buf);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Read::kEmpty;
     if (n <= 0) {
@@ -101,6 +112,7 @@ PoolSupervisor::Read PoolSupervisor::NextFrame(std::size_t slot, std::string_vie
       return Read::kGone;
     }
     last_heard_[slot] = Clock::now();
+    drained_[slot] = static_cast<std::size_t>(n) < sizeof buf;
     frames.Append(std::string_view(buf, static_cast<std::size_t>(n)));
   }
 }
@@ -118,6 +130,7 @@ void PoolSupervisor::Died(std::size_t slot, std::string why, JobId culprit) {
   if (culprit == 0) e.parsing = pool_->Queue(slot).CurrentParse().job;
   e.torn = buffers_[slot].PendingBytes();
   buffers_[slot] = FrameBuffer(wire::kMaxResultBytes);
+  drained_[slot] = false;
   if (draining_) return;
   deaths_.push_back(std::move(e));
 }

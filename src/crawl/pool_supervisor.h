@@ -53,6 +53,8 @@ class PoolSupervisor final : public FetcherSupervisor {
   std::unique_ptr<WorkerPool> pool_;
   Limits limits_;
   std::vector<FrameBuffer> buffers_;
+  // Whether a slot's last read was short (its pipe was left empty).
+  std::vector<bool> drained_;
   // When each fetcher's result pipe last gave bytes: a sign of life that a
   // fetcher blocked writing to a busy master cannot stamp as a heartbeat.
   std::vector<Clock::time_point> last_heard_;

@@ -86,11 +86,14 @@ std::int64_t SteadyMillis() {
 }
 
 // Empties the doorbell; true once the master has closed it (no more work).
+// A short read left the pipe empty (a pipe's read returns all it holds up
+// to the buffer's size); a ring or a close after it wakes the next wait.
 bool DrainDoorbell(int fd) {
   char buf[256];
   for (;;) {
     ssize_t n = ReadSome(fd, buf, sizeof buf);
-    if (n > 0) continue;
+    if (n == static_cast<ssize_t>(sizeof buf)) continue;
+    if (n > 0) return false;
     return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
   }
 }

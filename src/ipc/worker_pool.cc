@@ -23,6 +23,12 @@
 namespace forage {
 namespace {
 
+void RingDoorbell(int fd) {
+  // A full doorbell (EAGAIN) already holds an unread ring: nothing to add.
+  char byte = 1;
+  [[maybe_unused]] ssize_t n = ::write(fd, &byte, 1);
+}
+
 // Set in a forked fetcher only, before its entry runs.
 int g_inherited_big_parse_fd = -1;
 
@@ -229,13 +235,23 @@ Result<pid_t> WorkerPool::SpawnProgram(std::size_t slot, int doorbell_fd, int re
   return pid;
 }
 
-bool WorkerPool::Push(std::size_t slot, std::string_view frame) {
+bool WorkerPool::Push(std::size_t slot, std::string_view frame, Ring ring) {
   Slot& s = slots_[slot];
   if (!Running(slot) || !region_->Queue(slot).TryPush(frame)) return false;
-  // A full doorbell (EAGAIN) already holds an unread ring: nothing to add.
-  char byte = 1;
-  [[maybe_unused]] ssize_t n = ::write(s.doorbell.get(), &byte, 1);
+  if (ring == Ring::kNow) {
+    RingDoorbell(s.doorbell.get());
+  } else {
+    s.ring_pending = true;
+  }
   return true;
+}
+
+void WorkerPool::RingPending() {
+  for (Slot& s : slots_) {
+    if (!s.ring_pending) continue;
+    s.ring_pending = false;
+    if (s.pid > 0 && s.doorbell) RingDoorbell(s.doorbell.get());
+  }
 }
 
 std::string WorkerPool::Reap(std::size_t slot) {
@@ -255,6 +271,7 @@ std::string WorkerPool::Reap(std::size_t slot) {
     } while (r < 0 && errno == EINTR);
   }
   s.pid = -1;
+  s.ring_pending = false;
   s.doorbell.Reset();
   s.results.Reset();
   return r > 0 ? DescribeWaitStatus(status) : "lost (waitpid failed)";

@@ -88,8 +88,14 @@ class WorkerPool {
   pid_t Pid(std::size_t slot) const { return slots_[slot].pid; }
 
   // Pushes a frame to the slot's ring and rings its doorbell; false when the
-  // ring has no room now. Never blocks.
-  bool Push(std::size_t slot, std::string_view frame);
+  // ring has no room now. Never blocks. With Ring::kLater the doorbell waits
+  // for RingPending: a master pushing several jobs in one turn wakes each
+  // fetcher once (a write in the master, a read in the fetcher, saved per
+  // job), and must call RingPending before it sleeps.
+  enum class Ring { kNow, kLater };
+  bool Push(std::size_t slot, std::string_view frame, Ring ring = Ring::kNow);
+  // Rings every doorbell a Ring::kLater push left silent.
+  void RingPending();
 
   // The slot's queue, for the master's side of the parse watch.
   WorkQueue Queue(std::size_t slot) { return region_->Queue(slot); }
@@ -125,6 +131,7 @@ class WorkerPool {
     pid_t pid = -1;
     bool ready = false;
     bool started = false;  // a fetcher was started here before
+    bool ring_pending = false;  // pushed to with Ring::kLater, not rung yet
     UniqueFd doorbell;  // write end, non-blocking
     UniqueFd results;   // read end, non-blocking
   };

@@ -198,6 +198,56 @@ TEST_CASE("A forked fetcher finds its channels at the numbers fetcher_fds.h name
                     std::to_string(kResult) + " " + std::to_string(kBigParse));
 }
 
+// Waits for its doorbell (blocking), then reports how many rings it read and
+// how many jobs it found, as two 8-byte words; once.
+int RingCounter(WorkQueue queue, int doorbell, int out) {
+  pollfd p{doorbell, POLLIN, 0};
+  if (::poll(&p, 1, 20000) != 1) return 3;
+  char buf[256];
+  const ssize_t rings = ::read(doorbell, buf, sizeof buf);
+  std::uint64_t words[2] = {static_cast<std::uint64_t>(rings < 0 ? 0 : rings), 0};
+  std::string payload;
+  while (queue.TryPop(&payload)) ++words[1];
+  (void)WriteAll(out, std::string_view(reinterpret_cast<const char*>(words), sizeof words));
+  return 0;
+}
+
+TEST_CASE("Jobs pushed with the ring put off wake their fetcher once, when RingPending rings",
+          "[work_queue]") {
+  auto created = WorkerPool::Create(2, RingCounter);
+  REQUIRE(created.ok());
+  WorkerPool& pool = *created.value();
+  REQUIRE(pool.Spawn(0).ok());
+  REQUIRE(pool.Spawn(1).ok());
+  for (std::uint64_t id = 1; id <= 3; ++id) {
+    REQUIRE(pool.Push(0, wire::EncodeJob({id, wire::JobKind::kPage, "http://a.test/"}),
+                      WorkerPool::Ring::kLater));
+  }
+  // Slot 1 gets one job rung at once: its count tells the ring byte apart.
+  REQUIRE(pool.Push(1, wire::EncodeJob({9, wire::JobKind::kPage, "http://b.test/"})));
+  const std::string one = ReadResults(pool, 1, 16);
+  REQUIRE(one.size() == 16);
+  std::uint64_t words[2];
+  std::memcpy(words, one.data(), 16);
+  CHECK(words[0] == 1);
+  CHECK(words[1] == 1);
+  // Slot 0 has heard nothing yet: its three jobs wait, unrung, until now.
+  pool.RingPending();
+  pool.RingPending();  // nothing pending any more: no second ring
+  const std::string zero = ReadResults(pool, 0, 16);
+  REQUIRE(zero.size() == 16);
+  std::memcpy(words, zero.data(), 16);
+  CHECK(words[0] == 1);  // one ring for three jobs
+  CHECK(words[1] == 3);
+  bool eof = false;
+  ReadResults(pool, 0, 1, &eof);
+  CHECK(eof);
+  ReadResults(pool, 1, 1, &eof);
+  CHECK(eof);
+  pool.Reap(0);
+  pool.Reap(1);
+}
+
 TEST_CASE("A consumer SIGKILLed at any moment loses no job and never stalls the producer",
           "[work_queue][slow]") {
   auto created = WorkerPool::Create(1, EchoConsumer);
