@@ -358,6 +358,13 @@ std::optional<std::string> UrlResolver::ResolveLink(std::string_view reference) 
     // dropped unread (what follows "#" cannot change what precedes it).
     std::string_view ref = StripFragment(reference);
     if (ref.empty()) return document_;  // "" and "#x": the base document itself
+    // An absolute reference to the base's own origin written as the parser
+    // writes it ("http://127.0.0.1:8080/p/x.html"), with a plain path: the
+    // reference is its own resolution.
+    if (ref.size() > origin_.size() && ref[origin_.size()] == '/' && ref.starts_with(origin_) &&
+        IsPlainReference(ref.substr(origin_.size()))) {
+      return std::string(ref);
+    }
     // Leading "./" and "../" (cppreference's links climb with them): each
     // "../" takes the directory up one level, never above the root.
     std::size_t up = 0;

@@ -36,8 +36,10 @@ CheckedUrl CheckInputUrl(std::string_view text);
 // "about:blank") a relative reference gives no http(s) URL.
 //
 // ResolveLink has a fast path for the plain references that make up most of
-// a page's links ("page.html", "dir/page.html?a=b", "/abs/page.html"): built
-// by joining strings onto the base's origin or directory. It takes only
+// a page's links ("page.html", "dir/page.html?a=b", "/abs/page.html", and
+// "http://host/abs/page.html" on the base's own origin, written as the
+// parser writes it): built by joining strings onto the base's origin or
+// directory. It takes only
 // references whose resolution by the parser is that join: no scheme, no "//"
 // authority, no dot segments but leading "./" and "../", nothing the parser
 // would encode; everything else goes through the parser. A test checks the

@@ -305,6 +305,38 @@ TEST_CASE("ResolveLink's fast path resolves exactly as the parser", "[url][heavy
     }
   }
   CHECK(fast > 1000);  // plain references were really among them
+  // Absolute references on the base's own origin, written as the parser
+  // writes it or nearly (case, a default port, userinfo, a longer host).
+  int same_origin = 0;
+  for (const std::string& base : bases) {
+    UrlResolver resolver(base);
+    std::optional<std::string> root = resolver.ResolveLinkFully("/");
+    if (!root) continue;
+    const std::string origin = root->substr(0, root->size() - 1);
+    const std::string scheme = origin.substr(0, origin.find(':'));
+    const std::string rest = origin.substr(scheme.size());
+    const std::vector<std::string> origins = {origin,
+                                              origin,
+                                              origin,
+                                              "HTTP" + rest,
+                                              origin + ":80",
+                                              origin + ":443",
+                                              origin + ".x",
+                                              origin + "@",
+                                              scheme + "://u@" + rest.substr(3),
+                                              scheme + ":" + rest.substr(3)};
+    for (int i = 0; i < 3000; ++i) {
+      std::string ref = origins[rng() % origins.size()];
+      if (rng() % 4 != 0) ref += '/';  // mostly a path, sometimes a host going on
+      const int n = static_cast<int>(rng() % 5);
+      for (int k = 0; k < n; ++k) ref += pieces[rng() % pieces.size()];
+      INFO("base " << base << ", reference '" << ref << "'");
+      const std::optional<std::string> link = resolver.ResolveLink(ref);
+      CHECK(link == resolver.ResolveLinkFully(ref));
+      same_origin += link && ref.starts_with(origin + "/");
+    }
+  }
+  CHECK(same_origin > 1000);
 }
 
 TEST_CASE("Canonicalize's fast path gives exactly what the parser gives", "[url][heavy]") {
