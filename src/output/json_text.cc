@@ -2,6 +2,8 @@
 
 #include <cassert>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.h"
@@ -12,6 +14,27 @@ namespace {
 // The bytes JSON text cannot hold as they are: the quote, the backslash and
 // the C0 controls.
 constexpr bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// How many of s's first bytes, a multiple of eight, are ASCII that JSON
+// holds as it is (no control, quote, backslash or byte past 0x7F).
+std::size_t PlainAsciiPrefix(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  // Whether some byte of w is zero (exact as a yes or no).
+  auto has_zero = [](std::uint64_t w) { return (w - kOnes) & ~w & kHighBits; };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // A byte below 0x20 (w has no high bits here, so the subtraction's
+    // borrow marks exactly those), a quote, a backslash.
+    if ((w & kHighBits) != 0 || ((w - kOnes * 0x20) & kHighBits) != 0 ||
+        has_zero(w ^ (kOnes * '"')) != 0 || has_zero(w ^ (kOnes * '\\')) != 0) {
+      break;
+    }
+  }
+  return i;
+}
 
 void AppendEscaped(unsigned char c, std::string* out) {
   switch (c) {
@@ -33,7 +56,10 @@ void AppendEscaped(unsigned char c, std::string* out) {
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
-  if (FirstInvalidUtf8(s) != s.size()) {
+  // Most strings (URLs, titles) are ASCII with nothing to escape: eight
+  // bytes at a time while that holds, and the rest byte by byte.
+  const std::size_t plain = PlainAsciiPrefix(s);
+  if (FirstInvalidUtf8(s.substr(plain)) != s.size() - plain) {
     // Rare (a header value, an error message quoting the input): what
     // nlohmann writes for invalid UTF-8 is its own decoder's business, so
     // it writes this string itself.
@@ -44,7 +70,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->reserve(out->size() + s.size() + 2);
   *out += '"';
   std::size_t run = 0;  // the start of the bytes not yet appended
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = plain; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (!NeedsEscape(c)) continue;
     out->append(s.data() + run, i - run);

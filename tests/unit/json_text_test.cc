@@ -82,6 +82,18 @@ TEST_CASE("JsonText escapes strings as nlohmann does", "[json_text]") {
     INFO("byte " << c);
     CHECK(Written(s) == Dumped(Json(s)));
   }
+  // Every byte at every place of a string long enough for the eight-byte
+  // steps, alone and as the start of a two-byte character.
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t at = 0; at < 27; ++at) {
+      for (const std::string after : {"", "\xA9"}) {
+        std::string s(27, 'x');
+        s.replace(at, 1, std::string(1, static_cast<char>(c)) + after);
+        INFO("byte " << c << " at " << at << (after.empty() ? "" : ", then 0xA9"));
+        CHECK(Written(s) == Dumped(Json(s)));
+      }
+    }
+  }
   // Invalid UTF-8: cut sequences, stray continuations, overlong forms,
   // surrogates, past U+10FFFF, and one at the very end.
   for (const std::string s :
