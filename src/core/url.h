@@ -39,11 +39,11 @@ CheckedUrl CheckInputUrl(std::string_view text);
 // a page's links ("page.html", "dir/page.html?a=b", "/abs/page.html", and
 // "http://host/abs/page.html" on the base's own origin, written as the
 // parser writes it): built by joining strings onto the base's origin or
-// directory. It takes only
-// references whose resolution by the parser is that join: no scheme, no "//"
-// authority, no dot segments but leading "./" and "../", nothing the parser
-// would encode; everything else goes through the parser. A test checks the
-// two agree on random references.
+// directory, or the reference itself. It takes only references whose
+// resolution by the parser is that: no other scheme or "//" authority, no
+// dot segments but leading "./" and "../", nothing the parser would encode;
+// everything else goes through the parser. A test checks the two agree on
+// random references.
 class UrlResolver {
  public:
   // The base is `base` parsed on its own; when it does not parse, valid()
