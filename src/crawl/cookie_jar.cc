@@ -504,6 +504,11 @@ Status CookieJar::Load(std::string_view text, std::string_view where, std::int64
     if (!canonical.ok()) {
       return malformed("field 1 (domain) is not a host: " + canonical.status().message());
     }
+    // A full stop the host parser maps to "." (U+3002 and its kin) may
+    // start what is left: ".\u3002example.com" is "..example.com".
+    if (canonical.value().starts_with('.')) {
+      return malformed("field 1 (domain) starts with \"..\" once its dots are mapped");
+    }
     c.domain = std::move(canonical.value());
     c.host_only = !include_subdomains;
     if (!fields[2].starts_with('/')) return malformed("field 3 (path) does not start with /");
